@@ -1,0 +1,153 @@
+"""SessionSupervisor: starts session actors on demand inside its nursery, restarts them when they crash,
+lets idle ones go, and stops them all at shutdown.
+
+Handlers talk to sessions only through ``ask``: it finds (or revives) the session's actor, puts the
+message in its bounded inbox and waits for the reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from typing import Any
+
+import trio
+
+from mentor.actors.messages import Message, Stop
+from mentor.actors.session_actor import SessionActor
+from mentor.errors import not_found, unavailable
+from mentor.settings import Settings
+from mentor.store import StoreReader, StoreWriter
+from mentor.store import queries as q
+
+log = logging.getLogger(__name__)
+
+RESTART_WINDOW_S = 60.0
+
+
+class _Handle:
+    __slots__ = ("inbox", "done", "actor")
+
+    def __init__(self, inbox: trio.MemorySendChannel[Message]) -> None:
+        self.inbox = inbox
+        self.done = trio.Event()
+        self.actor: SessionActor | None = None
+
+
+class SessionSupervisor:
+    def __init__(self, settings: Settings, reader: StoreReader, writer: StoreWriter,
+                 nursery: trio.Nursery) -> None:
+        self.settings = settings
+        self.reader = reader
+        self.writer = writer
+        self._nursery = nursery
+        self._actors: dict[str, _Handle] = {}
+        self._starting: dict[str, trio.Event] = {}
+        self.closing = False
+        self.restarts = 0
+
+    @property
+    def live_sessions(self) -> int:
+        return len(self._actors)
+
+    async def ask(self, session_id: str, message: Message) -> Any:
+        """Deliver ``message`` to the session's actor and return its reply.
+
+        Raises Problem: 404 when the session does not exist (or is not the user's), 503 when shutting
+        down or when the actor does not answer within ``actor_reply_timeout_s``.
+        """
+        for _ in range(3):
+            handle = await self._actor(session_id)
+            try:
+                with trio.move_on_after(self.settings.actor_reply_timeout_s) as scope:
+                    await handle.inbox.send(message)
+                if scope.cancelled_caught:
+                    raise unavailable("the session is overloaded; retry shortly")
+            except (trio.BrokenResourceError, trio.ClosedResourceError):
+                continue  # the actor stopped between lookup and send: revive it
+            return await message.reply.wait(self.settings.actor_reply_timeout_s)
+        raise unavailable("the session could not be reached")
+
+    async def _actor(self, session_id: str) -> _Handle:
+        while True:
+            if self.closing:
+                raise unavailable("the server is shutting down")
+            handle = self._actors.get(session_id)
+            if handle is not None:
+                return handle
+            starting = self._starting.get(session_id)
+            if starting is None:
+                break
+            await starting.wait()  # someone else is loading this session
+        self._starting[session_id] = started = trio.Event()
+        try:
+            row = await self.reader.read(q.session_row, session_id)
+            if row is None:
+                raise not_found()
+            if self.closing:
+                raise unavailable("the server is shutting down")
+            send, recv = trio.open_memory_channel[Message](self.settings.actor_inbox_size)
+            handle = _Handle(send)
+            self._actors[session_id] = handle
+            self._nursery.start_soon(self._supervise, row, handle, recv, name=f"session:{session_id}")
+            return handle
+        finally:
+            del self._starting[session_id]
+            started.set()
+
+    async def _supervise(self, row: dict[str, Any], handle: _Handle,
+                         inbox: trio.MemoryReceiveChannel[Message]) -> None:
+        session_id = row["id"]
+        crashes: deque[float] = deque()
+
+        def let_go_if_idle() -> bool:
+            # Synchronous, so no message can slip in between the check and the removal.
+            if inbox.statistics().current_buffer_used or self._actors.get(session_id) is not handle:
+                return False
+            del self._actors[session_id]
+            inbox.close()
+            return True
+
+        try:
+            while True:
+                actor = handle.actor = SessionActor(row, self.settings, self.reader, self.writer)
+                try:
+                    await actor.run(inbox, let_go_if_idle)
+                    return
+                except Exception:
+                    now = time.monotonic()
+                    crashes.append(now)
+                    while crashes and crashes[0] < now - RESTART_WINDOW_S:
+                        crashes.popleft()
+                    self.restarts += 1
+                    if len(crashes) > self.settings.actor_max_restarts:
+                        log.exception("session %s crashed %d times in %d s; giving up until next use",
+                                      session_id, len(crashes), RESTART_WINDOW_S)
+                        return
+                    log.exception("session %s crashed; restarting from the store", session_id)
+        finally:
+            if self._actors.get(session_id) is handle:
+                del self._actors[session_id]
+            # Whatever is still queued gets an answer: nothing waits for a reply that never comes.
+            while True:
+                try:
+                    message = inbox.receive_nowait()
+                except (trio.WouldBlock, trio.EndOfChannel, trio.ClosedResourceError):
+                    break
+                message.reply.fail(unavailable("the session stopped; retry"))
+            inbox.close()
+            handle.done.set()
+
+    async def stop_all(self, timeout_s: float) -> None:
+        """Shutdown: every actor finishes queued work, tells its streams to finish, and exits."""
+        self.closing = True
+        handles = list(self._actors.values())
+        with trio.move_on_after(timeout_s):
+            for handle in handles:
+                try:
+                    await handle.inbox.send(Stop())
+                except (trio.BrokenResourceError, trio.ClosedResourceError):
+                    pass
+            for handle in handles:
+                await handle.done.wait()

@@ -1,0 +1,175 @@
+"""Accounts and tokens: argon2 password hashes, short-lived JWT access tokens, rotating refresh tokens.
+
+Access tokens are HMAC JWTs whose algorithm comes from configuration, never from the token; ``exp``,
+``iat``, ``iss``, ``aud`` and ``sub`` are required. Refresh tokens are random, stored only as SHA-256, used
+once: refreshing returns a new one, and presenting a used one again revokes its whole family (a stolen
+token and its legitimate owner cannot both keep going).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import argon2
+import jwt
+import trio
+
+from mentor.errors import Problem
+from mentor.settings import Settings
+from mentor.store import StoreReader, StoreWriter
+from mentor.store import queries as q
+
+
+def unauthorized(detail: str) -> Problem:
+    return Problem(401, "unauthorized", detail)
+
+
+class TokenService:
+    def __init__(self, settings: Settings) -> None:
+        if len(settings.jwt_secret.encode()) < 32:
+            raise ValueError("the JWT secret must be at least 32 bytes")
+        self._key = settings.jwt_secret
+        self._alg = settings.jwt_algorithm
+        self._iss = settings.jwt_issuer
+        self._aud = settings.jwt_audience
+        self.ttl_s = settings.access_token_ttl_s
+
+    def issue(self, user_id: str, now: float | None = None) -> str:
+        now = time.time() if now is None else now
+        claims = {"sub": user_id, "iat": int(now), "exp": int(now) + self.ttl_s, "iss": self._iss,
+                  "aud": self._aud, "typ": "access"}
+        return jwt.encode(claims, self._key, algorithm=self._alg)
+
+    def verify(self, token: str) -> str:
+        """The user id in a valid access token; raises Problem(401) for anything else."""
+        try:
+            claims = jwt.decode(
+                token, self._key, algorithms=[self._alg], audience=self._aud, issuer=self._iss,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise unauthorized("the access token has expired; refresh it") from None
+        except jwt.PyJWTError as exc:
+            raise unauthorized(f"invalid access token: {exc}") from None
+        if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str):
+            raise unauthorized("invalid access token: not an access token")
+        return str(claims["sub"])
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"access_token": self.access_token, "refresh_token": self.refresh_token,
+                "token_type": "Bearer", "expires_in": self.expires_in, "user": self.user}
+
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def public_user(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "email": row["email"], "created_at": row["created_at"]}
+
+
+class Accounts:
+    def __init__(self, settings: Settings, reader: StoreReader, writer: StoreWriter) -> None:
+        self.tokens = TokenService(settings)
+        self._reader = reader
+        self._writer = writer
+        self._refresh_ttl_s = settings.refresh_token_ttl_s
+        self._hasher = argon2.PasswordHasher(time_cost=settings.password_hash_time_cost,
+                                             memory_cost=settings.password_hash_memory_kib, parallelism=1)
+        # argon2 holds memory_cost KiB per hash: bound how many run at once.
+        self._hash_limiter = trio.CapacityLimiter(settings.password_hash_threads)
+        self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+
+    async def register(self, email: str, password: str) -> TokenPair:
+        email = email.strip().lower()
+        if await self._reader.read(q.user_by_email, email) is not None:
+            raise Problem(409, "email_taken", "an account with this email already exists")
+        password_hash = await trio.to_thread.run_sync(self._hasher.hash, password, limiter=self._hash_limiter)
+        row = {"id": str(uuid.uuid4()), "email": email, "password_hash": password_hash, "created_at": time.time()}
+        try:
+            await self._writer.write([q.insert_user(row)])
+        except Exception:
+            # Lost a race with another registration of the same email (unique constraint).
+            if await self._reader.read(q.user_by_email, email) is not None:
+                raise Problem(409, "email_taken", "an account with this email already exists") from None
+            raise
+        return await self._new_family(row)
+
+    async def login(self, email: str, password: str) -> TokenPair:
+        row = await self._reader.read(q.user_by_email, email.strip().lower())
+        # Verify against a dummy hash for unknown emails so timing does not reveal which emails exist.
+        stored = row["password_hash"] if row else self._dummy_hash
+        ok = await trio.to_thread.run_sync(self._verify, stored, password, limiter=self._hash_limiter)
+        if row is None or not ok:
+            raise unauthorized("wrong email or password")
+        return await self._new_family(row)
+
+    async def refresh(self, token: str) -> TokenPair:
+        token_id, _, secret = token.partition(".")
+        stored = await self._reader.read(q.refresh_token, token_id) if token_id and secret else None
+        if stored is None or not hmac.compare_digest(stored["secret_hash"], _sha256(secret)):
+            raise unauthorized("invalid refresh token")
+        if stored["revoked"] or stored["expires_at"] < time.time():
+            raise unauthorized("the refresh token has expired or was revoked; log in again")
+        if stored["used_at"] is not None:
+            await self._writer.write([q.revoke_family(stored["family_id"])])
+            raise unauthorized("the refresh token was already used; every session of this login is revoked")
+        user = await self._reader.read(q.user_by_id, stored["user_id"])
+        if user is None:
+            raise unauthorized("the account no longer exists")
+        pair, new_row = self._pair(user, stored["family_id"])
+        used_at = new_row["created_at"]
+        await self._writer.write([q.mark_refresh_used(token_id, used_at), q.insert_refresh_token(new_row)])
+        # If a concurrent refresh won the race, its mark stands, not ours: treat that as reuse.
+        again = await self._reader.read(q.refresh_token, token_id)
+        if again is None or again["used_at"] != used_at:
+            await self._writer.write([q.revoke_family(stored["family_id"])])
+            raise unauthorized("the refresh token was already used; every session of this login is revoked")
+        return pair
+
+    async def logout(self, token: str) -> None:
+        token_id, _, secret = token.partition(".")
+        stored = await self._reader.read(q.refresh_token, token_id) if token_id and secret else None
+        if stored is None or not hmac.compare_digest(stored["secret_hash"], _sha256(secret)):
+            raise unauthorized("invalid refresh token")
+        await self._writer.write([q.revoke_family(stored["family_id"])])
+
+    async def user(self, user_id: str) -> dict[str, Any]:
+        row = await self._reader.read(q.user_by_id, user_id)
+        if row is None:
+            raise unauthorized("the account no longer exists")
+        return public_user(row)
+
+    def _verify(self, stored: str, password: str) -> bool:
+        try:
+            return bool(self._hasher.verify(stored, password))
+        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+            return False
+
+    async def _new_family(self, user: dict[str, Any]) -> TokenPair:
+        pair, row = self._pair(user, str(uuid.uuid4()))
+        await self._writer.write([q.insert_refresh_token(row)])
+        return pair
+
+    def _pair(self, user: dict[str, Any], family_id: str) -> tuple[TokenPair, dict[str, Any]]:
+        now = time.time()
+        token_id, secret = str(uuid.uuid4()), secrets.token_urlsafe(32)
+        row = {"id": token_id, "user_id": user["id"], "family_id": family_id, "secret_hash": _sha256(secret),
+               "created_at": now, "expires_at": now + self._refresh_ttl_s, "used_at": None, "revoked": False}
+        pair = TokenPair(self.tokens.issue(user["id"], now), f"{token_id}.{secret}", self.tokens.ttl_s,
+                         public_user(user))
+        return pair, row

@@ -1,0 +1,1 @@
+"""HTTP, SSE and WebSocket shell over the session actors."""

@@ -1,0 +1,44 @@
+"""The Quart (trio) application: routes that translate HTTP, SSE and WebSocket into actor messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart import Response
+from quart_schema import HttpSecurityScheme, Info, QuartSchema
+from quart_trio import QuartTrio
+
+from mentor.http import auth_routes, problems, session_routes, stream_routes, ws_routes
+from mentor.runtime import Runtime
+
+
+def create_app(rt: Runtime) -> QuartTrio:
+    app = QuartTrio("mentor")
+    app.config["MAX_CONTENT_LENGTH"] = rt.settings.max_body_bytes
+    app.config["BODY_TIMEOUT"] = 30
+    app.extensions["mentor"] = rt
+    QuartSchema(
+        app,
+        info=Info(title="Mentor", version="0.1.0",
+                  description="Live interview sessions: captions in, questions and answers out. "
+                              "See docs/protocol.md for events and WebSocket messages."),
+        security_schemes={"bearer": HttpSecurityScheme(scheme="bearer", bearer_format="JWT")},
+        security=[{"bearer": []}],
+        swagger_ui_path=None, redoc_ui_path=None, scalar_ui_path=None,  # no CDN assets on an offline box
+    )
+    problems.install(app)
+    for module in (auth_routes, session_routes, stream_routes, ws_routes):
+        app.register_blueprint(module.bp)
+
+    @app.get("/health")
+    async def health() -> dict[str, Any]:
+        return {"status": "closing" if rt.supervisor.closing else "ok",
+                "live_sessions": rt.supervisor.live_sessions, "actor_restarts": rt.supervisor.restarts,
+                "transactions": rt.writer.transactions, "write_batches": rt.writer.batches}
+
+    @app.after_request
+    async def no_sniff(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app

@@ -1,0 +1,94 @@
+"""Request bodies as pydantic models: what the outside may send, checked before any actor sees it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+# C0 controls other than tab and newline, DEL, and lone surrogates (which cannot be encoded as UTF-8).
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _clean(value: str) -> str:
+    value = value.replace("\r\n", "\n")
+    if _FORBIDDEN.search(value):
+        raise ValueError("control characters and unpaired surrogates are not allowed")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return value
+
+
+Text = Annotated[StrictStr, AfterValidator(_clean)]
+Name = Annotated[StrictStr, Field(max_length=200), AfterValidator(_clean)]
+Title = Annotated[StrictStr, Field(min_length=1, max_length=200), AfterValidator(_clean), AfterValidator(_not_blank)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class Credentials(Strict):
+    email: Annotated[StrictStr, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    password: Annotated[StrictStr, Field(min_length=8, max_length=256)]
+
+
+class RefreshBody(Strict):
+    refresh_token: Annotated[StrictStr, Field(min_length=10, max_length=200)]
+
+
+class SessionCreate(Strict):
+    title: Title
+    company: Name | None = None
+    role: Name | None = None
+    job_description: Annotated[Text, Field(max_length=50_000)] | None = None
+    language: Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    candidate_name: Name | None = None
+    interviewer_name: Name | None = None
+
+
+class CaptionIn(Strict):
+    speaker_role: Literal["interviewer", "candidate", "other"]
+    speaker_name: Name | None = None
+    text: Annotated[Text, AfterValidator(_not_blank)]
+    client_ts: datetime | float | None = Field(
+        default=None, description="when the words were spoken: UNIX seconds or ISO 8601 with a time zone")
+    block_id: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9._:@/-]{1,128}$")] | None = Field(
+        default=None, description="live-caption block this text belongs to; omit for a one-off final caption")
+    revision: Annotated[StrictInt, Field(ge=0, lt=2**31)] = 0
+    final: StrictBool = True
+
+    def timestamp(self) -> float | None:
+        if isinstance(self.client_ts, datetime):
+            if self.client_ts.tzinfo is None:
+                raise ValueError("client_ts needs a time zone")
+            return self.client_ts.timestamp()
+        return self.client_ts
+
+
+class CaptionBatch(Strict):
+    captions: list[CaptionIn]
+
+
+class QuestionAsk(Strict):
+    text: Annotated[Text, Field(max_length=5000), AfterValidator(_not_blank)]
+
+
+class RegenerateBody(Strict):
+    question_id: Annotated[StrictStr, Field(max_length=64)] | None = None
+
+
+class AutoAnswerBody(Strict):
+    enabled: StrictBool
+
+
+def error_list(errors: list[Any]) -> list[dict[str, Any]]:
+    """pydantic's errors, reduced to what a client needs (and JSON-safe)."""
+    return [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg")), "type": str(e.get("type"))}
+            for e in errors]

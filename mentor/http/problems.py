@@ -1,0 +1,35 @@
+"""Every error leaves as application/problem+json (RFC 9457)."""
+
+from __future__ import annotations
+
+import logging
+
+from quart import Quart, Response
+from werkzeug.exceptions import HTTPException
+
+from mentor.errors import Problem
+from mentor.events import dumps
+
+log = logging.getLogger(__name__)
+
+
+def problem_response(problem: Problem) -> Response:
+    headers = {"WWW-Authenticate": 'Bearer realm="mentor"'} if problem.status == 401 else {}
+    return Response(dumps(problem.to_dict()), status=problem.status, content_type="application/problem+json",
+                    headers=headers)
+
+
+def install(app: Quart) -> None:
+    @app.errorhandler(Problem)
+    async def _problem(problem: Problem) -> Response:
+        return problem_response(problem)
+
+    @app.errorhandler(HTTPException)
+    async def _http(exc: HTTPException) -> Response:
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return problem_response(Problem(exc.code or 500, code, exc.description or exc.name or "error"))
+
+    @app.errorhandler(Exception)
+    async def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return problem_response(Problem(500, "internal_error", "an unexpected error occurred; it was logged"))

@@ -1,0 +1,84 @@
+"""Relay one subscription to a client: the missed events first (from the actor's memory or the durable
+log), then live ones, with heartbeats in quiet periods and a final control event when the stream ends.
+SSE and WebSocket differ only in how they encode what this yields.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+from mentor.actors.messages import Subscribe
+from mentor.actors.subscribers import Subscription
+from mentor.events import Event, EventType
+from mentor.http.requests import runtime
+from mentor.runtime import Runtime
+from mentor.store import queries as q
+
+# Why a subscription closed -> the control event the client gets last (None: just end the stream).
+FINAL_EVENTS: dict[str, EventType | None] = {
+    "lagged": EventType.LAGGED,
+    "shutdown": EventType.SHUTDOWN,
+    "restart": EventType.SHUTDOWN,
+    "deleted": EventType.SESSION_DELETED,
+    "ended": None,
+}
+
+
+def parse_last_event_id(raw: str | None) -> int | None:
+    """None for a first connect; -1 (always answered with ``reset``) for an id this server never issued."""
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        return -1
+    return value if value >= 0 else -1
+
+
+async def subscribe(session_id: str, user_id: str, after: int | None) -> Subscription:
+    rt = runtime()
+    msg = Subscribe(user_id=user_id, after=after, queue_size=rt.settings.subscriber_queue_size)
+    sub: Subscription = await rt.supervisor.ask(session_id, msg)
+    return sub
+
+
+async def relay(rt: Runtime, session_id: str, sub: Subscription, after: int | None) -> AsyncIterator[list[Event]]:
+    """Batches of events in id order with no gap and no duplicate; [] means "send a heartbeat".
+
+    Runs outside the request context (a streamed body), hence the explicit runtime."""
+    try:
+        if sub.reset:
+            yield [Event.control(session_id, EventType.RESET, {
+                "reason": "last_event_id cannot be honoured; replaying the session from its start",
+                "requested": after, "head": sub.head})]
+        if sub.backlog is not None:
+            if sub.backlog:
+                yield sub.backlog
+        else:
+            start = 0 if sub.reset or after is None else after
+            while start < sub.head:
+                page = await rt.reader.read(q.events_after, session_id, start, sub.head, rt.settings.replay_page_size)
+                if not page:
+                    break
+                yield page
+                start = page[-1].seq
+        last = sub.head
+        while True:
+            batch = await sub.subscriber.next_batch(rt.settings.heartbeat_s)
+            if batch is None:
+                final = FINAL_EVENTS.get(sub.subscriber.reason or "", EventType.SHUTDOWN)
+                if final is not None:
+                    yield [Event.control(session_id, final, {"reason": sub.subscriber.reason,
+                                                             "last_event_id": last,
+                                                             "retry_ms": rt.settings.sse_retry_ms})]
+                return
+            if batch:
+                last = batch[-1].seq
+            yield batch
+    finally:
+        sub.subscriber.leave()
+
+
+def heartbeat(session_id: str) -> Event:
+    return Event.control(session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})

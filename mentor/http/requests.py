@@ -1,0 +1,68 @@
+"""What every route needs from a request: the runtime, the authenticated user, a validated body."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from quart import current_app, has_websocket_context, request, websocket
+
+from mentor.auth import unauthorized
+from mentor.errors import Problem
+from mentor.http.models import error_list
+from mentor.runtime import Runtime
+
+M = TypeVar("M", bound=BaseModel)
+
+ACCESS_COOKIE = "mentor_access_token"
+
+
+def runtime() -> Runtime:
+    rt: Runtime = current_app.extensions["mentor"]
+    return rt
+
+
+def authenticate(*, for_stream: bool = False) -> str:
+    """The user id from ``Authorization: Bearer``; streams (EventSource, WebSocket cannot set headers in
+    browsers) also accept the ``token`` query parameter and the access-token cookie. Raises Problem(401).
+
+    Query and cookie tokens are accepted only on read-only streams, so a forged cross-site form or link can
+    never change anything.
+    """
+    req = websocket if has_websocket_context() else request
+    header = req.headers.get("Authorization", "")
+    token = ""
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise unauthorized("the Authorization header must be 'Bearer <token>'")
+        token = value.strip()
+    elif for_stream:
+        token = req.args.get("token", "") or req.cookies.get(ACCESS_COOKIE, "")
+    if not token:
+        raise unauthorized("an access token is required")
+    return runtime().accounts.tokens.verify(token)
+
+
+async def body(model: type[M]) -> M:
+    """The request's JSON body validated against ``model``; raises Problem(415/400/422)."""
+    return _validate(model, await json_body())
+
+
+def _validate(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Problem(422, "invalid_body", "the request body does not match the schema",
+                      errors=error_list(exc.errors())) from None
+
+
+async def json_body() -> Any:
+    if request.mimetype != "application/json":
+        raise Problem(415, "unsupported_media_type", "send the body as application/json")
+    raw = await request.get_data(as_text=False)
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "invalid_json", f"the body is not valid JSON: {exc}") from None

@@ -1,0 +1,56 @@
+"""Serving: hypercorn's trio worker around the runtime, with a clean SIGINT/SIGTERM shutdown."""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import trio
+from hypercorn.config import Config
+from hypercorn.trio import serve as hypercorn_serve
+
+from mentor.http.app import create_app
+from mentor.runtime import open_runtime
+from mentor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings, *, stop: trio.Event | None = None,
+                task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
+    """Run until SIGINT/SIGTERM (or ``stop`` is set): then every stream gets a final event and closes,
+    queued writes commit, and the server exits within ``graceful_timeout_s``.
+
+    ``task_status.started`` receives the bound addresses, e.g. ``["http://127.0.0.1:40123"]``.
+    """
+    stop = trio.Event() if stop is None else stop
+    async with open_runtime(settings) as rt:
+        config = Config()
+        config.bind = [f"{settings.host}:{settings.port}"]
+        config.graceful_timeout = settings.graceful_timeout_s
+        config.websocket_max_message_size = settings.ws_max_message_bytes
+        config.accesslog = None
+        config.errorlog = log
+
+        async def shutdown_trigger() -> None:
+            await stop.wait()
+            log.info("shutting down: finishing streams")
+            await rt.supervisor.stop_all(settings.graceful_timeout_s)
+
+        async def run_http(task_status: trio.TaskStatus[list[str]]) -> None:
+            await hypercorn_serve(create_app(rt), config, shutdown_trigger=shutdown_trigger,
+                                  task_status=task_status)
+            nursery.cancel_scope.cancel()  # connections have drained: the signal listener can go
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(_signals, stop)
+            binds: list[str] = await nursery.start(run_http)
+            log.info("Mentor listening on %s", ", ".join(binds))
+            task_status.started(binds)
+
+
+async def _signals(stop: trio.Event) -> None:
+    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for _ in signals:
+            stop.set()
+            return

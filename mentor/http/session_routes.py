@@ -1,0 +1,207 @@
+"""Sessions and captions over plain HTTP: each route translates the request into an actor message."""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from quart import Blueprint, Response, request
+from quart_schema import document_request, tag
+
+from mentor.actors.messages import (
+    AddCaptions,
+    AskQuestion,
+    CaptionInput,
+    DeleteSession,
+    EndSession,
+    GetSession,
+    Regenerate,
+    SetAutoAnswer,
+)
+from mentor.actors.session_actor import public_caption, public_session
+from mentor.errors import Problem
+from mentor.events import Event, EventType, dumps
+from mentor.http.models import (
+    AutoAnswerBody,
+    CaptionBatch,
+    CaptionIn,
+    QuestionAsk,
+    RegenerateBody,
+    SessionCreate,
+    error_list,
+)
+from mentor.http.requests import authenticate, body, json_body, runtime
+from mentor.store import WriteOp
+from mentor.store import queries as q
+
+bp = Blueprint("sessions", __name__)
+
+_CAPTIONS = TypeAdapter(list[CaptionIn])
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(dumps(data), status=status, content_type="application/json")
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Problem(400, "invalid_query", f"{name} must be an integer") from None
+    if not low <= value <= high:
+        raise Problem(400, "invalid_query", f"{name} must be between {low} and {high}")
+    return value
+
+
+@bp.post("/sessions")
+@document_request(SessionCreate)
+@tag(["sessions"])
+async def create_session() -> Response:
+    user_id = authenticate()
+    data = await body(SessionCreate)
+    rt = runtime()
+    now = time.time()
+    row = {"id": str(uuid.uuid4()), "user_id": user_id, **data.model_dump(), "status": "active",
+           "auto_answer": True, "created_at": now, "ended_at": None}
+    created = Event.make(row["id"], 1, EventType.SESSION_CREATED, public_session(row))
+    # The session row and its first event commit together: the log never lacks its beginning.
+    await rt.writer.write([q.insert_session(row), WriteOp(q.INSERT_EVENT, q.event_rows([created]))])
+    return _json(public_session(row), 201)
+
+
+@bp.get("/sessions")
+@tag(["sessions"])
+async def list_sessions() -> Response:
+    """Newest first. Pass ``next_cursor`` from one page as ``cursor`` to get the next."""
+    user_id = authenticate()
+    limit = _int_arg("limit", 20, 1, 100)
+    before = None
+    if cursor := request.args.get("cursor"):
+        try:
+            created, _, sid = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+            before = (float(created), sid)
+        except (ValueError, UnicodeDecodeError):
+            raise Problem(400, "invalid_cursor", "cursor is not one this server issued") from None
+    rows = await runtime().reader.read(q.list_sessions, user_id, limit + 1, before)
+    page, more = rows[:limit], len(rows) > limit
+    next_cursor = None
+    if more:
+        last = page[-1]
+        next_cursor = base64.urlsafe_b64encode(f"{last['created_at']!r}|{last['id']}".encode()).decode()
+    return _json({"sessions": [public_session(r) for r in page], "next_cursor": next_cursor})
+
+
+@bp.get("/sessions/<session_id>")
+@tag(["sessions"])
+async def get_session(session_id: str) -> Response:
+    user_id = authenticate()
+    return _json(await runtime().supervisor.ask(session_id, GetSession(user_id=user_id)))
+
+
+@bp.post("/sessions/<session_id>/end")
+@tag(["sessions"])
+async def end_session(session_id: str) -> Response:
+    user_id = authenticate()
+    return _json(await runtime().supervisor.ask(session_id, EndSession(user_id=user_id)))
+
+
+@bp.delete("/sessions/<session_id>")
+@tag(["sessions"])
+async def delete_session(session_id: str) -> Response:
+    user_id = authenticate()
+    await runtime().supervisor.ask(session_id, DeleteSession(user_id=user_id))
+    return Response(b"", status=204)
+
+
+def parse_captions(data: Any, batch_max: int, max_chars: int) -> list[CaptionInput]:
+    """One caption object, a list of them, or ``{"captions": [...]}``; raises Problem(422)."""
+    items = data["captions"] if isinstance(data, dict) and "captions" in data else data
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list) or not items:
+        raise Problem(422, "invalid_body", "send a caption object, a list of captions or {\"captions\": [...]}")
+    if len(items) > batch_max:
+        raise Problem(413, "batch_too_large", f"at most {batch_max} captions per request")
+    try:
+        captions = _CAPTIONS.validate_python(items)
+    except ValidationError as exc:
+        raise Problem(422, "invalid_caption", "a caption does not match the schema",
+                      errors=error_list(exc.errors())) from None
+    out = []
+    for index, cap in enumerate(captions):
+        if len(cap.text) > max_chars:
+            raise Problem(422, "caption_too_long", f"caption text is limited to {max_chars} characters",
+                          index=index)
+        if cap.block_id is None and cap.revision != 0:
+            raise Problem(422, "revision_without_block", "revision needs a block_id", index=index)
+        try:
+            ts = cap.timestamp()
+        except ValueError as exc:
+            raise Problem(422, "invalid_timestamp", str(exc), index=index) from None
+        out.append(CaptionInput(cap.speaker_role, cap.text, cap.speaker_name, ts, cap.block_id, cap.revision,
+                                cap.final))
+    return out
+
+
+@bp.post("/sessions/<session_id>/captions")
+@document_request(CaptionBatch)
+@tag(["captions"])
+async def add_captions(session_id: str) -> Response:
+    """Store captions; the answer comes after they are committed. Re-sending a block revision is a no-op."""
+    user_id = authenticate()
+    rt = runtime()
+    captions = parse_captions(await json_body(), rt.settings.caption_batch_max, rt.settings.caption_max_chars)
+    results = await rt.supervisor.ask(session_id, AddCaptions(user_id=user_id, captions=captions))
+    return _json({"results": results})
+
+
+@bp.get("/sessions/<session_id>/captions")
+@tag(["captions"])
+async def list_captions(session_id: str) -> Response:
+    """The transcript in order (by caption id), each caption at its latest revision."""
+    user_id = authenticate()
+    rt = runtime()
+    await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
+    after = _int_arg("after", 0, 0, 2**31)
+    limit = _int_arg("limit", 500, 1, 1000)
+    final_only = request.args.get("final", "false").lower() in {"1", "true", "yes"}
+    rows = await rt.reader.read(q.list_captions, session_id, after, limit, final_only)
+    return _json({"captions": [public_caption(r) for r in rows],
+                  "next_after": rows[-1]["id"] if len(rows) == limit else None})
+
+
+@bp.post("/sessions/<session_id>/questions")
+@document_request(QuestionAsk)
+@tag(["answers"])
+async def ask_question(session_id: str) -> Response:
+    """Ask a question by hand (as if the interviewer had asked it)."""
+    user_id = authenticate()
+    data = await body(QuestionAsk)
+    return _json(await runtime().supervisor.ask(session_id, AskQuestion(user_id=user_id, text=data.text)), 202)
+
+
+@bp.post("/sessions/<session_id>/regenerate")
+@document_request(RegenerateBody)
+@tag(["answers"])
+async def regenerate(session_id: str) -> Response:
+    user_id = authenticate()
+    data = await body(RegenerateBody)
+    msg = Regenerate(user_id=user_id, question_id=data.question_id)
+    return _json(await runtime().supervisor.ask(session_id, msg), 202)
+
+
+@bp.put("/sessions/<session_id>/auto-answer")
+@document_request(AutoAnswerBody)
+@tag(["answers"])
+async def auto_answer(session_id: str) -> Response:
+    """Pause (false) or resume (true) automatic answers to detected questions."""
+    user_id = authenticate()
+    data = await body(AutoAnswerBody)
+    return _json(await runtime().supervisor.ask(session_id, SetAutoAnswer(user_id=user_id, enabled=data.enabled)))
+

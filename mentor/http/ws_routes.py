@@ -1,0 +1,132 @@
+"""/sessions/{id}/ws: the same events as SSE, plus control messages from the client.
+
+Client -> server: ``{"id": "<correlation id>", "type": "<kind>", ...}`` with kind one of caption, captions,
+ask, regenerate, pause, resume, end, ping. Each gets ``{"type": "ack", "id": ..., "result": ...}`` or
+``{"type": "error", "id": ..., "status": ..., "code": ..., "detail": ...}``; a malformed message gets an
+error and the connection stays up. Server -> client events: ``{"type": "event", "id": <seq>, "event":
+<type>, "data": {...}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import trio
+from pydantic import ValidationError
+from quart import Blueprint, Response, websocket
+
+from mentor.actors.messages import AddCaptions, AskQuestion, EndSession, Message, Regenerate, SetAutoAnswer
+from mentor.errors import Problem
+from mentor.events import dumps
+from mentor.http.models import QuestionAsk, RegenerateBody, error_list
+from mentor.http.problems import problem_response
+from mentor.http.relay import heartbeat, parse_last_event_id, relay, subscribe
+from mentor.http.requests import authenticate, runtime
+from mentor.http.session_routes import parse_captions
+
+bp = Blueprint("websocket", __name__)
+
+MAX_CORRELATION_ID = 128
+
+
+def _error(corr: Any, problem: Problem) -> str:
+    return dumps({"type": "error", "id": corr, **problem.to_dict()})
+
+
+def _to_message(user_id: str, kind: str, data: dict[str, Any]) -> Message:
+    """Translate one client message into an actor message; raises Problem for anything malformed."""
+    settings = runtime().settings
+    try:
+        match kind:
+            case "caption":
+                caps = parse_captions(data.get("caption"), settings.caption_batch_max, settings.caption_max_chars)
+                return AddCaptions(user_id=user_id, captions=caps)
+            case "captions":
+                caps = parse_captions(data.get("captions"), settings.caption_batch_max, settings.caption_max_chars)
+                return AddCaptions(user_id=user_id, captions=caps)
+            case "ask":
+                return AskQuestion(user_id=user_id, text=QuestionAsk.model_validate({"text": data.get("text")}).text)
+            case "regenerate":
+                body = RegenerateBody.model_validate({"question_id": data.get("question_id")})
+                return Regenerate(user_id=user_id, question_id=body.question_id)
+            case "pause" | "resume":
+                return SetAutoAnswer(user_id=user_id, enabled=kind == "resume")
+            case "end":
+                return EndSession(user_id=user_id)
+    except ValidationError as exc:
+        raise Problem(422, "invalid_message", f"malformed {kind!r} message", errors=error_list(exc.errors())) from None
+    raise Problem(400, "unknown_type",
+                  "type must be one of caption, captions, ask, regenerate, pause, resume, end, ping")
+
+
+@bp.websocket("/sessions/<session_id>/ws")
+async def session_socket(session_id: str) -> Response | None:
+    rt = runtime()
+    try:
+        user_id = authenticate(for_stream=True)
+        after = parse_last_event_id(websocket.args.get("last_event_id"))
+        sub = await subscribe(session_id, user_id, after)
+    except Problem as problem:
+        return problem_response(problem)  # refused before the upgrade: a plain HTTP error
+    await websocket.accept()
+    out_send, out_recv = trio.open_memory_channel[str](rt.settings.subscriber_queue_size)
+
+    async def send_loop() -> None:
+        # The one task that writes to the socket; a client that stops reading is dropped.
+        async for text in out_recv:
+            with trio.move_on_after(rt.settings.ws_send_timeout_s) as scope:
+                await websocket.send(text)
+            if scope.cancelled_caught:
+                raise trio.BrokenResourceError("client stopped reading")
+
+    async def event_loop() -> None:
+        async with out_send.clone() as out:
+            async for batch in relay(rt, session_id, sub, after):
+                if not batch:
+                    await out.send(dumps({"type": "heartbeat", "t": heartbeat(session_id).data["t"]}))
+                for event in batch:
+                    await out.send(event.ws)
+
+    async def command_loop(out: trio.MemorySendChannel[str]) -> None:
+        while True:
+            raw = await websocket.receive()
+            corr: Any = None
+            try:
+                try:
+                    msg = json.loads(raw)
+                except (ValueError, TypeError) as exc:
+                    raise Problem(400, "invalid_json", f"the message is not valid JSON: {exc}") from None
+                if not isinstance(msg, dict):
+                    raise Problem(400, "invalid_message", "a message must be a JSON object")
+                corr = msg.get("id")
+                if not isinstance(corr, (str, int)) or isinstance(corr, bool) or len(str(corr)) > MAX_CORRELATION_ID:
+                    corr = None
+                    raise Problem(400, "missing_id", "every message needs an id (string or integer) to correlate")
+                kind = msg.get("type")
+                if kind == "ping":
+                    await out.send(dumps({"type": "pong", "id": corr}))
+                    continue
+                result = await rt.supervisor.ask(session_id, _to_message(user_id, str(kind), msg))
+                await out.send(dumps({"type": "ack", "id": corr, "result": result}))
+            except Problem as problem:
+                await out.send(_error(corr, problem))
+
+    commands_scope = trio.CancelScope()
+
+    async def commands() -> None:
+        with commands_scope:
+            async with out_send:
+                await command_loop(out_send)
+
+    async def events_then_finish() -> None:
+        await event_loop()
+        # The stream is over (ended, lagged, shutdown): stop taking commands; send_loop flushes the final
+        # event once both senders are closed, and returning closes the socket.
+        commands_scope.cancel()
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(send_loop)
+        nursery.start_soon(events_then_finish)
+        nursery.start_soon(commands)
+    return None

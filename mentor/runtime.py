@@ -1,0 +1,55 @@
+"""The running service without its HTTP shell: store, single writer, session supervisor, accounts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import trio
+
+from mentor.actors import SessionSupervisor
+from mentor.auth import Accounts
+from mentor.settings import Settings, ensure_jwt_secret
+from mentor.store import StoreReader, StoreWriter, create_engine, migrate
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: sa.Engine
+    reader: StoreReader
+    writer: StoreWriter
+    supervisor: SessionSupervisor
+    accounts: Accounts
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Migrate the store, start the writer and the supervisor; on exit stop the actors (streams get their
+    final event), then commit whatever is queued, then close the database."""
+    settings = ensure_jwt_secret(settings)
+    engine = create_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
+                           busy_timeout_ms=settings.db_busy_timeout_ms, pool_size=settings.read_threads + 1)
+    try:
+        await trio.to_thread.run_sync(migrate, engine)
+        reader = StoreReader(engine, threads=settings.read_threads)
+        writer = StoreWriter(engine, queue_size=settings.write_queue_size, batch_max=settings.write_batch_max,
+                             timeout_s=settings.write_timeout_s)
+        async with trio.open_nursery() as store_nursery:
+            await store_nursery.start(writer.run)
+            try:
+                async with trio.open_nursery() as actor_nursery:
+                    supervisor = SessionSupervisor(settings, reader, writer, actor_nursery)
+                    accounts = await trio.to_thread.run_sync(Accounts, settings, reader, writer)
+                    try:
+                        yield Runtime(settings, engine, reader, writer, supervisor, accounts)
+                    finally:
+                        with trio.CancelScope(shield=True):
+                            await supervisor.stop_all(settings.graceful_timeout_s)
+                        actor_nursery.cancel_scope.cancel()
+            finally:
+                writer.close()  # the writer drains its queue, then returns
+    finally:
+        engine.dispose()

@@ -1,0 +1,146 @@
+"""Every bound, timeout and knob of the service, as one frozen dataclass.
+
+Each field's default is the documented default (docs/operations.md lists them); each can be set from the
+environment as ``MENTOR_<FIELD NAME IN CAPITALS>`` and from ``mentor serve --<field-name>``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+MIN_JWT_SECRET_BYTES = 32
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- network
+    host: str = field(default="127.0.0.1", metadata={"help": "address to listen on"})
+    port: int = field(default=8080, metadata={"help": "TCP port (0 picks a free one)"})
+    graceful_timeout_s: float = field(
+        default=5.0, metadata={"help": "on SIGINT/SIGTERM, how long open connections get to finish"}
+    )
+    # --- store
+    database_url: str = field(
+        default="sqlite:///mentor.db",
+        metadata={"help": "SQLAlchemy URL: sqlite:///path.db (default) or postgresql://user@host/db"},
+    )
+    sqlite_synchronous: str = field(
+        default="FULL", metadata={"help": "SQLite PRAGMA synchronous: FULL survives power loss, NORMAL only crashes"}
+    )
+    db_busy_timeout_ms: int = field(default=5000, metadata={"help": "SQLite busy_timeout"})
+    write_queue_size: int = field(default=1024, metadata={"help": "pending write batches before writers wait"})
+    write_batch_max: int = field(default=256, metadata={"help": "write batches merged into one transaction"})
+    write_timeout_s: float = field(default=10.0, metadata={"help": "max wait for a commit before the request fails"})
+    read_threads: int = field(default=8, metadata={"help": "concurrent store reads (worker threads)"})
+    # --- auth
+    jwt_secret: str = field(
+        default="",
+        metadata={"help": "HMAC key, >= 32 bytes; empty: generated once and kept in a file beside the database"},
+    )
+    jwt_algorithm: str = field(default="HS256", metadata={"help": "JWT algorithm (HS256, HS384 or HS512)"})
+    jwt_issuer: str = field(default="mentor", metadata={"help": "JWT iss claim"})
+    jwt_audience: str = field(default="mentor-api", metadata={"help": "JWT aud claim"})
+    access_token_ttl_s: int = field(default=900, metadata={"help": "access token lifetime"})
+    refresh_token_ttl_s: int = field(default=30 * 86400, metadata={"help": "refresh token lifetime"})
+    password_hash_time_cost: int = field(default=3, metadata={"help": "argon2 time cost"})
+    password_hash_memory_kib: int = field(default=65536, metadata={"help": "argon2 memory cost (KiB)"})
+    password_hash_threads: int = field(default=2, metadata={"help": "concurrent password hashes (memory bound)"})
+    # --- sessions and actors
+    actor_inbox_size: int = field(default=256, metadata={"help": "messages queued per session actor"})
+    actor_idle_timeout_s: float = field(
+        default=300.0, metadata={"help": "an actor with no subscribers and no messages stops after this"}
+    )
+    actor_reply_timeout_s: float = field(default=15.0, metadata={"help": "max wait for a session actor's reply"})
+    actor_max_restarts: int = field(default=5, metadata={"help": "crash restarts per actor within a minute"})
+    actor_recent_events: int = field(default=512, metadata={"help": "events kept in memory per session for replay"})
+    # --- captions
+    caption_max_chars: int = field(default=5000, metadata={"help": "longest caption text accepted"})
+    caption_batch_max: int = field(default=500, metadata={"help": "captions per request"})
+    caption_max_future_s: float = field(
+        default=300.0, metadata={"help": "client timestamps later than now + this are refused"}
+    )
+    caption_clock_skew_s: float = field(
+        default=300.0, metadata={"help": "client timestamps may precede the session start by this much"}
+    )
+    max_body_bytes: int = field(default=1_048_576, metadata={"help": "largest request body"})
+    # --- streams
+    subscriber_queue_size: int = field(
+        default=1024, metadata={"help": "events queued per SSE/WebSocket subscriber before it is cut off as lagged"}
+    )
+    heartbeat_s: float = field(default=30.0, metadata={"help": "SSE heartbeat / WebSocket ping interval"})
+    sse_retry_ms: int = field(default=2000, metadata={"help": "reconnect delay advised to EventSource clients"})
+    ws_max_message_bytes: int = field(default=262_144, metadata={"help": "largest WebSocket message accepted"})
+    ws_send_timeout_s: float = field(default=10.0, metadata={"help": "a WebSocket write stuck this long drops it"})
+    replay_page_size: int = field(default=500, metadata={"help": "events read per store query during replay"})
+    # --- answers
+    openai_api_key: str = field(default="", metadata={"help": "API key; empty: the offline engine answers", "env": "OPENAI_API_KEY"})
+    openai_base_url: str = field(default="", metadata={"help": "OpenAI-compatible base URL", "env": "OPENAI_BASE_URL"})
+    model: str = field(default="", metadata={"help": "model name; empty: offline engine", "env": "MENTOR_MODEL"})
+    answer_timeout_s: float = field(default=60.0, metadata={"help": "longest an answer may stream"})
+
+    def __post_init__(self) -> None:
+        if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise ValueError(f"jwt_secret must be at least {MIN_JWT_SECRET_BYTES} bytes")
+        if self.jwt_algorithm not in {"HS256", "HS384", "HS512"}:
+            raise ValueError("jwt_algorithm must be one of HS256, HS384, HS512")
+        if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+            raise ValueError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def env_name(f: dataclasses.Field[Any]) -> str:
+    return str(f.metadata.get("env", "MENTOR_" + f.name.upper()))
+
+
+def convert(f: dataclasses.Field[Any], raw: str) -> Any:
+    """Turn a string from the environment or the command line into the field's type."""
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "str")
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    return raw
+
+
+def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from ``MENTOR_*`` (and ``OPENAI_*``) variables; ``overrides`` win. Raises ValueError."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        name = env_name(f)
+        if name in environ and environ[name] != "":
+            values[f.name] = convert(f, environ[name])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)
+
+
+def ensure_jwt_secret(settings: Settings) -> Settings:
+    """Return settings with a JWT secret: the configured one, or one kept beside the SQLite database.
+
+    Multi-node (PostgreSQL) deployments must configure MENTOR_JWT_SECRET: every node needs the same key.
+    """
+    if settings.jwt_secret:
+        return settings
+    if not settings.is_sqlite:
+        raise ValueError("MENTOR_JWT_SECRET is required with a non-SQLite database (all nodes share it)")
+    db_path = settings.database_url.split("///", 1)[-1]
+    if db_path in {"", ":memory:"} or db_path.startswith("file::memory:"):
+        return settings.replace(jwt_secret=secrets.token_urlsafe(48))
+    secret_file = Path(db_path).with_name(Path(db_path).name + ".jwt-secret")
+    if not secret_file.exists():
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    return settings.replace(jwt_secret=secret_file.read_text().strip())

@@ -1,0 +1,55 @@
+"""Engine creation and schema migration for SQLite (embedded default) and PostgreSQL.
+
+SQLAlchemy's asyncio layer does not run under trio, so the store uses a sync Engine from worker threads
+(``trio.to_thread``): the single writer owns one connection, reads share a small pool.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def normalize_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs (as psql does) and pick the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def create_engine(url: str, *, sqlite_synchronous: str = "FULL", busy_timeout_ms: int = 5000,
+                  pool_size: int = 8, **kwargs: Any) -> sa.Engine:
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, pool_size=pool_size, max_overflow=0, **kwargs)
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            cur.execute(f"PRAGMA synchronous={sqlite_synchronous.upper()}")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True, **kwargs)
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Create or upgrade the schema to the newest Alembic revision. Blocking: call from a thread."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

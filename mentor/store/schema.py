@@ -1,0 +1,80 @@
+"""The database schema, one definition for SQLite and PostgreSQL (SQLAlchemy Core).
+
+Alembic migrations in ``migrations/versions`` create and upgrade it; this module is what code queries.
+Times are UNIX seconds (float): the same on both databases and cheap to compare.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+)
+
+refresh_tokens = sa.Table(
+    "refresh_tokens",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    # tokens rotated from one login share a family; reuse of a rotated token revokes the whole family
+    sa.Column("family_id", sa.String(36), nullable=False, index=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("expires_at", sa.Double, nullable=False),
+    sa.Column("used_at", sa.Double, nullable=True),
+    sa.Column("revoked", sa.Boolean, nullable=False, default=False),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("company", sa.String(200), nullable=True),
+    sa.Column("role", sa.String(200), nullable=True),
+    sa.Column("job_description", sa.Text, nullable=True),
+    sa.Column("language", sa.String(35), nullable=False),
+    sa.Column("candidate_name", sa.String(200), nullable=True),
+    sa.Column("interviewer_name", sa.String(200), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),  # "active" | "ended"
+    sa.Column("auto_answer", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("ended_at", sa.Double, nullable=True),
+    sa.Index("ix_sessions_user_created", "user_id", "created_at", "id"),
+)
+
+captions = sa.Table(
+    "captions",
+    metadata,
+    sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),  # per-session, in arrival order
+    sa.Column("block_id", sa.String(128), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("final", sa.Boolean, nullable=False),
+    sa.Column("speaker_role", sa.String(16), nullable=False),
+    sa.Column("speaker_name", sa.String(200), nullable=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("client_ts", sa.Double, nullable=True),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=False),
+    sa.UniqueConstraint("session_id", "block_id", name="uq_captions_session_block"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # JSON, stored as sent so replay re-encodes nothing
+    sa.Column("created_at", sa.Double, nullable=False),
+)

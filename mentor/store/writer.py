@@ -1,0 +1,117 @@
+"""The single writer: every write of the process goes through one task that merges batches into transactions.
+
+Callers hand over a list of statements and wait until they are committed: an acknowledgement sent after
+``await writer.write(...)`` returned is durable. Merging many callers' batches into one transaction is what
+makes commits cheap (one thread hop and one fsync for up to ``batch_max`` batches).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import sqlalchemy as sa
+import trio
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """A write could not be committed (database unreachable, constraint violated, timed out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOp:
+    statement: sa.Executable
+    params: Sequence[dict[str, Any]] | dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class _Pending:
+    ops: Sequence[WriteOp]
+    done: trio.Event = field(default_factory=trio.Event)
+    error: BaseException | None = None
+
+
+class StoreWriter:
+    def __init__(self, engine: sa.Engine, *, queue_size: int, batch_max: int, timeout_s: float) -> None:
+        self._engine = engine
+        self._batch_max = batch_max
+        self._timeout_s = timeout_s
+        self._send, self._recv = trio.open_memory_channel[_Pending](queue_size)
+        self.transactions = 0  # counters for /metrics and benchmarks
+        self.batches = 0
+
+    async def write(self, ops: Sequence[WriteOp]) -> None:
+        """Commit ``ops`` in one transaction (possibly shared with other callers' batches).
+
+        Raises StoreError if the commit failed or did not finish within ``timeout_s``; in the timeout case
+        the write may still commit later, so callers must reload state from the store before going on.
+        """
+        if not ops:
+            return
+        pending = _Pending(ops)
+        with trio.move_on_after(self._timeout_s) as scope:
+            try:
+                await self._send.send(pending)
+            except trio.ClosedResourceError:
+                raise StoreError("the store is shutting down") from None
+            await pending.done.wait()
+        if scope.cancelled_caught:
+            raise StoreError(f"commit did not finish within {self._timeout_s} s")
+        if pending.error is not None:
+            raise StoreError(str(pending.error)) from pending.error
+
+    def close(self) -> None:
+        """Stop accepting writes; ``run`` commits what is queued and returns."""
+        self._send.close()
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        task_status.started()
+        async with self._recv:
+            while True:
+                try:
+                    batch = [await self._recv.receive()]
+                except trio.EndOfChannel:
+                    return
+                while len(batch) < self._batch_max:
+                    try:
+                        batch.append(self._recv.receive_nowait())
+                    except (trio.WouldBlock, trio.EndOfChannel):
+                        break
+                # Shielded: a batch handed to the database finishes and its waiters learn the outcome.
+                with trio.CancelScope(shield=True):
+                    await trio.to_thread.run_sync(self._commit, batch)
+                for pending in batch:
+                    pending.done.set()
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        self.transactions += 1
+        self.batches += len(batch)
+        try:
+            with self._engine.begin() as conn:
+                for pending in batch:
+                    self._execute(conn, pending.ops)
+            return
+        except Exception as exc:
+            if len(batch) == 1:
+                log.warning("write failed: %s", exc)
+                batch[0].error = exc
+                return
+        # One bad batch must not fail the others: retry each in its own transaction.
+        for pending in batch:
+            try:
+                with self._engine.begin() as conn:
+                    self._execute(conn, pending.ops)
+            except Exception as exc:
+                log.warning("write failed: %s", exc)
+                pending.error = exc
+
+    @staticmethod
+    def _execute(conn: sa.Connection, ops: Sequence[WriteOp]) -> None:
+        for op in ops:
+            if op.params is None:
+                conn.execute(op.statement)
+            else:
+                conn.execute(op.statement, op.params)  # type: ignore[arg-type]
