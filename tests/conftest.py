@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -94,11 +95,21 @@ async def start_server(nursery: trio.Nursery, settings: Settings) -> Server:
     return Server(binds[0], stop, settings)
 
 
+@asynccontextmanager
+async def running_server(settings: Settings) -> AsyncIterator[Server]:
+    """A server for the duration of the block; it shuts down cleanly even if the block fails."""
+    async with trio.open_nursery() as nursery:
+        srv = await start_server(nursery, settings)
+        try:
+            yield srv
+        finally:
+            srv.stop.set()
+
+
 @pytest.fixture
-async def server(nursery: trio.Nursery, settings: Settings) -> AsyncIterator[Server]:
-    srv = await start_server(nursery, settings)
-    yield srv
-    srv.stop.set()
+async def server(settings: Settings) -> AsyncIterator[Server]:
+    async with running_server(settings) as srv:
+        yield srv
 
 
 class User:

@@ -15,6 +15,9 @@ log = logging.getLogger(__name__)
 
 def problem_response(problem: Problem) -> Response:
     headers = {"WWW-Authenticate": 'Bearer realm="mentor"'} if problem.status == 401 else {}
+    if problem.status == 413:
+        # The unread body is still on the wire: this connection cannot carry another request.
+        headers["Connection"] = "close"
     return Response(dumps(problem.to_dict()), status=problem.status, content_type="application/problem+json",
                     headers=headers)
 

@@ -1,0 +1,220 @@
+"""Server-Sent Events over real sockets: fan-out, exact replay with Last-Event-ID, reset, heartbeats,
+slow subscribers, and the end of a session."""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from typing import Any
+
+import httpx
+import pytest
+import trio
+from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+
+from tests.conftest import User, make_settings, register, running_server
+from tests.sse import SSE, read_events
+
+
+def cap(text: str, **kw: Any) -> dict[str, Any]:
+    return {"speaker_role": "interviewer", "text": text, **kw}
+
+
+async def collect(user: User, sid: str, count: int, *, headers: dict[str, str] | None = None,
+                  params: dict[str, str] | None = None, into: list[SSE] | None = None,
+                  started: trio.Event | None = None) -> list[SSE]:
+    """Read ``count`` id-carrying events (control events are kept too) from a fresh stream."""
+    out: list[SSE] = [] if into is None else into
+    async with user.client.stream("GET", f"/sessions/{sid}/events", headers={**user.auth, **(headers or {})},
+                                  params=params) as response:
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["x-accel-buffering"] == "no"
+        if started is not None:
+            started.set()
+        async for ev in read_events(response):
+            out.append(ev)
+            if sum(1 for e in out if e.id is not None) >= count:
+                break
+    return out
+
+
+async def test_every_subscriber_sees_the_same_events_live(user: User) -> None:
+    sid = (await user.create_session())["id"]
+    results: list[list[SSE]] = [[] for _ in range(3)]
+    with trio.fail_after(10):
+        async with trio.open_nursery() as nursery:
+            for i in range(3):
+                started = trio.Event()
+                nursery.start_soon(lambda i=i, s=started: collect(user, sid, 6, into=results[i], started=s))
+                await started.wait()
+            await user.captions(sid, cap("Tell me about yourself", block_id="b1", revision=1, final=False))
+            await user.captions(sid, cap("Tell me about yourself.", block_id="b1", revision=2))
+            await user.captions(sid, [cap("Sure", speaker_role="candidate"),
+                                      cap("Go on")])
+            await user.request("PUT", f"/sessions/{sid}/auto-answer", json={"enabled": False})
+    for got in results:
+        assert [(e.id, e.event) for e in got] == [
+            (1, "session_created"), (2, "new_caption"), (3, "caption_updated"), (4, "new_caption"),
+            (5, "new_caption"), (6, "answers_paused")]
+        assert got[2].data["text"] == "Tell me about yourself." and got[2].data["id"] == 1
+    assert results[0][1].data == results[1][1].data == results[2][1].data
+
+
+async def test_last_event_id_replays_exactly_what_was_missed(user: User) -> None:
+    sid = (await user.create_session())["id"]
+    for i in range(10):
+        await user.captions(sid, cap(f"caption {i}"))
+    with trio.fail_after(10):
+        got = await collect(user, sid, 5, headers={"Last-Event-ID": "6"})
+        assert [e.id for e in got] == [7, 8, 9, 10, 11]
+        got = await collect(user, sid, 3, params={"last_event_id": "8"})  # first-connect form
+        assert [e.id for e in got] == [9, 10, 11]
+        got = await collect(user, sid, 11)
+        assert [e.id for e in got] == list(range(1, 12))
+
+
+@pytest.mark.parametrize("bad_id", ["999", "abc", "-5"])
+async def test_an_id_that_cannot_be_honoured_yields_reset(user: User, bad_id: str) -> None:
+    sid = (await user.create_session())["id"]
+    await user.captions(sid, cap("hello"))
+    with trio.fail_after(10):
+        got = await collect(user, sid, 2, headers={"Last-Event-ID": bad_id})
+    assert got[0].event == "reset" and got[0].id is None and got[0].data["head"] == 2
+    assert [e.id for e in got[1:]] == [1, 2]
+
+
+async def test_replay_survives_a_restart_and_reads_the_durable_log(database_url: str) -> None:
+    settings = make_settings(database_url, actor_recent_events=4)  # most of the replay comes from the store
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c, "restart@example.com")
+        sid = (await user.create_session())["id"]
+        await user.captions(sid, [cap(f"line {i}") for i in range(30)])
+    async with running_server(settings) as srv2, httpx.AsyncClient(base_url=srv2.url, timeout=10) as c:
+        r = await c.post("/auth/login", json={"email": "restart@example.com", "password": "correct horse"})
+        user = User(c, "restart@example.com", r.json())
+        with trio.fail_after(10):
+            got = await collect(user, sid, 27, headers={"Last-Event-ID": "4"})
+        assert [e.id for e in got] == list(range(5, 32))
+        assert got[-1].data["text"] == "line 29"
+
+
+async def test_heartbeats_keep_quiet_streams_alive(database_url: str) -> None:
+    settings = make_settings(database_url, heartbeat_s=0.05)
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        beats = 0
+        with trio.fail_after(10):
+            async with c.stream("GET", f"/sessions/{sid}/events", params={"token": user.token}) as response:
+                async for ev in read_events(response):
+                    if ev.event == "heartbeat":
+                        assert ev.id is None  # heartbeats never move Last-Event-ID
+                        beats += 1
+                        if beats == 2:
+                            break
+
+
+async def test_an_ended_session_replays_then_closes_and_then_answers_204(user: User) -> None:
+    sid = (await user.create_session())["id"]
+    await user.captions(sid, cap("last words"))
+    await user.request("POST", f"/sessions/{sid}/end")
+    with trio.fail_after(10):
+        r = await user.request("GET", f"/sessions/{sid}/events")
+        assert [line for line in r.text.splitlines() if line.startswith("id: ")] == ["id: 1", "id: 2", "id: 3"]
+        r = await user.request("GET", f"/sessions/{sid}/events", headers={"Last-Event-ID": "3"})
+        assert r.status_code == 204  # EventSource stops reconnecting
+
+
+async def test_live_stream_finishes_when_the_session_ends(user: User) -> None:
+    sid = (await user.create_session())["id"]
+    got: list[SSE] = []
+    with trio.fail_after(10):
+        async with trio.open_nursery() as nursery:
+            started = trio.Event()
+
+            async def reader() -> None:
+                async with user.client.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as response:
+                    started.set()
+                    async for ev in read_events(response):
+                        got.append(ev)  # runs until the server closes the stream
+
+            nursery.start_soon(reader)
+            await started.wait()
+            await user.request("POST", f"/sessions/{sid}/end")
+    assert [e.event for e in got] == ["session_created", "session_ended"]
+
+
+async def test_cookie_and_query_tokens_work_for_streams_only(client: httpx.AsyncClient, user: User) -> None:
+    sid = (await user.create_session())["id"]
+    await user.request("POST", f"/sessions/{sid}/end")
+    r = await client.get(f"/sessions/{sid}/events", params={"token": user.token})
+    assert r.status_code == 200 and "session_ended" in r.text
+    r = await client.get(f"/sessions/{sid}/events", headers={"Cookie": f"mentor_access_token={user.token}"})
+    assert r.status_code == 200
+    r = await client.get(f"/sessions/{sid}/events", params={"token": "garbage"})
+    assert r.status_code == 401
+
+
+async def test_a_subscriber_that_never_reads_is_cut_off_without_slowing_others(database_url: str) -> None:
+    settings = make_settings(database_url, subscriber_queue_size=64)
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        # A raw client with a tiny receive buffer that never reads.
+        sock = trio.socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        host, port = srv.url.removeprefix("http://").split(":")
+        await sock.connect((host, int(port)))
+        stalled = trio.SocketStream(sock)
+        await stalled.send_all(f"GET /sessions/{sid}/events?token={user.token} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        healthy: list[SSE] = []
+        total = 1 + 120
+        with trio.fail_after(20):
+            async with trio.open_nursery() as inner:
+                started = trio.Event()
+                inner.start_soon(lambda: collect(user, sid, total, into=healthy, started=started))
+                await started.wait()
+                for batch in range(6):
+                    body = [cap(f"{batch}-{i} " + "x" * 4000) for i in range(20)]
+                    assert (await user.captions(sid, body)).status_code == 200
+        assert [e.id for e in healthy] == list(range(1, total + 1))
+        # The stalled client's stream ends with a lagged event once it reads again: bounded, not buffered.
+        received = b""
+        with trio.fail_after(20):
+            while chunk := await stalled.receive_some(65536):
+                received += chunk
+                if b"event: lagged" in received:
+                    break
+        assert b"event: lagged" in received
+        assert len(received) < 121 * 4100  # it did not get (or queue) everything
+        await stalled.aclose()
+
+
+@hyp_settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(cuts=st.lists(st.integers(min_value=1, max_value=6), min_size=1, max_size=5))
+async def test_replay_property_cut_anywhere_and_the_union_is_the_log(cuts: list[int]) -> None:
+    """Read a few events, drop the connection, reconnect with the last id: no gap, no duplicate."""
+    settings = make_settings(f"sqlite:///{tempfile.mkdtemp(prefix='mentor-hyp-')}/m.db")
+    async with running_server(settings) as srv:
+        async with httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+            user = await register(c)
+            sid = (await user.create_session())["id"]
+            await user.captions(sid, [cap(f"c{i}") for i in range(15)])
+            head = 16
+            seen: list[int] = []
+            last: str | None = None
+            with trio.fail_after(20):
+                for n in cuts + [head]:
+                    want = min(n, head - len(seen))
+                    if want <= 0:
+                        break
+                    got = await collect(user, sid, want, headers={"Last-Event-ID": last} if last else None)
+                    seen += [e.id for e in got if e.id is not None]
+                    last = str(seen[-1])
+                    # new events keep arriving between connections
+                    if len(seen) < head and n % 2:
+                        await user.captions(sid, cap(f"late {len(seen)}"))
+                        head += 1
+            assert seen == list(range(1, len(seen) + 1))
+            assert len(seen) == head
