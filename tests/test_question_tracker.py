@@ -1,0 +1,150 @@
+"""Firing rules: immediate vs pause vs speaker change, supersede, de-duplication, multi-part."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentor.ai.assembly import CaptionUpdate
+from mentor.ai.question_tracker import DetectedQuestion, QuestionTracker, TrackerSettings
+
+
+def up(cid: int, block: str, rev: int, text: str, at: float, *, final: bool = False,
+       role: str = "interviewer") -> CaptionUpdate:
+    return CaptionUpdate(cid, block, rev, final, role, "Ana" if role == "interviewer" else "Bo", text, at)
+
+
+def feed_all(tr: QuestionTracker, updates: list[CaptionUpdate]) -> list[DetectedQuestion]:
+    out: list[DetectedQuestion] = []
+    for u in updates:
+        d = tr.next_deadline()
+        if d is not None and d <= u.at:
+            out += tr.tick(d)
+        out += tr.feed(u)
+    return out
+
+
+def test_clear_question_fires_on_final_without_waiting() -> None:
+    tr = QuestionTracker()
+    out = feed_all(tr, [up(1, "b", 0, "why did", 0.0), up(1, "b", 1, "why did you choose go", 0.3),
+                        up(1, "b", 2, "Why did you choose Go?", 0.5, final=True)])
+    assert len(out) == 1
+    q = out[0]
+    assert (q.question_id, q.revision, q.trigger, q.caption_ids) == ("q1", 0, "final", (1,))
+    assert q.parts == ("Why did you choose Go",)
+    assert tr.next_deadline() is None
+
+
+def test_unpunctuated_interim_waits_for_pause() -> None:
+    tr = QuestionTracker(TrackerSettings(pause_s=0.8))
+    assert tr.feed(up(1, "b", 0, "so tell me about your last project", 1.0)) == []
+    assert tr.next_deadline() == 1.8
+    assert tr.tick(1.7) == []
+    out = tr.tick(1.8)
+    assert [(q.trigger, q.kind) for q in out] == [("pause", "background")]
+    assert tr.tick(5.0) == []  # never twice
+
+
+def test_speaker_change_fires_pending_question() -> None:
+    tr = QuestionTracker()
+    tr.feed(up(1, "b", 0, "have you worked with kafka", 0.0))
+    out = tr.feed(up(2, "c", 0, "yes", 0.3, role="candidate"))
+    assert [q.trigger for q in out] == ["speaker_change"]
+
+
+def test_candidate_and_other_speech_never_produce_questions() -> None:
+    tr = QuestionTracker()
+    for role in ("candidate", "other"):
+        assert tr.feed(up(1, role, 0, "What did you build there?", 0.0, final=True, role=role)) == []
+    assert tr.next_deadline() is None
+
+
+def test_dangling_question_is_not_complete_until_pause() -> None:
+    tr = QuestionTracker()
+    assert tr.feed(up(1, "b", 0, "Tell me about a time", 0.0, final=True)) == []
+    assert tr.next_deadline() is not None
+
+
+def test_multi_part_question_is_one_id_with_parts() -> None:
+    tr = QuestionTracker()
+    out = feed_all(tr, [up(1, "a", 0, "What did you build there?", 0.0, final=True),
+                        up(2, "b", 0, "And why did you choose Go?", 0.9, final=True)])
+    assert [q.question_id for q in out] == ["q1", "q1"]
+    assert [q.revision for q in out] == [0, 1]
+    assert out[-1].parts == ("What did you build there", "why did you choose Go")
+    assert out[-1].caption_ids == (1, 2)
+
+
+def test_revision_after_fire_supersedes_with_same_id() -> None:
+    tr = QuestionTracker()
+    out = feed_all(tr, [up(1, "b", 0, "what did you use for the queue", 0.0),
+                        up(9, "c", 0, "we", 0.5, role="candidate"),
+                        up(1, "b", 1, "What did you use for the cache?", 0.7, final=True)])
+    assert [(q.question_id, q.revision, q.trigger) for q in out] == [("q1", 0, "speaker_change"),
+                                                                     ("q1", 1, "revision")]
+    assert out[1].parts == ("What did you use for the cache",)
+
+
+def test_punctuation_only_change_does_not_refire() -> None:
+    tr = QuestionTracker()
+    out = feed_all(tr, [up(1, "b", 0, "what is your notice period", 0.0),
+                        up(1, "b", 1, "What is your notice period?", 0.2, final=True)])
+    out += tr.tick(10.0)
+    assert len(out) == 1 and out[0].kind == "logistics"
+
+
+def test_new_question_after_gap_gets_new_id_in_meet_block() -> None:
+    # Meet keeps one growing block per speaker: the second question grows the same block.
+    tr = QuestionTracker(TrackerSettings(new_question_gap_s=3.0))
+    out = feed_all(tr, [up(1, "m", 0, "What is your notice period?", 0.0),
+                        up(1, "m", 1, "What is your notice period? Okay and how", 5.0),
+                        up(1, "m", 2, "What is your notice period? Okay and how do you test it?", 5.5)])
+    assert [q.question_id for q in out] == ["q1", "q2"]
+    assert out[1].parts == ("how do you test it",)
+
+
+def test_teams_staircase_fires_once() -> None:
+    tr = QuestionTracker()
+    steps = ["Walk me", "Walk me through", "Walk me through your resume.", "Walk me through your resume."]
+    out = feed_all(tr, [up(10 + i, f"t{i}", 0, s, i * 0.4, final=True) for i, s in enumerate(steps)])
+    out += tr.tick(20.0)
+    assert len(out) == 1 and out[0].parts == ("Walk me through your resume",)
+
+
+def test_ids_are_deterministic_on_replay() -> None:
+    ups = [up(1, "a", 0, "do you like python", 0.0), up(2, "c", 0, "yes", 1.0, role="candidate"),
+           up(3, "d", 0, "why", 2.0), up(3, "d", 1, "why is that", 2.2)]
+    runs = [feed_all(QuestionTracker(id_prefix="s1-"), ups) for _ in range(2)]
+    assert runs[0] == runs[1] and runs[0][0].question_id == "s1-1"
+
+
+WORDS = ["what", "did", "you", "build", "there", "and", "why", "go", "tell", "me", "about", "a",
+         "time", "right", "is", "it", "?", ",", "so", "um", "the", "team", "do", "have"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.lists(st.sampled_from(WORDS), max_size=14), st.booleans(),
+                          st.floats(0.0, 2.0), st.sampled_from(["interviewer", "interviewer", "candidate"])),
+                max_size=25))
+def test_no_sequence_of_revisions_fires_twice_or_crashes(steps: list[tuple[int, list[str], bool, float, str]]) -> None:
+    tr = QuestionTracker()
+    now = 0.0
+    revs: dict[int, int] = {}
+    out: list[DetectedQuestion] = []
+    for block, words, final, dt, role in steps:
+        now += dt
+        revs[block] = revs.get(block, -1) + 1
+        out += feed_all(tr, [CaptionUpdate(block, f"b{block}", revs[block], final, role, role, " ".join(words), now)])
+        d = tr.next_deadline()
+        assert d is None or d >= now
+    out += tr.tick(now + 100)
+    seen: dict[str, int] = {}
+    emitted: set[tuple[str, tuple[str, ...]]] = set()
+    for q in out:
+        # revisions of one id are 0, 1, 2, ... in order; the same parts never go out twice for an id
+        assert q.revision == seen.get(q.question_id, -1) + 1
+        seen[q.question_id] = q.revision
+        key = (q.question_id, tuple(p.lower().replace("?", "") for p in q.parts))
+        assert key not in emitted
+        emitted.add(key)
+        assert 0.0 <= q.confidence <= 1.0 and q.parts
