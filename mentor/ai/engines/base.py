@@ -1,0 +1,145 @@
+"""The vocabulary of answer engines: what goes in, what streams out, and the engine seam.
+
+Everything here is plain frozen data so that prompt building, retrieval and the offline engine stay pure
+functions over it; the engines are the only parts that do I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from typing import Literal, Protocol, TypeAlias
+
+QuestionKind: TypeAlias = Literal[
+    "behavioral", "technical", "situational", "background", "clarifying", "logistics", "other"
+]
+ExperienceLevel: TypeAlias = Literal["entry", "mid", "senior", "lead"]
+EngineName: TypeAlias = Literal["openai", "offline"]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A piece of context an answer may use.
+
+    `source` is "resume" | "job" | "kb" | "history" | "company"; `ref` is a stable id such as
+    "resume:experience:2" or "kb:12:3" and is what `AnswerDone.sources` lists.
+    """
+
+    source: str
+    ref: str
+    title: str
+    text: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ExperienceEntry:
+    """One job from a resume. Years are calendar years; `end_year` is None for a current job."""
+
+    employer: str
+    role: str
+    dates: str
+    bullets: tuple[str, ...] = ()
+    start_year: int | None = None
+    end_year: int | None = None
+
+    @property
+    def is_current(self) -> bool:
+        return self.start_year is not None and self.end_year is None
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeProfile:
+    """A parsed resume with contact details removed (see `mentor.ai.resume`).
+
+    `headline` is the title line under the name, if any; `other` keeps sections we do not model
+    (certifications, awards, ...) as (heading, text) pairs so nothing the candidate wrote is lost.
+    """
+
+    summary: str = ""
+    headline: str = ""
+    experience: tuple[ExperienceEntry, ...] = ()
+    skills: tuple[str, ...] = ()
+    education: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    other: tuple[tuple[str, str], ...] = ()
+    experience_level: ExperienceLevel = "entry"
+    total_years: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRequest:
+    """Everything an engine may use to answer one interview question.
+
+    `kb_passages` arrive already retrieved by the store; `history` holds earlier (question, answer) pairs of
+    this session, oldest first; `language` is BCP-47-ish ("en", "de-AT").
+    """
+
+    question: str
+    kind: str
+    parts: tuple[str, ...] = ()
+    language: str = "en"
+    company: str | None = None
+    role: str | None = None
+    job_description: str | None = None
+    resume: ResumeProfile | None = None
+    kb_passages: tuple[Passage, ...] = ()
+    history: tuple[tuple[str, str], ...] = ()
+    company_summary: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerDelta:
+    """The next piece of answer text, to be appended to what came before."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFailure:
+    """The engine in use failed; the text streamed so far is void and a new answer follows.
+
+    Emitted by `FallbackEngine` just before the offline engine takes over.
+    """
+
+    reason: str
+    retryable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerDone:
+    """The last event of every answer stream: the whole text and what it cost."""
+
+    text: str
+    engine: str
+    model: str | None
+    sources: tuple[str, ...]
+    prompt_tokens: int
+    completion_tokens: int
+    usage_estimated: bool = False
+
+
+AnswerEvent: TypeAlias = AnswerDelta | AnswerFailure | AnswerDone
+
+
+class AnswerError(Exception):
+    """An engine could not produce an answer. `retryable` says whether asking again may work."""
+
+    def __init__(self, reason: str, *, retryable: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+
+
+class AnswerEngine(Protocol):
+    """Something that streams an answer.
+
+    `stream` returns an async generator that yields `AnswerDelta`s (and, for the fallback engine, at most
+    one `AnswerFailure`) and ends with exactly one `AnswerDone`; non-fallback engines raise `AnswerError`
+    instead when they cannot answer. It may be cancelled at any await; consume it inside
+    `contextlib.aclosing(...)` so an abandoned stream releases its connection at once.
+    """
+
+    name: str
+
+    def stream(self, request: AnswerRequest) -> AsyncGenerator[AnswerEvent, None]: ...
