@@ -31,7 +31,8 @@ MAX_CORRELATION_ID = 128
 
 
 def _error(corr: Any, problem: Problem) -> str:
-    return dumps({"type": "error", "id": corr, **problem.to_dict()})
+    return dumps({**problem.extra, "type": "error", "id": corr, "status": problem.status, "code": problem.code,
+                  "detail": problem.detail})
 
 
 def _to_message(user_id: str, kind: str, data: dict[str, Any]) -> Message:
