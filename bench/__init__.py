@@ -1,0 +1,1 @@
+"""Mentor load generator and performance benchmarks: see bench/README.md."""

@@ -1,0 +1,72 @@
+"""Smoke test of the load generator (bench/load.py) against a real server on port 0: a short run over SSE
+and WebSocket subscribers with WebSocket and HTTP producers must deliver every event exactly once."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import trio
+
+from bench._run import LoadConfig, run_load
+from bench._stats import Ledger
+from bench._transcripts import caption_updates, load_conversations
+from bench._wire import ChunkedDecoder, SSEParser
+from bench.load import render
+from tests.conftest import Server
+
+REPORT_KEYS = {
+    "sessions", "subscribers", "subscribers_ready", "captions_sent", "captions_acked", "acked_captions_per_s",
+    "ack_latency_ms", "delivery_latency_ms", "deliveries", "deliveries_per_s", "lost", "duplicated", "errors",
+    "error_count", "reconnects", "server", "client_cpu_s", "elapsed_s",
+}
+PERCENTILES = {"n", "p50", "p95", "p99", "max"}
+
+
+async def test_short_load_loses_and_duplicates_nothing(server: Server, data_dir: object) -> None:
+    convs = load_conversations()
+    for producer in ("ws", "http"):
+        cfg = LoadConfig(sessions=3, subscribers=4, transport="mixed", producer=producer, producers=2, rate=20,
+                         batch=2, duration_s=1.0, drain_s=5.0, sessions_per_user=2)
+        with trio.fail_after(30):
+            report = await run_load(server.url, cfg, convs)
+        assert REPORT_KEYS <= report.keys()
+        assert PERCENTILES == report["ack_latency_ms"].keys() == report["delivery_latency_ms"].keys()
+        assert report["subscribers_ready"] == report["subscribers"] == 12
+        assert report["lost"] == 0 and report["duplicated"] == 0, report
+        assert report["error_count"] == 0 and report["reconnects"] == 0, report["errors"]
+        assert report["captions_acked"] == report["captions_sent"] > 0
+        # every acknowledged caption reached every subscriber of its session
+        assert report["deliveries"] == report["captions_acked"] * cfg.subscribers
+        assert "delivery_latency_ms.p99" in render(report)
+
+
+def test_ledger_counts_gaps_duplicates_and_missing_tail() -> None:
+    ledger = Ledger()
+    for seq in (1, 2, 2, 5, 6):
+        ledger.see(seq)
+    ledger.finish(8)
+    assert (ledger.delivered, ledger.duplicated, ledger.lost) == (4, 1, 4)
+
+
+def test_chunked_sse_split_anywhere_parses_the_same() -> None:
+    body = (b"retry: 2000\n\n" b'id: 1\nevent: new_caption\ndata: {"text":"hi","client_ts":12.5}\n\n'
+            b'event: heartbeat\ndata: {"t":1}\n\n' b'id: 2\nevent: caption_updated\ndata: {"client_ts":null}\n\n')
+    wire = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:7], body[7:60], body[60:])) + b"0\r\n\r\n"
+    for cut in range(1, len(wire)):
+        decoder, parser = ChunkedDecoder(), SSEParser()
+        events = parser.feed(decoder.feed(wire[:cut])) + parser.feed(decoder.feed(wire[cut:]))
+        assert decoder.done
+        assert [(e.id, e.event, e.client_ts) for e in events] == [
+            (1, b"new_caption", 12.5), (None, b"heartbeat", None), (2, b"caption_updated", None)]
+
+
+def test_caption_updates_grow_then_finalise(data_dir: object) -> None:
+    updates = caption_updates(load_conversations(), seed=3, prefix="x")
+    first_block = []
+    for cap in updates:
+        if first_block and cap["block_id"] != first_block[0]["block_id"]:
+            break
+        first_block.append(cap)
+    assert [c["revision"] for c in first_block] == list(range(len(first_block)))
+    assert [c["final"] for c in first_block] == [False] * (len(first_block) - 1) + [True]
+    assert all(a["text"] in b["text"] for a, b in pairwise(first_block))
