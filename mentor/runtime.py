@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import trio
 
 from mentor.actors import SessionSupervisor
+from mentor.ai.engines import AnswerEngine, make_engine
 from mentor.auth import Accounts
 from mentor.settings import Settings, ensure_jwt_secret
 from mentor.store import StoreReader, StoreWriter, create_engine, migrate
@@ -18,11 +19,12 @@ from mentor.store import StoreReader, StoreWriter, create_engine, migrate
 @dataclass
 class Runtime:
     settings: Settings
-    engine: sa.Engine
+    db: sa.Engine
     reader: StoreReader
     writer: StoreWriter
     supervisor: SessionSupervisor
     accounts: Accounts
+    engine: AnswerEngine  # OpenAI-compatible with offline fallback, or offline alone
 
 
 @asynccontextmanager
@@ -41,10 +43,12 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             await store_nursery.start(writer.run)
             try:
                 async with trio.open_nursery() as actor_nursery:
-                    supervisor = SessionSupervisor(settings, reader, writer, actor_nursery)
+                    answer_engine = make_engine(model=settings.model or None, api_key=settings.openai_api_key or None,
+                                                base_url=settings.openai_base_url or None)
+                    supervisor = SessionSupervisor(settings, reader, writer, actor_nursery, answer_engine)
                     accounts = await trio.to_thread.run_sync(Accounts, settings, reader, writer)
                     try:
-                        yield Runtime(settings, engine, reader, writer, supervisor, accounts)
+                        yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine)
                     finally:
                         with trio.CancelScope(shield=True):
                             await supervisor.stop_all(settings.graceful_timeout_s)

@@ -48,16 +48,16 @@ async def test_every_subscriber_sees_the_same_events_live(user: User) -> None:
                 started = trio.Event()
                 nursery.start_soon(lambda i=i, s=started: collect(user, sid, 6, into=results[i], started=s))
                 await started.wait()
-            await user.captions(sid, cap("Tell me about yourself", block_id="b1", revision=1, final=False))
-            await user.captions(sid, cap("Tell me about yourself.", block_id="b1", revision=2))
-            await user.captions(sid, [cap("Sure", speaker_role="candidate"),
-                                      cap("Go on")])
+            await user.captions(sid, cap("Welcome to the", block_id="b1", revision=1, final=False))
+            await user.captions(sid, cap("Welcome to the call.", block_id="b1", revision=2))
+            await user.captions(sid, [cap("Thanks for having me", speaker_role="candidate"),
+                                      cap("Great to meet you")])
             await user.request("PUT", f"/sessions/{sid}/auto-answer", json={"enabled": False})
     for got in results:
         assert [(e.id, e.event) for e in got] == [
             (1, "session_created"), (2, "new_caption"), (3, "caption_updated"), (4, "new_caption"),
             (5, "new_caption"), (6, "answers_paused")]
-        assert got[2].data["text"] == "Tell me about yourself." and got[2].data["id"] == 1
+        assert got[2].data["text"] == "Welcome to the call." and got[2].data["id"] == 1
     assert results[0][1].data == results[1][1].data == results[2][1].data
 
 

@@ -7,11 +7,14 @@ every reply exactly once, with a value or a Problem.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import trio
 
 from mentor.errors import Problem, unavailable
+
+if TYPE_CHECKING:
+    from mentor.ai.engines import AnswerDone, AnswerFailure
 
 T = TypeVar("T")
 
@@ -68,6 +71,7 @@ class CaptionInput:
 class Message:
     user_id: str
     reply: Reply[Any] = field(default_factory=Reply)
+    internal: ClassVar[bool] = False  # sent by the actor's own tasks, not on behalf of a client
 
 
 @dataclass(slots=True, kw_only=True)
@@ -115,8 +119,19 @@ class Regenerate(Message):
 class Stop(Message):
     """Sent by the supervisor at shutdown: finish queued work, close every stream, exit."""
 
+    internal: ClassVar[bool] = True
     user_id: str = ""
 
 
-def refuse(message: Message, problem: Problem) -> None:
-    message.reply.fail(problem)
+@dataclass(slots=True, kw_only=True)
+class AnswerProgress(Message):
+    """From an answer task to its actor: a delta, a failure (the fallback may follow), or the end."""
+
+    internal: ClassVar[bool] = True
+    answer_id: str
+    delta: str | None = None
+    failure: AnswerFailure | None = None
+    final: bool = False  # with a failure: no answer follows
+    done: AnswerDone | None = None
+    first_token_ms: float | None = None
+    complete_ms: float | None = None

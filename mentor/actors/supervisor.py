@@ -16,6 +16,7 @@ import trio
 
 from mentor.actors.messages import Message, Stop
 from mentor.actors.session_actor import SessionActor
+from mentor.ai.engines import AnswerEngine
 from mentor.errors import not_found, unavailable
 from mentor.settings import Settings
 from mentor.store import StoreReader, StoreWriter
@@ -37,7 +38,8 @@ class _Handle:
 
 class SessionSupervisor:
     def __init__(self, settings: Settings, reader: StoreReader, writer: StoreWriter,
-                 nursery: trio.Nursery) -> None:
+                 nursery: trio.Nursery, engine: AnswerEngine) -> None:
+        self.engine = engine
         self.settings = settings
         self.reader = reader
         self.writer = writer
@@ -111,7 +113,8 @@ class SessionSupervisor:
 
         try:
             while True:
-                actor = handle.actor = SessionActor(row, self.settings, self.reader, self.writer)
+                actor = handle.actor = SessionActor(row, self.settings, self.reader, self.writer, self.engine,
+                                                    handle.inbox.clone())
                 try:
                     await actor.run(inbox, let_go_if_idle)
                     return

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from quart import Blueprint, Response
 from quart_schema import document_request, tag
 
 from mentor.events import dumps
+from mentor.store import queries
 from mentor.http.models import Credentials, RefreshBody
 from mentor.http.requests import ACCESS_COOKIE, authenticate, body, runtime
 
@@ -67,3 +69,12 @@ async def logout() -> Response:
 @tag(["auth"])
 async def me() -> dict[str, Any]:
     return await runtime().accounts.user(authenticate())
+
+
+@bp.get("/users/me/usage")
+@tag(["auth"])
+async def usage() -> dict[str, Any]:
+    """Answers and model tokens used in the last 30 days (for quotas)."""
+    user_id = authenticate()
+    since = time.time() - 30 * 86400
+    return {"since": since, **await runtime().reader.read(queries.usage, user_id, since)}

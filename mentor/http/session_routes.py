@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 import uuid
 from typing import Any
@@ -184,6 +185,18 @@ async def ask_question(session_id: str) -> Response:
     user_id = authenticate()
     data = await body(QuestionAsk)
     return _json(await runtime().supervisor.ask(session_id, AskQuestion(user_id=user_id, text=data.text)), 202)
+
+
+@bp.get("/sessions/<session_id>/answers")
+@tag(["answers"])
+async def list_answers(session_id: str) -> Response:
+    """Completed answers of the session, oldest first, each with its question, sources and latency."""
+    user_id = authenticate()
+    rt = runtime()
+    await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
+    rows = await rt.reader.read(q.list_answers, session_id, _int_arg("limit", 200, 1, 1000))
+    return _json({"answers": [{**{k: v for k, v in r.items() if k not in ("user_id", "sources")},
+                               "sources": json.loads(r["sources"])} for r in rows]})
 
 
 @bp.post("/sessions/<session_id>/regenerate")

@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from mentor.events import Event
-from mentor.store.schema import captions, events, refresh_tokens, sessions, users
+from mentor.events import dumps
+from mentor.store.schema import answers, captions, events, refresh_tokens, sessions, users
 from mentor.store.writer import WriteOp
 
 Row = dict[str, Any]
@@ -84,6 +85,7 @@ def delete_session(session_id: str) -> list[WriteOp]:
     # rely on every connection having it.
     return [
         WriteOp(sa.delete(events).where(events.c.session_id == session_id)),
+        WriteOp(sa.delete(answers).where(answers.c.session_id == session_id)),
         WriteOp(sa.delete(captions).where(captions.c.session_id == session_id)),
         WriteOp(sa.delete(sessions).where(sessions.c.id == session_id)),
     ]
@@ -154,3 +156,29 @@ def events_after(conn: sa.Connection, session_id: str, after: int, upto: int, li
         .limit(limit)
     )
     return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in conn.execute(stmt)]
+
+
+# --- answers
+
+def insert_answer(row: Row) -> WriteOp:
+    return WriteOp(sa.insert(answers), {**row, "sources": dumps(row["sources"])})
+
+
+def recent_answers(conn: sa.Connection, session_id: str, limit: int) -> list[tuple[str, str]]:
+    """The session's last ``limit`` (question, answer) pairs, oldest first."""
+    stmt = (sa.select(answers.c.question, answers.c.text).where(answers.c.session_id == session_id)
+            .order_by(answers.c.created_at.desc()).limit(limit))
+    return [(r.question, r.text) for r in reversed(conn.execute(stmt).all())]
+
+
+def list_answers(conn: sa.Connection, session_id: str, limit: int) -> list[Row]:
+    stmt = sa.select(answers).where(answers.c.session_id == session_id).order_by(answers.c.created_at).limit(limit)
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def usage(conn: sa.Connection, user_id: str, since: float) -> Row:
+    stmt = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(answers.c.prompt_tokens), 0),
+                     sa.func.coalesce(sa.func.sum(answers.c.completion_tokens), 0)).where(
+        answers.c.user_id == user_id, answers.c.created_at >= since)
+    count, prompt, completion = conn.execute(stmt).one()
+    return {"answers": int(count), "prompt_tokens": int(prompt), "completion_tokens": int(completion)}

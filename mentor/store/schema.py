@@ -78,3 +78,26 @@ events = sa.Table(
     sa.Column("data", sa.Text, nullable=False),  # JSON, stored as sent so replay re-encodes nothing
     sa.Column("created_at", sa.Double, nullable=False),
 )
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.String(36), nullable=False),  # token usage per user, for quotas
+    sa.Column("question_id", sa.String(40), nullable=False),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # "complete" | "failed" | "cancelled"
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("engine", sa.String(16), nullable=False),
+    sa.Column("model", sa.String(200), nullable=True),
+    sa.Column("sources", sa.Text, nullable=False),  # JSON list of passage refs
+    sa.Column("first_token_ms", sa.Double, nullable=True),
+    sa.Column("complete_ms", sa.Double, nullable=True),
+    sa.Column("prompt_tokens", sa.Integer, nullable=False),
+    sa.Column("completion_tokens", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Index("ix_answers_session", "session_id", "created_at"),
+    sa.Index("ix_answers_user", "user_id", "created_at"),
+)

@@ -114,4 +114,4 @@ class StoreWriter:
             if op.params is None:
                 conn.execute(op.statement)
             else:
-                conn.execute(op.statement, op.params)  # type: ignore[arg-type]
+                conn.execute(op.statement, op.params)
