@@ -14,6 +14,7 @@ from mentor.ai.engines import AnswerEngine, make_engine
 from mentor.auth import Accounts
 from mentor.settings import Settings, ensure_jwt_secret
 from mentor.store import StoreReader, StoreWriter, create_engine, migrate
+from mentor.store.database import checkpoint_wal
 
 
 @dataclass
@@ -40,7 +41,14 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         writer = StoreWriter(engine, queue_size=settings.write_queue_size, batch_max=settings.write_batch_max,
                              timeout_s=settings.write_timeout_s)
         async with trio.open_nursery() as store_nursery:
-            await store_nursery.start(writer.run)
+
+            async def write_until_closed(task_status: trio.TaskStatus[None]) -> None:
+                await writer.run(task_status=task_status)
+                store_nursery.cancel_scope.cancel()  # every write is committed: stop the checkpoints too
+
+            await store_nursery.start(write_until_closed)
+            if settings.is_sqlite:
+                store_nursery.start_soon(_checkpoints, engine, settings.sqlite_checkpoint_s)
             try:
                 async with trio.open_nursery() as actor_nursery:
                     answer_engine = make_engine(model=settings.model or None, api_key=settings.openai_api_key or None,
@@ -55,5 +63,16 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                         actor_nursery.cancel_scope.cancel()
             finally:
                 writer.close()  # the writer drains its queue, then returns
+                store_nursery.cancel_scope.deadline = trio.current_time() + settings.write_timeout_s  # bounded
     finally:
         engine.dispose()
+
+
+async def _checkpoints(engine: sa.Engine, interval_s: float) -> None:
+    try:
+        while True:
+            await trio.sleep(interval_s)
+            await trio.to_thread.run_sync(checkpoint_wal, engine)
+    finally:
+        with trio.CancelScope(shield=True):
+            await trio.to_thread.run_sync(checkpoint_wal, engine, "TRUNCATE")

@@ -32,6 +32,9 @@ class Settings:
     sqlite_synchronous: str = field(
         default="FULL", metadata={"help": "SQLite PRAGMA synchronous: FULL survives power loss, NORMAL only crashes"}
     )
+    sqlite_checkpoint_s: float = field(
+        default=1.0, metadata={"help": "how often the SQLite WAL is checkpointed (off the commit path)"}
+    )
     db_busy_timeout_ms: int = field(default=5000, metadata={"help": "SQLite busy_timeout"})
     write_queue_size: int = field(default=1024, metadata={"help": "pending write batches before writers wait"})
     write_batch_max: int = field(default=256, metadata={"help": "write batches merged into one transaction"})

@@ -117,3 +117,15 @@ async def test_last_event_id_resumes_over_websocket(server: Server, user: User) 
         async with open_websocket_url(ws_url(server, sid, user.token, last_event_id="4")) as ws:
             got = [(await next_of(ws, "event"))["id"] for _ in range(2)]
     assert got == [5, 6]
+
+
+async def test_a_producer_only_socket_gets_acks_but_no_events(server: Server, user: User) -> None:
+    sid = (await user.create_session())["id"]
+    with trio.fail_after(10):
+        async with open_websocket_url(ws_url(server, sid, user.token, events="false")) as ws:
+            # With events, session_created and new_caption would come first; here only the replies do.
+            await ws.send_message(json.dumps({"id": "c", "type": "caption",
+                                              "caption": {"speaker_role": "candidate", "text": "Hello there"}}))
+            assert json.loads(await ws.get_message())["type"] == "ack"
+            await ws.send_message(json.dumps({"id": "p", "type": "ping"}))
+            assert json.loads(await ws.get_message()) == {"type": "pong", "id": "p"}

@@ -91,6 +91,7 @@ class SessionActor:
         self.answer: AnswerJob | None = None
         self._delta_buffer: list[str] = []
         self._nursery: trio.Nursery | None = None
+        self._next_heartbeat = 0.0
 
     # --- lifecycle
 
@@ -129,10 +130,13 @@ class SessionActor:
                 self._self_inbox.close()
 
     async def _serve(self, inbox: trio.MemoryReceiveChannel[Message], idle: Callable[[], bool]) -> None:
+        self._next_heartbeat = trio.current_time() + self.settings.heartbeat_s
         while not self._stopping:
             batch: list[Message] = []
             with trio.move_on_after(self._wait_s()):
                 batch.append(await inbox.receive())
+            if trio.current_time() >= self._next_heartbeat:
+                self._heartbeat()
             if not batch:
                 if self._tracker_due():
                     await self._process([])
@@ -154,11 +158,23 @@ class SessionActor:
                 raise
 
     def _wait_s(self) -> float:
-        """Until the question tracker's next pause deadline, or the idle timeout."""
+        """Until the question tracker's next pause deadline, the next heartbeat, or the idle timeout."""
+        now = trio.current_time()
+        wait = self.settings.actor_idle_timeout_s
+        if self.subscribers:
+            wait = min(wait, self._next_heartbeat - now)
         deadline = self.tracker.next_deadline()
-        if deadline is None:
-            return self.settings.actor_idle_timeout_s
-        return max(0.0, min(deadline - trio.current_time(), self.settings.actor_idle_timeout_s))
+        if deadline is not None:
+            wait = min(wait, deadline - now)
+        return max(0.0, wait)
+
+    def _heartbeat(self) -> None:
+        """One heartbeat event, encoded once, to every stream: keeps proxies from timing quiet streams out
+        and finds clients that vanished (a write to them fails)."""
+        self._next_heartbeat = trio.current_time() + self.settings.heartbeat_s
+        if self.subscribers:
+            beat = Event.control(self.session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})
+            self.subscribers = [s for s in self.subscribers if s.offer(beat)]
 
     def _tracker_due(self) -> bool:
         deadline = self.tracker.next_deadline()

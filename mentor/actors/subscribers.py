@@ -45,18 +45,18 @@ class Subscriber:
 
     # --- the stream's side
 
-    async def next_batch(self, timeout_s: float, limit: int = 256) -> list[Event] | None:
-        """Everything queued (at least one event), [] after ``timeout_s`` of silence, None once closed.
+    async def next_batch(self, limit: int = 256) -> list[Event] | None:
+        """Everything queued (at least one event), or None once closed.
 
-        Draining the queue in one go lets the stream write many events as one chunk.
+        Draining the queue in one go lets the stream write many events as one chunk. No timeout here:
+        the actor offers heartbeats, so a stream wakes up at least every ``heartbeat_s`` and thousands of
+        quiet streams do not each keep a deadline.
         """
-        batch: list[Event] = []
-        with trio.move_on_after(timeout_s):
-            try:
-                batch.append(await self._recv.receive())
-            except (trio.EndOfChannel, trio.ClosedResourceError):
-                return None
-        while batch and len(batch) < limit:
+        try:
+            batch = [await self._recv.receive()]
+        except (trio.EndOfChannel, trio.ClosedResourceError):
+            return None
+        while len(batch) < limit:
             try:
                 batch.append(self._recv.receive_nowait())
             except (trio.WouldBlock, trio.EndOfChannel):

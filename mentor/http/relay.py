@@ -5,7 +5,6 @@ SSE and WebSocket differ only in how they encode what this yields.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 
 from mentor.actors.messages import Subscribe
@@ -44,7 +43,7 @@ async def subscribe(session_id: str, user_id: str, after: int | None) -> Subscri
 
 
 async def relay(rt: Runtime, session_id: str, sub: Subscription, after: int | None) -> AsyncIterator[list[Event]]:
-    """Batches of events in id order with no gap and no duplicate; [] means "send a heartbeat".
+    """Batches of events in id order with no gap and no duplicate (heartbeats, without id, in between).
 
     Runs outside the request context (a streamed body), hence the explicit runtime."""
     try:
@@ -65,7 +64,7 @@ async def relay(rt: Runtime, session_id: str, sub: Subscription, after: int | No
                 start = page[-1].seq
         last = sub.head
         while True:
-            batch = await sub.subscriber.next_batch(rt.settings.heartbeat_s)
+            batch = await sub.subscriber.next_batch()
             if batch is None:
                 final = FINAL_EVENTS.get(sub.subscriber.reason or "", EventType.SHUTDOWN)
                 if final is not None:
@@ -73,12 +72,7 @@ async def relay(rt: Runtime, session_id: str, sub: Subscription, after: int | No
                                                              "last_event_id": last,
                                                              "retry_ms": rt.settings.sse_retry_ms})]
                 return
-            if batch:
-                last = batch[-1].seq
+            last = max(last, batch[-1].seq)
             yield batch
     finally:
         sub.subscriber.leave()
-
-
-def heartbeat(session_id: str) -> Event:
-    return Event.control(session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})

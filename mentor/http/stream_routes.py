@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from quart import Blueprint, Response, request
 from quart_schema import tag
 
-from mentor.http.relay import heartbeat, parse_last_event_id, relay, subscribe
+from mentor.http.relay import parse_last_event_id, relay, subscribe
 from mentor.http.requests import authenticate, runtime
 
 bp = Blueprint("streams", __name__)
@@ -33,7 +33,7 @@ async def events(session_id: str) -> Response:
         yield retry
         async for batch in relay(rt, session_id, sub, after):
             # Everything queued goes out as one chunk: one write instead of one per event.
-            yield b"".join(e.sse for e in batch) if batch else heartbeat(session_id).sse
+            yield b"".join(e.sse for e in batch)
 
     response = Response(stream(), content_type="text/event-stream", headers={
         "Cache-Control": "no-store", "X-Accel-Buffering": "no"})

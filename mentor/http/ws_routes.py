@@ -16,12 +16,20 @@ import trio
 from pydantic import ValidationError
 from quart import Blueprint, Response, websocket
 
-from mentor.actors.messages import AddCaptions, AskQuestion, EndSession, Message, Regenerate, SetAutoAnswer
+from mentor.actors.messages import (
+    AddCaptions,
+    AskQuestion,
+    EndSession,
+    GetSession,
+    Message,
+    Regenerate,
+    SetAutoAnswer,
+)
 from mentor.errors import Problem
 from mentor.events import dumps
 from mentor.http.models import QuestionAsk, RegenerateBody, error_list
 from mentor.http.problems import problem_response
-from mentor.http.relay import heartbeat, parse_last_event_id, relay, subscribe
+from mentor.http.relay import parse_last_event_id, relay, subscribe
 from mentor.http.requests import authenticate, runtime
 from mentor.http.session_routes import parse_captions
 
@@ -63,29 +71,43 @@ def _to_message(user_id: str, kind: str, data: dict[str, Any]) -> Message:
 
 @bp.websocket("/sessions/<session_id>/ws")
 async def session_socket(session_id: str) -> Response | None:
+    """``?events=false`` makes a producer-only socket (commands and acks, no event stream): a caption
+    sender does not need every event echoed back, and that write is the costliest part of a caption."""
     rt = runtime()
+    wants_events = websocket.args.get("events", "true").lower() not in {"false", "0", "no"}
     try:
         user_id = authenticate(for_stream=True)
         after = parse_last_event_id(websocket.args.get("last_event_id"))
-        sub = await subscribe(session_id, user_id, after)
+        if wants_events:
+            sub = await subscribe(session_id, user_id, after)
+        else:
+            await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
     except Problem as problem:
         return problem_response(problem)  # refused before the upgrade: a plain HTTP error
     await websocket.accept()
     out_send, out_recv = trio.open_memory_channel[str](rt.settings.subscriber_queue_size)
 
     async def send_loop() -> None:
-        # The one task that writes to the socket; a client that stops reading is dropped.
+        # The one task that writes to the socket; a client that stops reading is dropped. One timeout
+        # per drained batch, not per message: deadlines are a measurable cost with thousands of sockets.
         async for text in out_recv:
+            batch = [text]
+            while len(batch) < 256:
+                try:
+                    batch.append(out_recv.receive_nowait())
+                except (trio.WouldBlock, trio.EndOfChannel):
+                    break
             with trio.move_on_after(rt.settings.ws_send_timeout_s) as scope:
-                await websocket.send(text)
+                for item in batch:
+                    await websocket.send(item)
             if scope.cancelled_caught:
                 raise trio.BrokenResourceError("client stopped reading")
 
     async def event_loop() -> None:
+        if not wants_events:
+            await trio.sleep_forever()  # until the client closes the socket
         async with out_send.clone() as out:
             async for batch in relay(rt, session_id, sub, after):
-                if not batch:
-                    await out.send(dumps({"type": "heartbeat", "t": heartbeat(session_id).data["t"]}))
                 for event in batch:
                     await out.send(event.ws)
 

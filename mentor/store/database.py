@@ -40,6 +40,9 @@ def create_engine(url: str, *, sqlite_synchronous: str = "FULL", busy_timeout_ms
             cur.execute(f"PRAGMA synchronous={sqlite_synchronous.upper()}")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cur.execute("PRAGMA foreign_keys=ON")
+            # Checkpoints run from their own task (see checkpoint_wal), not inside a commit that every
+            # acknowledgement is waiting for.
+            cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
 
         return engine
@@ -53,3 +56,12 @@ def migrate(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def checkpoint_wal(engine: sa.Engine, mode: str = "PASSIVE") -> None:
+    """Copy the SQLite WAL back into the database file (PASSIVE never blocks readers or the writer).
+    Blocking: call from a thread. A no-op on other databases."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})")

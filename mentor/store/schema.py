@@ -82,8 +82,8 @@ events = sa.Table(
 answers = sa.Table(
     "answers",
     metadata,
-    sa.Column("id", sa.String(40), primary_key=True),
-    sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("id", sa.String(40), primary_key=True),  # per session, like event ids
     sa.Column("user_id", sa.String(36), nullable=False),  # token usage per user, for quotas
     sa.Column("question_id", sa.String(40), nullable=False),
     sa.Column("question", sa.Text, nullable=False),

@@ -16,8 +16,8 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "answers",
+        sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("id", sa.String(40), primary_key=True),
-        sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
         sa.Column("user_id", sa.String(36), nullable=False),
         sa.Column("question_id", sa.String(40), nullable=False),
         sa.Column("question", sa.Text, nullable=False),
