@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import logging
 import sys
 from typing import Any
@@ -24,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
             continue  # secrets on a command line end up in `ps` and shell history: env MENTOR_JWT_SECRET only
         help_text = f"{f.metadata.get('help', '')} (default: {f.default!r}; env {env_name(f)})"
         serve.add_argument("--" + f.name.replace("_", "-"), dest=f.name, default=None,
-                           type=lambda raw, f=f: convert(f, raw), help=help_text)
+                           type=functools.partial(convert, f), help=help_text)
     serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR (default: INFO)")
     return parser
 

@@ -41,7 +41,7 @@ def dumps(data: Any) -> str:
 class Event:
     """One event of one session. ``seq`` is the per-session id; 0 for stream-control events."""
 
-    __slots__ = ("session_id", "seq", "type", "data_json", "at", "_sse", "_ws")
+    __slots__ = ("_sse", "_ws", "at", "data_json", "seq", "session_id", "type")
 
     def __init__(self, session_id: str, seq: int, type: str, data_json: str, at: float) -> None:
         self.session_id = session_id

@@ -9,9 +9,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 MIN_JWT_SECRET_BYTES = 32
 
@@ -70,7 +71,8 @@ class Settings:
     caption_clock_skew_s: float = field(
         default=300.0, metadata={"help": "client timestamps may precede the session start by this much"}
     )
-    max_body_bytes: int = field(default=1_048_576, metadata={"help": "largest request body"})
+    max_body_bytes: int = field(default=1_048_576, metadata={"help": "largest JSON request body"})
+    upload_max_bytes: int = field(default=10_485_760, metadata={"help": "largest resume / knowledge file upload"})
     # --- streams
     subscriber_queue_size: int = field(
         default=1024, metadata={"help": "events queued per SSE/WebSocket subscriber before it is cut off as lagged"}

@@ -68,11 +68,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
-    base: dict[str, Any] = dict(
-        database_url=database_url, port=0, jwt_secret=TEST_SECRET,
-        password_hash_time_cost=1, password_hash_memory_kib=1024,  # real argon2, test-sized
-        graceful_timeout_s=2.0, sqlite_synchronous="NORMAL",
-    )
+    base: dict[str, Any] = {
+        "database_url": database_url, "port": 0, "jwt_secret": TEST_SECRET,
+        "password_hash_time_cost": 1, "password_hash_memory_kib": 1024,  # real argon2, test-sized
+        "graceful_timeout_s": 2.0, "sqlite_synchronous": "NORMAL",
+    }
     base.update(overrides)
     return Settings(**base)
 

@@ -3,6 +3,7 @@ SIGTERM gives every stream a final event and exits within the grace period."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import signal
@@ -28,9 +29,9 @@ async def server_process(database_url: str, **env: str) -> AsyncIterator[tuple[t
                "MENTOR_PASSWORD_HASH_TIME_COST": "1", "MENTOR_PASSWORD_HASH_MEMORY_KIB": "1024",
                "MENTOR_PORT": "0", **env}
     async with trio.open_nursery() as nursery:
-        proc: trio.Process = await nursery.start(lambda task_status: trio.run_process(
-            [sys.executable, "-m", "mentor.cli", "serve"], env=environ, stderr=subprocess.PIPE, check=False,
-            task_status=task_status))
+        command = [sys.executable, "-m", "mentor.cli", "serve"]
+        proc: trio.Process = await nursery.start(
+            functools.partial(trio.run_process, command, env=environ, stderr=subprocess.PIPE, check=False))
         assert proc.stderr is not None
         log = b""
         with trio.fail_after(20):
@@ -54,34 +55,33 @@ async def _drain(stream: trio.abc.ReceiveStream) -> None:
 async def test_sigkill_after_acknowledgement_loses_nothing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'mentor.db'}"
     acked: list[dict[str, object]] = []
-    async with server_process(url) as (proc, base):
-        async with httpx.AsyncClient(base_url=base, timeout=10) as c:
-            user = await register(c, "durable@example.com")
-            sid = (await user.create_session())["id"]
-            for i in range(20):
-                batch = [{"speaker_role": "interviewer", "text": f"caption {i}-{j}"} for j in range(10)]
-                batch.append({"speaker_role": "candidate", "text": f"growing {i}", "block_id": "live",
-                              "revision": i + 1, "final": False})
-                r = await user.captions(sid, batch)
-                assert r.status_code == 200
-                acked.extend(r.json()["results"])
-        proc.send_signal(signal.SIGKILL)  # no shutdown path at all
+    async with server_process(url) as (proc, base), httpx.AsyncClient(base_url=base, timeout=10) as c:
+        user = await register(c, "durable@example.com")
+        sid = (await user.create_session())["id"]
+        for i in range(20):
+            batch = [{"speaker_role": "interviewer", "text": f"caption {i}-{j}"} for j in range(10)]
+            batch.append({"speaker_role": "candidate", "text": f"growing {i}", "block_id": "live",
+                          "revision": i + 1, "final": False})
+            r = await user.captions(sid, batch)
+            assert r.status_code == 200
+            acked.extend(r.json()["results"])
+        proc.send_signal(signal.SIGKILL)  # right after the last acknowledgement: no shutdown path at all
         with trio.fail_after(10):
             await proc.wait()
-    async with server_process(url) as (proc, base):
-        async with httpx.AsyncClient(base_url=base, timeout=10) as c:
-            r = await c.post("/auth/login", json={"email": "durable@example.com", "password": "correct horse"})
-            user = User(c, "durable@example.com", r.json())
-            rows = (await user.request("GET", f"/sessions/{sid}/captions", params={"limit": "1000"})).json()
-            texts = {row["text"] for row in rows["captions"]}
-            assert {f"caption {i}-{j}" for i in range(20) for j in range(10)} <= texts
-            live = next(row for row in rows["captions"] if row["block_id"] == "live")
-            assert live["revision"] == 20 and live["text"] == "growing 19"
-            last_event = max(int(x["event_id"]) for x in acked if "event_id" in x)
-            await user.request("POST", f"/sessions/{sid}/end")
-            stream = await user.request("GET", f"/sessions/{sid}/events")
-            ids = [int(line[4:]) for line in stream.text.splitlines() if line.startswith("id: ")]
-            assert ids[: last_event] == list(range(1, last_event + 1))  # the durable log, gap-free
+
+    async with server_process(url) as (proc, base), httpx.AsyncClient(base_url=base, timeout=10) as c:
+        r = await c.post("/auth/login", json={"email": "durable@example.com", "password": "correct horse"})
+        user = User(c, "durable@example.com", r.json())
+        rows = (await user.request("GET", f"/sessions/{sid}/captions", params={"limit": "1000"})).json()
+        texts = {row["text"] for row in rows["captions"]}
+        assert {f"caption {i}-{j}" for i in range(20) for j in range(10)} <= texts
+        live = next(row for row in rows["captions"] if row["block_id"] == "live")
+        assert live["revision"] == 20 and live["text"] == "growing 19"
+        last_event = max(int(str(x["event_id"])) for x in acked if "event_id" in x)
+        await user.request("POST", f"/sessions/{sid}/end")
+        stream = await user.request("GET", f"/sessions/{sid}/events")
+        ids = [int(line[4:]) for line in stream.text.splitlines() if line.startswith("id: ")]
+        assert ids[:last_event] == list(range(1, last_event + 1))  # the durable log, gap-free
         proc.send_signal(signal.SIGTERM)
         with trio.fail_after(15):
             await proc.wait()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import trio
 
-from mentor.errors import Problem, unavailable
+from mentor.errors import unavailable
 
 if TYPE_CHECKING:
     from mentor.ai.engines import AnswerDone, AnswerFailure
@@ -22,7 +22,7 @@ T = TypeVar("T")
 class Reply(Generic[T]):
     """A one-shot answer slot."""
 
-    __slots__ = ("_done", "_value", "_error")
+    __slots__ = ("_done", "_error", "_value")
 
     def __init__(self) -> None:
         self._done = trio.Event()

@@ -13,7 +13,8 @@ import logging
 import time
 import uuid
 from collections import OrderedDict, deque
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import trio
 

@@ -15,7 +15,7 @@ from mentor.events import Event
 
 
 class Subscriber:
-    __slots__ = ("_send", "_recv", "reason")
+    __slots__ = ("_recv", "_send", "reason")
 
     def __init__(self, queue_size: int) -> None:
         self._send, self._recv = trio.open_memory_channel[Event](queue_size)

@@ -28,7 +28,7 @@ RESTART_WINDOW_S = 60.0
 
 
 class _Handle:
-    __slots__ = ("inbox", "done", "actor")
+    __slots__ = ("actor", "done", "inbox")
 
     def __init__(self, inbox: trio.MemorySendChannel[Message]) -> None:
         self.inbox = inbox

@@ -46,11 +46,11 @@ def authenticate(*, for_stream: bool = False) -> str:
 
 
 async def body(model: type[M]) -> M:
-    """The request's JSON body validated against ``model``; raises Problem(415/400/422)."""
-    return _validate(model, await json_body())
+    """The request's JSON body validated against ``model``; raises Problem(415/413/400/422)."""
+    return validate(model, await json_body())
 
 
-def _validate(model: type[M], data: Any) -> M:
+def validate(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -59,9 +59,16 @@ def _validate(model: type[M], data: Any) -> M:
 
 
 async def json_body() -> Any:
+    """The parsed JSON body; raises Problem 415 (not JSON), 413 (over ``max_body_bytes``), 400 (malformed)."""
     if request.mimetype != "application/json":
         raise Problem(415, "unsupported_media_type", "send the body as application/json")
+    limit = runtime().settings.max_body_bytes
+    too_large = Problem(413, "request_entity_too_large", f"JSON bodies are limited to {limit} bytes")
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large  # refused before reading it
     raw = await request.get_data(as_text=False)
+    if len(raw) > limit:
+        raise too_large
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

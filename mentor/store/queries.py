@@ -7,8 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mentor.events import Event
-from mentor.events import dumps
+from mentor.events import Event, dumps
 from mentor.store.schema import answers, captions, events, refresh_tokens, sessions, users
 from mentor.store.writer import WriteOp
 

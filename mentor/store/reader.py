@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, ParamSpec, TypeVar
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import sqlalchemy as sa
 import trio

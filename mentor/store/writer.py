@@ -8,8 +8,9 @@ makes commits cheap (one thread hop and one fsync for up to ``batch_max`` batche
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 import trio
@@ -94,7 +95,7 @@ class StoreWriter:
                 for pending in batch:
                     self._execute(conn, pending.ops)
             return
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure is reported to the batch's waiters
             if len(batch) == 1:
                 log.warning("write failed: %s", exc)
                 batch[0].error = exc
@@ -104,7 +105,7 @@ class StoreWriter:
             try:
                 with self._engine.begin() as conn:
                     self._execute(conn, pending.ops)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - as above, per batch
                 log.warning("write failed: %s", exc)
                 pending.error = exc
 
