@@ -31,4 +31,4 @@ async def read_events(response: httpx.Response) -> AsyncIterator[SSE]:
         if line.startswith(":"):
             continue
         name, _, value = line.partition(":")
-        fields[name] = value[1:] if value.startswith(" ") else value
+        fields[name] = value.removeprefix(" ")

@@ -89,21 +89,21 @@ async def test_sigkill_after_acknowledgement_loses_nothing(tmp_path: Path) -> No
 
 async def test_sigterm_finishes_streams_and_exits_in_time(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'mentor.db'}"
-    async with server_process(url, MENTOR_GRACEFUL_TIMEOUT_S="3") as (proc, base):
-        async with httpx.AsyncClient(base_url=base, timeout=10) as c:
-            user = await register(c)
-            sid = (await user.create_session())["id"]
-            got = []
-            with trio.fail_after(15):
-                async with c.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as response:
-                    async for ev in read_events(response):
-                        got.append(ev)
-                        if ev.event == "session_created":
-                            r = await user.captions(sid, {"speaker_role": "interviewer", "text": "last one"})
-                            assert r.status_code == 200
-                            proc.send_signal(signal.SIGTERM)
-                # the stream ended by itself, after a final event
-                await proc.wait()
+    got = []
+    server = server_process(url, MENTOR_GRACEFUL_TIMEOUT_S="3")
+    async with server as (proc, base), httpx.AsyncClient(base_url=base, timeout=10) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        with trio.fail_after(15):
+            async with c.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as response:
+                async for ev in read_events(response):
+                    got.append(ev)
+                    if ev.event == "session_created":
+                        r = await user.captions(sid, {"speaker_role": "interviewer", "text": "last one"})
+                        assert r.status_code == 200
+                        proc.send_signal(signal.SIGTERM)
+            # the stream ended by itself, after a final event
+            await proc.wait()
     assert [e.event for e in got][-1] == "shutdown"
     assert "new_caption" in [e.event for e in got]
     assert proc.returncode == 0

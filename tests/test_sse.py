@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import pytest
 import trio
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from tests.conftest import User, make_settings, register, running_server
 from tests.sse import SSE, read_events
@@ -196,25 +198,24 @@ async def test_a_subscriber_that_never_reads_is_cut_off_without_slowing_others(d
 async def test_replay_property_cut_anywhere_and_the_union_is_the_log(cuts: list[int]) -> None:
     """Read a few events, drop the connection, reconnect with the last id: no gap, no duplicate."""
     settings = make_settings(f"sqlite:///{tempfile.mkdtemp(prefix='mentor-hyp-')}/m.db")
-    async with running_server(settings) as srv:
-        async with httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
-            user = await register(c)
-            sid = (await user.create_session())["id"]
-            await user.captions(sid, [cap(f"c{i}") for i in range(15)])
-            head = 16
-            seen: list[int] = []
-            last: str | None = None
-            with trio.fail_after(20):
-                for n in cuts + [head]:
-                    want = min(n, head - len(seen))
-                    if want <= 0:
-                        break
-                    got = await collect(user, sid, want, headers={"Last-Event-ID": last} if last else None)
-                    seen += [e.id for e in got if e.id is not None]
-                    last = str(seen[-1])
-                    # new events keep arriving between connections
-                    if len(seen) < head and n % 2:
-                        await user.captions(sid, cap(f"late {len(seen)}"))
-                        head += 1
-            assert seen == list(range(1, len(seen) + 1))
-            assert len(seen) == head
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        await user.captions(sid, [cap(f"c{i}") for i in range(15)])
+        head = 16
+        seen: list[int] = []
+        last: str | None = None
+        with trio.fail_after(20):
+            for n in cuts + [head]:
+                want = min(n, head - len(seen))
+                if want <= 0:
+                    break
+                got = await collect(user, sid, want, headers={"Last-Event-ID": last} if last else None)
+                seen += [e.id for e in got if e.id is not None]
+                last = str(seen[-1])
+                # new events keep arriving between connections
+                if len(seen) < head and n % 2:
+                    await user.captions(sid, cap(f"late {len(seen)}"))
+                    head += 1
+        assert seen == list(range(1, len(seen) + 1))
+        assert len(seen) == head

@@ -9,9 +9,9 @@ from quart import Blueprint, Response
 from quart_schema import document_request, tag
 
 from mentor.events import dumps
-from mentor.store import queries
 from mentor.http.models import Credentials, RefreshBody
 from mentor.http.requests import ACCESS_COOKIE, authenticate, body, runtime
+from mentor.store import queries
 
 bp = Blueprint("auth", __name__)
 
