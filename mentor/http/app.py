@@ -8,12 +8,20 @@ from quart import Response
 from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
-from mentor.http import auth_routes, context_routes, problems, session_routes, stream_routes, ws_routes
+from mentor.http import (
+    auth_routes,
+    console_routes,
+    context_routes,
+    problems,
+    session_routes,
+    stream_routes,
+    ws_routes,
+)
 from mentor.runtime import Runtime
 
 
 def create_app(rt: Runtime) -> QuartTrio:
-    app = QuartTrio("mentor")
+    app = QuartTrio("mentor", static_folder=None)  # the console blueprint serves /static
     # The transport-level cap fits file uploads (plus multipart framing); JSON routes enforce the smaller
     # max_body_bytes themselves (requests.json_body).
     app.config["MAX_CONTENT_LENGTH"] = rt.settings.upload_max_bytes + 65_536
@@ -29,7 +37,7 @@ def create_app(rt: Runtime) -> QuartTrio:
         swagger_ui_path=None, redoc_ui_path=None, scalar_ui_path=None,  # no CDN assets on an offline box
     )
     problems.install(app)
-    for module in (auth_routes, session_routes, stream_routes, ws_routes, context_routes):
+    for module in (auth_routes, session_routes, stream_routes, ws_routes, context_routes, console_routes):
         app.register_blueprint(module.bp)
 
     @app.get("/health")

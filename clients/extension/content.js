@@ -1,0 +1,126 @@
+// Content script on meet.google.com: watches the caption region and sends each speaker block as it grows.
+// The network calls happen in the service worker (background.js); this script keeps the unacknowledged
+// captions itself, because it lives as long as the meeting tab and a service worker may be stopped at any
+// time. Every 250 ms, what is pending goes out as one batch; a failure keeps it for the next round (with
+// back-off), and the server ignores revisions it already has, so nothing is lost or stored twice.
+/* global MENTOR_MEET_SELECTORS, MentorCaptionTracker, MentorCaptionOutbox */
+(() => {
+  const FLUSH_MS = 250;
+  const MAX_BACKOFF_MS = 8000;
+  const meeting = { code: location.pathname.split("/").filter(Boolean)[0] || "meet", title: document.title };
+  let selectors = { ...MENTOR_MEET_SELECTORS };
+  let settings = { candidateName: "", selfIsCandidate: true };
+  let tracker = null;
+  const outbox = new MentorCaptionOutbox();
+  let region = null;
+  let observer = null;
+  let backoff = FLUSH_MS;
+  let sending = false;
+  let timer = null;
+  const stats = { sent: 0, acked: 0, failures: 0, dropped: 0, lastError: null };
+
+  const norm = (s) => (s || "").replace(/\s+/g, " ").trim().toLowerCase();
+
+  function roleOf(speaker) {
+    const name = norm(speaker);
+    if (settings.candidateName && name === norm(settings.candidateName)) return "candidate";
+    if (settings.selfIsCandidate && selectors.selfNames.some((n) => norm(n) === name)) return "candidate";
+    return "interviewer";
+  }
+
+  function first(root, list) {
+    try { return root.querySelector(list); } catch { return null; }
+  }
+
+  function snapshot() {
+    let blocks = [];
+    try { blocks = [...region.querySelectorAll(selectors.block)]; } catch { blocks = []; }
+    const out = [];
+    for (const el of blocks) {
+      const textEl = first(el, selectors.text);
+      if (!textEl) continue; // Meet's non-caption children
+      const speakerEl = first(el, selectors.speaker) || el.firstElementChild;
+      const text = textEl.textContent || "";
+      if (!text.trim()) continue;
+      out.push({ key: el, speaker: (speakerEl?.textContent || "").trim(), text });
+    }
+    return out;
+  }
+
+  function scan() {
+    if (!region || !region.isConnected) { attach(); return; }
+    for (const c of tracker.update(snapshot())) outbox.put(c);
+    schedule(FLUSH_MS);
+  }
+
+  function attach() {
+    const found = first(document, selectors.region);
+    if (found === region) return;
+    if (observer) observer.disconnect();
+    if (region && !found) for (const c of tracker.finishAll()) outbox.put(c); // captions were turned off
+    region = found;
+    if (!region) return;
+    observer = new MutationObserver(scan);
+    observer.observe(region, { childList: true, subtree: true, characterData: true });
+    scan();
+  }
+
+  function schedule(ms) {
+    if (!timer && outbox.size) timer = setTimeout(flush, ms);
+  }
+
+  async function flush() {
+    timer = null;
+    if (sending || !outbox.size) return;
+    sending = true;
+    const batch = outbox.take();
+    let reply;
+    try {
+      stats.sent += batch.length;
+      reply = await chrome.runtime.sendMessage({ type: "captions", meeting, captions: batch });
+    } catch (err) {
+      reply = { ok: false, retry: true, error: String(err?.message || err) };
+    }
+    sending = false;
+    if (reply?.ok) {
+      outbox.ack(batch);
+      stats.acked += batch.length;
+      backoff = FLUSH_MS;
+    } else if (reply && !reply.retry && Number.isInteger(reply.index) && batch[reply.index]) {
+      outbox.drop(batch[reply.index]); // refused for good (e.g. block already final there): never resend it
+      stats.dropped += 1;
+      stats.lastError = reply.error;
+    } else {
+      stats.failures += 1;
+      stats.lastError = reply?.error || "no reply";
+      backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+    document.documentElement.dataset.mentorPending = String(outbox.size);
+    document.documentElement.dataset.mentorFailures = String(stats.failures);
+    schedule(reply?.ok ? FLUSH_MS : backoff);
+  }
+
+  async function start() {
+    const stored = await chrome.storage.local.get(["candidateName", "selfIsCandidate", "selectors"]);
+    settings = { candidateName: stored.candidateName || "", selfIsCandidate: stored.selfIsCandidate !== false };
+    if (stored.selectors && typeof stored.selectors === "object") selectors = { ...selectors, ...stored.selectors };
+    tracker = new MentorCaptionTracker({ roleOf });
+    attach();
+    // the caption region appears only once captions are on; Meet may also rebuild it
+    new MutationObserver(() => { if (!region || !region.isConnected) attach(); })
+      .observe(document.body, { childList: true, subtree: true });
+    addEventListener("pagehide", () => {
+      for (const c of tracker.finishAll()) outbox.put(c);
+      if (outbox.size) chrome.runtime.sendMessage({ type: "captions", meeting, captions: outbox.take() }).catch(() => {});
+    });
+    chrome.storage.onChanged.addListener((changes) => {
+      if (changes.candidateName || changes.selfIsCandidate) {
+        settings.candidateName = changes.candidateName?.newValue ?? settings.candidateName;
+        settings.selfIsCandidate = (changes.selfIsCandidate?.newValue ?? settings.selfIsCandidate) !== false;
+      }
+    });
+    document.documentElement.dataset.mentorCaptions = "on"; // lets tests (and curious users) see it is running
+  }
+
+  start();
+})();

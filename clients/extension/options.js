@@ -1,0 +1,59 @@
+// Options: server URL and sign-in (the service worker does the network call), and who the candidate is.
+const $ = (id) => document.getElementById(id);
+const account = $("account");
+const meeting = $("meeting");
+
+function status(el, text, kind = "") {
+  el.textContent = text;
+  el.className = `status ${kind}`;
+}
+
+async function load() {
+  const s = await chrome.storage.local.get(["server", "tokens", "candidateName", "selfIsCandidate", "selectors"]);
+  account.server.value = s.server || "http://127.0.0.1:8080";
+  meeting.candidateName.value = s.candidateName || "";
+  meeting.selfIsCandidate.checked = s.selfIsCandidate !== false;
+  meeting.selectors.value = s.selectors ? JSON.stringify(s.selectors, null, 2) : "";
+  if (s.tokens?.user) status($("account-status"), `Signed in as ${s.tokens.user.email}`, "ok");
+}
+
+/** Non-local servers need a host permission; Chrome asks the user (this runs inside the click). */
+async function allow(server) {
+  const origins = [`${new URL(server).origin}/*`];
+  if (await chrome.permissions.contains({ origins })) return true;
+  return chrome.permissions.request({ origins });
+}
+
+account.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = $("account-status");
+  const server = account.server.value.trim().replace(/\/+$/, "");
+  try { new URL(server); } catch { status(out, "Enter the server's full URL, e.g. https://mentor.example.com", "bad"); return; }
+  if (!(await allow(server))) { status(out, "Chrome did not allow access to that server.", "bad"); return; }
+  status(out, "Signing in…");
+  const reply = await chrome.runtime.sendMessage({ type: "signIn", server, email: account.email.value.trim(),
+    password: account.password.value, register: e.submitter?.value === "register" });
+  account.password.value = "";
+  if (reply?.ok) status(out, `Signed in as ${reply.user.email}`, "ok");
+  else status(out, reply?.error || "Sign-in failed", "bad");
+});
+
+$("sign-out").addEventListener("click", async () => {
+  await chrome.runtime.sendMessage({ type: "signOut" });
+  status($("account-status"), "Signed out");
+});
+
+meeting.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = $("meeting-status");
+  let selectors = null;
+  const raw = meeting.selectors.value.trim();
+  if (raw) {
+    try { selectors = JSON.parse(raw); } catch (err) { status(out, `Selectors are not valid JSON: ${err.message}`, "bad"); return; }
+  }
+  await chrome.storage.local.set({ candidateName: meeting.candidateName.value.trim(),
+    selfIsCandidate: meeting.selfIsCandidate.checked, selectors });
+  status(out, "Saved. Reload the Meet tab for selector changes.", "ok");
+});
+
+load();

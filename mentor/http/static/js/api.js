@@ -1,0 +1,106 @@
+// The HTTP API: JSON in and out, Bearer tokens, one transparent refresh on 401.
+// The refresh token is kept in localStorage so a reload stays signed in; the access token only in memory.
+// (The server also sets an HttpOnly cookie on login/refresh, which the event stream uses.)
+
+const REFRESH_KEY = "mentor.refresh_token";
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || `request failed (${status})`);
+    this.status = status;
+    this.code = problem?.code || "error";
+    this.problem = problem;
+  }
+}
+
+export class Api {
+  constructor(base = "") {
+    this.base = base;
+    this.access = null;
+    this.user = null;
+    this.refreshing = null;
+    this.onSignedOut = () => {};
+  }
+
+  get refreshToken() { return localStorage.getItem(REFRESH_KEY); }
+
+  _store(pair) {
+    this.access = pair.access_token;
+    this.user = pair.user ?? this.user;
+    localStorage.setItem(REFRESH_KEY, pair.refresh_token);
+  }
+
+  async signIn(email, password, register = false) {
+    const pair = await this._send("POST", register ? "/auth/register" : "/auth/login", { email, password }, false);
+    this._store(pair);
+    return pair.user;
+  }
+
+  /** Trade the stored refresh token for new tokens (and a fresh stream cookie). Concurrent callers share one. */
+  refresh() {
+    if (!this.refreshing) {
+      this.refreshing = (async () => {
+        const token = this.refreshToken;
+        if (!token) throw new ApiError(401, { code: "signed_out", detail: "please sign in" });
+        try {
+          const pair = await this._send("POST", "/auth/refresh", { refresh_token: token }, false);
+          this._store(pair);
+          if (!this.user) this.user = await this._send("GET", "/users/me");
+        } catch (err) {
+          if (err.status === 401 || err.status === 422) this.forget();
+          throw err;
+        }
+      })().finally(() => { this.refreshing = null; });
+    }
+    return this.refreshing;
+  }
+
+  async signOut() {
+    const token = this.refreshToken;
+    this.forget();
+    if (token) await this._send("POST", "/auth/logout", { refresh_token: token }, false).catch(() => {});
+  }
+
+  forget() {
+    this.access = null;
+    this.user = null;
+    localStorage.removeItem(REFRESH_KEY);
+  }
+
+  get(path) { return this.request("GET", path); }
+  post(path, body) { return this.request("POST", path, body); }
+  put(path, body) { return this.request("PUT", path, body); }
+
+  async request(method, path, body) {
+    if (!this.access) await this.refresh();
+    try {
+      return await this._send(method, path, body);
+    } catch (err) {
+      if (err.status !== 401) throw err;
+      await this.refresh();
+      return this._send(method, path, body);
+    }
+  }
+
+  async _send(method, path, body, auth = true) {
+    const headers = { Accept: "application/json" };
+    if (auth && this.access) headers.Authorization = `Bearer ${this.access}`;
+    let payload;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
+    let res;
+    try {
+      res = await fetch(this.base + path, { method, headers, body: payload, credentials: "same-origin" });
+    } catch {
+      throw new ApiError(0, { code: "network", detail: "the server cannot be reached; check your connection" });
+    }
+    if (res.status === 204) return null;
+    const type = res.headers.get("Content-Type") || "";
+    const data = type.includes("json") ? await res.json().catch(() => null) : null;
+    if (!res.ok) {
+      if (res.status === 401 && auth) this.access = null;
+      throw new ApiError(res.status, data || { detail: `${res.status} ${res.statusText}` });
+    }
+    return data;
+  }
+}
