@@ -36,7 +36,7 @@ from mentor.ai.resume import ResumeError, extract_text, parse_resume_text
 from mentor.errors import Problem, not_found
 from mentor.events import dumps
 from mentor.http.models import Name, Strict, Text
-from mentor.http.requests import authenticate, body, json_body, runtime, validate
+from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime, validate
 from mentor.runtime import Runtime
 from mentor.store import context as ctx
 from mentor.store.context import profile_from_json, profile_to_json
@@ -102,10 +102,6 @@ class AskBody(Strict):
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-def _json(data: Any, status: int = 200) -> Response:
-    return Response(dumps(data), status=status, content_type="application/json")
-
 
 def _public_resume(row: dict[str, Any], *, with_text: bool = False) -> dict[str, Any]:
     profile = profile_from_json(row["profile"])
@@ -214,7 +210,7 @@ async def upload_resume() -> Response:
     stored = await rt.reader.read(ctx.get_resume, user_id, row["id"])
     if stored is None:  # deleted by a concurrent request between the two calls
         raise not_found("resume")
-    return _json(_public_resume(stored), 201)
+    return json_response(_public_resume(stored), 201)
 
 
 @bp.get("/resumes")
@@ -222,7 +218,7 @@ async def upload_resume() -> Response:
 async def list_resumes() -> Response:
     user_id = authenticate()
     rows = await runtime().reader.read(ctx.list_resumes, user_id)
-    return _json({"resumes": [_public_resume(r) for r in rows]})
+    return json_response({"resumes": [_public_resume(r) for r in rows]})
 
 
 @bp.get("/resumes/<resume_id>")
@@ -233,7 +229,7 @@ async def get_resume(resume_id: str) -> Response:
     row = await runtime().reader.read(ctx.get_resume, user_id, resume_id)
     if row is None:
         raise not_found("resume")
-    return _json(_public_resume(row, with_text=True))
+    return json_response(_public_resume(row, with_text=True))
 
 
 @bp.put("/resumes/<resume_id>/active")
@@ -248,7 +244,7 @@ async def activate_resume(resume_id: str) -> Response:
     row = await rt.reader.read(ctx.get_resume, user_id, resume_id)
     if row is None:
         raise not_found("resume")
-    return _json(_public_resume(row))
+    return json_response(_public_resume(row))
 
 
 @bp.delete("/resumes/<resume_id>")
@@ -297,7 +293,7 @@ async def upload_knowledge() -> Response:
     row = {"id": str(uuid.uuid4()), "user_id": user_id, "company": company, "title": title,
            "created_at": time.time()}
     await rt.writer.write(ctx.insert_kb_document(row, chunks))
-    return _json({"id": row["id"], "company": company, "title": title, "chunks": len(chunks),
+    return json_response({"id": row["id"], "company": company, "title": title, "chunks": len(chunks),
                   "created_at": row["created_at"]}, 201)
 
 
@@ -308,7 +304,7 @@ async def list_knowledge() -> Response:
     user_id = authenticate()
     company = request.args.get("company") or None
     rows = await runtime().reader.read(ctx.list_kb_documents, user_id, company)
-    return _json({"documents": [_public_document(r) for r in rows]})
+    return json_response({"documents": [_public_document(r) for r in rows]})
 
 
 @bp.get("/knowledge/search")
@@ -320,14 +316,9 @@ async def search_knowledge() -> Response:
     if len(query) > 5000:
         raise Problem(400, "invalid_query", "q must be at most 5000 characters")
     company = request.args.get("company") or None
-    try:
-        limit = int(request.args.get("limit", "5"))
-    except ValueError:
-        raise Problem(400, "invalid_query", "limit must be an integer") from None
-    if not 1 <= limit <= 50:
-        raise Problem(400, "invalid_query", "limit must be between 1 and 50")
+    limit = int_arg("limit", 5, 1, 50)
     passages = await runtime().reader.read(ctx.search_kb, user_id, company, query, limit)
-    return _json({"results": [{"ref": p.ref, "title": p.title, "text": p.text, "score": p.score}
+    return json_response({"results": [{"ref": p.ref, "title": p.title, "text": p.text, "score": p.score}
                               for p in passages]})
 
 
@@ -413,7 +404,7 @@ async def ask() -> Response:
                 done = event
         if done is None:  # unreachable: _answer_events raises instead
             raise Problem(502, "answer_failed", "the answer engine ended without an answer")
-        return _json(_final(done, started))
+        return json_response(_final(done, started))
 
     async def stream() -> AsyncIterator[bytes]:
         seq = 0

@@ -6,10 +6,11 @@ import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from quart import current_app, has_websocket_context, request, websocket
+from quart import Response, current_app, has_websocket_context, request, websocket
 
 from mentor.auth import unauthorized
 from mentor.errors import Problem
+from mentor.events import dumps
 from mentor.http.models import error_list
 from mentor.runtime import Runtime
 
@@ -73,3 +74,21 @@ async def json_body() -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, "invalid_json", f"the body is not valid JSON: {exc}") from None
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    return Response(dumps(data), status=status, content_type="application/json")
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter within [low, high]; raises Problem(400)."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Problem(400, "invalid_query", f"{name} must be an integer") from None
+    if not low <= value <= high:
+        raise Problem(400, "invalid_query", f"{name} must be between {low} and {high}")
+    return value

@@ -24,7 +24,7 @@ from mentor.actors.messages import (
 )
 from mentor.actors.session_actor import public_caption, public_session
 from mentor.errors import Problem
-from mentor.events import Event, EventType, dumps
+from mentor.events import Event, EventType
 from mentor.http.models import (
     AutoAnswerBody,
     CaptionBatch,
@@ -34,30 +34,13 @@ from mentor.http.models import (
     SessionCreate,
     error_list,
 )
-from mentor.http.requests import authenticate, body, json_body, runtime
+from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime
 from mentor.store import WriteOp
 from mentor.store import queries as q
 
 bp = Blueprint("sessions", __name__)
 
 _CAPTIONS = TypeAdapter(list[CaptionIn])
-
-
-def _json(data: Any, status: int = 200) -> Response:
-    return Response(dumps(data), status=status, content_type="application/json")
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Problem(400, "invalid_query", f"{name} must be an integer") from None
-    if not low <= value <= high:
-        raise Problem(400, "invalid_query", f"{name} must be between {low} and {high}")
-    return value
 
 
 @bp.post("/sessions")
@@ -73,7 +56,7 @@ async def create_session() -> Response:
     created = Event.make(row["id"], 1, EventType.SESSION_CREATED, public_session(row))
     # The session row and its first event commit together: the log never lacks its beginning.
     await rt.writer.write([q.insert_session(row), WriteOp(q.INSERT_EVENT, q.event_rows([created]))])
-    return _json(public_session(row), 201)
+    return json_response(public_session(row), 201)
 
 
 @bp.get("/sessions")
@@ -81,7 +64,7 @@ async def create_session() -> Response:
 async def list_sessions() -> Response:
     """Newest first. Pass ``next_cursor`` from one page as ``cursor`` to get the next."""
     user_id = authenticate()
-    limit = _int_arg("limit", 20, 1, 100)
+    limit = int_arg("limit", 20, 1, 100)
     before = None
     if cursor := request.args.get("cursor"):
         try:
@@ -95,21 +78,21 @@ async def list_sessions() -> Response:
     if more:
         last = page[-1]
         next_cursor = base64.urlsafe_b64encode(f"{last['created_at']!r}|{last['id']}".encode()).decode()
-    return _json({"sessions": [public_session(r) for r in page], "next_cursor": next_cursor})
+    return json_response({"sessions": [public_session(r) for r in page], "next_cursor": next_cursor})
 
 
 @bp.get("/sessions/<session_id>")
 @tag(["sessions"])
 async def get_session(session_id: str) -> Response:
     user_id = authenticate()
-    return _json(await runtime().supervisor.ask(session_id, GetSession(user_id=user_id)))
+    return json_response(await runtime().supervisor.ask(session_id, GetSession(user_id=user_id)))
 
 
 @bp.post("/sessions/<session_id>/end")
 @tag(["sessions"])
 async def end_session(session_id: str) -> Response:
     user_id = authenticate()
-    return _json(await runtime().supervisor.ask(session_id, EndSession(user_id=user_id)))
+    return json_response(await runtime().supervisor.ask(session_id, EndSession(user_id=user_id)))
 
 
 @bp.delete("/sessions/<session_id>")
@@ -159,7 +142,7 @@ async def add_captions(session_id: str) -> Response:
     rt = runtime()
     captions = parse_captions(await json_body(), rt.settings.caption_batch_max, rt.settings.caption_max_chars)
     results = await rt.supervisor.ask(session_id, AddCaptions(user_id=user_id, captions=captions))
-    return _json({"results": results})
+    return json_response({"results": results})
 
 
 @bp.get("/sessions/<session_id>/captions")
@@ -169,11 +152,11 @@ async def list_captions(session_id: str) -> Response:
     user_id = authenticate()
     rt = runtime()
     await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
-    after = _int_arg("after", 0, 0, 2**31)
-    limit = _int_arg("limit", 500, 1, 1000)
+    after = int_arg("after", 0, 0, 2**31)
+    limit = int_arg("limit", 500, 1, 1000)
     final_only = request.args.get("final", "false").lower() in {"1", "true", "yes"}
     rows = await rt.reader.read(q.list_captions, session_id, after, limit, final_only)
-    return _json({"captions": [public_caption(r) for r in rows],
+    return json_response({"captions": [public_caption(r) for r in rows],
                   "next_after": rows[-1]["id"] if len(rows) == limit else None})
 
 
@@ -184,7 +167,7 @@ async def ask_question(session_id: str) -> Response:
     """Ask a question by hand (as if the interviewer had asked it)."""
     user_id = authenticate()
     data = await body(QuestionAsk)
-    return _json(await runtime().supervisor.ask(session_id, AskQuestion(user_id=user_id, text=data.text)), 202)
+    return json_response(await runtime().supervisor.ask(session_id, AskQuestion(user_id=user_id, text=data.text)), 202)
 
 
 @bp.get("/sessions/<session_id>/answers")
@@ -194,8 +177,8 @@ async def list_answers(session_id: str) -> Response:
     user_id = authenticate()
     rt = runtime()
     await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
-    rows = await rt.reader.read(q.list_answers, session_id, _int_arg("limit", 200, 1, 1000))
-    return _json({"answers": [{**{k: v for k, v in r.items() if k not in ("user_id", "sources")},
+    rows = await rt.reader.read(q.list_answers, session_id, int_arg("limit", 200, 1, 1000))
+    return json_response({"answers": [{**{k: v for k, v in r.items() if k not in ("user_id", "sources")},
                                "sources": json.loads(r["sources"])} for r in rows]})
 
 
@@ -206,7 +189,7 @@ async def regenerate(session_id: str) -> Response:
     user_id = authenticate()
     data = await body(RegenerateBody)
     msg = Regenerate(user_id=user_id, question_id=data.question_id)
-    return _json(await runtime().supervisor.ask(session_id, msg), 202)
+    return json_response(await runtime().supervisor.ask(session_id, msg), 202)
 
 
 @bp.put("/sessions/<session_id>/auto-answer")
@@ -216,5 +199,5 @@ async def auto_answer(session_id: str) -> Response:
     """Pause (false) or resume (true) automatic answers to detected questions."""
     user_id = authenticate()
     data = await body(AutoAnswerBody)
-    return _json(await runtime().supervisor.ask(session_id, SetAutoAnswer(user_id=user_id, enabled=data.enabled)))
+    return json_response(await runtime().supervisor.ask(session_id, SetAutoAnswer(user_id=user_id, enabled=data.enabled)))
 
