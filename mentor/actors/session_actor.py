@@ -93,6 +93,7 @@ class SessionActor:
         self._delta_buffer: list[str] = []
         self._nursery: trio.Nursery | None = None
         self._next_heartbeat = 0.0
+        self._last_message = 0.0
 
     # --- lifecycle
 
@@ -132,6 +133,7 @@ class SessionActor:
 
     async def _serve(self, inbox: trio.MemoryReceiveChannel[Message], idle: Callable[[], bool]) -> None:
         self._next_heartbeat = trio.current_time() + self.settings.heartbeat_s
+        self._last_message = trio.current_time()
         while not self._stopping:
             batch: list[Message] = []
             with trio.move_on_after(self._wait_s()):
@@ -143,9 +145,12 @@ class SessionActor:
                     await self._process([])
                     continue
                 self.subscribers = [s for s in self.subscribers if s.alive]
-                if not self.subscribers and self.answer is None and idle():
+                quiet_s = trio.current_time() - self._last_message
+                if (quiet_s >= self.settings.actor_idle_timeout_s and not self.subscribers
+                        and self.answer is None and idle()):
                     return
                 continue
+            self._last_message = trio.current_time()
             while len(batch) < self.settings.write_batch_max:
                 try:
                     batch.append(inbox.receive_nowait())
@@ -161,7 +166,9 @@ class SessionActor:
     def _wait_s(self) -> float:
         """Until the question tracker's next pause deadline, the next heartbeat, or the idle timeout."""
         now = trio.current_time()
-        wait = self.settings.actor_idle_timeout_s
+        wait = self._last_message + self.settings.actor_idle_timeout_s - now
+        if wait <= 0:  # idle long enough but kept alive by streams or an answer: check again later
+            wait = self.settings.actor_idle_timeout_s
         if self.subscribers:
             wait = min(wait, self._next_heartbeat - now)
         deadline = self.tracker.next_deadline()

@@ -1,0 +1,65 @@
+"""Session actors over a real server: idle actors stop and come back with their state, and an actor whose
+commit fails restarts from the store without disturbing other sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import trio
+
+from mentor.store.writer import StoreWriter
+from tests.conftest import make_settings, register, running_server
+
+
+async def health(c: httpx.AsyncClient) -> dict[str, Any]:
+    return dict((await c.get("/health")).json())
+
+
+async def test_idle_actors_stop_and_are_revived_with_their_state(database_url: str) -> None:
+    settings = make_settings(database_url, actor_idle_timeout_s=0.1)
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        block = {"speaker_role": "interviewer", "block_id": "b", "final": False}
+        r = await user.captions(sid, {**block, "text": "so", "revision": 1})
+        assert r.status_code == 200 and (await health(c))["live_sessions"] == 1
+        with trio.fail_after(10):
+            while (await health(c))["live_sessions"]:
+                await trio.sleep(0.05)  # the actor lets go after actor_idle_timeout_s of quiet
+        r = await user.captions(sid, {**block, "text": "so tell", "revision": 1})
+        assert r.json()["results"][0]["status"] == "duplicate"  # the revived actor knows the block
+        r = await user.captions(sid, {**block, "text": "so tell me", "revision": 2})
+        assert r.json()["results"][0]["status"] == "updated" and r.json()["results"][0]["event_id"] == 3
+
+
+async def test_a_failed_commit_restarts_only_that_session(database_url: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    async with running_server(make_settings(database_url)) as srv, \
+            httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        doomed, other = (await user.create_session())["id"], (await user.create_session())["id"]
+        await user.captions(doomed, {"speaker_role": "candidate", "text": "before"})
+        await user.captions(other, {"speaker_role": "candidate", "text": "untouched"})
+
+        original = StoreWriter._execute
+        failures = []
+
+        def failing(conn: Any, ops: Any) -> None:
+            if any("fail me" in str(getattr(op, "params", "")) for op in ops) and not failures:
+                failures.append(1)
+                raise RuntimeError("disk on fire")
+            original(conn, ops)
+
+        monkeypatch.setattr(StoreWriter, "_execute", staticmethod(failing))
+        r = await user.captions(doomed, {"speaker_role": "candidate", "text": "fail me"})
+        assert r.status_code == 503 and r.json()["code"] == "unavailable"
+        assert (await health(c))["actor_restarts"] == 1
+        # the restarted actor reloaded exactly what was committed, and works
+        r = await user.captions(doomed, {"speaker_role": "candidate", "text": "fail me"})
+        assert r.status_code == 200 and r.json()["results"][0]["id"] == 2
+        rows = (await user.request("GET", f"/sessions/{doomed}/captions")).json()["captions"]
+        assert [row["text"] for row in rows] == ["before", "fail me"]
+        rows = (await user.request("GET", f"/sessions/{other}/captions")).json()["captions"]
+        assert [row["text"] for row in rows] == ["untouched"]
