@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import trio
-from trio_websocket import ConnectionRejected, WebSocketConnection, open_websocket_url
+from trio_websocket import ConnectionClosed, ConnectionRejected, WebSocketConnection, open_websocket_url
 
 from tests.conftest import Server, User
 
@@ -129,3 +129,14 @@ async def test_a_producer_only_socket_gets_acks_but_no_events(server: Server, us
             assert json.loads(await ws.get_message())["type"] == "ack"
             await ws.send_message(json.dumps({"id": "p", "type": "ping"}))
             assert json.loads(await ws.get_message()) == {"type": "pong", "id": "p"}
+
+
+async def test_an_oversized_message_closes_the_socket_with_1009(server: Server, user: User) -> None:
+    sid = (await user.create_session())["id"]
+    with trio.fail_after(10):
+        async with open_websocket_url(ws_url(server, sid, user.token)) as ws:
+            await ws.send_message("x" * (server.settings.ws_max_message_bytes + 1))
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await ws.get_message()
+    assert closed.value.reason.code == 1009

@@ -65,8 +65,7 @@ def public_caption(row: dict[str, Any]) -> dict[str, Any]:
 
 class SessionActor:
     def __init__(self, session: dict[str, Any], settings: Settings, reader: StoreReader,
-                 writer: StoreWriter, engine: AnswerEngine,
-                 self_inbox: trio.MemorySendChannel[Message] | None = None) -> None:
+                 writer: StoreWriter, engine: AnswerEngine, self_inbox: trio.MemorySendChannel[Message]) -> None:
         self.session_id: str = session["id"]
         self.session = session
         self.settings = settings
@@ -85,7 +84,7 @@ class SessionActor:
         self._stopping = False
         # questions and answers
         self.engine = engine
-        self._self_inbox = self_inbox
+        self._self_inbox = self_inbox  # answer tasks report through the inbox, like everyone else
         self.tracker = QuestionTracker()
         self.questions: OrderedDict[str, QuestionRecord] = OrderedDict()
         self.history: deque[tuple[str, str]] = deque(maxlen=HISTORY_KEPT)
@@ -128,8 +127,7 @@ class SessionActor:
             reason = "shutdown" if self._stopping else "restart"
             for sub in self.subscribers:
                 sub.close(reason)
-            if self._self_inbox is not None:
-                self._self_inbox.close()
+            self._self_inbox.close()
 
     async def _serve(self, inbox: trio.MemoryReceiveChannel[Message], idle: Callable[[], bool]) -> None:
         self._next_heartbeat = trio.current_time() + self.settings.heartbeat_s
@@ -436,7 +434,7 @@ class SessionActor:
         self.answer = job
         self._emit(EventType.ANSWER_STARTED, {"answer_id": job.answer_id, "question_id": question.question_id,
                                               "engine": self.engine.name, "model": self.settings.model or None})
-        assert self._nursery is not None and self._self_inbox is not None
+        assert self._nursery is not None  # set by run() before any message is handled
         self._nursery.start_soon(run_answer, job, self.engine, self._build_request, self._self_inbox.send,
                                  self.session["user_id"], self.settings.answer_timeout_s)
         return job.answer_id
