@@ -30,18 +30,22 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def _stem(word: str) -> str:
-    # A deliberately light stemmer: plural and common verb endings only, so "services" matches "service"
-    # and "migrated" matches "migrating" without pulling in a stemming library.
+    # A deliberately light stemmer: plural, common verb endings and "-ment", so "services" matches
+    # "service", "migrated" matches "migrating" and "disagreed" matches "disagreement". Every form is
+    # reduced the same way (including a final "e" on longer words), which is all matching needs.
     if len(word) <= 3 or word.endswith("ss"):
         return word
     if word.endswith("ies"):
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes")):
         return word[:-2]
-    for suffix in ("ing", "ed", "s"):
+    if word.endswith("eed"):  # "agreed" -> "agree", like "agreement" and "agrees"
+        word = word[:-1]
+    for suffix in ("ments", "ment", "ing", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def terms(text: str) -> list[str]:
