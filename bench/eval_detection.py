@@ -221,9 +221,28 @@ def briefing_turns(path: Path) -> list[tuple[str, str]]:
     return [(w, t) for w, t in turns]
 
 
+_NO_Q_KINDS = ("short", "inaudible", "cut off", "statement")
+
+
+def no_question_kind(text: str) -> str:
+    """Why a reporter turn without "?" is (mostly) not a question, by a stated rule:
+    "cut off" ends in a dash (interrupted), "inaudible" is only "(Inaudible.)", "short" has at
+    most 4 words ("Thank you.", "Yes.", "Good afternoon."), "statement" is everything else
+    (a few of these are indirect questions: "if you can tell us whether ...")."""
+    if text.rstrip().endswith(("—", "–", "-")):
+        return "cut off"
+    if re.fullmatch(r"\W*\(?inaudible\.?\)?\W*", text, re.IGNORECASE):
+        return "inaudible"
+    if len(re.findall(r"[A-Za-z0-9’']+", text)) <= 4:
+        return "short"
+    return "statement"
+
+
 def evaluate_briefings(folder: Path, stripped: bool) -> dict[str, tuple[int, int]]:
-    """Counts (turns, turns with a detection) for Q, A and Q-turns containing '?'."""
+    """Counts (turns, turns with a detection) for Q, A, Q-turns containing '?' ("Q?") and
+    Q-turns without '?' by no_question_kind ("Q-short", "Q-inaudible", ...)."""
     out: dict[str, list[int]] = {"Q": [0, 0], "A": [0, 0], "Q?": [0, 0]}
+    out.update({f"Q-{k}": [0, 0] for k in _NO_Q_KINDS})
     for path in sorted(folder.glob("*.md")):
         tracker = QuestionTracker()
         at = 0.0
@@ -233,7 +252,10 @@ def evaluate_briefings(folder: Path, stripped: bool) -> dict[str, tuple[int, int
             got = tracker.feed(CaptionUpdate(2 * i, f"b{i}", 0, True, "interviewer", who, shown, at))
             got += tracker.feed(CaptionUpdate(2 * i + 1, f"c{i}", 0, True, "candidate", "x", "okay", at + 0.3))
             hit = any(g.revision == 0 for g in got)
-            for key in (who, "Q?") if who == "Q" and "?" in text else (who,):
+            keys: tuple[str, ...] = (who,)
+            if who == "Q":
+                keys = (who, "Q?") if "?" in text else (who, f"Q-{no_question_kind(text)}")
+            for key in keys:
                 out[key][0] += 1
                 out[key][1] += hit
     return {k: (v[0], v[1]) for k, v in out.items()}
@@ -283,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[briefings {name}] reporter turns with a detection {qh}/{qn} = {qh / qn:.1%} "
                   f"(turns containing '?': {qqh}/{qqn} = {qqh / qqn:.1%}); "
                   f"official turns {ah}/{an} = {ah / an:.1%}")
+            print("    reporter turns without '?' (detected/turns): " + ", ".join(
+                f"{k} {res['Q-' + k][1]}/{res['Q-' + k][0]}" for k in _NO_Q_KINDS)
+                  + f"; best raw share if every '?' turn were found: "
+                  f"{(qqn + qh - qqh) / qn:.1%}")
     else:
         print(f"briefings folder {args.briefings} not found: skipped")
     return 0

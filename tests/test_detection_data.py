@@ -39,3 +39,18 @@ def test_press_briefings_reporter_vs_official_turns() -> None:
     (qqn, qqh), (an, ah) = res["Q?"], res["A"]
     assert qqh / qqn >= 0.9
     assert ah / an <= 0.10
+
+
+def test_press_briefings_without_punctuation() -> None:
+    # Live captions: no "?", no commas, no capitals; questions after preambles and names.
+    b = bench()
+    res = b.evaluate_briefings(DATA / "wh-briefings", stripped=True)
+    (qqn, qqh), (an, ah) = res["Q?"], res["A"]
+    assert qqh / qqn >= 0.75
+    assert ah / an <= 0.10
+
+
+def test_stripped_dev_set_f1_floor() -> None:
+    b = bench()
+    s, _, _ = b.evaluate_static(b.load(DATA / "questions-dev.jsonl"), stripped=True)
+    assert s.f1 >= 0.75

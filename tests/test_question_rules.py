@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,88 @@ STATEMENTS = [
     "is that right",
     "",
 ]
+
+
+# Interview turns written for these tests (not from any data set): behavioural, technical and
+# situational prompts, questions after a preamble or a name, indirect and multi-part questions.
+# Each must be found as written and stripped (lowercase, no punctuation), as live captions arrive.
+INTERVIEW_QUESTIONS = [
+    "And why Postgres in the end?",  # verbless follow-ups
+    "Why Go over Rust for that service?",
+    "Thanks for coming in today. So, Priya, can you tell me a bit about your current role?",
+    "Great, thanks. Before we dive in, I wanted to ask about the gap on your resume.",
+    "I'm curious how you'd approach migrating a monolith to services.",
+    "Okay, that makes sense. And what would you do differently next time?",
+    "Sam, how did you measure whether the change actually worked?",
+    "You mentioned Kafka earlier. How did you handle consumer lag?",
+    "So we have a service that's timing out under load. Where would you start looking?",
+    "Two questions. First, why did you leave Acme, and second, what are you looking for now?",
+    "I wonder whether you've ever had to deal with a security incident.",
+    "Any thoughts on how you'd test that?",
+    "Let's say the database goes down during peak traffic. What do you do?",
+    "Our team owns the billing platform and we're growing fast. How do you feel about on-call?",
+    "So that's the role in a nutshell. Does that sound like something you'd enjoy?",
+    "I'd love to hear how you prioritise when everything is urgent.",
+    "Explain the difference between a process and a thread.",
+    "We use Go and Postgres here. Have you used either in production?",
+    "Can I ask what your salary expectations are?",
+    "The last candidate struggled with this part. When would you reach for a queue instead?",
+    "right so the system is slow at peak how would you find the bottleneck",
+    "cool that sounds great what did you learn from that project",
+    "we've talked about your background now i want to ask you about system design",
+    "that was a lot of context thank you could you summarise the trade-off in one sentence",
+    "Lena, one more on the migration. Would the team do it the same way again?",
+]
+
+# Things an interviewer says that are not questions, with and without punctuation.
+INTERVIEW_STATEMENTS = [
+    "That is why we moved the team to Go.",
+    "You know why we ask this, it is about ownership.",
+    "Great, thanks.",
+    "Let me tell you about the team.",
+    "That makes sense.",
+    "Okay, perfect, that's really helpful.",
+    "So the role is mostly backend work in Go with some infrastructure.",
+    "I'll give you a few minutes at the end for your questions.",
+    "Let me just share my screen.",
+    "Yeah, I see what you mean.",
+    "No worries, take your time.",
+    "That's interesting, we had a similar problem last year.",
+    "Our next step would be a technical round with two engineers.",
+    "Okay, so what we do is we rotate on-call every week.",
+    "The reason is we didn't have enough people on the team.",
+    "We can talk about that later if you want.",
+    "I don't have any update on the timeline yet.",
+    "We tried it last quarter and the team did it again this quarter.",
+    "What I can say is that the team is growing.",
+    "The platform team has it covered, so the on-call load is light.",
+]
+
+
+@pytest.mark.parametrize("text", INTERVIEW_QUESTIONS)
+def test_interview_turns_with_preambles_and_vocatives(text: str) -> None:
+    assert is_question(text), analyse(text)
+    stripped = " ".join(re.sub(r"[^\w\s'-]", " ", text).lower().split())
+    assert is_question(stripped), analyse(stripped)
+
+
+@pytest.mark.parametrize("text", INTERVIEW_STATEMENTS)
+def test_interviewer_statements_are_not_questions(text: str) -> None:
+    assert not is_question(text), analyse(text)
+    stripped = " ".join(re.sub(r"[^\w\s'-]", " ", text).lower().split())
+    assert not is_question(stripped), analyse(stripped)
+
+
+def test_question_after_preamble_is_its_own_part() -> None:
+    a = analyse("we have a service that times out under load where would you start looking")
+    assert a.part_texts == ("where would you start looking",)
+    a = analyse("priya on the migration could you walk us through the rollback plan")
+    assert a.part_texts[-1].startswith("could you walk us through")
+
+
+def test_reason_after_a_yes_no_question_does_not_cancel_it() -> None:
+    # Only "why ...? Because ..." is answered at once; here the asker gives a reason.
+    assert is_question("Does this change the plan? Because the deadline is next week.")
 
 
 @pytest.mark.parametrize("text", QUESTIONS)

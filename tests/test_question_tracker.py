@@ -148,3 +148,13 @@ def test_no_sequence_of_revisions_fires_twice_or_crashes(steps: list[tuple[int, 
         assert key not in emitted
         emitted.add(key)
         assert 0.0 <= q.confidence <= 1.0 and q.parts
+
+
+def test_revision_back_to_an_earlier_wording_is_not_sent_again() -> None:
+    # Found by hypothesis: a stutter appears and disappears in a revised block.
+    tr = QuestionTracker()
+    ups = [up(0, "a", 0, "", 0.0), up(1, "b", 0, "what about", 0.0, final=True),
+           up(0, "a", 1, "what", 0.0), up(2, "c", 0, "", 0.0, role="candidate"), up(0, "a", 2, "", 0.0)]
+    out = feed_all(tr, ups)
+    keys = [(q.question_id, q.parts) for q in out]
+    assert len(keys) == len(set(keys))

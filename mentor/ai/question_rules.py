@@ -7,11 +7,18 @@ tag questions at clause ends ("..., right", "isn't it"), and only then use a fin
 as supporting evidence. A clause start is the beginning of the text, a sentence or
 comma boundary, or a position after discourse markers ("so", "and", "okay so", "um").
 
+Live captions often have no boundary at all before the question ("karine on his speech
+yesterday could i follow up", "we use go here have you used it"). Inside a clause the rules
+therefore also accept (see _inner_hits): subject-auxiliary inversion whose auxiliary cannot
+continue the clause before it and agrees with its subject ("the idea is we ..." is a copula,
+"are we ..." would be a question), wh-word + inversion ("... soon when can people expect"),
+"what's the/your ...", and indirect frames ("i wanted to ask", "any update on").
+
 Punctuation that live captions put on mid-sentence words while recognition revises
 ("where? the stakeholder on?") is ignored: a "?" or "." counts as a boundary only when
 the next word is capitalised or the text ends there.
 
-Cost: linear in the number of tokens; about 10-30 µs for a typical spoken question.
+Cost: linear in the number of tokens; about 10-40 µs for a typical spoken question.
 """
 
 from __future__ import annotations
@@ -91,7 +98,7 @@ _MARKERS = frozenset({
 _MARKERS2 = frozenset({
     ("i", "mean"), ("you", "know"), ("all", "right"), ("thank", "you"), ("i", "guess"),
     ("and", "then"), ("follow", "up"), ("by", "the"), ("the", "way"), ("let's", "see"),
-    ("kind", "of"), ("sort", "of"), ("moving", "on"), ("question", "is"), ("question", "was"),
+    ("kind", "of"), ("sort", "of"), ("moving", "on"), ("of", "all"), ("question", "is"), ("question", "was"),
 })
 # Words after which a lexical clause boundary is assumed even without punctuation.
 _BOUNDARY_WORDS = _MARKERS | {"wondering", "curious"}
@@ -178,6 +185,13 @@ _INDIRECT = (
     ("i", "don't", "know", "if", "you"), ("i", "don't", "know", "if", "you've"),
     ("i", "don't", "know", "whether", "you"), ("not", "sure", "if", "you"), ("say", "you"), ("say", "you're"), ("let's", "say"), ("what", "if"), ("any", "thoughts"),
     ("your", "thoughts"), ("thoughts", "on"), ("any", "idea"),
+    # Reporters and interviewers announce the question, then ask it (or leave it implied).
+    ("i", "wanted", "to", "ask"), ("i", "want", "to", "ask"), ("i", "wanted", "to", "know"),
+    ("i", "just", "wanted", "to", "ask"), ("i", "just", "want", "to", "ask"), ("let", "me", "just", "ask"),
+    ("i", "have", "a", "question"), ("i", "had", "a", "question"), ("i'd", "like", "to", "ask"),
+    ("i", "would", "like", "to", "ask"), ("i", "wanted", "to", "follow", "up"),
+    ("any", "update"), ("any", "updates"), ("any", "comment"), ("any", "reaction"), ("any", "response"),
+    ("any", "word"), ("any", "plans"), ("any", "sense"), ("any", "thoughts"),
 )
 _INDIRECT_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _INDIRECT:
@@ -341,6 +355,135 @@ def _inverted_after(w: list[str], i: int, limit: int) -> float:
     return 0.0
 
 
+# --- questions inside a clause: no punctuation, no marker before them ----------------------------
+# A reporter or interviewer often asks after a preamble or a name with no pause that captions
+# mark ("karine on his speech yesterday could i follow up"). Subject-auxiliary inversion is rare
+# in declaratives, so an auxiliary + subject after a word that can end a clause is a question,
+# provided the word before cannot make the auxiliary part of a declarative ("we did it", "not
+# only did we", "what I can do you ..."), and subject and auxiliary agree ("the idea is we ..."
+# is a copula, not "are we").
+_AUX_SG = frozenset({"is", "was", "has", "does", "isn't", "wasn't", "hasn't", "doesn't", "isnt", "wasnt",
+                     "hasnt", "doesnt"})
+_AUX_PL = frozenset({"are", "were", "have", "do", "aren't", "weren't", "haven't", "don't", "arent",
+                     "werent", "havent", "dont"})
+_AUX_DO = frozenset({"do", "does", "did", "don't", "doesn't", "didn't", "dont", "doesnt", "didnt"})
+_AUX_MODAL = frozenset({"can", "could", "will", "would", "should", "can't", "couldn't", "won't",
+                        "wouldn't", "shouldn't", "cant", "couldnt", "wont", "wouldnt", "shouldnt"})
+_INNER_AUX = _AUX_SG | _AUX_PL | _AUX_DO | _AUX_MODAL | {"am"}
+_AUX_HAVE = frozenset({"have", "has", "haven't", "hasn't", "havent", "hasnt"})
+_SUBJ_SG = frozenset({"it", "he", "she", "there", "that", "this"})
+_SUBJ_PL = frozenset({"you", "we", "they", "there", "these", "those"})
+_SUBJ_ANY = _SUBJ_SG | _SUBJ_PL | {"i", "anyone", "anybody", "someone", "somebody", "everyone"}
+# Words before an auxiliary that keep it inside a declarative or an embedded clause.
+_INNER_NOT_AFTER = (_PRONOUN_SUBJ | _SUBJ_CONTRACTED | _AUX | _WH | _DEMONSTRATIVE | {
+    "if", "whether", "because", "than", "as", "only", "nor", "neither", "never", "not", "to", "who",
+    "people", "else", "one", "ones", "what's", "where", "there's", "here's", "it's", "let's",
+    "also", "just", "still", "really", "all", "much", "well", "so", "already", "often", "always",
+    "ever", "rarely", "seldom", "of", "anything", "everything", "nothing",
+})
+# Prepositions and verbs after which "you"/"it" is an object, so a clause may end there
+# ("a couple of questions for you do you have ...", "thank you can you ...").
+_OBJECT_BEFORE = frozenset({
+    "for", "to", "with", "at", "from", "about", "on", "by", "thank", "thanks", "ask", "asked", "see",
+    "tell", "told", "give", "gave",
+})
+# Bare verbs after "does it" / "did that": do-support, not the main verb "do" ("we did it again").
+_DO_SUPPORT_VERBS = frozenset({
+    "mean", "matter", "make", "help", "change", "affect", "concern", "work", "bother", "surprise",
+    "worry", "have", "seem", "feel", "look", "sound", "happen", "come", "go", "hurt", "apply", "count",
+})
+# Words after "aux + subject" that continue a declarative ("the money is there for ...",
+# "what it does is it was ...") rather than a question.
+_INNER_NOT_BEFORE = ((_AUX - {"have", "do", "had"}) | _SUBJ_CONTRACTED | _PUNCT | {
+    "for", "in", "on", "at", "to", "and", "but", "or", "so", "because", "now", "too", "as", "with",
+    "by", "from", "when", "if", "right", "yet", "already", "anymore", "today", "again", "you", "we",
+    "they", "i", "know", "mean", "see", "guys", "all", "that", "then", "there", "here", "is", "was",
+})
+# Determiner subjects only after modals: "could the president ..." ("the team did the work" and
+# "the question is the timing" are declaratives).
+_INNER_WH = frozenset({"why", "how", "what", "where", "when"})
+_INNER_WH_FUSED = frozenset({"what's", "whats", "how's", "where's", "why's", "what're", "how'd", "why'd"})
+# Words that take an embedded wh-clause or a complement ("I know what's ...", "here's how
+# do ..."), or license "any" in a statement ("we don't have any update on"): no question after.
+_EMBED_BEFORE = frozenset({
+    "know", "knows", "knew", "see", "saw", "tell", "told", "ask", "asked", "understand", "explain",
+    "show", "decide", "sure", "wonder", "about", "on", "at", "in", "for", "with", "that's", "matter",
+    "care", "remember", "figure", "out", "learn", "hear", "heard", "find", "idea", "clear", "exactly",
+    "depends", "no", "mean", "like", "look", "whatever", "regardless", "doing", "have", "has", "had",
+    "get", "got", "give", "gave", "share", "provide", "offer", "make", "without", "from", "by", "into", "discuss", "discussed", "said", "say", "says", "is", "was", "are",
+    "were", "be", "been", "hardly", "barely", "scarcely", "want", "wanted", "need", "needs",
+}) | _AUX_NEG
+_INNER_DET = frozenset({"the", "any", "your", "his", "her", "their", "our"})
+
+
+def _inner_inversion(w: list[str], j: int) -> float:
+    """Score of a question beginning with the auxiliary w[j] inside a clause; 0.0 for none."""
+    a = w[j]
+    if a not in _INNER_AUX or j == 0 or j + 2 >= len(w):
+        return 0.0
+    prev, subj, after = w[j - 1], w[j + 1], w[j + 2]
+    object_before = prev in ("you", "it") and j >= 2 and w[j - 2] in _OBJECT_BEFORE
+    if (prev in _INNER_NOT_AFTER and not object_before) or prev == "," or after in _INNER_NOT_BEFORE:
+        return 0.0
+    if a in w[j + 2:j + 5]:
+        return 0.0  # "the guys would the guy would give": a restart of a declarative
+    if subj in _INNER_DET:
+        return 0.6 if a in _AUX_MODAL else 0.0
+    if subj not in _SUBJ_ANY:
+        return 0.0
+    if (a in _AUX_SG and subj not in _SUBJ_SG) or (a in _AUX_PL and subj not in _SUBJ_PL):
+        return 0.0
+    if a == "am" and subj != "i":
+        return 0.0
+    if a in _AUX_HAVE and subj not in ("you", "we", "they", "i", "he", "she"):
+        return 0.0  # "the team has it covered": "have" is the main verb
+    if a in _AUX_DO and subj in ("it", "that", "this", "there"):
+        # "the team did it again": "it" is the object of the main verb "did".
+        return 0.6 if after in _DO_SUPPORT_VERBS and subj != "there" else 0.0
+    if subj in _DEMONSTRATIVE:
+        return 0.0  # "what I can say is that the ...": "that" is a complementiser
+    return 0.65
+
+
+def _inner_hits(w: list[str], caps: list[bool], taken: set[int]) -> list[tuple[int, str, float]]:
+    """Questions that start inside a clause, after a preamble or a name (see _inner_inversion)."""
+    out: list[tuple[int, str, float]] = []
+    n = len(w)
+    for j in range(1, n - 2):
+        if j in taken or j - 1 in taken:
+            continue
+        x, prev = w[j], w[j - 1]
+        if x in _INNER_WH and w[j + 1] in _AUX:
+            # "... soon when can people expect ...": inversion after a wh-word is a question.
+            cue = _cue_at(w, j, n, False, False, caps)
+            if cue is None and w[j + 1] in _AUX_DO | _AUX_MODAL and w[j + 2] not in _AUX | _PUNCT \
+                    and w[j + 2] not in ("be", "not") and prev not in _EMBED_BEFORE:
+                cue = ("wh", 0.7)
+            if cue is not None:
+                out.append((j, cue[0], cue[1]))
+        elif x in _INNER_AUX:
+            score = _inner_inversion(w, j)
+            if score:
+                out.append((j, "aux", score))
+        elif x in _INNER_WH_FUSED and w[j + 1] in _DETERMINER | {"a", "an"} and prev not in _EMBED_BEFORE \
+                and prev not in _INNER_NOT_AFTER and not _pseudo_cleft(w, j + 1):
+            # "... concrete action legislation what's the administration's response to that";
+            # a free relative goes on with a verb instead ("limit what's being given out").
+            out.append((j, "wh", 0.6))
+        elif x in ("i", "let", "any") and prev not in _INNER_NOT_AFTER and (x != "any" or prev not in _EMBED_BEFORE):
+            # Indirect frames after a preamble: "... counsel i wanted to know was ..."
+            for seq in _INDIRECT_BY_FIRST.get(x, ()):
+                if _match_seq(w, j, seq):
+                    out.append((j, "indirect", 0.7))
+                    break
+    return out
+
+
+def _merge(a: list[tuple[int, str, float]], b: list[tuple[int, str, float]]) -> list[tuple[int, str, float]]:
+    """Hits of both lists in text order (one per position)."""
+    return sorted(a + b, key=lambda h: h[0]) if b else a
+
+
 def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             caps: list[bool]) -> tuple[str, float] | None:
     """Question cue beginning at token i, as (cue, score).
@@ -370,6 +513,9 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
                 return ("wh", 0.9 if at_start else 0.8)
             if at_start and a not in ("when", "where", "which", "whose") and c not in _PUNCT:
                 return ("wh", 0.7)  # "what is going on", "who is responsible"
+            if at_start and a in ("when", "where") and (b in _AUX_DO or b in _AUX_MODAL) \
+                    and c not in _PUNCT and c not in ("be", "not"):
+                return ("wh", 0.7)  # do-support or a modal after the wh-word: "when can people expect"
             return None
         if not at_start:
             return None
@@ -382,6 +528,10 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             if inv or c == "":
                 return ("wh", 0.85 if inv >= 0.8 or c == "" else 0.6)
             return None
+        if a == "why" and b and b not in _PUNCT and (i == 0 or w[i - 1] not in _EMBED_BEFORE):
+            # Clause-initial "why" is interrogative even without a verb, and interviewers' follow-ups
+            # are often verbless: "and why postgres in the end", "why go over rust".
+            return ("wh", 0.7)
         if a in ("what", "which", "whose") and b and b not in _PRONOUN_SUBJ and b not in _PUNCT \
                 and b not in _SUBJ_CONTRACTED:
             if b in _WH_VERBS and _pseudo_cleft(w, k + 1):
@@ -412,6 +562,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             return None
         if b == "that" and (c in _PRONOUN_SUBJ and c not in ("you", "it") or c in _SUBJ_CONTRACTED):
             return None  # "is that we are ...": complementizer, not a demonstrative subject
+        if b in _DEMONSTRATIVE and c in _AUX and c not in _AUX_WEAK:
+            return None  # "does that does not mean": a restart, the statement follows
         if b in _PRONOUN_SUBJ or b in _DEMONSTRATIVE or (a in _AUX_NEG and b in _SUBJECT):
             return ("aux", 0.6 if mid else 0.85)
         if b in _DETERMINER and c:
@@ -551,14 +703,7 @@ def analyse(text: str) -> QuestionAnalysis:
             cue = _cue_at(w, j, n, True, mid, caps)
             if cue is not None:
                 hits.append((j, cue[0], cue[1]))
-        if not hits:
-            # Inverted wh-question not at a known clause start ("karine why is the ...").
-            for j in range(1, n - 2):
-                if w[j] in ("why", "how", "what", "where", "when") and w[j + 1] in _AUX:
-                    cue = _cue_at(w, j, n, False, False, caps)
-                    if cue is not None:
-                        hits.append((j, cue[0], cue[1]))
-                        break
+        hits = _merge(hits, _inner_hits(w, caps, {j for j, _, _ in hits}))
         if not hits:
             tag = _tag_score(content, n >= 2 and w[-2] == ",", sent_q)
             if tag > 0 and not ("whether" in content or "if" in content) or tag >= 0.8:
@@ -586,8 +731,9 @@ def analyse(text: str) -> QuestionAnalysis:
             pw = [x for x in w[first:stop] if x != ","]
             if not pw:
                 continue
-            # "and why is that? Because ..." - a question its speaker answers at once.
-            if si + 1 < n_sent and hi == len(hits) - 1:
+            # "and why is that? Because ..." - a question its speaker answers at once. Only for
+            # "why": after "Does this undercut ...? Because ..." the asker gives a reason.
+            if si + 1 < n_sent and hi == len(hits) - 1 and "why" in pw[:3]:
                 nxt = [t.low for t in clauses[si + 1]]
                 if nxt[:1] == ["because"] or nxt[:2] == ["it's", "because"]:
                     score = min(score, 0.3)

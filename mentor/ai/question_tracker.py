@@ -36,6 +36,7 @@ from mentor.ai.question_rules import (
 __all__ = ["DetectedQuestion", "QuestionTracker", "TrackerSettings"]
 
 INTERVIEWER = "interviewer"
+_EMITTED_KEEP = 32
 _PUNCT_CUES = frozenset({"declarative", "qmark"})
 
 
@@ -75,7 +76,9 @@ class _Segment:
     last_at: float
     question_id: str | None = None
     revision: int = 0
-    emitted: tuple[str, ...] | None = None
+    # Parts already sent for this id (bounded): a revision that goes back to an earlier
+    # wording ("what about" -> "what what about" -> "what about") is not sent again.
+    emitted: deque[tuple[str, ...]] = field(default_factory=lambda: deque(maxlen=_EMITTED_KEEP))
     deadline: float | None = None
     cache_version: int = -1
     cache_offset: int = -1
@@ -202,14 +205,14 @@ class QuestionTracker:
         if not a.is_question:
             return []
         key = tuple(normalise(p.text) for p in a.parts)
-        if key == seg.emitted:
-            return []  # same question already out: never fire twice
+        if key in seg.emitted:
+            return []  # same question already out for this id: never fire twice
         if seg.question_id is None:
             self._count += 1
             seg.question_id = f"{self._prefix}{self._count}"
         else:
             seg.revision += 1
-        seg.emitted = key
+        seg.emitted.append(key)
         parts = a.part_texts
         kind = question_kind(" ".join(parts))
         if kind == "other":
