@@ -77,3 +77,14 @@ async def test_session_fields_are_validated(user: User) -> None:
         assert r.headers["content-type"] == "application/problem+json"
         assert r.json()["errors"], body
     assert (await user.request("GET", "/sessions")).json()["sessions"] == []
+
+
+async def test_openapi_document_lists_the_routes(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    paths = set(spec["paths"])
+    for path in ["/auth/register", "/auth/login", "/auth/refresh", "/users/me", "/sessions",
+                 "/sessions/{session_id}", "/sessions/{session_id}/captions", "/sessions/{session_id}/events",
+                 "/sessions/{session_id}/questions", "/resumes", "/knowledge", "/ask"]:
+        assert path in paths, path
+    caption = spec["components"]["schemas"]["CaptionIn"]["properties"]
+    assert set(caption) >= {"speaker_role", "text", "block_id", "revision", "final", "client_ts"}
