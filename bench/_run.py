@@ -58,6 +58,8 @@ class LoadConfig:
     sessions_per_user: int = 100
     connect_concurrency: int = 64
     seed: int = 1
+    producer_events: bool = False  # ws producers: True subscribes the producer's socket to the event echo
+    auto_answer: bool = True  # False: PUT /sessions/{id}/auto-answer {"enabled": false} before producing
 
 
 @dataclass
@@ -180,7 +182,7 @@ async def _read_sse(ctx: Context, session: Session, ledger: Ledger, stream: trio
                     continue
                 ledger.see(ev.id)
                 if ev.client_ts is not None:
-                    tally.delivery.add(now - ev.client_ts)
+                    tally.delivery.add(now - ev.client_ts, now)
                 if ctx.on_event is not None:
                     ctx.on_event(session, ev, now)
                 if first:
@@ -239,7 +241,7 @@ async def _read_ws(ctx: Context, ledger: Ledger, ws: WebSocketConnection, first:
         ledger.see(int(raw_id))
         ts = client_ts_of(msg.encode()) if '"client_ts":' in msg else None
         if ts is not None:
-            tally.delivery.add(now - ts)
+            tally.delivery.add(now - ts, now)
         if first:
             first = False
             ctx.mark_ready()
@@ -337,8 +339,9 @@ class HttpProducer(Producer):
 class WsProducer(Producer):
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[Send]:
-        url = (f"{self.ctx.endpoint.ws_base}/sessions/{self.session.id}/ws"
-               f"?token={quote(self.session.token)}&last_event_id={self.session.head}")
+        # ?events=false: a producer-only socket (acks, no echo of every event), unless asked for the echo.
+        events = f"&last_event_id={self.session.head}" if self.ctx.config.producer_events else "&events=false"
+        url = f"{self.ctx.endpoint.ws_base}/sessions/{self.session.id}/ws?token={quote(self.session.token)}{events}"
         counter = 0
 
         async def send(caps: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
@@ -348,7 +351,7 @@ class WsProducer(Producer):
             try:
                 await ws.send_message(json.dumps({"id": corr, "type": "captions", "captions": caps},
                                                  separators=(",", ":")))
-                while True:  # events on this socket are read and dropped: the subscribers count them
+                while True:  # events echoed on this socket (if any) are dropped: the subscribers count them
                     msg = await ws.get_message()
                     if isinstance(msg, str) and msg.startswith(('{"type":"ack"', '{"type":"error"')):
                         reply = json.loads(msg)
@@ -384,6 +387,8 @@ async def run_load(base_url: str, config: LoadConfig, conversations: list[list[U
         if sessions is None:
             sessions = await create_sessions(endpoint, config.sessions, config.sessions_per_user,
                                              config.connect_concurrency)
+        if not config.auto_answer:
+            await set_auto_answer(endpoint, sessions, False, config.connect_concurrency)
         ctx.expected_ready = len(sessions) * config.subscribers
         async with trio.open_nursery() as subs:
             t_connect = trio.current_time()
@@ -397,9 +402,13 @@ async def run_load(base_url: str, config: LoadConfig, conversations: list[list[U
             if before_produce is not None:
                 await before_produce()
             marks: dict[str, Any] = {}
+            cpu_series: list[float] = []
 
             def on_start() -> None:
-                marks.update(before=_server_sample(server_pid), client=_client_cpu(), wall=time.monotonic())
+                marks.update(before=_server_sample(server_pid), client=_client_cpu(), wall=time.monotonic(),
+                             t0=time.time())
+                if server_pid is not None:
+                    subs.start_soon(_sample_cpu, server_pid, cpu_series)
 
             await _produce(ctx, sessions, on_start)
             before, client_before, wall0 = marks["before"], marks["client"], marks["wall"]
@@ -408,7 +417,42 @@ async def run_load(base_url: str, config: LoadConfig, conversations: list[list[U
             after, client_after = _server_sample(server_pid), _client_cpu()
             ctx.stopping = True
             subs.cancel_scope.cancel()
-    return build_report(ctx, sessions, elapsed, connect_s, before, after, client_after - client_before)
+    report = build_report(ctx, sessions, elapsed, connect_s, before, after, client_after - client_before)
+    series = ctx.tally.delivery.per_second(marks["t0"], marks["t0"] + elapsed)
+    for row, cpu in zip(series, cpu_series, strict=False):
+        row["server_cpu"] = cpu
+    report["per_second"] = series
+    return report
+
+
+async def _sample_cpu(pid: int, out: list[float]) -> None:
+    """Server CPU (cores) over each second of the run, appended to ``out`` until cancelled."""
+    prev = _server_sample(pid)
+    while prev is not None:
+        await trio.sleep(1.0)
+        cur = _server_sample(pid)
+        if cur is None:
+            return
+        out.append(round(cur.cpu_s - prev.cpu_s, 2))
+        prev = cur
+
+
+async def set_auto_answer(endpoint: Endpoint, sessions: list[Session], enabled: bool, concurrency: int) -> None:
+    """PUT /sessions/{id}/auto-answer on every session. Raises RuntimeError if one is refused."""
+    jobs = iter(sessions)
+
+    async def worker() -> None:
+        conn = HTTPConnection(endpoint)
+        for s in jobs:
+            status, body = await conn.request("PUT", f"/sessions/{s.id}/auto-answer", {"enabled": enabled},
+                                              {"Authorization": f"Bearer {s.token}"})
+            if status != 200:
+                raise RuntimeError(f"auto-answer refused: {status} {body[:200]!r}")
+        await conn.aclose()
+
+    async with trio.open_nursery() as nursery:
+        for _ in range(min(concurrency, len(sessions))):
+            nursery.start_soon(worker)
 
 
 def _start_subscribers(ctx: Context, sessions: list[Session], nursery: trio.Nursery) -> None:

@@ -22,6 +22,7 @@ import trio
 from bench._wire import Endpoint, HTTPConnection, WireError
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+REPO_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 15.0
 
@@ -84,7 +85,12 @@ def local_server(extra_env: dict[str, str] | None = None, args: list[str] | None
         workdir = Path(tmp)
         env = {**os.environ, "MENTOR_PASSWORD_HASH_MEMORY_KIB": "1024", "MENTOR_PASSWORD_HASH_TIME_COST": "1",
                **(extra_env or {})}
-        cmd = [sys.executable, "-m", "mentor.cli", "serve", "--port", str(port), "--host", "127.0.0.1",
+        # MENTOR_BENCH_DEBUG (gc, gc-freeze, tracemalloc) wraps the server in bench/_serve_debug.py.
+        module = "bench._serve_debug" if env.get("MENTOR_BENCH_DEBUG") else "mentor.cli"
+        if module != "mentor.cli":
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+            env.setdefault("MENTOR_BENCH_SNAPSHOT_DIR", str(workdir))
+        cmd = [sys.executable, "-m", module, "serve", "--port", str(port), "--host", "127.0.0.1",
                "--database-url", f"sqlite:///{workdir / 'mentor.db'}", "--log-level", "WARNING", *(args or [])]
         log = open(log_path or workdir / "server.log", "wb")  # noqa: SIM115 - closed below
         process = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -108,7 +114,8 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
 async def wait_ready(url: str, process: subprocess.Popen[bytes] | None = None) -> None:
     """Poll GET /health until it answers 200; raises RuntimeError on timeout or if the process died."""
     conn = HTTPConnection(Endpoint.parse(url))
-    deadline = time.monotonic() + READY_TIMEOUT_S
+    timeout = READY_TIMEOUT_S * (4 if os.environ.get("MENTOR_BENCH_DEBUG") else 1)  # tracemalloc is slow
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"server exited with code {process.returncode}")
@@ -120,4 +127,4 @@ async def wait_ready(url: str, process: subprocess.Popen[bytes] | None = None) -
         except (OSError, WireError):
             pass
         await trio.sleep(0.1)
-    raise RuntimeError(f"server at {url} not ready after {READY_TIMEOUT_S} s")
+    raise RuntimeError(f"server at {url} not ready after {timeout} s")

@@ -11,13 +11,36 @@ from typing import Any
 
 
 class Latencies:
-    """Samples in seconds (a compact double array: millions fit in a few tens of MB)."""
+    """Samples in seconds (a compact double array: millions fit in a few tens of MB). ``timed`` also keeps
+    when each sample was taken (wall clock), for a per-second series that tells stalls from saturation."""
 
-    def __init__(self) -> None:
+    def __init__(self, timed: bool = False) -> None:
         self.samples = array("d")
+        self.at: array[float] | None = array("d") if timed else None
 
-    def add(self, seconds: float) -> None:
+    def add(self, seconds: float, at: float = 0.0) -> None:
         self.samples.append(seconds)
+        if self.at is not None:
+            self.at.append(at)
+
+    def per_second(self, t0: float, t1: float) -> list[dict[str, Any]]:
+        """One row per wall-clock second in [t0, t1): sample count, p50/p99/max in ms."""
+        if self.at is None:
+            return []
+        n = max(0, math.ceil(t1 - t0))
+        buckets: list[list[float]] = [[] for _ in range(n)]
+        for value, at in zip(self.samples, self.at, strict=True):
+            i = int(at - t0)
+            if 0 <= i < n:
+                buckets[i].append(value)
+        rows = []
+        for i, b in enumerate(buckets):
+            b.sort()
+            k = len(b)
+            rows.append({"t": i, "n": k, "p50": round(b[(k - 1) // 2] * 1000, 1) if k else None,
+                         "p99": round(b[max(0, math.ceil(0.99 * k) - 1)] * 1000, 1) if k else None,
+                         "max": round(b[-1] * 1000, 1) if k else None})
+        return rows
 
     def extend(self, other: Latencies) -> None:
         self.samples.extend(other.samples)
@@ -70,7 +93,7 @@ class Tally:
     captions_acked: int = 0
     messages_acked: int = 0
     ack: Latencies = field(default_factory=Latencies)
-    delivery: Latencies = field(default_factory=Latencies)
+    delivery: Latencies = field(default_factory=lambda: Latencies(timed=True))
     control_events: Counter[str] = field(default_factory=Counter)
 
     def error(self, kind: str) -> None:

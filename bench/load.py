@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import trio
@@ -56,7 +60,8 @@ async def target(args: argparse.Namespace, env: dict[str, str] | None = None) ->
         await wait_ready(args.url)
         yield Target(args.url.rstrip("/"), args.server_pid)
         return
-    with local_server(env, args.server_args.split() if args.server_args else None) as srv:
+    log = Path(args.server_log) if args.server_log else None
+    with local_server(env, args.server_args.split() if args.server_args else None, log) as srv:
         await wait_ready(srv.url, srv.process)
         yield Target(srv.url, srv.pid)
 
@@ -66,7 +71,7 @@ async def target(args: argparse.Namespace, env: dict[str, str] | None = None) ->
 async def fanout(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[str, Any]:
     cfg = LoadConfig(sessions=1, subscribers=args.subscribers, transport=args.transport, producer=args.producer,
                      producers=args.producers, rate=0, batch=args.batch, duration_s=args.duration,
-                     seed=args.seed)
+                     seed=args.seed, producer_events=args.producer_events, auto_answer=not args.no_auto_answer)
     async with target(args) as t:
         report = await run_load(t.url, cfg, convs, t.pid)
     per = (report["server"] or {}).get("cpu_per_delivery_us")
@@ -89,10 +94,13 @@ async def interviews(args: argparse.Namespace, convs: list[list[Utterance]]) -> 
     async with target(args) as t:
         for n in steps:
             cfg = LoadConfig(sessions=n, subscribers=args.subscribers, transport=args.transport,
-                             producer=args.producer, rate=args.rate, duration_s=args.duration, seed=args.seed + n)
-            report = await run_load(t.url, cfg, convs, t.pid)
+                             producer=args.producer, rate=args.rate, duration_s=args.duration, seed=args.seed + n,
+                             producer_events=args.producer_events, auto_answer=not args.no_auto_answer)
+            kinds: Counter[str] = Counter()
+            report = await run_load(t.url, cfg, convs, t.pid, on_event=partial(_count_kinds, kinds))
             ok = _step_passes(report, cfg)
-            results.append({"sessions": n, "pass": ok, **_step_summary(report)})
+            results.append({"sessions": n, "pass": ok, **_step_summary(report),
+                            "answer_events": {k: kinds[k] for k in sorted(kinds)}})
             print(_step_line(results[-1]), file=sys.stderr, flush=True)
             if not ok:
                 break
@@ -103,6 +111,17 @@ async def interviews(args: argparse.Namespace, convs: list[list[Utterance]]) -> 
                               BUDGET["interviews_sessions"], lower_is_better=False)}
 
 
+COUNTED_KINDS = frozenset({"question_detected", "answer_started", "answer_delta", "new_answer", "answer_failed",
+                           "answer_cancelled"})
+
+
+def _count_kinds(kinds: Counter[str], _session: Session, ev: SSEEvent, _now: float) -> None:
+    """Questions and answers delivered to SSE subscribers (the load the captions trigger)."""
+    kind = ev.event.decode()
+    if kind in COUNTED_KINDS:
+        kinds[kind] += 1
+
+
 def _step_summary(report: dict[str, Any]) -> dict[str, Any]:
     server = report["server"] or {}
     return {"subscribers": report["subscribers"], "acked_captions_per_s": report["acked_captions_per_s"],
@@ -110,7 +129,8 @@ def _step_summary(report: dict[str, Any]) -> dict[str, Any]:
             "ack_ms": report["ack_latency_ms"], "lost": report["lost"], "duplicated": report["duplicated"],
             "errors": report["errors"], "reconnects": report["reconnects"],
             "server_cpu_util": server.get("cpu_util"), "server_rss_kib": server.get("rss_kib"),
-            "client_cpu_s": report["client_cpu_s"], "elapsed_s": report["elapsed_s"]}
+            "client_cpu_s": report["client_cpu_s"], "elapsed_s": report["elapsed_s"],
+            "per_second": report.get("per_second", [])}
 
 
 def _step_line(step: dict[str, Any]) -> str:
@@ -132,10 +152,17 @@ async def idle(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[s
         sessions = await create_sessions(endpoint, args.sessions, 100, 32)
         await _touch(endpoint, sessions)
         rss1 = await _settled_rss(t.pid)
+        snapshot = os.environ.get("MENTOR_BENCH_DEBUG", "").find("tracemalloc") >= 0 and args.url is None
+        if snapshot:  # bench/_serve_debug.py writes snap-1.pickle (sessions only), snap-2 (with subscribers)
+            os.kill(t.pid, signal.SIGUSR1)
+            await trio.sleep(3)
         marks: dict[str, int] = {}
 
         async def after_connect() -> None:
             marks["rss2"] = await _settled_rss(t.pid)  # type: ignore[arg-type]
+            if snapshot:
+                os.kill(t.pid, signal.SIGUSR1)  # type: ignore[arg-type]
+                await trio.sleep(5)
 
         cfg = LoadConfig(sessions=len(sessions), subscribers=args.subscribers_per_session, transport="sse",
                          producer="http", rate=0.25, duration_s=4.0, connect_concurrency=64)
@@ -181,7 +208,8 @@ async def _settled_rss(pid: int, settle_s: float = 2.0) -> int:
 
 async def ingest(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[str, Any]:
     cfg = LoadConfig(sessions=args.sessions, subscribers=0, producer=args.producer, producers=args.producers,
-                     rate=0, batch=args.batch, duration_s=args.duration, seed=args.seed)
+                     rate=0, batch=args.batch, duration_s=args.duration, seed=args.seed,
+                     producer_events=args.producer_events, auto_answer=not args.no_auto_answer)
     async with target(args) as t:
         report = await run_load(t.url, cfg, convs, t.pid)
     report["budget"] = _budget("acknowledged caption writes per second", report["acked_captions_per_s"],
@@ -192,7 +220,8 @@ async def ingest(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict
 async def custom(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[str, Any]:
     cfg = LoadConfig(sessions=args.sessions, subscribers=args.subscribers, transport=args.transport,
                      producer=args.producer, producers=args.producers, rate=args.rate, batch=args.batch,
-                     duration_s=args.duration, seed=args.seed)
+                     duration_s=args.duration, seed=args.seed, producer_events=args.producer_events,
+                     auto_answer=not args.no_auto_answer)
     async with target(args) as t:
         return {"scenario": "run", **await run_load(t.url, cfg, convs, t.pid)}
 
@@ -227,6 +256,8 @@ async def _answer_run(args: argparse.Namespace, convs: list[list[Utterance]], la
                       env: dict[str, str] | None) -> dict[str, Any]:
     """Ask questions one at a time; time POST -> first answer_delta at an SSE subscriber, minus the TTFT."""
     firsts: dict[str, float] = {}
+    arrived = trio.Event()
+    cold: list[float] = []  # the first question: connection to the model, caches; reported apart
     seen: list[str] = []
 
     def on_event(_session: Session, ev: SSEEvent, now: float) -> None:
@@ -236,6 +267,7 @@ async def _answer_run(args: argparse.Namespace, convs: list[list[Utterance]], la
             qid = data.get("question_id") if isinstance(data, dict) else None
             if ev.event == b"answer_delta" and qid and qid not in firsts:
                 firsts[qid] = now
+                arrived.set()
 
     added = Latencies()
     async with target(args, env) as t:
@@ -246,7 +278,9 @@ async def _answer_run(args: argparse.Namespace, convs: list[list[Utterance]], la
 
         async def ask_all() -> None:
             conn, s = HTTPConnection(endpoint), sessions[0]
-            for text in questions[: args.questions]:
+            nonlocal arrived
+            for i, text in enumerate(questions[: args.questions + 1]):
+                arrived = trio.Event()
                 t0 = time.time()
                 status, body = await conn.request("POST", f"/sessions/{s.id}/questions", {"text": text[:500]},
                                                   {"Authorization": f"Bearer {s.token}"})
@@ -255,10 +289,11 @@ async def _answer_run(args: argparse.Namespace, convs: list[list[Utterance]], la
                 qid = json.loads(body)["question_id"]
                 with trio.move_on_after(ttft + args.answer_timeout):
                     while qid not in firsts:
-                        await trio.sleep(0.001)
+                        await arrived.wait()
+                        arrived = trio.Event()
                 if qid not in firsts:
                     return  # no answer_delta: nothing to measure on this server
-                added.add(firsts[qid] - t0 - ttft)
+                (added.add if i else cold.append)(firsts[qid] - t0 - ttft)
                 await trio.sleep(0.2)  # let the answer finish streaming before the next question
             await conn.aclose()
 
@@ -268,7 +303,7 @@ async def _answer_run(args: argparse.Namespace, convs: list[list[Utterance]], la
                 "detail": f"no answer_delta within {ttft + args.answer_timeout:.1f} s of a question; "
                           f"answer events seen: {sorted(set(seen)) or 'none'}"}
     return {"engine": label, "status": "measured", "questions": len(added.samples), "ttft_ms": ttft * 1000,
-            "added_ms": added.summary_ms()}
+            "added_ms": added.summary_ms(), "first_question_added_ms": round(cold[0] * 1000, 2) if cold else None}
 
 
 # --- reporting ---------------------------------------------------------------------------------------
@@ -283,6 +318,10 @@ def render(report: dict[str, Any]) -> str:
     rows: list[tuple[str, str]] = []
 
     def walk(prefix: str, value: Any) -> None:
+        if prefix.endswith("per_second") and isinstance(value, list):
+            rows.append((prefix + ".p99_ms", " ".join(str(r["p99"]) for r in value)))
+            rows.append((prefix + ".server_cpu", " ".join(str(r.get("server_cpu", "-")) for r in value)))
+            return
         if isinstance(value, dict) and value and prefix not in {"errors", "control_events"}:
             for k, v in value.items():
                 walk(f"{prefix}.{k}" if prefix else str(k), v)
@@ -313,11 +352,19 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--url", help="base URL of a running server (default: start one locally)")
     common.add_argument("--server-pid", type=int, help="pid of the --url server, to read its CPU and memory")
     common.add_argument("--server-args", default="", help="extra `mentor serve` options for the local server")
+    common.add_argument("--server-log", help="keep the local server's log here (default: discarded)")
     common.add_argument("--json", help="write the JSON report here ('-' or unset: print it after the table)")
     common.add_argument("--seed", type=int, default=1)
 
-    def add(name: str, help_text: str, **defaults: Any) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+    producing = argparse.ArgumentParser(add_help=False)
+    producing.add_argument("--producer-events", action="store_true",
+                           help="WebSocket producers also receive the event stream (default: ?events=false)")
+    producing.add_argument("--no-auto-answer", action="store_true",
+                           help="pause automatic answers on every session (PUT /sessions/{id}/auto-answer)")
+
+    def add(name: str, help_text: str, producer_knobs: bool = True, **defaults: Any) -> argparse.ArgumentParser:
+        parents = [common, producing] if producer_knobs else [common]
+        p = sub.add_parser(name, parents=parents, help=help_text, description=help_text)
         p.set_defaults(**defaults)
         return p
 
@@ -337,13 +384,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rate", type=float, default=2.0, help="caption updates per second per session")
     p.add_argument("--duration", type=float, default=20.0, help="seconds per step")
 
-    p = add("idle", "idle sessions and idle SSE subscribers: server memory per each")
+    p = add("idle", "idle sessions and idle SSE subscribers: server memory per each", producer_knobs=False)
     p.add_argument("--sessions", type=int, default=2000)
     p.add_argument("--subscribers-per-session", type=int, default=2)
 
-    p = add("answers", "question -> first answer_delta at a subscriber")
+    p = add("answers", "question -> first answer_delta at a subscriber", producer_knobs=False)
     p.add_argument("--ttft", type=float, default=0.3, help="the stub model's time to first token (s)")
-    p.add_argument("--questions", type=int, default=20)
+    p.add_argument("--questions", type=int, default=40, help="measured, after one warm-up question")
     p.add_argument("--answer-timeout", type=float, default=5.0)
 
     p = add("ingest", "acknowledged caption writes per second (ack after commit)")

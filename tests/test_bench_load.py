@@ -24,9 +24,11 @@ PERCENTILES = {"n", "p50", "p95", "p99", "max"}
 
 async def test_short_load_loses_and_duplicates_nothing(server: Server, data_dir: object) -> None:
     convs = load_conversations()
-    for producer in ("ws", "http"):
+    # producer-only WebSockets (?events=false, the default), HTTP, and WebSockets with the echo and answers paused
+    for producer, echo, auto_answer in (("ws", False, True), ("http", False, True), ("ws", True, False)):
         cfg = LoadConfig(sessions=3, subscribers=4, transport="mixed", producer=producer, producers=2, rate=20,
-                         batch=2, duration_s=1.0, drain_s=5.0, sessions_per_user=2)
+                         batch=2, duration_s=1.0, drain_s=5.0, sessions_per_user=2, producer_events=echo,
+                         auto_answer=auto_answer)
         with trio.fail_after(30):
             report = await run_load(server.url, cfg, convs)
         assert REPORT_KEYS <= report.keys()
@@ -38,6 +40,7 @@ async def test_short_load_loses_and_duplicates_nothing(server: Server, data_dir:
         # every acknowledged caption reached every subscriber of its session
         assert report["deliveries"] == report["captions_acked"] * cfg.subscribers
         assert "delivery_latency_ms.p99" in render(report)
+        assert [row["t"] for row in report["per_second"]] == list(range(len(report["per_second"])))
 
 
 def test_ledger_counts_gaps_duplicates_and_missing_tail() -> None:
