@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -55,6 +56,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                                                 base_url=settings.openai_base_url or None)
                     supervisor = SessionSupervisor(settings, reader, writer, actor_nursery, answer_engine)
                     accounts = await trio.to_thread.run_sync(Accounts, settings, reader, writer)
+                    # Everything alive now (modules, app, engine) lives as long as the process: keep it out
+                    # of the collector's full scans, which otherwise stall the event loop for tens of ms.
+                    gc.collect()
+                    gc.freeze()
                     try:
                         yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine)
                     finally:

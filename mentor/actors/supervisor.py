@@ -62,10 +62,13 @@ class SessionSupervisor:
         for _ in range(3):
             handle = await self._actor(session_id)
             try:
-                with trio.move_on_after(self.settings.actor_reply_timeout_s) as scope:
-                    await handle.inbox.send(message)
-                if scope.cancelled_caught:
-                    raise unavailable("the session is overloaded; retry shortly")
+                try:
+                    handle.inbox.send_nowait(message)  # the common case: no deadline to arm
+                except trio.WouldBlock:
+                    with trio.move_on_after(self.settings.actor_reply_timeout_s) as scope:
+                        await handle.inbox.send(message)
+                    if scope.cancelled_caught:
+                        raise unavailable("the session is overloaded; retry shortly") from None
             except (trio.BrokenResourceError, trio.ClosedResourceError):
                 continue  # the actor stopped between lookup and send: revive it
             return await message.reply.wait(self.settings.actor_reply_timeout_s)

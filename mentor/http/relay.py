@@ -51,17 +51,20 @@ async def relay(rt: Runtime, session_id: str, sub: Subscription, after: int | No
             yield [Event.control(session_id, EventType.RESET, {
                 "reason": "last_event_id cannot be honoured; replaying the session from its start",
                 "requested": after, "head": sub.head})]
-        if sub.backlog is not None:
-            if sub.backlog:
-                yield sub.backlog
+        backlog, sub.backlog = sub.backlog, []  # hand over the reference: yielded once, then dropped
+        if backlog is not None:
+            if backlog:
+                yield backlog
+            backlog = []
         else:
             start = 0 if sub.reset or after is None else after
             while start < sub.head:
                 page = await rt.reader.read(q.events_after, session_id, start, sub.head, rt.settings.replay_page_size)
                 if not page:
                     break
-                yield page
                 start = page[-1].seq
+                yield page
+            page = []  # an idle stream must not pin its replay page while it waits
         last = sub.head
         while True:
             batch = await sub.subscriber.next_batch()
@@ -74,5 +77,6 @@ async def relay(rt: Runtime, session_id: str, sub: Subscription, after: int | No
                 return
             last = max(last, batch[-1].seq)
             yield batch
+            batch = []  # nor its last events, while it waits for the next
     finally:
         sub.subscriber.leave()

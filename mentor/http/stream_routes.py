@@ -33,7 +33,9 @@ async def events(session_id: str) -> Response:
         yield retry
         async for batch in relay(rt, session_id, sub, after):
             # Everything queued goes out as one chunk: one write instead of one per event.
-            yield b"".join(e.sse for e in batch)
+            chunk = b"".join(e.sse for e in batch)
+            del batch  # an idle stream keeps neither the events nor their encodings alive
+            yield chunk
 
     response = Response(stream(), content_type="text/event-stream", headers={
         "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
