@@ -10,6 +10,8 @@ import time
 from enum import StrEnum
 from typing import Any
 
+import orjson
+
 
 class EventType(StrEnum):
     # durable: stored in the session's event log, carry an id, replayed on reconnect
@@ -34,8 +36,9 @@ class EventType(StrEnum):
 
 
 def dumps(data: Any) -> str:
-    """Compact JSON. Control characters are escaped, so no value can break SSE framing."""
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON (orjson: several times faster than json on the per-event hot path). Control characters
+    are escaped, so no value can break SSE framing."""
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()  # row keys may be str subclasses
 
 
 class Event:

@@ -300,6 +300,7 @@ class SessionActor:
                 staged[block_id] = q.BlockState(known.caption_id if known else 0, cap.revision, cap.final)
 
         results = []
+        to_detect: dict[str, CaptionUpdate] = {}  # insertion order = order of each block's last revision
         for index, (cap, block_id, _) in enumerate(plan):
             known = self.blocks.get(block_id)
             if known is not None and cap.revision <= known.revision:
@@ -326,11 +327,15 @@ class SessionActor:
                 event = self._emit(EventType.CAPTION_UPDATED, public_caption({**row, "id": caption_id}))
                 status = "updated"
             self.blocks[block_id] = q.BlockState(caption_id, cap.revision, cap.final)
-            self._on_questions(self.tracker.feed(CaptionUpdate(
-                caption_id, block_id, cap.revision, cap.final, cap.speaker_role, cap.speaker_name, cap.text,
-                trio.current_time())))
+            # Only a block's last revision in this request reaches the detector: the earlier ones were
+            # superseded before anyone could act on them (batched clients send whole staircases).
+            to_detect.pop(block_id, None)
+            to_detect[block_id] = CaptionUpdate(caption_id, block_id, cap.revision, cap.final, cap.speaker_role,
+                                             cap.speaker_name, cap.text, trio.current_time())
             results.append({"index": index, "id": caption_id, "block_id": block_id, "revision": cap.revision,
                             "status": status, "event_id": event.seq})
+        for update in to_detect.values():
+            self._on_questions(self.tracker.feed(update))
         return results
 
     def _subscribe(self, after: int | None, queue_size: int) -> Subscription:
