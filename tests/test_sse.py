@@ -219,3 +219,16 @@ async def test_replay_property_cut_anywhere_and_the_union_is_the_log(cuts: list[
                     head += 1
         assert seen == list(range(1, len(seen) + 1))
         assert len(seen) == head
+
+
+async def test_a_client_that_disconnects_leaves_its_session_at_once(user: User) -> None:
+    sid = (await user.create_session())["id"]
+    with trio.fail_after(10):
+        async with user.client.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as response:
+            async for ev in read_events(response):
+                assert ev.event == "session_created"
+                break
+            assert (await user.client.get("/health")).json()["live_streams"] == 1
+        # the stream is closed by the client: the server notices the disconnect, not a later write
+        while (await user.client.get("/health")).json()["live_streams"]:
+            await trio.sleep(0.01)

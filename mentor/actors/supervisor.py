@@ -53,6 +53,11 @@ class SessionSupervisor:
     def live_sessions(self) -> int:
         return len(self._actors)
 
+    @property
+    def live_subscribers(self) -> int:
+        return sum(sum(1 for sub in h.actor.subscribers if sub.alive)
+                   for h in self._actors.values() if h.actor is not None)
+
     async def ask(self, session_id: str, message: Message) -> Any:
         """Deliver ``message`` to the session's actor and return its reply.
 

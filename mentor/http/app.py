@@ -43,7 +43,8 @@ def create_app(rt: Runtime) -> QuartTrio:
     @app.get("/health")
     async def health() -> dict[str, Any]:
         return {"status": "closing" if rt.supervisor.closing else "ok",
-                "live_sessions": rt.supervisor.live_sessions, "actor_restarts": rt.supervisor.restarts,
+                "live_sessions": rt.supervisor.live_sessions, "live_streams": rt.supervisor.live_subscribers,
+                "actor_restarts": rt.supervisor.restarts,
                 "transactions": rt.writer.transactions, "write_batches": rt.writer.batches}
 
     @app.after_request

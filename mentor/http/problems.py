@@ -13,13 +13,20 @@ from mentor.events import dumps
 log = logging.getLogger(__name__)
 
 
-def problem_response(problem: Problem) -> Response:
-    headers = {"WWW-Authenticate": 'Bearer realm="mentor"'} if problem.status == 401 else {}
+def problem_body(problem: Problem) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of a problem, for Quart responses and plain ASGI alike."""
+    headers = {"Content-Type": "application/problem+json"}
+    if problem.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="mentor"'
     if problem.status == 413:
         # The unread body is still on the wire: this connection cannot carry another request.
         headers["Connection"] = "close"
-    return Response(dumps(problem.to_dict()), status=problem.status, content_type="application/problem+json",
-                    headers=headers)
+    return problem.status, headers, dumps(problem.to_dict()).encode()
+
+
+def problem_response(problem: Problem) -> Response:
+    status, headers, body = problem_body(problem)
+    return Response(body, status=status, headers=headers)
 
 
 def install(app: Quart) -> None:

@@ -5,12 +5,11 @@ SSE and WebSocket differ only in how they encode what this yields.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from mentor.actors.messages import Subscribe
 from mentor.actors.subscribers import Subscription
 from mentor.events import Event, EventType
-from mentor.http.requests import runtime
 from mentor.runtime import Runtime
 from mentor.store import queries as q
 
@@ -35,14 +34,14 @@ def parse_last_event_id(raw: str | None) -> int | None:
     return value if value >= 0 else -1
 
 
-async def subscribe(session_id: str, user_id: str, after: int | None) -> Subscription:
-    rt = runtime()
+async def subscribe(rt: Runtime, session_id: str, user_id: str, after: int | None) -> Subscription:
     msg = Subscribe(user_id=user_id, after=after, queue_size=rt.settings.subscriber_queue_size)
     sub: Subscription = await rt.supervisor.ask(session_id, msg)
     return sub
 
 
-async def relay(rt: Runtime, session_id: str, sub: Subscription, after: int | None) -> AsyncIterator[list[Event]]:
+async def relay(rt: Runtime, session_id: str, sub: Subscription,
+                after: int | None) -> AsyncGenerator[list[Event], None]:
     """Batches of events in id order with no gap and no duplicate (heartbeats, without id, in between).
 
     Runs outside the request context (a streamed body), hence the explicit runtime."""

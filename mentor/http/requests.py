@@ -32,18 +32,21 @@ def authenticate(*, for_stream: bool = False) -> str:
     never change anything.
     """
     req = websocket if has_websocket_context() else request
-    header = req.headers.get("Authorization", "")
-    token = ""
-    if header:
-        scheme, _, value = header.partition(" ")
+    stream_token = (req.args.get("token", "") or req.cookies.get(ACCESS_COOKIE, "")) if for_stream else ""
+    return runtime().accounts.tokens.verify(access_token(req.headers.get("Authorization", ""), stream_token))
+
+
+def access_token(authorization: str, stream_token: str = "") -> str:
+    """The token from an ``Authorization: Bearer`` header, else ``stream_token`` (query or cookie, which only
+    streams pass). Raises Problem(401) for a malformed header or no token at all."""
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             raise unauthorized("the Authorization header must be 'Bearer <token>'")
-        token = value.strip()
-    elif for_stream:
-        token = req.args.get("token", "") or req.cookies.get(ACCESS_COOKIE, "")
-    if not token:
+        return value.strip()
+    if not stream_token:
         raise unauthorized("an access token is required")
-    return runtime().accounts.tokens.verify(token)
+    return stream_token
 
 
 async def body(model: type[M]) -> M:

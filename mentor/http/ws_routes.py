@@ -10,6 +10,7 @@ error and the connection stays up. Server -> client events: ``{"type": "event", 
 from __future__ import annotations
 
 import json
+from contextlib import aclosing
 from typing import Any
 
 import trio
@@ -79,7 +80,7 @@ async def session_socket(session_id: str) -> Response | None:
         user_id = authenticate(for_stream=True)
         after = parse_last_event_id(websocket.args.get("last_event_id"))
         if wants_events:
-            sub = await subscribe(session_id, user_id, after)
+            sub = await subscribe(rt, session_id, user_id, after)
         else:
             await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
     except Problem as problem:
@@ -106,8 +107,8 @@ async def session_socket(session_id: str) -> Response | None:
     async def event_loop() -> None:
         if not wants_events:
             await trio.sleep_forever()  # until the client closes the socket
-        async with out_send.clone() as out:
-            async for batch in relay(rt, session_id, sub, after):
+        async with out_send.clone() as out, aclosing(relay(rt, session_id, sub, after)) as batches:
+            async for batch in batches:
                 for event in batch:
                     await out.send(event.ws)
 
