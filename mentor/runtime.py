@@ -35,7 +35,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     final event), then commit whatever is queued, then close the database."""
     settings = ensure_jwt_secret(settings)
     engine = create_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
-                           busy_timeout_ms=settings.db_busy_timeout_ms, pool_size=settings.read_threads + 1)
+                           busy_timeout_ms=settings.db_busy_timeout_ms, pool_size=settings.read_threads + 1,
+                           connect_timeout_s=settings.db_connect_timeout_s,
+                           statement_timeout_s=settings.db_statement_timeout_s,
+                           pool_timeout_s=settings.db_pool_timeout_s)
     try:
         await trio.to_thread.run_sync(migrate, engine)
         reader = StoreReader(engine, threads=settings.read_threads)

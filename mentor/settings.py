@@ -37,6 +37,9 @@ class Settings:
         default=1.0, metadata={"help": "how often the SQLite WAL is checkpointed (off the commit path)"}
     )
     db_busy_timeout_ms: int = field(default=5000, metadata={"help": "SQLite busy_timeout"})
+    db_connect_timeout_s: float = field(default=5.0, metadata={"help": "PostgreSQL: longest wait to connect"})
+    db_statement_timeout_s: float = field(default=15.0, metadata={"help": "PostgreSQL: longest any statement runs"})
+    db_pool_timeout_s: float = field(default=10.0, metadata={"help": "longest wait for a free database connection"})
     write_queue_size: int = field(default=1024, metadata={"help": "pending write batches before writers wait"})
     write_batch_max: int = field(default=256, metadata={"help": "write batches merged into one transaction"})
     write_timeout_s: float = field(default=10.0, metadata={"help": "max wait for a commit before the request fails"})

@@ -30,6 +30,7 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
         config.bind = [f"{settings.host}:{settings.port}"]
         config.graceful_timeout = settings.graceful_timeout_s
         config.websocket_max_message_size = settings.ws_max_message_bytes
+        config.websocket_ping_interval = settings.heartbeat_s  # a dead WebSocket peer fails a write
         config.accesslog = None
         config.errorlog = log
 

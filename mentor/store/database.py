@@ -25,7 +25,8 @@ def normalize_url(url: str) -> str:
 
 
 def create_engine(url: str, *, sqlite_synchronous: str = "FULL", busy_timeout_ms: int = 5000,
-                  pool_size: int = 8, **kwargs: Any) -> sa.Engine:
+                  pool_size: int = 8, connect_timeout_s: float = 5.0, statement_timeout_s: float = 15.0,
+                  pool_timeout_s: float = 10.0, **kwargs: Any) -> sa.Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -46,7 +47,13 @@ def create_engine(url: str, *, sqlite_synchronous: str = "FULL", busy_timeout_ms
             cur.close()
 
         return engine
-    return sa.create_engine(url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True, **kwargs)
+    # Bounded waits on the database too: connecting, and any one statement.
+    connect_args: dict[str, Any] = {"connect_timeout": max(1, round(connect_timeout_s)),
+                                    "options": f"-c statement_timeout={int(statement_timeout_s * 1000)}"}
+    if "options=" in url:  # a URL that sets its own options (e.g. a search_path) keeps them
+        connect_args.pop("options")
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True,
+                            pool_timeout=pool_timeout_s, connect_args=connect_args, **kwargs)
 
 
 def migrate(engine: sa.Engine) -> None:
