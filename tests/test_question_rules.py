@@ -71,6 +71,7 @@ STATEMENTS = [
 # situational prompts, questions after a preamble or a name, indirect and multi-part questions.
 # Each must be found as written and stripped (lowercase, no punctuation), as live captions arrive.
 INTERVIEW_QUESTIONS = [
+    "Any questions for me before we wrap up?",
     "And why Postgres in the end?",  # verbless follow-ups
     "Why Go over Rust for that service?",
     "Thanks for coming in today. So, Priya, can you tell me a bit about your current role?",
@@ -100,6 +101,7 @@ INTERVIEW_QUESTIONS = [
 
 # Things an interviewer says that are not questions, with and without punctuation.
 INTERVIEW_STATEMENTS = [
+    "Before I take any questions, let me finish the overview.",
     "That is why we moved the team to Go.",
     "You know why we ask this, it is about ownership.",
     "Great, thanks.",

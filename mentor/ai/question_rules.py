@@ -551,6 +551,10 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
         return None
     if not at_start:
         return None
+    if a == "any" and b in ("questions", "question", "concerns") and not mid:
+        # The interviewer's closing invitation, only as a clause of its own ("any questions for me");
+        # mid-sentence it is a statement ("before I take any questions").
+        return ("lead", 0.75)
     if a in _AUX:
         if a == "must" or (mid and c == ""):
             return None  # ", isn't he" at the very end is a tag, scored by _tag_score
