@@ -13,6 +13,7 @@ import hmac
 import secrets
 import time
 import uuid
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +83,43 @@ def public_user(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "email": row["email"], "created_at": row["created_at"]}
 
 
+class LoginThrottle:
+    """At most ``max_failures`` wrong passwords per account within ``window_s``; then 429 until the window
+    has passed. In memory, per process, and bounded: the least recently failing accounts are forgotten."""
+
+    MAX_TRACKED = 10_000
+
+    def __init__(self, max_failures: int, window_s: float) -> None:
+        self._max = max_failures
+        self._window_s = window_s
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def check(self, key: str) -> None:
+        recent = self._recent(key)
+        if recent is not None and len(recent) >= self._max:
+            retry = int(recent[0] + self._window_s - time.monotonic()) + 1
+            raise Problem(429, "too_many_attempts", f"too many failed logins; try again in {retry} s",
+                          retry_after_s=retry)
+
+    def failed(self, key: str) -> None:
+        recent = self._recent(key) or deque()
+        recent.append(time.monotonic())
+        self._failures[key] = recent
+        self._failures.move_to_end(key)
+        while len(self._failures) > self.MAX_TRACKED:
+            self._failures.popitem(last=False)
+
+    def succeeded(self, key: str) -> None:
+        self._failures.pop(key, None)
+
+    def _recent(self, key: str) -> deque[float] | None:
+        recent = self._failures.get(key)
+        if recent is not None:
+            while recent and recent[0] < time.monotonic() - self._window_s:
+                recent.popleft()
+        return recent
+
+
 class Accounts:
     def __init__(self, settings: Settings, reader: StoreReader, writer: StoreWriter) -> None:
         self.tokens = TokenService(settings)
@@ -93,6 +131,7 @@ class Accounts:
         # argon2 holds memory_cost KiB per hash: bound how many run at once.
         self._hash_limiter = trio.CapacityLimiter(settings.password_hash_threads)
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+        self._throttle = LoginThrottle(settings.login_max_failures, settings.login_window_s)
 
     async def register(self, email: str, password: str) -> TokenPair:
         email = email.strip().lower()
@@ -110,12 +149,16 @@ class Accounts:
         return await self._new_family(row)
 
     async def login(self, email: str, password: str) -> TokenPair:
-        row = await self._reader.read(q.user_by_email, email.strip().lower())
+        email = email.strip().lower()
+        self._throttle.check(email)
+        row = await self._reader.read(q.user_by_email, email)
         # Verify against a dummy hash for unknown emails so timing does not reveal which emails exist.
         stored = row["password_hash"] if row else self._dummy_hash
         ok = await trio.to_thread.run_sync(self._verify, stored, password, limiter=self._hash_limiter)
         if row is None or not ok:
+            self._throttle.failed(email)
             raise unauthorized("wrong email or password")
+        self._throttle.succeeded(email)
         return await self._new_family(row)
 
     async def refresh(self, token: str) -> TokenPair:

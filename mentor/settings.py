@@ -54,6 +54,8 @@ class Settings:
     jwt_audience: str = field(default="mentor-api", metadata={"help": "JWT aud claim"})
     access_token_ttl_s: int = field(default=900, metadata={"help": "access token lifetime"})
     refresh_token_ttl_s: int = field(default=30 * 86400, metadata={"help": "refresh token lifetime"})
+    login_max_failures: int = field(default=10, metadata={"help": "wrong passwords per account before 429"})
+    login_window_s: float = field(default=900.0, metadata={"help": "window for login_max_failures"})
     password_hash_time_cost: int = field(default=3, metadata={"help": "argon2 time cost"})
     password_hash_memory_kib: int = field(default=65536, metadata={"help": "argon2 memory cost (KiB)"})
     password_hash_threads: int = field(default=2, metadata={"help": "concurrent password hashes (memory bound)"})

@@ -92,3 +92,18 @@ async def test_bad_tokens_are_refused_everywhere(server: Server, client: httpx.A
         assert sid not in r.text
     r = await user.request("GET", f"/sessions/{sid}")
     assert r.status_code == 200 and r.json()["status"] == "active"
+
+
+async def test_repeated_wrong_passwords_are_throttled(client: httpx.AsyncClient, user: User) -> None:
+    wrong = {"email": user.email, "password": "not my password"}
+    for _ in range(10):
+        assert (await client.post("/auth/login", json=wrong)).status_code == 401
+    r = await client.post("/auth/login", json=wrong)
+    assert r.status_code == 429 and r.json()["code"] == "too_many_attempts" and r.json()["retry_after_s"] > 0
+    assert int(r.headers["retry-after"]) == r.json()["retry_after_s"]
+    # the right password is refused too while throttled: guessing cannot continue
+    right = await client.post("/auth/login", json={"email": user.email, "password": "correct horse"})
+    assert right.status_code == 429
+    other = await register(client)
+    ok = await client.post("/auth/login", json={"email": other.email, "password": "correct horse"})
+    assert ok.status_code == 200  # other accounts are unaffected

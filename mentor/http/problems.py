@@ -18,6 +18,8 @@ def problem_body(problem: Problem) -> tuple[int, dict[str, str], bytes]:
     headers = {"Content-Type": "application/problem+json"}
     if problem.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="mentor"'
+    if "retry_after_s" in problem.extra:
+        headers["Retry-After"] = str(problem.extra["retry_after_s"])
     if problem.status == 413:
         # The unread body is still on the wire: this connection cannot carry another request.
         headers["Connection"] = "close"
