@@ -49,6 +49,11 @@ class TokenService:
 
     def verify(self, token: str) -> str:
         """The user id in a valid access token; raises Problem(401) for anything else."""
+        return self.verify_until(token)[0]
+
+    def verify_until(self, token: str) -> tuple[str, float]:
+        """(user id, expiry as UNIX time) of a valid access token; raises Problem(401) for anything else.
+        Streams use the expiry to end themselves when their token does."""
         try:
             claims = jwt.decode(
                 token, self._key, algorithms=[self._alg], audience=self._aud, issuer=self._iss,
@@ -60,7 +65,7 @@ class TokenService:
             raise unauthorized(f"invalid access token: {exc}") from None
         if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str):
             raise unauthorized("invalid access token: not an access token")
-        return str(claims["sub"])
+        return str(claims["sub"]), float(claims["exp"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ class EventType(StrEnum):
     LAGGED = "lagged"
     SHUTDOWN = "shutdown"
     SESSION_DELETED = "session_deleted"
+    TOKEN_EXPIRED = "token_expired"
 
 
 def dumps(data: Any) -> str:

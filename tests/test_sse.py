@@ -3,6 +3,7 @@ slow subscribers, and the end of a session."""
 
 from __future__ import annotations
 
+import json
 import socket
 import tempfile
 from typing import Any
@@ -13,6 +14,7 @@ import trio
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
+from trio_websocket import ConnectionClosed, open_websocket_url
 
 from tests.conftest import User, make_settings, register, running_server
 from tests.sse import SSE, read_events
@@ -232,3 +234,25 @@ async def test_a_client_that_disconnects_leaves_its_session_at_once(user: User) 
         # the stream is closed by the client: the server notices the disconnect, not a later write
         while (await user.client.get("/health")).json()["live_streams"]:
             await trio.sleep(0.01)
+
+
+async def test_streams_end_when_their_token_expires(database_url: str) -> None:
+    settings = make_settings(database_url, access_token_ttl_s=2)
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        got: list[SSE] = []
+        with trio.fail_after(10):
+            async with c.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as response:
+                async for ev in read_events(response):
+                    got.append(ev)  # until the server ends the stream
+        assert [e.event for e in got] == ["session_created", "token_expired"]
+        fresh = (await c.post("/auth/login", json={"email": user.email, "password": "correct horse"})).json()
+        ws = srv.url.replace("http://", "ws://") + f"/sessions/{sid}/ws?token={fresh['access_token']}"
+        with trio.fail_after(10):
+            async with open_websocket_url(ws) as sock:
+                messages = []
+                with pytest.raises(ConnectionClosed):
+                    while True:
+                        messages.append(json.loads(await sock.get_message()))
+        assert messages[-1]["type"] == "error" and messages[-1]["code"] == "token_expired"

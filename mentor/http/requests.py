@@ -31,9 +31,15 @@ def authenticate(*, for_stream: bool = False) -> str:
     Query and cookie tokens are accepted only on read-only streams, so a forged cross-site form or link can
     never change anything.
     """
+    return authenticate_until(for_stream=for_stream)[0]
+
+
+def authenticate_until(*, for_stream: bool = False) -> tuple[str, float]:
+    """``authenticate`` plus the token's expiry (UNIX time), for streams that must end with their token."""
     req = websocket if has_websocket_context() else request
     stream_token = (req.args.get("token", "") or req.cookies.get(ACCESS_COOKIE, "")) if for_stream else ""
-    return runtime().accounts.tokens.verify(access_token(req.headers.get("Authorization", ""), stream_token))
+    token = access_token(req.headers.get("Authorization", ""), stream_token)
+    return runtime().accounts.tokens.verify_until(token)
 
 
 def access_token(authorization: str, stream_token: str = "") -> str:

@@ -10,6 +10,7 @@ error and the connection stays up. Server -> client events: ``{"type": "event", 
 from __future__ import annotations
 
 import json
+import time
 from contextlib import aclosing
 from typing import Any
 
@@ -31,7 +32,7 @@ from mentor.events import dumps
 from mentor.http.models import QuestionAsk, RegenerateBody, error_list
 from mentor.http.problems import problem_response
 from mentor.http.relay import parse_last_event_id, relay, subscribe
-from mentor.http.requests import authenticate, runtime
+from mentor.http.requests import authenticate_until, runtime
 from mentor.http.session_routes import parse_captions
 
 bp = Blueprint("websocket", __name__)
@@ -77,7 +78,7 @@ async def session_socket(session_id: str) -> Response | None:
     rt = runtime()
     wants_events = websocket.args.get("events", "true").lower() not in {"false", "0", "no"}
     try:
-        user_id = authenticate(for_stream=True)
+        user_id, expires_at = authenticate_until(for_stream=True)
         after = parse_last_event_id(websocket.args.get("last_event_id"))
         if wants_events:
             sub = await subscribe(rt, session_id, user_id, after)
@@ -149,8 +150,13 @@ async def session_socket(session_id: str) -> Response | None:
         # event once both senders are closed, and returning closes the socket.
         commands_scope.cancel()
 
-    async with trio.open_nursery() as nursery:
-        nursery.start_soon(send_loop)
-        nursery.start_soon(events_then_finish)
-        nursery.start_soon(commands)
+    # The socket ends with its token: a revoked or expired login does not keep watching or acting.
+    with trio.move_on_at(trio.current_time() + max(0.0, expires_at - time.time())) as token_life:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(send_loop)
+            nursery.start_soon(events_then_finish)
+            nursery.start_soon(commands)
+    if token_life.cancelled_caught:
+        await websocket.send(_error(None, Problem(401, "token_expired",
+                                                  "the access token expired; reconnect with a fresh one")))
     return None
