@@ -52,7 +52,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
 
             await store_nursery.start(write_until_closed)
             if settings.is_sqlite:
-                store_nursery.start_soon(_checkpoints, engine, settings.sqlite_checkpoint_s)
+                store_nursery.start_soon(_checkpoints, engine, settings.sqlite_checkpoint_s,
+                                         settings.sqlite_wal_max_bytes)
             try:
                 async with trio.open_nursery() as actor_nursery:
                     answer_engine = make_engine(model=settings.model or None, api_key=settings.openai_api_key or None,
@@ -76,11 +77,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         engine.dispose()
 
 
-async def _checkpoints(engine: sa.Engine, interval_s: float) -> None:
+async def _checkpoints(engine: sa.Engine, interval_s: float, wal_max_bytes: int) -> None:
     try:
         while True:
             await trio.sleep(interval_s)
-            await trio.to_thread.run_sync(checkpoint_wal, engine)
+            await trio.to_thread.run_sync(checkpoint_wal, engine, wal_max_bytes)
     finally:
         with trio.CancelScope(shield=True):
-            await trio.to_thread.run_sync(checkpoint_wal, engine, "TRUNCATE")
+            await trio.to_thread.run_sync(checkpoint_wal, engine, None, "TRUNCATE")

@@ -36,6 +36,9 @@ class Settings:
     sqlite_checkpoint_s: float = field(
         default=1.0, metadata={"help": "how often the SQLite WAL is checkpointed (off the commit path)"}
     )
+    sqlite_wal_max_bytes: int = field(
+        default=67_108_864, metadata={"help": "past this size the SQLite WAL is emptied (a brief pause for writes)"}
+    )
     db_busy_timeout_ms: int = field(default=5000, metadata={"help": "SQLite busy_timeout"})
     db_connect_timeout_s: float = field(default=5.0, metadata={"help": "PostgreSQL: longest wait to connect"})
     db_statement_timeout_s: float = field(default=15.0, metadata={"help": "PostgreSQL: longest any statement runs"})

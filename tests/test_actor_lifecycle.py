@@ -63,3 +63,21 @@ async def test_a_failed_commit_restarts_only_that_session(database_url: str,
         assert [row["text"] for row in rows] == ["before", "fail me"]
         rows = (await user.request("GET", f"/sessions/{other}/captions")).json()["captions"]
         assert [row["text"] for row in rows] == ["untouched"]
+
+
+async def test_the_sqlite_wal_is_kept_bounded_under_constant_writes(tmp_path: Any) -> None:
+    db = tmp_path / "mentor.db"
+    settings = make_settings(f"sqlite:///{db}", sqlite_checkpoint_s=0.05, sqlite_wal_max_bytes=256 * 1024)
+    wal = tmp_path / "mentor.db-wal"
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        biggest = 0
+        with trio.fail_after(30):
+            for i in range(60):  # ~2.5 MB of captions, written without pause
+                batch = [{"speaker_role": "candidate", "text": f"{i}-{j} " + "words " * 70} for j in range(10)]
+                assert (await user.captions(sid, batch)).status_code == 200
+                biggest = max(biggest, wal.stat().st_size if wal.exists() else 0)
+        assert biggest < 2 * 1024 * 1024  # emptied along the way, not grown to the whole write volume
+        rows = (await user.request("GET", f"/sessions/{sid}/captions", params={"limit": "1000"})).json()
+        assert len(rows["captions"]) == 600

@@ -65,10 +65,15 @@ def migrate(engine: sa.Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def checkpoint_wal(engine: sa.Engine, mode: str = "PASSIVE") -> None:
-    """Copy the SQLite WAL back into the database file (PASSIVE never blocks readers or the writer).
-    Blocking: call from a thread. A no-op on other databases."""
+def checkpoint_wal(engine: sa.Engine, wal_max_bytes: int | None = None, mode: str = "PASSIVE") -> None:
+    """Copy the SQLite WAL back into the database file. PASSIVE never blocks readers or the writer, but
+    under constant load the WAL never gets a quiet moment to restart and grows without end: past
+    ``wal_max_bytes`` a TRUNCATE checkpoint waits for readers (and holds the writer for that moment) and
+    empties it. Blocking: call from a thread. A no-op on other databases."""
     if engine.dialect.name != "sqlite":
         return
     with engine.connect() as conn:
         conn.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})")
+        wal = Path(f"{engine.url.database}-wal")
+        if wal_max_bytes is not None and wal.exists() and wal.stat().st_size > wal_max_bytes:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
