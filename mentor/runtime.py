@@ -36,6 +36,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     settings = ensure_jwt_secret(settings)
     engine = create_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
                            busy_timeout_ms=settings.db_busy_timeout_ms, pool_size=settings.read_threads + 1,
+                           wal_max_bytes=settings.sqlite_wal_max_bytes,
                            connect_timeout_s=settings.db_connect_timeout_s,
                            statement_timeout_s=settings.db_statement_timeout_s,
                            pool_timeout_s=settings.db_pool_timeout_s)
@@ -43,7 +44,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         await trio.to_thread.run_sync(migrate, engine)
         reader = StoreReader(engine, threads=settings.read_threads)
         writer = StoreWriter(engine, queue_size=settings.write_queue_size, batch_max=settings.write_batch_max,
-                             timeout_s=settings.write_timeout_s)
+                             timeout_s=settings.write_timeout_s, wal_max_bytes=settings.sqlite_wal_max_bytes)
         async with trio.open_nursery() as store_nursery:
 
             async def write_until_closed(task_status: trio.TaskStatus[None]) -> None:
@@ -52,8 +53,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
 
             await store_nursery.start(write_until_closed)
             if settings.is_sqlite:
-                store_nursery.start_soon(_checkpoints, engine, settings.sqlite_checkpoint_s,
-                                         settings.sqlite_wal_max_bytes)
+                store_nursery.start_soon(_checkpoints, engine, settings.sqlite_checkpoint_s)
             try:
                 async with trio.open_nursery() as actor_nursery:
                     answer_engine = make_engine(model=settings.model or None, api_key=settings.openai_api_key or None,
@@ -64,6 +64,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     # of the collector's full scans, which otherwise stall the event loop for tens of ms.
                     gc.collect()
                     gc.freeze()
+                    young, middle, old = (int(x) for x in settings.gc_thresholds.split(","))
+                    gc.set_threshold(young, middle, old)  # fewer, not longer, collector pauses under load
                     try:
                         yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine)
                     finally:
@@ -77,11 +79,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         engine.dispose()
 
 
-async def _checkpoints(engine: sa.Engine, interval_s: float, wal_max_bytes: int) -> None:
+async def _checkpoints(engine: sa.Engine, interval_s: float) -> None:
     try:
         while True:
             await trio.sleep(interval_s)
-            await trio.to_thread.run_sync(checkpoint_wal, engine, wal_max_bytes)
+            await trio.to_thread.run_sync(checkpoint_wal, engine)
     finally:
         with trio.CancelScope(shield=True):
-            await trio.to_thread.run_sync(checkpoint_wal, engine, None, "TRUNCATE")
+            await trio.to_thread.run_sync(checkpoint_wal, engine, "TRUNCATE")

@@ -25,6 +25,11 @@ class Settings:
     graceful_timeout_s: float = field(
         default=5.0, metadata={"help": "on SIGINT/SIGTERM, how long open connections get to finish"}
     )
+    gc_thresholds: str = field(
+        default="50000,50,100",
+        metadata={"help": "Python GC thresholds (allocations, gen-1, gen-2 runs); CPython's 700,10,10 stalls a "
+                          "busy server for 100-200 ms every few seconds"},
+    )
     # --- store
     database_url: str = field(
         default="sqlite:///mentor.db",
@@ -101,6 +106,9 @@ class Settings:
             raise ValueError(f"jwt_secret must be at least {MIN_JWT_SECRET_BYTES} bytes")
         if self.jwt_algorithm not in {"HS256", "HS384", "HS512"}:
             raise ValueError("jwt_algorithm must be one of HS256, HS384, HS512")
+        parts = self.gc_thresholds.split(",")
+        if len(parts) != 3 or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
+            raise ValueError("gc_thresholds must be three positive integers, e.g. 50000,50,100")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
 

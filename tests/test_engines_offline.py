@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import string
 import time
+from dataclasses import fields
 from datetime import date
 
 import pytest
@@ -10,6 +13,7 @@ import trio
 
 from mentor.ai.engines import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest, Passage
 from mentor.ai.engines.offline import OfflineEngine, first_person
+from mentor.ai.engines.phrases import ENGLISH, PHRASEBOOKS, Phrases, phrasebook
 from mentor.ai.resume import parse_resume_text
 from tests.openai_stub import SAMPLE_RESUME_MD
 
@@ -116,9 +120,248 @@ async def test_other_points_at_relevant_material() -> None:
     assert "PostgreSQL" in done.text and done.sources
 
 
-async def test_non_english_session_gets_a_note() -> None:
-    _, done = await answer(request("Erzählen Sie von sich.", "background", language="de"))
-    assert done.text.startswith("(Offline answer in English") and "German" in done.text
+async def test_unsupported_language_falls_back_to_english_with_a_note() -> None:
+    _, done = await answer(request("Tell me about yourself.", "background", language="ja"))
+    assert done.text.startswith("(Offline answer in English") and "Japanese" in done.text
+    assert "I'm a Senior Backend Engineer with 9+ years of experience." in done.text
+
+
+# --- answers in the session language ----------------------------------------------------------------------
+
+# Per kind: an English question (so that retrieval picks the same material in every language), facts from
+# the resume that must appear as written, and per language framing words the answer must use.
+LOCALISED: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    "behavioral": (
+        "Tell me about a time you reduced costs.",
+        ("Delivery Hero", "Backend Engineer", "$180k per year", "spot instances", "Jan 2017 – Feb 2020"),
+        {
+            "de": ("STAR-Geschichte", "• Situation: Bei Delivery Hero war ich Backend Engineer.",
+                   "• Aufgabe und Vorgehen: Reduced AWS costs", "Falls nachgefragt wird", "Schließen Sie"),
+            "fr": ("Histoire STAR", "• Situation : Chez Delivery Hero, j'étais Backend Engineer.",
+                   "• Tâche et action : Reduced AWS costs", "Résultat", "Concluez"),
+            "es": ("Historia STAR", "• Situación: En Delivery Hero trabajaba como Backend Engineer.",
+                   "• Tarea y acción: Reduced AWS costs", "Resultado", "Cierra con"),
+        },
+    ),
+    "technical": (
+        "How does Kafka guarantee message ordering?",
+        ("Kafka orders messages within a partition", "Zalando SE", "Led the migration", "services on Kafka"),
+        {
+            "de": ("Kernpunkte:", "(Ihre Notizen: Kafka notes)",
+                   "Verknüpfen Sie das mit Ihrer Erfahrung bei Zalando SE:", "Lebenslauf"),
+            "fr": ("Points clés :", "(vos notes : Kafka notes)",
+                   "Reliez cela à votre expérience chez Zalando SE :", "CV"),
+            "es": ("Puntos clave:", "(tus notas: Kafka notes)",
+                   "Relaciónalo con tu experiencia en Zalando SE:", "currículum"),
+        },
+    ),
+    "background": (
+        "Tell me about yourself.",
+        ("Zalando SE", "900 ms to 210 ms", "Delivery Hero", "12,000 requests per second", "Kafka", "N26"),
+        {
+            "de": ("Ich bin Senior Backend Engineer und bringe über 9 Jahre Berufserfahrung mit.",
+                   "Derzeit bin ich Senior Backend Engineer bei Zalando SE:", "Davor war ich", "Kernkompetenzen",
+                   "Deshalb interessiert mich die Stelle als Staff Backend Engineer bei N26"),
+            "fr": ("Je suis Senior Backend Engineer avec plus de 9 ans d'expérience.",
+                   "Actuellement, je suis Senior Backend Engineer chez Zalando SE :", "Auparavant, j'étais",
+                   "C'est pourquoi le poste de Staff Backend Engineer chez N26 m'intéresse"),
+            "es": ("Soy Senior Backend Engineer con más de 9 años de experiencia.",
+                   "Actualmente trabajo como Senior Backend Engineer en Zalando SE:", "Antes trabajé como",
+                   "Por eso me interesa el puesto de Staff Backend Engineer en N26"),
+        },
+    ),
+    "situational": (
+        "What would you do if you disagree with a colleague about an API design?",
+        ("Delivery Hero", "joint design review"),
+        {
+            "de": ("So würde ich vorgehen:", "1. Zuerst unter vier Augen", "4. ", "Untermauern Sie das"),
+            "fr": ("Voici comment je m'y prendrais :", "1. Parler d'abord en tête-à-tête", "4. ", "Appuyez-vous"),
+            "es": ("Así lo abordaría:", "1. Hablar primero a solas", "4. ", "Apóyalo en experiencia real"),
+        },
+    ),
+    "logistics": (
+        "What are your salary expectations?",
+        ("Staff Backend Engineer", "N26", "9"),
+        {
+            "de": ("Gesamtpaket für die Stelle als Staff Backend Engineer bei N26", "über 9 Jahre",
+                   "einer Lead-Position"),
+            "fr": ("rémunération prévue pour le poste de Staff Backend Engineer chez N26", "plus de 9 ans",
+                   "un poste de lead technique"),
+            "es": ("paquete completo para el puesto de Staff Backend Engineer en N26", "más de 9 años",
+                   "un puesto de liderazgo técnico"),
+        },
+    ),
+    "clarifying": (
+        "What do you mean by scale?",
+        ("Zalando SE",),
+        {
+            "de": ("Sie fragen nach „scale“?", "Soll ich mich auf ein konkretes Beispiel konzentrieren"),
+            "fr": ("votre question porte sur « scale » ?", "Voulez-vous que je m'appuie"),
+            "es": ("¿me pregunta por «scale»?", "¿Prefiere que me centre"),
+        },
+    ),
+    "other": (
+        "What did you do with PostgreSQL?",
+        ("PostgreSQL", "open-source job queue on PostgreSQL"),
+        {
+            "de": ("Punkte, auf die Sie zurückgreifen können:", "• Kenntnisse: Python", "• Projekt: Pg-queue"),
+            "fr": ("Éléments sur lesquels vous appuyer :", "• Compétences : Python", "• Projet : Pg-queue"),
+            "es": ("Puntos en los que puedes apoyarte:", "• Habilidades: Python", "• Proyecto: Pg-queue"),
+        },
+    ),
+}  # fmt: skip
+
+
+def framing(phrases: Phrases = ENGLISH) -> set[str]:
+    """Every literal run of 12+ characters in a phrasebook's templates."""
+    templates: list[str] = []
+    for f in fields(Phrases):
+        value = getattr(phrases, f.name)
+        if isinstance(value, str):
+            templates.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                templates.extend(item if isinstance(item, tuple) else (item,))
+    runs = (literal for t in templates for literal, *_ in string.Formatter().parse(t))
+    return {run.strip() for run in runs if len(run.strip()) >= 12}
+
+
+def english_framing(language: str) -> set[str]:
+    """The English framing that must not appear in an answer in `language` ("Situation:" is German too)."""
+    return framing(ENGLISH) - framing(PHRASEBOOKS[language[:2]])
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es", "de-AT", "fr-CA", "es-MX"])
+@pytest.mark.parametrize("kind", list(LOCALISED))
+async def test_answers_use_the_session_language_around_the_resume_facts(kind: str, language: str) -> None:
+    question, facts, framing = LOCALISED[kind]
+    _, done = await answer(request(question, kind, language=language))
+    _, english = await answer(request(question, kind))
+    for expected in (*facts, *framing[language[:2]]):
+        assert expected in done.text, (expected, done.text)
+    leaked = [run for run in english_framing(language) if run in done.text]
+    assert not leaked, (leaked, done.text)
+    for word in ("Offline answer", "your resume", "Key points", "Result:", "I'm a", "I was", "That is why"):
+        assert word not in done.text
+    # The same material in the same shape as in English: same sources, same number of lines.
+    assert done.sources == english.sources
+    assert len(done.text.splitlines()) == len(english.text.splitlines())
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es"])
+@pytest.mark.parametrize(
+    "kind", ["behavioral", "technical", "situational", "background", "clarifying", "logistics", "other"]
+)
+async def test_without_a_resume_the_hint_is_in_the_session_language(kind: str, language: str) -> None:
+    _, done = await answer(request("Tell me about a project you are proud of.", kind, language=language,
+                                   resume=None, company=None, role=None))  # fmt: skip
+    assert done.text and "{" not in done.text
+    assert not [run for run in english_framing(language) if run in done.text], done.text
+    if kind in {"behavioral", "technical", "background", "situational"}:
+        assert {"de": "Lebenslauf", "fr": "CV", "es": "currículum"}[language] in done.text
+
+
+# Questions as an interviewer would ask them in the session language: the reply picks its topic from them.
+NATIVE_LOGISTICS = {
+    "de": [("Wie sind Ihre Gehaltsvorstellungen?", "Gehaltsspanne"),
+           ("Wie lang ist Ihre Kündigungsfrist?", "Eintrittsdatum"),
+           ("Wären Sie bereit, ins Büro zu kommen?", "Homeoffice"),
+           ("Brauchen Sie ein Visum?", "Arbeitserlaubnis"),
+           ("Haben Sie noch Fragen?", "genaue Antwort")],
+    "fr": [("Quelles sont vos prétentions salariales ?", "fourchette"),
+           ("Quel est votre préavis ?", "date de démarrage"),
+           ("Le télétravail vous convient-il ?", "télétravail et la présence au bureau"),
+           ("Avez-vous besoin d'un visa ?", "autorisation de travail"),
+           ("Avez-vous des questions ?", "réponse exacte")],
+    "es": [("¿Cuáles son tus expectativas salariales?", "banda salarial"),
+           ("¿Cuándo podrías incorporarte?", "fecha exacta de incorporación"),
+           ("¿Trabajarías en remoto o en la oficina?", "remoto y oficina"),
+           ("¿Necesitas visado?", "permiso de trabajo"),
+           ("¿Tienes alguna pregunta?", "respuesta precisa")],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", list(NATIVE_LOGISTICS))
+async def test_logistics_replies_to_questions_asked_in_the_session_language(language: str) -> None:
+    for question, expected in NATIVE_LOGISTICS[language]:
+        _, done = await answer(request(question, "logistics", language=language))
+        assert expected in done.text, (question, done.text)
+        assert len(done.text.split()) < 70
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "topic", "first_step"),
+    [
+        ("de", "Was tun Sie, wenn die Produktion ausfällt?", "incident", "Zuerst stabilisieren"),
+        ("de", "Wie gehen Sie mit einer knappen Frist um?", "deadline", "Die Lücke früh sichtbar machen"),
+        ("fr", "Que faites-vous si les exigences sont floues ?", "unclear", "Poser des questions"),
+        ("fr", "Comment réagiriez-vous face à un nouveau manager ?", "default", "Clarifier l'objectif"),
+        ("es", "¿Qué harías ante un conflicto con un compañero?", "conflict", "Hablar primero a solas"),
+        ("es", "¿Y si el plazo es imposible?", "deadline", "Hacer visible el desfase"),
+    ],
+)
+async def test_situational_steps_follow_a_question_in_the_session_language(
+    language: str, question: str, topic: str, first_step: str
+) -> None:
+    _, done = await answer(request(question, "situational", language=language))
+    assert f"1. {first_step}" in done.text
+    assert all(f"{n}. {step}" in done.text for n, step in enumerate(PHRASEBOOKS[language].steps[topic], 1))
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "expected"),
+    [
+        ("de", "Was meinen Sie mit Skalierung?", "Sie fragen nach „Skalierung“?"),
+        ("fr", "Qu'entendez-vous par scalabilité ?", "votre question porte sur « scalabilité » ?"),
+        ("es", "¿Qué quiere decir con escalabilidad?", "¿me pregunta por «escalabilidad»?"),
+    ],
+)
+async def test_clarifying_restates_a_question_asked_in_the_session_language(
+    language: str, question: str, expected: str
+) -> None:
+    _, done = await answer(request(question, "clarifying", language=language))
+    assert expected in done.text
+
+
+async def test_behavioral_without_role_or_employer_and_with_a_german_resume() -> None:
+    from mentor.ai.engines import ExperienceEntry, ResumeProfile
+
+    resume = ResumeProfile(
+        experience=(ExperienceEntry("", "", "", ("Kosten um 30 % gesenkt, indem ich Batch-Jobs verlegt habe.",)),),
+        skills=("Python", "Istio"), total_years=1.5,
+    )  # fmt: skip
+    _, done = await answer(
+        request("Erzählen Sie von einem Erfolg.", "behavioral", language="de", resume=resume)
+    )
+    assert "als Teammitglied in dieser Position:" in done.text
+    assert "• Situation: In dieser Position war ich Teil des Teams." in done.text
+    assert "• Aufgabe und Vorgehen: Kosten um 30 % gesenkt, indem ich Batch-Jobs verlegt habe." in done.text
+    _, pitch = await answer(request("Háblame de ti.", "background", language="es", resume=resume))
+    assert "Tengo más de un año de experiencia." in pitch.text and "Python e Istio" in pitch.text
+
+
+def test_phrasebooks_are_complete_and_picked_by_primary_subtag() -> None:
+    for phrases in PHRASEBOOKS.values():
+        for name in ("steps", "logistics", "levels", "titles"):
+            assert getattr(phrases, name).keys() == getattr(ENGLISH, name).keys(), (phrases.code, name)
+        assert all(len(steps) == 4 for steps in phrases.steps.values())
+    assert phrasebook("de-AT") is PHRASEBOOKS["de"] and phrasebook("es_MX") is PHRASEBOOKS["es"]
+    assert phrasebook("EN-gb") is ENGLISH and phrasebook("") is ENGLISH and phrasebook("ja") is None
+
+
+def test_grammar_built_in_code() -> None:
+    de, fr, es = PHRASEBOOKS["de"], PHRASEBOOKS["fr"], PHRASEBOOKS["es"]
+    assert ENGLISH.join(["A", "B", "C"]) == "A, B and C" and de.join(["A", "B"]) == "A und B"
+    assert fr.join(["A", "B", "C"]) == "A, B et C" and es.join(["A", "B", "C"]) == "A, B y C"
+    assert es.join(["Go", "Istio"]) == "Go e Istio" and es.join(["Go", "Hibernate"]) == "Go e Hibernate"
+    assert es.join(["Go", "Hierro"]) == "Go y Hierro" and fr.join(["Go"]) == "Go"
+    assert fr.target("Engineering Manager", "N26") == "le poste d'Engineering Manager chez N26"
+    assert fr.target("Staff Engineer", None) == "le poste de Staff Engineer"
+    assert de.target(None, "N26") == "die Stelle bei N26" and es.target(None, None) == "este puesto"
+    assert ENGLISH.target(None, "N26") == "N26" and ENGLISH.target("SRE", None) == "the SRE role"
+    assert de.years(1.2) == "über ein Jahr Berufserfahrung" and fr.years(7.9) == "plus de 7 ans d'expérience"
+    assert ENGLISH.years(0.5) == "experience and skills"
+    assert not re.search(r"\{\w*\}", "".join(fr.steps["default"]))
 
 
 @pytest.mark.parametrize(

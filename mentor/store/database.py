@@ -25,6 +25,7 @@ def normalize_url(url: str) -> str:
 
 
 def create_engine(url: str, *, sqlite_synchronous: str = "FULL", busy_timeout_ms: int = 5000,
+                  wal_max_bytes: int = 67_108_864,
                   pool_size: int = 8, connect_timeout_s: float = 5.0, statement_timeout_s: float = 15.0,
                   pool_timeout_s: float = 10.0, **kwargs: Any) -> sa.Engine:
     url = normalize_url(url)
@@ -44,6 +45,7 @@ def create_engine(url: str, *, sqlite_synchronous: str = "FULL", busy_timeout_ms
             # Checkpoints run from their own task (see checkpoint_wal), not inside a commit that every
             # acknowledgement is waiting for.
             cur.execute("PRAGMA wal_autocheckpoint=0")
+            cur.execute(f"PRAGMA journal_size_limit={int(wal_max_bytes)}")  # a restarted WAL shrinks to this
             cur.close()
 
         return engine
@@ -65,15 +67,18 @@ def migrate(engine: sa.Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def checkpoint_wal(engine: sa.Engine, wal_max_bytes: int | None = None, mode: str = "PASSIVE") -> None:
-    """Copy the SQLite WAL back into the database file. PASSIVE never blocks readers or the writer, but
-    under constant load the WAL never gets a quiet moment to restart and grows without end: past
-    ``wal_max_bytes`` a TRUNCATE checkpoint waits for readers (and holds the writer for that moment) and
-    empties it. Blocking: call from a thread. A no-op on other databases."""
+def checkpoint_wal(engine: sa.Engine, mode: str = "PASSIVE") -> None:
+    """Copy the SQLite WAL back into the database file (PASSIVE never blocks readers or the writer).
+    Blocking: call from a thread. A no-op on other databases."""
     if engine.dialect.name != "sqlite":
         return
     with engine.connect() as conn:
         conn.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})")
-        wal = Path(f"{engine.url.database}-wal")
-        if wal_max_bytes is not None and wal.exists() and wal.stat().st_size > wal_max_bytes:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def wal_size(engine: sa.Engine) -> int:
+    """Bytes in the SQLite write-ahead log (0 elsewhere)."""
+    if engine.dialect.name != "sqlite":
+        return 0
+    wal = Path(f"{engine.url.database}-wal")
+    return wal.stat().st_size if wal.exists() else 0

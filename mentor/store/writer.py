@@ -15,6 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 import trio
 
+from mentor.store.database import wal_size
+
 log = logging.getLogger(__name__)
 
 
@@ -36,8 +38,10 @@ class _Pending:
 
 
 class StoreWriter:
-    def __init__(self, engine: sa.Engine, *, queue_size: int, batch_max: int, timeout_s: float) -> None:
+    def __init__(self, engine: sa.Engine, *, queue_size: int, batch_max: int, timeout_s: float,
+                 wal_max_bytes: int | None = None) -> None:
         self._engine = engine
+        self._wal_max_bytes = wal_max_bytes if engine.dialect.name == "sqlite" else None
         self._batch_max = batch_max
         self._timeout_s = timeout_s
         self._send, self._recv = trio.open_memory_channel[_Pending](queue_size)
@@ -94,6 +98,7 @@ class StoreWriter:
             with self._engine.begin() as conn:
                 for pending in batch:
                     self._execute(conn, pending.ops)
+            self._restart_wal_if_large()
             return
         except Exception as exc:  # noqa: BLE001 - any failure is reported to the batch's waiters
             if len(batch) == 1:
@@ -108,6 +113,14 @@ class StoreWriter:
             except Exception as exc:  # noqa: BLE001 - as above, per batch
                 log.warning("write failed: %s", exc)
                 pending.error = exc
+
+    def _restart_wal_if_large(self) -> None:
+        """Under constant writes SQLite's passive checkpoints never let the WAL start over, so it grows
+        without end. The writer is the only writer: between two of its transactions a RESTART checkpoint
+        only waits for short reads and copies the few frames the passive checkpoints have not."""
+        if self._wal_max_bytes is not None and wal_size(self._engine) > self._wal_max_bytes:
+            with self._engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(RESTART)")
 
     @staticmethod
     def _execute(conn: sa.Connection, ops: Sequence[WriteOp]) -> None:

@@ -10,7 +10,7 @@ millisecond for a normal resume; streaming then yields word-sized chunks with a 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 
 import trio
@@ -24,7 +24,8 @@ from mentor.ai.engines.base import (
     Passage,
     ResumeProfile,
 )
-from mentor.ai.prompt import estimate_tokens, is_english, job_passages, language_name
+from mentor.ai.engines.phrases import ENGLISH, Phrases, phrasebook
+from mentor.ai.prompt import estimate_tokens, job_passages, language_name
 from mentor.ai.resume import entry_title
 from mentor.ai.retrieval import overlap, rank, terms
 
@@ -59,7 +60,7 @@ class OfflineEngine:
     def compose(self, request: AnswerRequest) -> tuple[str, tuple[str, ...]]:
         """The whole answer text and the refs of the passages it used. Pure; about 0.1-1 ms."""
         draft = _Draft()
-        if not is_english(request.language):
+        if phrasebook(request.language) is None:
             draft.add(
                 f"(Offline answer in English: no language model is configured to answer in "
                 f"{language_name(request.language)}.)\n"
@@ -126,14 +127,25 @@ def first_person(bullet: str) -> str:
     return text
 
 
-def _action_and_result(bullet: str) -> tuple[str, str | None]:
+def _said(bullet: str, ph: Phrases) -> str:
+    """A resume bullet as the candidate says it: first person in English, as written in other languages."""
+    if ph.code == "en":
+        return first_person(bullet)
+    text = bullet.strip().rstrip(".;")
+    return text[:1].upper() + text[1:]
+
+
+def _action_and_result(bullet: str, ph: Phrases) -> tuple[str, str | None]:
     match = _RESULT_SPLIT.search(bullet)
     if match is None or match.start() < 12:
         # "Mentored 4 engineers; two were promoted" states the result in its second clause.
         head, sep, tail = bullet.partition("; ")
         if sep and len(head) >= 12 and tail:
-            return first_person(head), tail
-        return first_person(bullet), None
+            return _said(head, ph), tail
+        return _said(bullet, ph), None
+    if ph.code != "en":
+        # The result clause as written ("cutting p99 latency ..."): its grammar is the resume's own.
+        return _said(bullet[: match.start()], ph), bullet[match.start(1) :].strip()
     verb = _GERUND_TO_PAST[match.group(1).lower()]
     return first_person(bullet[: match.start()]), f"That {verb} {bullet[match.end() :].strip().rstrip('.')}"
 
@@ -197,61 +209,54 @@ def _matching_skills(request: AnswerRequest, profile: ResumeProfile, limit: int 
     return (matched + rest)[:limit]
 
 
-def _join(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _phrases(request: AnswerRequest) -> Phrases:
+    """The phrasebook of the session language; English when the language has none."""
+    return phrasebook(request.language) or ENGLISH
 
 
-def _target(request: AnswerRequest) -> str:
-    if request.role and request.company:
-        return f"the {request.role} role at {request.company}"
-    if request.role:
-        return f"the {request.role} role"
-    return request.company or "this role"
+def _target(request: AnswerRequest, ph: Phrases) -> str:
+    return ph.target(request.role, request.company)
 
 
-def _no_resume(draft: _Draft) -> None:
-    draft.add(
-        "\n(No resume is loaded for this session: upload one and these answers will use your own "
-        "employers, numbers and skills.)"
-    )
+def _no_resume(draft: _Draft, ph: Phrases) -> None:
+    draft.add(ph.no_resume)
 
 
 # --- composers, one per question kind ---------------------------------------------------------------------
 
 
 def _compose_behavioral(request: AnswerRequest, draft: _Draft) -> None:
+    ph = _phrases(request)
     profile = request.resume
     best = _best_entry(request, profile) if profile else None
     if profile is None or best is None:
-        draft.add(
-            "STAR outline: pick one real situation, say what you were responsible for, the specific actions "
-            "you took yourself, and a measurable result; end with what you learned."
-        )
-        _no_resume(draft)
+        draft.add(ph.star_outline)
+        _no_resume(draft, ph)
         return
     index, entry = best
     ref = f"resume:experience:{index}"
     bullets = _ranked_bullets(_query(request), entry)
-    action, result = _action_and_result(bullets[0]) if bullets else ("", None)
+    action, result = _action_and_result(bullets[0], ph) if bullets else ("", None)
     extra = [b for b in bullets[1:] if _has_figure(b)] or bullets[1:]
-    where = f"at {entry.employer}" if entry.employer else "in that job"
+    where = ph.at_employer.format(employer=entry.employer) if entry.employer else ph.in_that_job
     since = f" ({entry.dates})" if entry.dates else ""
-    draft.add(f"STAR story from your time as {entry.role or 'a team member'} {where}{since}:")
-    role_text = f"{_article(entry.role)} {entry.role}" if entry.role else "part of the team"
-    draft.add(f"• Situation: {where[:1].upper()}{where[1:]} I was {role_text}.")
+    draft.add(ph.star_header.format(role=entry.role or ph.team_member, where=where, since=since))
+    where = where[:1].upper() + where[1:]
+    if entry.role:
+        a_role = f"{_article(entry.role)} {entry.role}"
+        draft.add(ph.star_situation_role.format(where=where, role=entry.role, a_role=a_role))
+    else:
+        draft.add(ph.star_situation_no_role.format(where=where))
     if action:
-        draft.add(f"• Task and action: {_sentence(action)}")
+        draft.add(ph.star_action.format(action=_sentence(action)))
     numbers = figures(bullets[0]) if bullets else []
     if result:
-        draft.add(f"• Result: {_sentence(result)}")
+        draft.add(ph.star_result.format(result=_sentence(result)))
     elif numbers:
-        draft.add(f"• Result: make the number land ({_join(numbers)}) and say who benefited from it.")
+        draft.add(ph.star_result_numbers.format(numbers=ph.join(numbers)))
     if extra:
-        draft.add(f"• If they ask for more: {_sentence(first_person(extra[0]))}")
-    draft.add(
-        f"Close with what you learned and how you would bring it to {_target(request)}.",
-        ref,
-    )
+        draft.add(ph.star_more.format(more=_sentence(_said(extra[0], ph))))
+    draft.add(ph.star_close.format(target=_target(request, ph)), ref)
 
 
 def _kb_points(request: AnswerRequest, limit: int = 4) -> list[tuple[str, str, str]]:
@@ -268,204 +273,181 @@ def _kb_points(request: AnswerRequest, limit: int = 4) -> list[tuple[str, str, s
 
 
 def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
+    ph = _phrases(request)
     points = _kb_points(request)
     topic = " ".join(dict.fromkeys(w for w in re.findall(r"[\w+#.-]+", request.question) if terms(w)))
     if points:
-        draft.add("Key points:")
+        draft.add(ph.key_points)
         for sentence, ref, title in points:
-            draft.add(f"• {_sentence(sentence)} (your notes: {title})", ref)
+            draft.add(ph.kb_point.format(sentence=_sentence(sentence), title=title), ref)
     else:
-        draft.add(
-            f"Key points for {topic or 'this'}: say what it is and the problem it solves, how it works in one "
-            "or two steps, the main trade-off, and when you would not use it."
-        )
+        draft.add(ph.key_points_structure.format(topic=topic or ph.topic_fallback))
     profile = request.resume
     if profile is None:
-        _no_resume(draft)
+        _no_resume(draft, ph)
         return
     best = _best_entry(request, profile)
     skills = _matching_skills(request, profile)
     if best is not None and rank(_query(request), [Passage("resume", "x", "", " ".join(best[1].bullets))]):
         index, entry = best
-        bullet = _ranked_bullets(_query(request), entry)[0]
+        said = _said(_ranked_bullets(_query(request), entry)[0], ph)
         draft.add(
-            f"Tie it to your experience: at {entry.employer or 'work'}, {first_person(bullet)}.",
+            ph.tie.format(employer=entry.employer, said=said)
+            if entry.employer
+            else ph.tie_no_employer.format(said=said),
             f"resume:experience:{index}",
         )
     if skills:
         asked = [s for s in skills if overlap(_query(request), s)]
         if asked:
-            draft.add(
-                f"You list {_join(asked)} on your resume, so expect a follow-up on it.", "resume:skills"
-            )
+            draft.add(ph.skills_asked.format(skills=ph.join(asked)), "resume:skills")
         else:
-            draft.add(f"Related skills you can mention: {_join(skills[:4])}.", "resume:skills")
+            draft.add(ph.skills_related.format(skills=ph.join(skills[:4])), "resume:skills")
+
+
+# A summary sentence stating the years of experience, which the opening already says.
+_YEARS_SENTENCE = re.compile(r"\d+\+?\s+(?:years|Jahren?|ans|años)\b", re.IGNORECASE)
 
 
 def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
+    ph = _phrases(request)
     profile = request.resume
     if profile is None:
-        draft.add(
-            "Pitch in three beats: who you are professionally today, the one or two results you are proudest "
-            f"of, and why {_target(request)} is the logical next step."
-        )
-        _no_resume(draft)
+        draft.add(ph.pitch_outline.format(target=_target(request, ph)))
+        _no_resume(draft, ph)
         return
     jobs = profile.experience
     current = jobs[0] if jobs else None
     identity = profile.headline.split("·")[0].split("|")[0].strip() or (current.role if current else "")
-    years = f" with {int(profile.total_years)}+ years of experience" if profile.total_years >= 1 else ""
-    opening = (
-        f"I'm {_article(identity)} {identity}{years}." if identity else f"I have{years[5:] or ' experience'}."
+    years = ph.years(profile.total_years) if profile.total_years >= 1 else ""
+    if identity:
+        opening = ph.intro_identity_years if years else ph.intro_identity
+    else:
+        opening = ph.intro_years if years else ph.intro_none
+    draft.add(
+        opening.format(identity=identity, a_identity=f"{_article(identity)} {identity}", years=years),
+        "resume:summary" if profile.summary or profile.headline else "",
     )
-    draft.add(opening, "resume:summary" if profile.summary or profile.headline else "")
     # One sentence of the candidate's own summary, skipping one that repeats the years just said.
     summary = [s for s in re.split(r"(?<=[.!?])\s+", profile.summary) if s]
-    fresh = [s for s in summary if not (years and re.search(r"\d+\+?\s+years", s))]
+    fresh = [s for s in summary if not (years and _YEARS_SENTENCE.search(s))]
     if fresh:
         draft.add(_sentence(fresh[0]))
     for position, (i, entry) in enumerate(list(enumerate(jobs))[:2]):
         bullets = _ranked_bullets(" ".join((request.job_description or "", request.question)), entry)
         if not bullets:
             continue
-        lead = (
-            "Most recently"
+        template = (
+            ph.job_current
             if position == 0 and entry.is_current
-            else "Before that"
+            else ph.job_previous
             if position
-            else "Recently"
+            else ph.job_recent
         )
         draft.add(
-            f"{lead}, as {entry.role} at {entry.employer}, {first_person(bullets[0])}.",
+            template.format(role=entry.role, employer=entry.employer, said=_said(bullets[0], ph)),
             f"resume:experience:{i}",
         )
     skills = _matching_skills(request, profile, limit=4)
     if skills:
-        draft.add(f"My core strengths are {_join(skills)}.", "resume:skills")
+        draft.add(ph.strengths.format(skills=ph.join(skills)), "resume:skills")
     job_refs = [p.ref for p in rank(" ".join(profile.skills), job_passages(request.job_description or ""))][
         :1
     ]
-    draft.add(f"That is why {_target(request)} interests me: it builds directly on this work.", *job_refs)
+    draft.add(ph.pitch_close.format(target=_target(request, ph)), *job_refs)
 
 
-_SITUATION_STEPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+# Words in the question (English, German, French, Spanish) that pick the steps of a situational answer;
+# the steps themselves are in the phrasebook, under the topic's name.
+_SITUATION_TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
-        ("outage", "incident", "production", "down", "bug", "breaks", "broke", "failure"),
-        (
-            "Stabilise first: limit the impact (roll back, feature-flag off, fail over) before looking for the root cause.",
-            "Communicate early: one owner, one channel, regular updates to the people affected.",
-            "Find the root cause with data (logs, metrics, recent changes), then fix it properly.",
-            "Write a blameless post-mortem and follow through on the actions so it does not recur.",
-        ),
+        ("outage", "incident", "production", "down", "bug", "breaks", "broke", "failure",
+         "ausfall", "ausfäll", "störung", "panne", "producción", "caída"),
+        "incident",
     ),
     (
-        ("conflict", "disagree", "disagreement", "colleague", "teammate", "coworker", "argue"),
-        (
-            "Talk to the person one-to-one first, and listen until I can state their view fairly.",
-            "Move the discussion to shared goals and evidence: data, user impact, cost.",
-            "Agree on a decision and a way to revisit it, escalating only if we truly cannot.",
-            "Follow up afterwards to keep the working relationship healthy.",
-        ),
+        ("conflict", "disagree", "disagreement", "colleague", "teammate", "coworker", "argue",
+         "konflikt", "kolleg", "uneinig", "conflit", "désaccord", "collègue", "conflicto", "desacuerdo",
+         "compañer"),
+        "conflict",
     ),
     (
-        ("deadline", "late", "pressure", "priorit", "too much", "scope", "behind"),
-        (
-            "Make the gap visible early: what is done, what is left, and the realistic date.",
-            "Cut scope with the stakeholders rather than quality: agree on the must-haves.",
-            "Remove blockers and protect the team's focus on the critical path.",
-            "Deliver, then review what made the estimate slip.",
-        ),
+        ("deadline", "late", "pressure", "priorit", "too much", "scope", "behind",
+         "frist", "zeitdruck", "délai", "échéance", "prioris", "plazo", "fecha límite",
+         "priorid"),
+        "deadline",
     ),
     (
-        ("unclear", "ambiguous", "requirements", "vague", "don't know", "new to"),
-        (
-            "Ask questions until I can write down the goal and how success will be measured.",
-            "Propose a small first version and validate it with the stakeholders quickly.",
-            "Iterate in short loops, making assumptions explicit as I go.",
-            "Document the decisions so the next person does not start from zero.",
-        ),
+        ("unclear", "ambiguous", "requirements", "vague", "don't know", "new to",
+         "unklar", "anforderung", "pas clair", "flou", "exigences", "poco claro", "requisitos", "ambigu"),
+        "unclear",
     ),
-)
-_DEFAULT_STEPS = (
-    "Clarify the goal, the constraints and who is affected before acting.",
-    "Gather the facts and talk to the people involved.",
-    "Decide on a plan, share it, and act in small, visible steps.",
-    "Check the outcome against the goal and share what I learned.",
-)
+)  # fmt: skip
 
 
 def _compose_situational(request: AnswerRequest, draft: _Draft) -> None:
+    ph = _phrases(request)
     lowered = _query(request).lower()
-    steps = next((s for keys, s in _SITUATION_STEPS if any(k in lowered for k in keys)), _DEFAULT_STEPS)
-    draft.add("How I would approach it:")
-    for number, step in enumerate(steps, 1):
+    topic = next((t for keys, t in _SITUATION_TOPICS if any(k in lowered for k in keys)), "default")
+    draft.add(ph.approach)
+    for number, step in enumerate(ph.steps[topic], 1):
         draft.add(f"{number}. {step}")
     profile = request.resume
     best = _best_entry(request, profile) if profile else None
     if best is None:
         if profile is None:
-            _no_resume(draft)
+            _no_resume(draft, ph)
         return
     index, entry = best
     bullet = _ranked_bullets(_query(request), entry)
     if bullet:
+        said = _said(bullet[0], ph)
         draft.add(
-            f"Anchor it in real experience: at {entry.employer or 'a previous job'}, {first_person(bullet[0])}.",
+            ph.anchor.format(employer=entry.employer, said=said)
+            if entry.employer
+            else ph.anchor_no_employer.format(said=said),
             f"resume:experience:{index}",
         )
 
 
-_LOGISTICS: tuple[tuple[tuple[str, ...], str], ...] = (
+# Words in the question that pick the logistics reply; the replies are in the phrasebook.
+_LOGISTICS_TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
-        ("salary", "compensation", "pay", "expectation", "package", "gehalt"),
-        (
-            "I'd like to understand the full package for {target} first. Given my {years}, I'm looking for a "
-            "range that fits a {level}-level position; could you share the budgeted range?"
-        ),
+        ("salary", "compensation", "pay", "expectation", "package", "gehalt", "vergütung", "salaire",
+         "rémunération", "prétentions", "salario", "salarial", "sueldo", "remuneración"),
+        "salary",
     ),
     (
-        ("start", "notice", "available", "availability", "when can you", "join"),
-        (
-            "I can confirm my exact start date once I have checked my notice period, and I'm keen to move "
-            "quickly on {target}. What timeline do you have in mind?"
-        ),
+        ("start", "notice", "available", "availability", "when can you", "join", "eintritt",
+         "kündigungsfrist", "verfügbar", "début", "préavis", "disponib", "incorpor", "preaviso"),
+        "start",
     ),
     (
-        ("relocat", "remote", "onsite", "on-site", "office", "hybrid", "location", "travel", "commute"),
-        (
-            "I'm open to discussing the working arrangement. How does the team split remote and office time, "
-            "and how much travel does {target} involve?"
-        ),
+        ("relocat", "remote", "onsite", "on-site", "office", "hybrid", "location", "travel", "commute",
+         "umzug", "homeoffice", "büro", "standort", "reise", "télétravail", "bureau", "déménag",
+         "déplacement", "remoto", "oficina", "presencial", "ubicación", "mudanza", "viaj"),
+        "location",
     ),
     (
-        ("visa", "sponsor", "permit", "authoriz", "authoris"),
-        (
-            "Happy to go through my work authorisation with you. Could you tell me whether {company} sponsors "
-            "visas for this role, in case it's needed?"
-        ),
+        ("visa", "sponsor", "permit", "authoriz", "authoris", "visum", "arbeitserlaubnis",
+         "titre de séjour", "visado", "permiso de trabajo"),
+        "visa",
     ),
-)
+)  # fmt: skip
 
 
 def _compose_logistics(request: AnswerRequest, draft: _Draft) -> None:
+    ph = _phrases(request)
     lowered = request.question.lower()
     profile = request.resume
-    years = (
-        f"{int(profile.total_years)}+ years of experience"
-        if profile and profile.total_years >= 1
-        else "experience and skills"
-    )
-    template = next(
-        (t for keys, t in _LOGISTICS if any(k in lowered for k in keys)),
-        "Happy to help with that. Could you tell me a bit more about what you need from me, so I give you "
-        "an accurate answer about {target}?",
-    )
+    topic = next((t for keys, t in _LOGISTICS_TOPICS if any(k in lowered for k in keys)), "default")
+    template = ph.logistics[topic]
     draft.add(
         template.format(
-            target=_target(request),
-            years=years,
-            level=profile.experience_level if profile else "mid",
-            company=request.company or "the company",
+            target=_target(request, ph),
+            years=ph.years(profile.total_years if profile else 0.0),
+            level=ph.levels[profile.experience_level if profile else "mid"],
+            company=request.company or ph.company_fallback,
         ),
         "resume:summary" if profile and "{years}" in template else "",
     )
@@ -473,54 +455,71 @@ def _compose_logistics(request: AnswerRequest, draft: _Draft) -> None:
 
 _LEAD_IN = re.compile(
     r"^(?:so\s+|sorry,?\s+|and\s+)?(?:can|could|would)\s+you\s+(?:please\s+)?(?:explain|clarify|elaborate on|"
-    r"tell me|say more about)\s+|^what\s+do\s+you\s+mean\s+(?:by\s+)?|^do\s+you\s+mean\s+",
+    r"tell me|say more about)\s+|^what\s+do\s+you\s+mean\s+(?:by\s+)?|^do\s+you\s+mean\s+"
+    r"|^was\s+meinen\s+sie\s+(?:mit\s+)?|^qu['’]entendez-vous\s+par\s+|^que\s+voulez-vous\s+dire\s+par\s+"
+    r"|^¿?\s*qu[ée]\s+quiere\s+decir\s+(?:con\s+)?|^¿?\s*a\s+qu[ée]\s+se\s+refiere\s+(?:con\s+)?",
     re.IGNORECASE,
 )
 
 
 def _compose_clarifying(request: AnswerRequest, draft: _Draft) -> None:
-    restated = _LEAD_IN.sub("", request.question.strip()).rstrip("?. ")
+    ph = _phrases(request)
+    restated = _LEAD_IN.sub("", request.question.strip()).strip("¿?. ")
     last = request.history[-1] if request.history else None
     refers_back = re.search(
         r"\b(?:that|this|it|those|earlier|before|previous|last)\b", restated, re.IGNORECASE
     )
     if last is not None and (refers_back or overlap(restated, " ".join(last))):
-        last_question = last[0]
         draft.add(
-            f'Just to make sure I answer the right thing: you\'d like me to go further on "{restated}", '
-            f'following up on "{last_question.rstrip("?")}"?',
+            ph.clarify_follow_up.format(restated=restated, last=last[0].strip("¿? ")),
             f"history:{len(request.history) - 1}",
         )
     else:
-        draft.add(f'Just to make sure I understand: you\'re asking about "{restated}"?')
+        draft.add(ph.clarify.format(restated=restated))
     profile = request.resume
     best = _best_entry(request, profile) if profile else None
     if best is not None and best[1].employer:
         draft.add(
-            f"Should I focus on a specific example, for instance my work at {best[1].employer}, or keep it "
-            "at a general level?",
-            f"resume:experience:{best[0]}",
+            ph.clarify_example_employer.format(employer=best[1].employer), f"resume:experience:{best[0]}"
         )
     else:
-        draft.add("Should I give a specific example, or keep it at a general level?")
+        draft.add(ph.clarify_example)
+
+
+def _title(passage: Passage, request: AnswerRequest, ph: Phrases) -> str:
+    """The passage's title in the answer language; the candidate's own headings stay as written."""
+    if passage.source == "job":
+        return ph.titles["job"]
+    section = passage.ref.split(":")
+    if passage.source != "resume" or len(section) < 2:
+        return passage.title
+    if section[1] == "experience" and request.resume is not None:
+        entry = request.resume.experience[int(section[2])]
+        title = (
+            ph.job_title.format(role=entry.role, employer=entry.employer)
+            if entry.role and entry.employer
+            else entry.role or entry.employer
+        )
+        return f"{title} ({entry.dates})" if entry.dates else title
+    name = {"summary": "summary", "skills": "skills", "projects": "project", "education": "education"}
+    return ph.titles[name[section[1]]] if section[1] in name else passage.title
 
 
 def _compose_other(request: AnswerRequest, draft: _Draft) -> None:
     from mentor.ai.prompt import select_passages  # same ranking as the LLM prompt, for consistency
 
+    ph = _phrases(request)
     passages = [p for p in select_passages(request) if p.source in {"resume", "kb", "job"} and p.score > 0]
     if not passages:
-        draft.add(
-            "Short answer: give a direct, one-sentence answer first, then one concrete example from your "
-            "experience."
-        )
+        draft.add(ph.short_answer)
         if request.resume is None:
-            _no_resume(draft)
+            _no_resume(draft, ph)
         return
-    draft.add("Points you can draw on:")
+    draft.add(ph.points)
     for passage in passages[:3]:
         text = passage.text.splitlines()[0].lstrip("- ")
-        draft.add(f"• {passage.title}: {_sentence(first_person(text))}", passage.ref)
+        title = _title(passage, request, ph)
+        draft.add(ph.point.format(title=title, sentence=_sentence(_said(text, ph))), passage.ref)
 
 
 _COMPOSERS: dict[str, Callable[[AnswerRequest, _Draft], None]] = {

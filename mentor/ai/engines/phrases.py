@@ -1,0 +1,767 @@
+"""The offline engine's own wording, per answer language: English (the reference), German, French, Spanish.
+
+Each `Phrases` holds named `str.format` templates for the framing sentences the composers in `offline.py`
+write around the candidate's own material (resume bullets, employers, skills, notes), which is inserted as
+written and never translated. A template may ignore fields it does not need: the composers pass `a_role`
+("a Backend Engineer") for English, which needs an article, and plain `role` for the other languages,
+which do not use one before a job title.
+
+Voice: coaching lines speak to the candidate (English "you", German "Sie", French "vous", Spanish "tú");
+lines the candidate says to the interviewer are first person and polite (Spanish "usted"). The first-person
+lines avoid gendered adjectives ("ravi·e", "encantado·a"), since the engine does not know the speaker.
+Targets ("the Staff Engineer role at N26") appear only where their article needs no contraction or case
+change (no "bei der Stelle", "au poste", "al puesto").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """The framing sentences of one language. Fields in braces are filled by `offline.py`."""
+
+    code: str
+    and_: str
+    # the role being interviewed for: fields role, company (and de_role for French elision)
+    target_role_company: str
+    target_role: str
+    target_company: str
+    target_none: str
+    company_fallback: str
+    # years of experience: field n
+    years_one: str
+    years_many: str
+    years_none: str
+    no_resume: str
+    # behavioral
+    star_outline: str
+    star_header: str  # role, where, since
+    team_member: str
+    at_employer: str  # employer
+    in_that_job: str
+    star_situation_role: str  # where (capitalised), role / a_role
+    star_situation_no_role: str  # where (capitalised)
+    star_action: str  # action
+    star_result: str  # result
+    star_result_numbers: str  # numbers
+    star_more: str  # more
+    star_close: str  # target
+    # technical
+    key_points: str
+    kb_point: str  # sentence, title
+    key_points_structure: str  # topic
+    topic_fallback: str
+    tie: str  # employer, said
+    tie_no_employer: str  # said
+    skills_asked: str  # skills
+    skills_related: str  # skills
+    # background
+    pitch_outline: str  # target
+    intro_identity_years: str  # identity / a_identity, years
+    intro_identity: str  # identity / a_identity
+    intro_years: str  # years
+    intro_none: str
+    job_current: str  # role, employer, said
+    job_previous: str
+    job_recent: str
+    strengths: str  # skills
+    pitch_close: str  # target
+    # situational
+    approach: str
+    anchor: str  # employer, said
+    anchor_no_employer: str  # said
+    steps: Mapping[str, tuple[str, ...]]  # topic -> steps; topics: incident conflict deadline unclear default
+    # logistics: topic -> template (target, years, level, company); topics: salary start location visa default
+    logistics: Mapping[str, str]
+    levels: Mapping[str, str]  # experience level -> noun phrase used as {level}
+    # clarifying
+    clarify_follow_up: str  # restated, last
+    clarify: str  # restated
+    clarify_example_employer: str  # employer
+    clarify_example: str
+    # other
+    short_answer: str
+    points: str
+    point: str  # title, sentence
+    titles: Mapping[str, str]  # summary skills project education job -> section name
+    job_title: str  # role, employer: the title of a resume job
+
+    def join(self, items: Sequence[str]) -> str:
+        """ "A, B and C" in this language ("A, B und C", "A, B et C", "A, B y C")."""
+        if len(items) == 1:
+            return items[0]
+        conjunction = self.and_
+        # Spanish "y" becomes "e" before an /i/ sound: "Python e Istio" (but "y hielo").
+        last = items[-1].lower()
+        if self.code == "es" and (
+            last.startswith("i") or (last.startswith("hi") and last[2:3] not in "aeou")
+        ):
+            conjunction = "e"
+        return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+    def target(self, role: str | None, company: str | None) -> str:
+        """The position applied for, as a noun phrase ("the Staff Engineer role at N26")."""
+        # French elides "de" before a vowel or mute h: "le poste d'Engineering Manager".
+        de_role = "d'" if role and role[:1].lower() in "aeiouhéèêâîôû" else "de "
+        if role and company:
+            return self.target_role_company.format(role=role, company=company, de_role=de_role)
+        if role:
+            return self.target_role.format(role=role, de_role=de_role)
+        if company:
+            return self.target_company.format(company=company)
+        return self.target_none
+
+    def years(self, total_years: float) -> str:
+        """ "9+ years of experience" (fitting every template that has a {years} field)."""
+        if total_years < 1:
+            return self.years_none
+        n = int(total_years)
+        return (self.years_one if n == 1 else self.years_many).format(n=n)
+
+
+ENGLISH = Phrases(
+    code="en",
+    and_="and",
+    target_role_company="the {role} role at {company}",
+    target_role="the {role} role",
+    target_company="{company}",
+    target_none="this role",
+    company_fallback="the company",
+    years_one="{n}+ years of experience",
+    years_many="{n}+ years of experience",
+    years_none="experience and skills",
+    no_resume=(
+        "\n(No resume is loaded for this session: upload one and these answers will use your own "
+        "employers, numbers and skills.)"
+    ),
+    star_outline=(
+        "STAR outline: pick one real situation, say what you were responsible for, the specific actions "
+        "you took yourself, and a measurable result; end with what you learned."
+    ),
+    star_header="STAR story from your time as {role} {where}{since}:",
+    team_member="a team member",
+    at_employer="at {employer}",
+    in_that_job="in that job",
+    star_situation_role="• Situation: {where} I was {a_role}.",
+    star_situation_no_role="• Situation: {where} I was part of the team.",
+    star_action="• Task and action: {action}",
+    star_result="• Result: {result}",
+    star_result_numbers="• Result: make the number land ({numbers}) and say who benefited from it.",
+    star_more="• If they ask for more: {more}",
+    star_close="Close with what you learned and how you would bring it to {target}.",
+    key_points="Key points:",
+    kb_point="• {sentence} (your notes: {title})",
+    key_points_structure=(
+        "Key points for {topic}: say what it is and the problem it solves, how it works in one or two "
+        "steps, the main trade-off, and when you would not use it."
+    ),
+    topic_fallback="this",
+    tie="Tie it to your experience: at {employer}, {said}.",
+    tie_no_employer="Tie it to your experience: at work, {said}.",
+    skills_asked="You list {skills} on your resume, so expect a follow-up on it.",
+    skills_related="Related skills you can mention: {skills}.",
+    pitch_outline=(
+        "Pitch in three beats: who you are professionally today, the one or two results you are proudest "
+        "of, and why {target} is the logical next step."
+    ),
+    intro_identity_years="I'm {a_identity} with {years}.",
+    intro_identity="I'm {a_identity}.",
+    intro_years="I have {years}.",
+    intro_none="I have experience.",
+    job_current="Most recently, as {role} at {employer}, {said}.",
+    job_previous="Before that, as {role} at {employer}, {said}.",
+    job_recent="Recently, as {role} at {employer}, {said}.",
+    strengths="My core strengths are {skills}.",
+    pitch_close="That is why {target} interests me: it builds directly on this work.",
+    approach="How I would approach it:",
+    anchor="Anchor it in real experience: at {employer}, {said}.",
+    anchor_no_employer="Anchor it in real experience: at a previous job, {said}.",
+    steps={
+        "incident": (
+            (
+                "Stabilise first: limit the impact (roll back, feature-flag off, fail over) before looking for "
+                "the root cause."
+            ),
+            "Communicate early: one owner, one channel, regular updates to the people affected.",
+            "Find the root cause with data (logs, metrics, recent changes), then fix it properly.",
+            "Write a blameless post-mortem and follow through on the actions so it does not recur.",
+        ),
+        "conflict": (
+            "Talk to the person one-to-one first, and listen until I can state their view fairly.",
+            "Move the discussion to shared goals and evidence: data, user impact, cost.",
+            "Agree on a decision and a way to revisit it, escalating only if we truly cannot.",
+            "Follow up afterwards to keep the working relationship healthy.",
+        ),
+        "deadline": (
+            "Make the gap visible early: what is done, what is left, and the realistic date.",
+            "Cut scope with the stakeholders rather than quality: agree on the must-haves.",
+            "Remove blockers and protect the team's focus on the critical path.",
+            "Deliver, then review what made the estimate slip.",
+        ),
+        "unclear": (
+            "Ask questions until I can write down the goal and how success will be measured.",
+            "Propose a small first version and validate it with the stakeholders quickly.",
+            "Iterate in short loops, making assumptions explicit as I go.",
+            "Document the decisions so the next person does not start from zero.",
+        ),
+        "default": (
+            "Clarify the goal, the constraints and who is affected before acting.",
+            "Gather the facts and talk to the people involved.",
+            "Decide on a plan, share it, and act in small, visible steps.",
+            "Check the outcome against the goal and share what I learned.",
+        ),
+    },
+    logistics={
+        "salary": (
+            "I'd like to understand the full package for {target} first. Given my {years}, I'm looking for "
+            "a range that fits {level}; could you share the budgeted range?"
+        ),
+        "start": (
+            "I can confirm my exact start date once I have checked my notice period, and I'm keen to move "
+            "quickly on {target}. What timeline do you have in mind?"
+        ),
+        "location": (
+            "I'm open to discussing the working arrangement. How does the team split remote and office "
+            "time, and how much travel does {target} involve?"
+        ),
+        "visa": (
+            "Happy to go through my work authorisation with you. Could you tell me whether {company} "
+            "sponsors visas for this role, in case it's needed?"
+        ),
+        "default": (
+            "Happy to help with that. Could you tell me a bit more about what you need from me, so I give "
+            "you an accurate answer about {target}?"
+        ),
+    },
+    levels={
+        "entry": "an entry-level position",
+        "mid": "a mid-level position",
+        "senior": "a senior-level position",
+        "lead": "a lead-level position",
+    },
+    clarify_follow_up=(
+        'Just to make sure I answer the right thing: you\'d like me to go further on "{restated}", '
+        'following up on "{last}"?'
+    ),
+    clarify='Just to make sure I understand: you\'re asking about "{restated}"?',
+    clarify_example_employer=(
+        "Should I focus on a specific example, for instance my work at {employer}, or keep it at a "
+        "general level?"
+    ),
+    clarify_example="Should I give a specific example, or keep it at a general level?",
+    short_answer=(
+        "Short answer: give a direct, one-sentence answer first, then one concrete example from your "
+        "experience."
+    ),
+    points="Points you can draw on:",
+    point="• {title}: {sentence}",
+    titles={
+        "summary": "Summary",
+        "skills": "Skills",
+        "project": "Project",
+        "education": "Education",
+        "job": "Job description",
+    },
+    job_title="{role} at {employer}",
+)
+
+GERMAN = Phrases(
+    code="de",
+    and_="und",
+    target_role_company="die Stelle als {role} bei {company}",
+    target_role="die Stelle als {role}",
+    target_company="die Stelle bei {company}",
+    target_none="diese Stelle",
+    company_fallback="Ihr Unternehmen",
+    years_one="über ein Jahr Berufserfahrung",
+    years_many="über {n} Jahre Berufserfahrung",
+    years_none="passende Erfahrung und Kenntnisse",
+    no_resume=(
+        "\n(Für diese Sitzung ist kein Lebenslauf hinterlegt: Laden Sie einen hoch, dann stützen sich diese "
+        "Antworten auf Ihre eigenen Arbeitgeber, Zahlen und Kenntnisse.)"
+    ),
+    star_outline=(
+        "STAR-Gliederung: Wählen Sie eine echte Situation, sagen Sie, wofür Sie verantwortlich waren, was "
+        "Sie selbst konkret getan haben und welches messbare Ergebnis dabei herauskam; schließen Sie mit "
+        "dem, was Sie daraus gelernt haben."
+    ),
+    star_header="STAR-Geschichte aus Ihrer Zeit als {role} {where}{since}:",
+    team_member="Teammitglied",
+    at_employer="bei {employer}",
+    in_that_job="in dieser Position",
+    star_situation_role="• Situation: {where} war ich {role}.",
+    star_situation_no_role="• Situation: {where} war ich Teil des Teams.",
+    star_action="• Aufgabe und Vorgehen: {action}",
+    star_result="• Ergebnis: {result}",
+    star_result_numbers=(
+        "• Ergebnis: Stellen Sie die Zahl in den Mittelpunkt ({numbers}) und sagen Sie, wer davon "
+        "profitiert hat."
+    ),
+    star_more="• Falls nachgefragt wird: {more}",
+    star_close=(
+        "Schließen Sie damit, was Sie daraus gelernt haben und wie Sie das in {target} einbringen würden."
+    ),
+    key_points="Kernpunkte:",
+    kb_point="• {sentence} (Ihre Notizen: {title})",
+    key_points_structure=(
+        "Kernpunkte zu {topic}: Erklären Sie, was es ist und welches Problem es löst, wie es in ein, zwei "
+        "Schritten funktioniert, welche Abwägung die wichtigste ist und wann Sie es nicht einsetzen würden."
+    ),
+    topic_fallback="diesem Thema",
+    tie="Verknüpfen Sie das mit Ihrer Erfahrung bei {employer}: {said}.",
+    tie_no_employer="Verknüpfen Sie das mit Ihrer Berufserfahrung: {said}.",
+    skills_asked="Sie führen {skills} in Ihrem Lebenslauf auf – rechnen Sie mit einer Nachfrage dazu.",
+    skills_related="Passende Kenntnisse, die Sie erwähnen können: {skills}.",
+    pitch_outline=(
+        "Pitch in drei Schritten: wer Sie beruflich heute sind, die ein, zwei Erfolge, auf die Sie am "
+        "meisten stolz sind, und warum {target} der logische nächste Schritt ist."
+    ),
+    intro_identity_years="Ich bin {identity} und bringe {years} mit.",
+    intro_identity="Ich bin {identity}.",
+    intro_years="Ich bringe {years} mit.",
+    intro_none="Ich bringe Berufserfahrung mit.",
+    job_current="Derzeit bin ich {role} bei {employer}: {said}.",
+    job_previous="Davor war ich {role} bei {employer}: {said}.",
+    job_recent="Zuletzt war ich {role} bei {employer}: {said}.",
+    strengths="Meine Kernkompetenzen sind {skills}.",
+    pitch_close="Deshalb interessiert mich {target}: sie baut direkt auf dieser Arbeit auf.",
+    approach="So würde ich vorgehen:",
+    anchor="Untermauern Sie das mit echter Erfahrung bei {employer}: {said}.",
+    anchor_no_employer="Untermauern Sie das mit echter Erfahrung aus einer früheren Stelle: {said}.",
+    steps={
+        "incident": (
+            (
+                "Zuerst stabilisieren: die Auswirkungen begrenzen (Rollback, Feature-Flag aus, Failover), bevor "
+                "ich die Ursache suche."
+            ),
+            (
+                "Früh kommunizieren: eine verantwortliche Person, ein Kanal, regelmäßige Updates an alle "
+                "Betroffenen."
+            ),
+            "Die Ursache mit Daten finden (Logs, Metriken, letzte Änderungen) und dann sauber beheben.",
+            (
+                "Ein Post-Mortem ohne Schuldzuweisungen schreiben und die Maßnahmen umsetzen, damit es nicht "
+                "wieder passiert."
+            ),
+        ),
+        "conflict": (
+            (
+                "Zuerst unter vier Augen mit der Person sprechen und zuhören, bis ich ihre Sicht fair "
+                "wiedergeben kann."
+            ),
+            "Das Gespräch auf gemeinsame Ziele und Fakten lenken: Daten, Auswirkungen auf die Nutzer, Kosten.",
+            (
+                "Uns auf eine Entscheidung einigen und darauf, wann wir sie überprüfen; eskalieren nur, wenn wir "
+                "wirklich nicht weiterkommen."
+            ),
+            "Danach nachfassen, damit die Zusammenarbeit gut bleibt.",
+        ),
+        "deadline": (
+            "Die Lücke früh sichtbar machen: was fertig ist, was fehlt und welcher Termin realistisch ist.",
+            "Mit den Stakeholdern lieber den Umfang kürzen als die Qualität: uns auf die Must-haves einigen.",
+            "Blocker aus dem Weg räumen und dem Team den Rücken für den kritischen Pfad freihalten.",
+            "Liefern und danach analysieren, warum die Schätzung nicht gehalten hat.",
+        ),
+        "unclear": (
+            "So lange Fragen stellen, bis ich das Ziel aufschreiben kann und weiß, woran Erfolg gemessen wird.",
+            "Eine kleine erste Version vorschlagen und sie schnell mit den Stakeholdern validieren.",
+            "In kurzen Schleifen iterieren und meine Annahmen dabei offenlegen.",
+            "Die Entscheidungen dokumentieren, damit die nächste Person nicht bei null anfängt.",
+        ),
+        "default": (
+            "Vor dem Handeln klären: das Ziel, die Rahmenbedingungen und wer betroffen ist.",
+            "Die Fakten sammeln und mit den Beteiligten sprechen.",
+            "Einen Plan festlegen, ihn teilen und in kleinen, sichtbaren Schritten umsetzen.",
+            "Das Ergebnis am Ziel messen und teilen, was ich daraus gelernt habe.",
+        ),
+    },
+    logistics={
+        "salary": (
+            "Ich würde gern zuerst das Gesamtpaket für {target} verstehen. Ich bringe {years} mit und suche "
+            "eine Gehaltsspanne, die zu {level} passt. Können Sie mir sagen, welche Spanne dafür vorgesehen ist?"
+        ),
+        "start": (
+            "Mein genaues Eintrittsdatum bestätige ich gern, sobald ich meine Kündigungsfrist geprüft habe. "
+            "Ich möchte zügig vorankommen, denn {target} reizt mich sehr. Welchen Zeitplan haben Sie sich "
+            "vorgestellt?"
+        ),
+        "location": (
+            "Über das Arbeitsmodell spreche ich gern. Wie teilt das Team die Zeit zwischen Homeoffice und "
+            "Büro auf, und wie viel Reisetätigkeit bringt {target} mit sich?"
+        ),
+        "visa": (
+            "Gern gehe ich meine Arbeitserlaubnis mit Ihnen durch. Können Sie mir sagen, ob {company} für "
+            "diese Stelle bei Bedarf ein Visum unterstützt?"
+        ),
+        "default": (
+            "Gern. Können Sie mir etwas genauer sagen, was Sie von mir brauchen, damit ich Ihnen mit Blick "
+            "auf {target} eine genaue Antwort geben kann?"
+        ),
+    },
+    levels={
+        "entry": "einer Einstiegsposition",
+        "mid": "einer Position mit mehreren Jahren Erfahrung",
+        "senior": "einer Senior-Position",
+        "lead": "einer Lead-Position",
+    },
+    clarify_follow_up=(
+        "Damit ich das Richtige beantworte: Sie möchten, dass ich näher auf „{restated}“ eingehe, "
+        "anknüpfend an „{last}“?"
+    ),
+    clarify="Nur damit ich Sie richtig verstehe: Sie fragen nach „{restated}“?",
+    clarify_example_employer=(
+        "Soll ich mich auf ein konkretes Beispiel konzentrieren, etwa meine Arbeit bei {employer}, oder eher "
+        "allgemein bleiben?"
+    ),
+    clarify_example="Soll ich ein konkretes Beispiel geben oder eher allgemein bleiben?",
+    short_answer=(
+        "Kurze Antwort: Antworten Sie zuerst direkt in einem Satz, dann mit einem konkreten Beispiel aus "
+        "Ihrer Erfahrung."
+    ),
+    points="Punkte, auf die Sie zurückgreifen können:",
+    point="• {title}: {sentence}",
+    titles={
+        "summary": "Profil",
+        "skills": "Kenntnisse",
+        "project": "Projekt",
+        "education": "Ausbildung",
+        "job": "Stellenbeschreibung",
+    },
+    job_title="{role} bei {employer}",
+)
+
+FRENCH = Phrases(
+    code="fr",
+    and_="et",
+    target_role_company="le poste {de_role}{role} chez {company}",
+    target_role="le poste {de_role}{role}",
+    target_company="le poste chez {company}",
+    target_none="ce poste",
+    company_fallback="votre entreprise",
+    years_one="plus d'un an d'expérience",
+    years_many="plus de {n} ans d'expérience",
+    years_none="mon expérience et mes compétences",
+    no_resume=(
+        "\n(Aucun CV n'est chargé pour cette session : importez-en un et ces réponses s'appuieront sur vos "
+        "propres employeurs, chiffres et compétences.)"
+    ),
+    star_outline=(
+        "Plan STAR : choisissez une situation réelle, dites de quoi vous étiez responsable, les actions "
+        "concrètes que vous avez menées vous-même et un résultat mesurable ; terminez par ce que vous en "
+        "avez appris."
+    ),
+    star_header="Histoire STAR tirée de votre expérience en tant que {role} {where}{since} :",
+    team_member="membre de l'équipe",
+    at_employer="chez {employer}",
+    in_that_job="dans ce poste",
+    star_situation_role="• Situation : {where}, j'étais {role}.",
+    star_situation_no_role="• Situation : {where}, je faisais partie de l'équipe.",
+    star_action="• Tâche et action : {action}",
+    star_result="• Résultat : {result}",
+    star_result_numbers=("• Résultat : mettez le chiffre en avant ({numbers}) et dites qui en a bénéficié."),
+    star_more="• Si l'on vous demande des détails : {more}",
+    star_close=(
+        "Concluez sur ce que vous en avez appris et sur la façon dont vous le mettriez à profit dans {target}."
+    ),
+    key_points="Points clés :",
+    kb_point="• {sentence} (vos notes : {title})",
+    key_points_structure=(
+        "Points clés sur {topic} : dites ce que c'est et quel problème cela résout, comment cela fonctionne "
+        "en une ou deux étapes, le principal compromis, et quand vous ne l'utiliseriez pas."
+    ),
+    topic_fallback="ce sujet",
+    tie="Reliez cela à votre expérience chez {employer} : {said}.",
+    tie_no_employer="Reliez cela à votre expérience professionnelle : {said}.",
+    skills_asked="Vous mentionnez {skills} dans votre CV : attendez-vous à une question de suivi.",
+    skills_related="Compétences liées que vous pouvez mentionner : {skills}.",
+    pitch_outline=(
+        "Présentation en trois temps : qui vous êtes professionnellement aujourd'hui, une ou deux de vos "
+        "plus belles réussites, et pourquoi {target} est la suite logique."
+    ),
+    intro_identity_years="Je suis {identity} avec {years}.",
+    intro_identity="Je suis {identity}.",
+    intro_years="J'ai {years}.",
+    intro_none="J'ai de l'expérience professionnelle.",
+    job_current="Actuellement, je suis {role} chez {employer} : {said}.",
+    job_previous="Auparavant, j'étais {role} chez {employer} : {said}.",
+    job_recent="Récemment, j'étais {role} chez {employer} : {said}.",
+    strengths="Mes principales compétences sont {skills}.",
+    pitch_close="C'est pourquoi {target} m'intéresse : il s'appuie directement sur ce travail.",
+    approach="Voici comment je m'y prendrais :",
+    anchor="Appuyez-vous sur une expérience réelle chez {employer} : {said}.",
+    anchor_no_employer="Appuyez-vous sur une expérience réelle dans un poste précédent : {said}.",
+    steps={
+        "incident": (
+            (
+                "Stabiliser d'abord : limiter l'impact (rollback, désactivation du feature flag, bascule) avant "
+                "de chercher la cause racine."
+            ),
+            (
+                "Communiquer tôt : un responsable, un seul canal, des points réguliers pour les personnes "
+                "concernées."
+            ),
+            (
+                "Trouver la cause racine à partir des données (logs, métriques, changements récents), puis la "
+                "corriger proprement."
+            ),
+            (
+                "Rédiger un post-mortem sans chercher de coupable et mener les actions à terme pour que cela ne "
+                "se reproduise pas."
+            ),
+        ),
+        "conflict": (
+            (
+                "Parler d'abord en tête-à-tête avec la personne, et écouter jusqu'à pouvoir restituer "
+                "fidèlement son point de vue."
+            ),
+            (
+                "Ramener la discussion aux objectifs communs et aux faits : données, impact pour les "
+                "utilisateurs, coût."
+            ),
+            (
+                "Nous mettre d'accord sur une décision et sur le moment de la réexaminer, et n'escalader que si "
+                "nous sommes vraiment bloqués."
+            ),
+            "Faire le point ensuite pour préserver une bonne relation de travail.",
+        ),
+        "deadline": (
+            "Rendre l'écart visible tôt : ce qui est fait, ce qui reste et la date réaliste.",
+            (
+                "Réduire le périmètre avec les parties prenantes plutôt que la qualité : nous accorder sur "
+                "l'essentiel."
+            ),
+            "Lever les blocages et protéger la concentration de l'équipe sur le chemin critique.",
+            "Livrer, puis analyser pourquoi l'estimation a dérapé.",
+        ),
+        "unclear": (
+            "Poser des questions jusqu'à pouvoir écrire l'objectif et la façon dont le succès sera mesuré.",
+            "Proposer une première version réduite et la valider rapidement avec les parties prenantes.",
+            "Itérer par cycles courts, en explicitant mes hypothèses au fur et à mesure.",
+            "Documenter les décisions pour que la personne suivante ne reparte pas de zéro.",
+        ),
+        "default": (
+            "Clarifier l'objectif, les contraintes et les personnes concernées avant d'agir.",
+            "Rassembler les faits et parler aux personnes impliquées.",
+            "Décider d'un plan, le partager et avancer par petites étapes visibles.",
+            "Comparer le résultat à l'objectif et partager ce que j'en ai appris.",
+        ),
+    },
+    logistics={
+        "salary": (
+            "J'aimerais d'abord comprendre l'ensemble de la rémunération prévue pour {target}. Avec {years}, "
+            "je vise une fourchette qui corresponde à {level} ; pourriez-vous me dire quelle fourchette est "
+            "prévue ?"
+        ),
+        "start": (
+            "Je pourrai vous confirmer ma date de démarrage exacte dès que j'aurai vérifié mon préavis, et je "
+            "souhaite avancer rapidement, car {target} m'intéresse vraiment. Quel calendrier envisagez-vous ?"
+        ),
+        "location": (
+            "Je veux bien discuter de l'organisation du travail. Comment l'équipe répartit-elle le "
+            "télétravail et la présence au bureau, et combien de déplacements {target} implique-t-il ?"
+        ),
+        "visa": (
+            "Je peux volontiers faire le point avec vous sur mon autorisation de travail. Pourriez-vous me "
+            "dire si {company} prend en charge le visa pour ce poste, si nécessaire ?"
+        ),
+        "default": (
+            "Avec plaisir. Pourriez-vous me préciser ce dont vous avez besoin, pour que je vous donne une "
+            "réponse exacte concernant {target} ?"
+        ),
+    },
+    levels={
+        "entry": "un poste junior",
+        "mid": "un poste de niveau confirmé",
+        "senior": "un poste senior",
+        "lead": "un poste de lead technique",
+    },
+    clarify_follow_up=(
+        "Pour bien répondre à votre question : vous souhaitez que je développe « {restated} », dans la "
+        "suite de « {last} » ?"
+    ),
+    clarify="Si je vous comprends bien, votre question porte sur « {restated} » ?",
+    clarify_example_employer=(
+        "Voulez-vous que je m'appuie sur un exemple précis, par exemple mon travail chez {employer}, ou "
+        "que je réponde de façon plus générale ?"
+    ),
+    clarify_example="Voulez-vous un exemple précis, ou une réponse plus générale ?",
+    short_answer=(
+        "Réponse courte : répondez d'abord directement en une phrase, puis donnez un exemple concret tiré "
+        "de votre expérience."
+    ),
+    points="Éléments sur lesquels vous appuyer :",
+    point="• {title} : {sentence}",
+    titles={
+        "summary": "Profil",
+        "skills": "Compétences",
+        "project": "Projet",
+        "education": "Formation",
+        "job": "Offre d'emploi",
+    },
+    job_title="{role} chez {employer}",
+)
+
+SPANISH = Phrases(
+    code="es",
+    and_="y",
+    target_role_company="el puesto de {role} en {company}",
+    target_role="el puesto de {role}",
+    target_company="el puesto en {company}",
+    target_none="este puesto",
+    company_fallback="su empresa",
+    years_one="más de un año de experiencia",
+    years_many="más de {n} años de experiencia",
+    years_none="mi experiencia y mis habilidades",
+    no_resume=(
+        "\n(No hay ningún currículum cargado en esta sesión: sube uno y estas respuestas usarán tus propios "
+        "empleadores, cifras y habilidades.)"
+    ),
+    star_outline=(
+        "Esquema STAR: elige una situación real, explica de qué eras responsable, qué acciones concretas "
+        "tomaste tú y un resultado medible; termina con lo que aprendiste."
+    ),
+    star_header="Historia STAR de tu etapa como {role} {where}{since}:",
+    team_member="miembro del equipo",
+    at_employer="en {employer}",
+    in_that_job="en ese trabajo",
+    star_situation_role="• Situación: {where} trabajaba como {role}.",
+    star_situation_no_role="• Situación: {where} formaba parte del equipo.",
+    star_action="• Tarea y acción: {action}",
+    star_result="• Resultado: {result}",
+    star_result_numbers="• Resultado: destaca la cifra ({numbers}) y di quién se benefició.",
+    star_more="• Si te piden más detalles: {more}",
+    star_close="Cierra con lo que aprendiste y cómo lo aplicarías en {target}.",
+    key_points="Puntos clave:",
+    kb_point="• {sentence} (tus notas: {title})",
+    key_points_structure=(
+        "Puntos clave sobre {topic}: explica qué es y qué problema resuelve, cómo funciona en uno o dos "
+        "pasos, cuál es su principal contrapartida y cuándo no lo usarías."
+    ),
+    topic_fallback="este tema",
+    tie="Relaciónalo con tu experiencia en {employer}: {said}.",
+    tie_no_employer="Relaciónalo con tu experiencia profesional: {said}.",
+    skills_asked="Incluyes {skills} en tu currículum, así que prepárate para una pregunta de seguimiento.",
+    skills_related="Habilidades relacionadas que puedes mencionar: {skills}.",
+    pitch_outline=(
+        "Presentación en tres partes: quién eres profesionalmente hoy, uno o dos de tus mayores logros y "
+        "por qué {target} es el siguiente paso lógico."
+    ),
+    intro_identity_years="Soy {identity} con {years}.",
+    intro_identity="Soy {identity}.",
+    intro_years="Tengo {years}.",
+    intro_none="Tengo experiencia profesional.",
+    job_current="Actualmente trabajo como {role} en {employer}: {said}.",
+    job_previous="Antes trabajé como {role} en {employer}: {said}.",
+    job_recent="Recientemente trabajé como {role} en {employer}: {said}.",
+    strengths="Mis principales fortalezas son {skills}.",
+    pitch_close="Por eso me interesa {target}: se basa directamente en este trabajo.",
+    approach="Así lo abordaría:",
+    anchor="Apóyalo en experiencia real en {employer}: {said}.",
+    anchor_no_employer="Apóyalo en experiencia real de un trabajo anterior: {said}.",
+    steps={
+        "incident": (
+            (
+                "Primero, estabilizar: limitar el impacto (rollback, desactivar el feature flag, failover) antes "
+                "de buscar la causa raíz."
+            ),
+            "Comunicar pronto: un responsable, un canal y actualizaciones periódicas para los afectados.",
+            "Encontrar la causa raíz con datos (logs, métricas, cambios recientes) y luego corregirla bien.",
+            (
+                "Escribir un post-mortem sin buscar culpables y cumplir las acciones acordadas para que no se "
+                "repita."
+            ),
+        ),
+        "conflict": (
+            (
+                "Hablar primero a solas con la persona y escuchar hasta poder explicar su punto de vista con "
+                "justicia."
+            ),
+            (
+                "Llevar la conversación a los objetivos comunes y a los hechos: datos, impacto en los usuarios, "
+                "costo."
+            ),
+            "Acordar una decisión y cuándo revisarla, y escalar solo si de verdad no llegamos a un acuerdo.",
+            "Hacer seguimiento después para mantener una buena relación de trabajo.",
+        ),
+        "deadline": (
+            "Hacer visible el desfase cuanto antes: qué está hecho, qué falta y cuál es la fecha realista.",
+            "Recortar alcance con las partes interesadas en lugar de calidad: acordar lo imprescindible.",
+            "Eliminar bloqueos y proteger el foco del equipo en la ruta crítica.",
+            "Entregar y luego revisar por qué se desvió la estimación.",
+        ),
+        "unclear": (
+            "Hacer preguntas hasta poder escribir el objetivo y cómo se medirá el éxito.",
+            "Proponer una primera versión pequeña y validarla rápido con las partes interesadas.",
+            "Iterar en ciclos cortos y dejar explícitas mis suposiciones sobre la marcha.",
+            "Documentar las decisiones para que la siguiente persona no empiece de cero.",
+        ),
+        "default": (
+            "Aclarar el objetivo, las restricciones y a quién afecta antes de actuar.",
+            "Reunir los hechos y hablar con las personas implicadas.",
+            "Decidir un plan, compartirlo y avanzar en pasos pequeños y visibles.",
+            "Comprobar el resultado frente al objetivo y compartir lo que aprendí.",
+        ),
+    },
+    logistics={
+        "salary": (
+            "Primero me gustaría conocer el paquete completo para {target}. Con {years}, busco una banda "
+            "salarial acorde con {level}; ¿podría indicarme el rango previsto?"
+        ),
+        "start": (
+            "Podré confirmar mi fecha exacta de incorporación en cuanto revise mi periodo de preaviso, y me "
+            "gustaría avanzar rápido, porque {target} me interesa mucho. ¿Qué plazos tienen en mente?"
+        ),
+        "location": (
+            "Con gusto hablamos de la modalidad de trabajo. ¿Cómo reparte el equipo el tiempo entre remoto y "
+            "oficina, y cuántos viajes implica {target}?"
+        ),
+        "visa": (
+            "Con gusto repasamos mi permiso de trabajo. ¿Podría decirme si {company} patrocina visas para "
+            "este puesto, en caso de que haga falta?"
+        ),
+        "default": (
+            "Con gusto. ¿Podría contarme un poco más sobre lo que necesita saber, para darle una respuesta "
+            "precisa sobre {target}?"
+        ),
+    },
+    levels={
+        "entry": "un puesto junior",
+        "mid": "un puesto de nivel intermedio",
+        "senior": "un puesto sénior",
+        "lead": "un puesto de liderazgo técnico",
+    },
+    clarify_follow_up=(
+        "Para asegurarme de responder a lo que me pregunta: ¿quiere que profundice en «{restated}», "
+        "siguiendo con «{last}»?"
+    ),
+    clarify="Para asegurarme de que le entiendo: ¿me pregunta por «{restated}»?",
+    clarify_example_employer=(
+        "¿Prefiere que me centre en un ejemplo concreto, como mi trabajo en {employer}, o que me mantenga "
+        "en un plano general?"
+    ),
+    clarify_example="¿Prefiere un ejemplo concreto o una respuesta más general?",
+    short_answer=(
+        "Respuesta breve: responde primero de forma directa en una frase y luego da un ejemplo concreto de "
+        "tu experiencia."
+    ),
+    points="Puntos en los que puedes apoyarte:",
+    point="• {title}: {sentence}",
+    titles={
+        "summary": "Perfil",
+        "skills": "Habilidades",
+        "project": "Proyecto",
+        "education": "Formación",
+        "job": "Oferta de empleo",
+    },
+    job_title="{role} en {employer}",
+)
+
+PHRASEBOOKS: dict[str, Phrases] = {p.code: p for p in (ENGLISH, GERMAN, FRENCH, SPANISH)}
+
+
+def phrasebook(language: str) -> Phrases | None:
+    """The phrases for a BCP-47-ish code by its primary subtag ("de-AT" -> German); None if unsupported."""
+    return PHRASEBOOKS.get(language.split("-")[0].split("_")[0].lower() or "en")
