@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import trio
+import trio.testing
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
@@ -237,7 +238,7 @@ async def test_a_client_that_disconnects_leaves_its_session_at_once(user: User) 
 
 
 async def test_streams_end_when_their_token_expires(database_url: str) -> None:
-    settings = make_settings(database_url, access_token_ttl_s=2)
+    settings = make_settings(database_url, access_token_ttl_s=2, heartbeat_s=0.2)
     async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
         user = await register(c)
         sid = (await user.create_session())["id"]
@@ -246,7 +247,7 @@ async def test_streams_end_when_their_token_expires(database_url: str) -> None:
             async with c.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as response:
                 async for ev in read_events(response):
                     got.append(ev)  # until the server ends the stream
-        assert [e.event for e in got] == ["session_created", "token_expired"]
+        assert [e.event for e in got if e.event != "heartbeat"] == ["session_created", "token_expired"]
         fresh = (await c.post("/auth/login", json={"email": user.email, "password": "correct horse"})).json()
         ws = srv.url.replace("http://", "ws://") + f"/sessions/{sid}/ws?token={fresh['access_token']}"
         with trio.fail_after(10):
@@ -256,3 +257,34 @@ async def test_streams_end_when_their_token_expires(database_url: str) -> None:
                     while True:
                         messages.append(json.loads(await sock.get_message()))
         assert messages[-1]["type"] == "error" and messages[-1]["code"] == "token_expired"
+
+
+async def test_subscriber_queue_semantics() -> None:
+    """The actor's side never blocks; the stream drains what was queued before it learns of the close."""
+    from mentor.actors.subscribers import Subscriber
+    from mentor.events import Event, EventType
+
+    events = [Event.make("s", i, EventType.NEW_CAPTION, {"i": i}) for i in range(1, 5)]
+    sub = Subscriber(queue_size=3)
+    assert all(sub.offer(e) for e in events[:3])
+    assert not sub.offer(events[3]) and sub.reason == "lagged" and not sub.alive  # full: cut off, not blocked
+    with trio.fail_after(1):
+        assert [e.seq for e in await sub.next_batch() or []] == [1, 2, 3]
+        assert await sub.next_batch() is None
+    waiting = Subscriber(queue_size=3)
+    async with trio.open_nursery() as nursery:
+        got: list[list[int]] = []
+
+        async def consume() -> None:
+            while (batch := await waiting.next_batch()) is not None:
+                got.append([e.seq for e in batch])
+
+        nursery.start_soon(consume)
+        await trio.testing.wait_all_tasks_blocked()
+        waiting.offer(events[0])
+        waiting.offer(events[1])
+        await trio.testing.wait_all_tasks_blocked()
+        waiting.close("ended")
+    assert got == [[1, 2]]
+    waiting.leave()
+    assert not waiting.offer(events[2])

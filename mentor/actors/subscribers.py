@@ -7,6 +7,7 @@ phone from delaying every other device, and memory per subscriber bounded by ``q
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import trio
@@ -15,57 +16,70 @@ from mentor.events import Event
 
 
 class Subscriber:
-    __slots__ = ("_recv", "_send", "reason")
+    """A single-consumer queue that drops its consumer instead of blocking its producer.
+
+    Not a trio memory channel: thousands of these sit idle on a server, a channel costs ~2.4 KiB, and the
+    one thing a channel would add, a blocking send, is exactly what the actor must never do.
+    """
+
+    __slots__ = ("_left", "_queue", "_size", "_waiter", "reason")
 
     def __init__(self, queue_size: int) -> None:
-        self._send, self._recv = trio.open_memory_channel[Event](queue_size)
+        self._queue: deque[Event] = deque()
+        self._size = queue_size
+        self._waiter: trio.Event | None = None  # set while the stream waits for the next event
+        self._left = False
         self.reason: str | None = None  # why the actor closed it: "lagged", "ended", "deleted", "shutdown", ...
 
     # --- the actor's side
 
     def offer(self, event: Event) -> bool:
         """Queue ``event``; False if the subscriber is gone or was just cut off for lagging."""
-        try:
-            self._send.send_nowait(event)
-            return True
-        except trio.WouldBlock:
+        if self.reason is not None or self._left:
+            return False
+        if len(self._queue) >= self._size:
             self.close("lagged")
-        except (trio.BrokenResourceError, trio.ClosedResourceError):
-            pass
-        return False
+            return False
+        self._queue.append(event)
+        self._wake()
+        return True
 
     def close(self, reason: str) -> None:
+        """No more events; the stream still gets what is queued, then ``next_batch`` returns None."""
         if self.reason is None:
             self.reason = reason
-        self._send.close()
+        self._wake()
 
     @property
     def alive(self) -> bool:
-        return self.reason is None and self._send.statistics().open_receive_channels > 0
+        return self.reason is None and not self._left
+
+    def _wake(self) -> None:
+        if self._waiter is not None:
+            self._waiter.set()
+            self._waiter = None
 
     # --- the stream's side
 
     async def next_batch(self, limit: int = 256) -> list[Event] | None:
-        """Everything queued (at least one event), or None once closed.
+        """Everything queued (at least one event, at most ``limit``), or None once closed and drained.
 
         Draining the queue in one go lets the stream write many events as one chunk. No timeout here:
         the actor offers heartbeats, so a stream wakes up at least every ``heartbeat_s`` and thousands of
         quiet streams do not each keep a deadline.
         """
-        try:
-            batch = [await self._recv.receive()]
-        except (trio.EndOfChannel, trio.ClosedResourceError):
-            return None
-        while len(batch) < limit:
-            try:
-                batch.append(self._recv.receive_nowait())
-            except (trio.WouldBlock, trio.EndOfChannel):
-                break
-        return batch
+        while not self._queue:
+            if self.reason is not None:
+                return None
+            self._waiter = waiter = trio.Event()
+            await waiter.wait()
+        queue = self._queue
+        return [queue.popleft() for _ in range(min(limit, len(queue)))]
 
     def leave(self) -> None:
         """The stream is done: the actor drops this subscriber at its next publish or idle check."""
-        self._recv.close()
+        self._left = True
+        self._queue.clear()
 
 
 @dataclass(slots=True)

@@ -9,8 +9,6 @@ task that notices the client leaving. Everything else goes to Quart unchanged.
 from __future__ import annotations
 
 import re
-import time
-from contextlib import aclosing
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
@@ -18,7 +16,6 @@ import trio
 from hypercorn.typing import ASGIFramework, ASGIReceiveCallable, ASGISendCallable, HTTPScope, Scope
 
 from mentor.errors import Problem
-from mentor.events import Event, EventType
 from mentor.http.problems import problem_body
 from mentor.http.relay import parse_last_event_id
 from mentor.http.requests import ACCESS_COOKIE, access_token
@@ -48,44 +45,47 @@ class SSEFastPath:
 
     async def _stream(self, session_id: str, scope: HTTPScope, receive: ASGIReceiveCallable,
                       send: ASGISendCallable) -> None:
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode("latin-1")).items()}
-        stream_token = query.get("token", "") or _cookie(headers.get("cookie", ""), ACCESS_COOKIE)
-        token = access_token(headers.get("authorization", ""), stream_token)
-        user_id, expires_at = self.rt.accounts.tokens.verify_until(token)
-        raw = headers.get("last-event-id")
-        after = parse_last_event_id(raw if raw is not None else query.get("last_event_id"))
+        user_id, expires_at, after = self._read_request(scope)  # its parsed headers die here, not with us
         sub = await open_stream(self.rt, session_id, user_id, after)
         if sub is None:
             await send({"type": "http.response.start", "status": 204, "headers": [], "trailers": False})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
-        headers_out = {"Content-Type": "text/event-stream", **SSE_HEADERS}
-        await send({"type": "http.response.start", "status": 200, "headers": _encode(headers_out),
-                    "trailers": False})
-        # The stream ends with its token: a revoked or expired login does not keep watching.
-        with trio.move_on_at(trio.current_time() + max(0.0, expires_at - time.time())) as token_life:
-            async with trio.open_nursery() as nursery:
+        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS, "trailers": False})
+        async with trio.open_nursery() as nursery:
 
-                async def until_client_leaves() -> None:
-                    while (await receive())["type"] != "http.disconnect":
-                        pass
-                    nursery.cancel_scope.cancel()
-
-                nursery.start_soon(until_client_leaves)
-                async with aclosing(sse_chunks(self.rt, session_id, sub, after)) as chunks:
-                    async for chunk in chunks:
-                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            async def until_client_leaves() -> None:
+                while (await receive())["type"] != "http.disconnect":
+                    pass
                 nursery.cancel_scope.cancel()
-        if token_life.cancelled_caught:
-            expired = Event.control(session_id, EventType.TOKEN_EXPIRED,
-                                    {"reason": "the access token expired; reconnect with a fresh one"})
-            await send({"type": "http.response.body", "body": expired.sse, "more_body": True})
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+            nursery.start_soon(until_client_leaves)
+            chunks = sse_chunks(self.rt, session_id, sub, after, expires_at)
+            try:
+                async for chunk in chunks:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    del chunk  # not kept while waiting for the next
+            finally:
+                await chunks.aclose()
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            nursery.cancel_scope.cancel()
+
+    def _read_request(self, scope: HTTPScope) -> tuple[str, float, int | None]:
+        """(user id, token expiry, last event id) from the request; raises Problem(401)."""
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode("latin-1")).items()}
+        stream_token = query.get("token", "") or _cookie(headers.get("cookie", ""), ACCESS_COOKIE)
+        user_id, expires_at = self.rt.accounts.tokens.verify_until(
+            access_token(headers.get("authorization", ""), stream_token))
+        raw = headers.get("last-event-id")
+        return user_id, expires_at, parse_last_event_id(raw if raw is not None else query.get("last_event_id"))
 
 
 def _encode(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
     return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+
+STREAM_HEADERS = _encode({"Content-Type": "text/event-stream", **SSE_HEADERS})  # shared by every stream
 
 
 def _cookie(header: str, name: str) -> str:
