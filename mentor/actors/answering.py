@@ -37,7 +37,6 @@ class AnswerJob:
     started_at: float  # trio clock, when the question was taken up
     scope: trio.CancelScope = field(default_factory=trio.CancelScope)
     deltas: int = 0  # answer_delta events emitted so far (their ``seq``)
-    engine: str = ""
 
 
 BuildRequest = Callable[[QuestionRecord], Awaitable[AnswerRequest]]

@@ -43,6 +43,7 @@ from mentor.events import Event, EventType
 from mentor.settings import Settings
 from mentor.store import StoreError, StoreReader, StoreWriter, WriteOp
 from mentor.store import queries as q
+from mentor.store.context import answer_context
 
 log = logging.getLogger(__name__)
 
@@ -435,7 +436,7 @@ class SessionActor:
         """Stage answer_started and spawn the task; it starts while this group commits (it only reports
         back through the inbox, so its events follow the question's)."""
         self._cancel_answer(replaces_reason)
-        job = AnswerJob(f"a{self.next_seq}", question, trio.current_time(), engine=self.engine.name)
+        job = AnswerJob(f"a{self.next_seq}", question, trio.current_time())
         self.answer = job
         self._emit(EventType.ANSWER_STARTED, {"answer_id": job.answer_id, "question_id": question.question_id,
                                               "engine": self.engine.name, "model": self.settings.model or None})
@@ -445,8 +446,6 @@ class SessionActor:
         return job.answer_id
 
     async def _build_request(self, question: QuestionRecord) -> AnswerRequest:
-        from mentor.store.context import answer_context  # the store's context tables: resumes, knowledge base
-
         s = self.session
         ctx = await self.reader.read(answer_context, s["user_id"], s["company"], question.text, self.session_id)
         return AnswerRequest(

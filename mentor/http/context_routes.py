@@ -20,7 +20,7 @@ from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
 import trio
-from pydantic import AfterValidator, Field, StrictStr
+from pydantic import AfterValidator, Field
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
@@ -35,7 +35,7 @@ from mentor.ai.engines.base import (
 from mentor.ai.resume import ResumeError, extract_text, parse_resume_text
 from mentor.errors import Problem, not_found
 from mentor.events import dumps
-from mentor.http.models import Name, Strict, Text
+from mentor.http.models import JobDescription, Language, Name, Strict, Text, Title, not_blank
 from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime, validate
 from mentor.runtime import Runtime
 from mentor.store import context as ctx
@@ -55,50 +55,36 @@ _RESUME_TYPES = frozenset({".txt", ".md", ".pdf", ".docx"})
 _KB_TYPES = frozenset({".txt", ".md", ".pdf", ".docx"})
 
 
-def upload_limit(rt: Runtime) -> int:
-    """The largest file an upload may carry, in bytes."""
-    return rt.settings.upload_max_bytes
-
-
 # --- request bodies --------------------------------------------------------------------------------------
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or only whitespace")
-    return value
-
-
-NonBlankName = Annotated[Name, Field(min_length=1), AfterValidator(_not_blank)]
-
-
 class ResumeText(Strict):
-    name: NonBlankName
-    text: Annotated[Text, Field(max_length=MAX_RESUME_CHARS), AfterValidator(_not_blank)]
+    name: Title
+    text: Annotated[Text, Field(max_length=MAX_RESUME_CHARS), AfterValidator(not_blank)]
 
 
 class KnowledgeText(Strict):
-    company: NonBlankName
-    title: NonBlankName | None = None
-    text: Annotated[Text, Field(max_length=MAX_KB_CHARS), AfterValidator(_not_blank)]
+    company: Title
+    title: Title | None = None
+    text: Annotated[Text, Field(max_length=MAX_KB_CHARS), AfterValidator(not_blank)]
 
 
 class ResumeForm(Strict):
-    name: NonBlankName
+    name: Title
 
 
 class KnowledgeForm(Strict):
-    company: NonBlankName
-    title: NonBlankName | None = None
+    company: Title
+    title: Title | None = None
 
 
 class AskBody(Strict):
-    question: Annotated[Text, Field(max_length=5000), AfterValidator(_not_blank)]
+    question: Annotated[Text, Field(max_length=5000), AfterValidator(not_blank)]
     kind: Literal["behavioral", "technical", "situational", "background", "clarifying", "logistics",
                   "other"] | None = None
     company: Name | None = None
     role: Name | None = None
-    job_description: Annotated[Text, Field(max_length=50_000)] | None = None
-    language: Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    job_description: JobDescription | None = None
+    language: Language = "en"
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -146,7 +132,7 @@ def _sniff(data: bytes, filename: str, allowed: frozenset[str]) -> str:
 
 async def _read_upload(rt: Runtime, allowed: frozenset[str]) -> tuple[bytes, str, dict[str, str]]:
     """The uploaded file's bytes, its name and the other form fields. Raises Problem (400/413/415/422)."""
-    limit = upload_limit(rt)
+    limit = rt.settings.upload_max_bytes
     if request.content_length is not None and request.content_length > limit + _MULTIPART_SLACK:
         raise Problem(413, "file_too_large", f"files may be at most {limit} bytes")
     files = await request.files
@@ -261,15 +247,15 @@ async def delete_resume(resume_id: str) -> Response:
 
 # --- knowledge base --------------------------------------------------------------------------------------
 
-def _prepare_document(data: bytes | None, filename: str, text: str | None) -> tuple[str, list[str]]:
-    """(text, chunks) of a document; runs in a worker thread. Raises Problem 422."""
+def _prepare_document(data: bytes | None, filename: str, text: str | None) -> list[str]:
+    """The chunks of a document; runs in a worker thread. Raises Problem 422."""
     if text is None:
         assert data is not None
         text = _extract(data, filename, MAX_KB_CHARS)
     chunks = ctx.chunk_text(text)
     if not chunks:
         raise Problem(422, "no_text", "the document has no text")
-    return text, chunks
+    return chunks
 
 
 @bp.post("/knowledge")
@@ -285,16 +271,16 @@ async def upload_knowledge() -> Response:
         data, filename, fields = await _read_upload(rt, _KB_TYPES)
         form = validate(KnowledgeForm, {k: v for k, v in fields.items() if k in ("company", "title")})
         company, title = form.company, form.title or PurePath(filename).stem or "Document"
-        _, chunks = await trio.to_thread.run_sync(_prepare_document, data, filename, None)
+        chunks = await trio.to_thread.run_sync(_prepare_document, data, filename, None)
     else:
         payload = await body(KnowledgeText)
         company, title = payload.company, payload.title or "Notes"
-        _, chunks = await trio.to_thread.run_sync(_prepare_document, None, "", payload.text)
+        chunks = await trio.to_thread.run_sync(_prepare_document, None, "", payload.text)
     row = {"id": str(uuid.uuid4()), "user_id": user_id, "company": company, "title": title,
            "created_at": time.time()}
     await rt.writer.write(ctx.insert_kb_document(row, chunks))
     return json_response({"id": row["id"], "company": company, "title": title, "chunks": len(chunks),
-                  "created_at": row["created_at"]}, 201)
+                          "created_at": row["created_at"]}, 201)
 
 
 @bp.get("/knowledge")

@@ -19,7 +19,7 @@ def _clean(value: str) -> str:
     return value
 
 
-def _not_blank(value: str) -> str:
+def not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty or only whitespace")
     return value
@@ -27,7 +27,9 @@ def _not_blank(value: str) -> str:
 
 Text = Annotated[StrictStr, AfterValidator(_clean)]
 Name = Annotated[StrictStr, Field(max_length=200), AfterValidator(_clean)]
-Title = Annotated[StrictStr, Field(min_length=1, max_length=200), AfterValidator(_clean), AfterValidator(_not_blank)]
+Title = Annotated[StrictStr, Field(min_length=1, max_length=200), AfterValidator(_clean), AfterValidator(not_blank)]
+Language = Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]  # BCP-47-ish: en, de-AT
+JobDescription = Annotated[Text, Field(max_length=50_000)]
 
 
 class Strict(BaseModel):
@@ -47,8 +49,8 @@ class SessionCreate(Strict):
     title: Title
     company: Name | None = None
     role: Name | None = None
-    job_description: Annotated[Text, Field(max_length=50_000)] | None = None
-    language: Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    job_description: JobDescription | None = None
+    language: Language = "en"
     candidate_name: Name | None = None
     interviewer_name: Name | None = None
 
@@ -56,7 +58,7 @@ class SessionCreate(Strict):
 class CaptionIn(Strict):
     speaker_role: Literal["interviewer", "candidate", "other"]
     speaker_name: Name | None = None
-    text: Annotated[Text, AfterValidator(_not_blank)]
+    text: Annotated[Text, AfterValidator(not_blank)]
     client_ts: datetime | float | None = Field(
         default=None, description="when the words were spoken: UNIX seconds or ISO 8601 with a time zone")
     block_id: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9._:@/-]{1,128}$")] | None = Field(
@@ -77,7 +79,7 @@ class CaptionBatch(Strict):
 
 
 class QuestionAsk(Strict):
-    text: Annotated[Text, Field(max_length=5000), AfterValidator(_not_blank)]
+    text: Annotated[Text, Field(max_length=5000), AfterValidator(not_blank)]
 
 
 class RegenerateBody(Strict):
