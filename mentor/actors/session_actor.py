@@ -91,6 +91,8 @@ class SessionActor:
         self.history: deque[tuple[str, str]] = deque(maxlen=HISTORY_KEPT)
         self.answer: AnswerJob | None = None
         self._delta_buffer: list[str] = []
+        self._company_summary: str | None = None  # of earlier sessions with the same company
+        self._summary_loaded = False
         self._nursery: trio.Nursery | None = None
         self._next_heartbeat = 0.0
         self._last_message = 0.0
@@ -447,11 +449,15 @@ class SessionActor:
 
     async def _build_request(self, question: QuestionRecord) -> AnswerRequest:
         s = self.session
-        ctx = await self.reader.read(answer_context, s["user_id"], s["company"], question.text, self.session_id)
+        first = not self._summary_loaded
+        ctx = await self.reader.read(answer_context, s["user_id"], s["company"], question.text, self.session_id,
+                                     4, first)
+        if first:  # earlier sessions do not change while this one runs: read their summary once
+            self._company_summary, self._summary_loaded = ctx.company_summary, True
         return AnswerRequest(
             question=question.text, kind=question.kind, parts=question.parts, language=s["language"],
             company=s["company"], role=s["role"], job_description=s["job_description"], resume=ctx.resume,
-            kb_passages=ctx.kb_passages, history=tuple(self.history), company_summary=ctx.company_summary)
+            kb_passages=ctx.kb_passages, history=tuple(self.history), company_summary=self._company_summary)
 
     def _answer_progress(self, msg: AnswerProgress) -> None:
         job = self.answer
