@@ -23,8 +23,11 @@ FINAL_EVENTS: dict[str, EventType | None] = {
 }
 
 
-def parse_last_event_id(raw: str | None) -> int | None:
-    """None for a first connect; -1 (always answered with ``reset``) for an id this server never issued."""
+def parse_last_event_id(header: str | None, query: str | None = None) -> int | None:
+    """The id to resume after: the ``Last-Event-ID`` header (EventSource's reconnect) wins over the
+    ``last_event_id`` query (a first connect). None for neither; -1 (always answered with ``reset``) for an
+    id this server never issued."""
+    raw = header if header is not None else query
     if raw is None or raw == "":
         return None
     try:

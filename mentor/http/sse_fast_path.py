@@ -77,8 +77,7 @@ class SSEFastPath:
         stream_token = query.get("token", "") or _cookie(headers.get("cookie", ""), ACCESS_COOKIE)
         user_id, expires_at = self.rt.accounts.tokens.verify_until(
             access_token(headers.get("authorization", ""), stream_token))
-        raw = headers.get("last-event-id")
-        return user_id, expires_at, parse_last_event_id(raw if raw is not None else query.get("last_event_id"))
+        return user_id, expires_at, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id"))
 
 
 def _encode(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:

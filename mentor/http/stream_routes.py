@@ -67,8 +67,7 @@ async def events(session_id: str) -> Response:
     tells EventSource to stop reconnecting. Auth: Bearer header, ``?token=`` or the access-token cookie."""
     rt = runtime()
     user_id, expires_at = authenticate_until(for_stream=True)
-    raw = request.headers.get("Last-Event-ID")
-    after = parse_last_event_id(raw if raw is not None else request.args.get("last_event_id"))
+    after = parse_last_event_id(request.headers.get("Last-Event-ID"), request.args.get("last_event_id"))
     sub = await open_stream(rt, session_id, user_id, after)
     if sub is None:
         return Response(b"", status=204)

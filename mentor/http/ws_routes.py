@@ -79,7 +79,7 @@ async def session_socket(session_id: str) -> Response | None:
     wants_events = websocket.args.get("events", "true").lower() not in {"false", "0", "no"}
     try:
         user_id, expires_at = authenticate_until(for_stream=True)
-        after = parse_last_event_id(websocket.args.get("last_event_id"))
+        after = parse_last_event_id(None, websocket.args.get("last_event_id"))
         if wants_events:
             sub = await subscribe(rt, session_id, user_id, after)
         else:
