@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import trio
 
 from mentor.actors import SessionSupervisor
-from mentor.ai.engines import AnswerEngine, make_engine
 from mentor.auth import Accounts
+from mentor.engines import AnswerEngine, make_engine
 from mentor.settings import Settings, ensure_jwt_secret
 from mentor.store import StoreReader, StoreWriter, create_engine, migrate
 from mentor.store.database import checkpoint_wal

@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 import pytest
 import trio
 
-from mentor.ai.engines import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, make_engine
-from mentor.ai.engines.fallback import FallbackEngine
-from mentor.ai.engines.offline import OfflineEngine
-from mentor.ai.engines.openai_engine import OpenAIEngine, OpenAIEngineSettings
+from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure
+from mentor.engines import make_engine
+from mentor.engines.fallback import FallbackEngine
+from mentor.engines.offline import OfflineEngine
+from mentor.engines.openai_engine import OpenAIEngine, OpenAIEngineSettings
 from tests.openai_stub import OpenAIStub, Reply, refused_url
 from tests.test_engines_openai import make_request
 

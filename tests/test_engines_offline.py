@@ -11,10 +11,11 @@ from datetime import date
 import pytest
 import trio
 
-from mentor.ai.engines import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest, Passage
-from mentor.ai.engines.offline import OfflineEngine, first_person
-from mentor.ai.engines.phrases import ENGLISH, PHRASEBOOKS, Phrases, phrasebook
+from mentor.ai.compose import first_person
+from mentor.ai.phrases import ENGLISH, PHRASEBOOKS, Phrases, phrasebook
 from mentor.ai.resume import parse_resume_text
+from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest, Passage
+from mentor.engines.offline import OfflineEngine
 from tests.openai_stub import SAMPLE_RESUME_MD
 
 RESUME = parse_resume_text(SAMPLE_RESUME_MD, today=date(2025, 6, 1))
@@ -324,7 +325,7 @@ async def test_clarifying_restates_a_question_asked_in_the_session_language(
 
 
 async def test_behavioral_without_role_or_employer_and_with_a_german_resume() -> None:
-    from mentor.ai.engines import ExperienceEntry, ResumeProfile
+    from mentor.ai.types import ExperienceEntry, ResumeProfile
 
     resume = ResumeProfile(
         experience=(ExperienceEntry("", "", "", ("Kosten um 30 % gesenkt, indem ich Batch-Jobs verlegt habe.",)),),

@@ -15,9 +15,10 @@ from contextlib import aclosing
 import pytest
 import trio
 
-from mentor.ai.engines import AnswerDelta, AnswerDone, AnswerError, AnswerEvent, AnswerRequest, Passage
-from mentor.ai.engines.openai_engine import OpenAIEngine, OpenAIEngineSettings
 from mentor.ai.resume import parse_resume_text
+from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest, Passage
+from mentor.engines import AnswerError
+from mentor.engines.openai_engine import OpenAIEngine, OpenAIEngineSettings
 from tests.openai_stub import SAMPLE_RESUME_MD, OpenAIStub, Reply, refused_url
 
 FAST = OpenAIEngineSettings(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from mentor.ai.engines import AnswerRequest, Passage
 from mentor.ai.prompt import PromptBudget, build_prompt, estimate_tokens, language_name, select_passages
 from mentor.ai.resume import parse_resume_text
+from mentor.ai.types import AnswerRequest, Passage
 from tests.openai_stub import SAMPLE_RESUME_MD
 
 RESUME = parse_resume_text(SAMPLE_RESUME_MD, today=date(2025, 6, 1))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mentor.ai.engines import Passage
 from mentor.ai.retrieval import rank, terms
+from mentor.ai.types import Passage
 
 
 def p(ref: str, text: str) -> Passage:

@@ -15,7 +15,8 @@ from typing import Any
 import trio
 
 from mentor.actors.messages import AnswerProgress
-from mentor.ai.engines import AnswerDelta, AnswerDone, AnswerEngine, AnswerError, AnswerFailure, AnswerRequest
+from mentor.ai.types import AnswerDelta, AnswerDone, AnswerFailure, AnswerRequest
+from mentor.engines import AnswerEngine, AnswerError
 
 log = logging.getLogger(__name__)
 

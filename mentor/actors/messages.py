@@ -14,7 +14,7 @@ import trio
 from mentor.errors import unavailable
 
 if TYPE_CHECKING:
-    from mentor.ai.engines import AnswerDone, AnswerFailure
+    from mentor.ai.types import AnswerDone, AnswerFailure
 
 T = TypeVar("T")
 

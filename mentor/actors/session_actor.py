@@ -35,9 +35,10 @@ from mentor.actors.messages import (
 )
 from mentor.actors.subscribers import Subscriber, Subscription
 from mentor.ai.assembly import CaptionUpdate
-from mentor.ai.engines import AnswerEngine, AnswerRequest
 from mentor.ai.question_rules import question_kind
 from mentor.ai.question_tracker import DetectedQuestion, QuestionTracker
+from mentor.ai.types import AnswerRequest
+from mentor.engines import AnswerEngine
 from mentor.errors import Problem, not_found, unavailable
 from mentor.events import Event, EventType
 from mentor.settings import Settings

@@ -16,7 +16,7 @@ import trio
 
 from mentor.actors.messages import Message, Stop
 from mentor.actors.session_actor import SessionActor
-from mentor.ai.engines import AnswerEngine
+from mentor.engines import AnswerEngine
 from mentor.errors import not_found, unavailable
 from mentor.settings import Settings
 from mentor.store import StoreReader, StoreWriter

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from mentor.ai.engines.base import AnswerRequest, Passage
 from mentor.ai.resume import resume_passages
 from mentor.ai.retrieval import rank
+from mentor.ai.types import AnswerRequest, Passage
 
 
 @dataclass(frozen=True, slots=True)

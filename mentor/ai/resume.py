@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 
-from mentor.ai.engines.base import ExperienceEntry, ExperienceLevel, Passage, ResumeProfile
+from mentor.ai.types import ExperienceEntry, ExperienceLevel, Passage, ResumeProfile
 
 MAX_PDF_PAGES = 20
 """Pages read from a PDF; a resume longer than this is almost certainly not a resume."""

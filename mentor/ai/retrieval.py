@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from mentor.ai.engines.base import Passage
+from mentor.ai.types import Passage
 
 _WORD = re.compile(r"[^\W_]+(?:[+#.][^\W_]*)*", re.UNICODE)
 

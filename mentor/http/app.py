@@ -8,15 +8,8 @@ from quart import Response
 from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
-from mentor.http import (
-    auth_routes,
-    console_routes,
-    context_routes,
-    problems,
-    session_routes,
-    stream_routes,
-    ws_routes,
-)
+from mentor.http import problems
+from mentor.http.routes import auth, console, context, sessions, streams, ws
 from mentor.runtime import Runtime
 
 
@@ -37,7 +30,7 @@ def create_app(rt: Runtime) -> QuartTrio:
         swagger_ui_path=None, redoc_ui_path=None, scalar_ui_path=None,  # no CDN assets on an offline box
     )
     problems.install(app)
-    for module in (auth_routes, session_routes, stream_routes, ws_routes, context_routes, console_routes):
+    for module in (auth, sessions, streams, ws, context, console):
         app.register_blueprint(module.bp)
 
     @app.get("/health")

@@ -19,7 +19,7 @@ from mentor.errors import Problem
 from mentor.http.problems import problem_body
 from mentor.http.relay import parse_last_event_id
 from mentor.http.requests import ACCESS_COOKIE, access_token
-from mentor.http.stream_routes import SSE_HEADERS, open_stream, sse_chunks
+from mentor.http.routes.streams import SSE_HEADERS, open_stream, sse_chunks
 from mentor.runtime import Runtime
 
 EVENTS_PATH = re.compile(r"/sessions/([^/]+)/events")

@@ -23,8 +23,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mentor.ai.engines.base import ExperienceEntry, Passage, ResumeProfile
 from mentor.ai.retrieval import terms as retrieval_terms
+from mentor.ai.types import ExperienceEntry, Passage, ResumeProfile
 from mentor.store.context_schema import kb_chunks, kb_documents, resumes
 from mentor.store.schema import answers, sessions
 from mentor.store.writer import WriteOp

@@ -25,8 +25,9 @@ from openai.types.chat import (
 )
 from openai.types.completion_usage import CompletionUsage
 
-from mentor.ai.engines.base import AnswerDelta, AnswerDone, AnswerError, AnswerEvent, AnswerRequest
 from mentor.ai.prompt import Prompt, PromptBudget, build_prompt, estimate_tokens
+from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest
+from mentor.engines.base import AnswerError
 
 log = logging.getLogger(__name__)
 

@@ -24,15 +24,9 @@ from pydantic import AfterValidator, Field
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
-from mentor.ai.engines.base import (
-    AnswerDelta,
-    AnswerDone,
-    AnswerError,
-    AnswerEvent,
-    AnswerFailure,
-    AnswerRequest,
-)
 from mentor.ai.resume import ResumeError, extract_text, parse_resume_text
+from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest
+from mentor.engines import AnswerError
 from mentor.errors import Problem, not_found
 from mentor.events import dumps
 from mentor.http.models import JobDescription, Language, Name, Strict, Text, Title, not_blank

@@ -11,8 +11,9 @@ import logging
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
-from mentor.ai.engines.base import AnswerEngine, AnswerError, AnswerEvent, AnswerFailure, AnswerRequest
-from mentor.ai.engines.offline import OfflineEngine
+from mentor.ai.types import AnswerEvent, AnswerFailure, AnswerRequest
+from mentor.engines.base import AnswerEngine, AnswerError
+from mentor.engines.offline import OfflineEngine
 
 log = logging.getLogger(__name__)
 

@@ -1,35 +1,23 @@
-"""The offline engine: a deterministic answer built from the candidate's own material, no model needed.
+"""Offline answer composition: a deterministic answer built from the candidate's own material, no model needed.
 
 It is the default when no model is configured and what `FallbackEngine` turns to when the model fails. It
 ranks the resume, job description, knowledge-base passages and earlier answers against the question and
 shapes the result by question kind (a STAR outline for behavioral questions, key points for technical
 ones, ...), quoting the resume's real employers, roles, numbers and skills. Composing takes well under a
-millisecond for a normal resume; streaming then yields word-sized chunks with a checkpoint between them.
+millisecond for a normal resume. `mentor.engines.offline` streams it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import trio
-
-from mentor.ai.engines.base import (
-    AnswerDelta,
-    AnswerDone,
-    AnswerEvent,
-    AnswerRequest,
-    ExperienceEntry,
-    Passage,
-    ResumeProfile,
-)
-from mentor.ai.engines.phrases import ENGLISH, Phrases, phrasebook
-from mentor.ai.prompt import estimate_tokens, job_passages, language_name
+from mentor.ai.phrases import ENGLISH, Phrases, phrasebook
+from mentor.ai.prompt import job_passages, language_name
 from mentor.ai.resume import entry_title
 from mentor.ai.retrieval import overlap, rank, terms
-
-_CHUNK = re.compile(r"\s*\S+\s*")
+from mentor.ai.types import AnswerRequest, ExperienceEntry, Passage, ResumeProfile
 
 
 @dataclass
@@ -48,43 +36,17 @@ class _Draft:
         return "\n".join(self.parts).strip()
 
 
-class OfflineEngine:
-    """Answers from the request's own material; never fails and never does I/O.
-
-    `stream` yields `AnswerDelta`s then one `AnswerDone` with engine "offline", model None, prompt_tokens 0
-    and an estimated completion token count.
-    """
-
-    name = "offline"
-
-    def compose(self, request: AnswerRequest) -> tuple[str, tuple[str, ...]]:
-        """The whole answer text and the refs of the passages it used. Pure; about 0.1-1 ms."""
-        draft = _Draft()
-        if phrasebook(request.language) is None:
-            draft.add(
-                f"(Offline answer in English: no language model is configured to answer in "
-                f"{language_name(request.language)}.)\n"
-            )
-        composer = _COMPOSERS.get(request.kind, _compose_other)
-        composer(request, draft)
-        return draft.text, tuple(draft.sources)
-
-    async def stream(self, request: AnswerRequest) -> AsyncGenerator[AnswerEvent, None]:
-        """Stream the composed answer in word-sized chunks. Cancellable at every chunk."""
-        text, sources = self.compose(request)
-        for match in _CHUNK.finditer(text):
-            yield AnswerDelta(match.group(0))
-            # Not a delay: it lets a newer question cancel us and keeps the consumer's loop fair.
-            await trio.lowlevel.checkpoint()
-        yield AnswerDone(
-            text=text,
-            engine="offline",
-            model=None,
-            sources=sources,
-            prompt_tokens=0,
-            completion_tokens=estimate_tokens(text),
-            usage_estimated=True,
+def compose(request: AnswerRequest) -> tuple[str, tuple[str, ...]]:
+    """The whole offline answer text and the refs of the passages it used. Pure; about 0.1-1 ms."""
+    draft = _Draft()
+    if phrasebook(request.language) is None:
+        draft.add(
+            f"(Offline answer in English: no language model is configured to answer in "
+            f"{language_name(request.language)}.)\n"
         )
+    composer = _COMPOSERS.get(request.kind, _compose_other)
+    composer(request, draft)
+    return draft.text, tuple(draft.sources)
 
 
 # --- turning resume bullets into spoken sentences ---------------------------------------------------------

@@ -1,14 +1,13 @@
-"""The vocabulary of answer engines: what goes in, what streams out, and the engine seam.
+"""The vocabulary of answers: what goes into an engine and what streams out of it.
 
 Everything here is plain frozen data so that prompt building, retrieval and the offline engine stay pure
-functions over it; the engines are the only parts that do I/O.
+functions over it; the engines (`mentor.engines`) are the only parts that do I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypeAlias
+from typing import Literal, TypeAlias
 
 QuestionKind: TypeAlias = Literal[
     "behavioral", "technical", "situational", "background", "clarifying", "logistics", "other"
@@ -120,26 +119,3 @@ class AnswerDone:
 
 
 AnswerEvent: TypeAlias = AnswerDelta | AnswerFailure | AnswerDone
-
-
-class AnswerError(Exception):
-    """An engine could not produce an answer. `retryable` says whether asking again may work."""
-
-    def __init__(self, reason: str, *, retryable: bool) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retryable = retryable
-
-
-class AnswerEngine(Protocol):
-    """Something that streams an answer.
-
-    `stream` returns an async generator that yields `AnswerDelta`s (and, for the fallback engine, at most
-    one `AnswerFailure`) and ends with exactly one `AnswerDone`; non-fallback engines raise `AnswerError`
-    instead when they cannot answer. It may be cancelled at any await; consume it inside
-    `contextlib.aclosing(...)` so an abandoned stream releases its connection at once.
-    """
-
-    name: str
-
-    def stream(self, request: AnswerRequest) -> AsyncGenerator[AnswerEvent, None]: ...

@@ -33,7 +33,7 @@ from mentor.http.models import QuestionAsk, RegenerateBody, error_list
 from mentor.http.problems import problem_response
 from mentor.http.relay import parse_last_event_id, relay, subscribe
 from mentor.http.requests import authenticate_until, runtime
-from mentor.http.session_routes import parse_captions
+from mentor.http.routes.sessions import parse_captions
 
 bp = Blueprint("websocket", __name__)
 
