@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+# The question kinds, agreed for this round (issues 11 and 17): detection classifies into them, the prompt
+# and the offline composer shape an answer per kind. small_talk (greetings, "can you hear me?") never calls
+# the model; follow_up continues the previous answer.
 QuestionKind: TypeAlias = Literal[
-    "behavioral", "technical", "situational", "background", "clarifying", "logistics", "other"
+    "behavioral", "technical", "system_design", "situational", "background", "follow_up", "clarifying",
+    "logistics", "small_talk", "other",
 ]
 ExperienceLevel: TypeAlias = Literal["entry", "mid", "senior", "lead"]
 EngineName: TypeAlias = Literal["openai", "offline"]
