@@ -74,8 +74,9 @@ class ResumeProfile:
 class AnswerRequest:
     """Everything an engine may use to answer one interview question.
 
-    `kb_passages` arrive already retrieved by the store; `history` holds earlier (question, answer) pairs of
-    this session, oldest first; `language` is BCP-47-ish ("en", "de-AT").
+    `kb_passages` arrive already retrieved by the store; `history` holds earlier (question, suggested answer)
+    pairs of this session, oldest first; `conversation` holds what was actually said; `language` is
+    BCP-47-ish ("en", "de-AT").
     """
 
     question: str
@@ -89,6 +90,11 @@ class AnswerRequest:
     kb_passages: tuple[Passage, ...] = ()
     history: tuple[tuple[str, str], ...] = ()
     company_summary: str | None = None
+    # The conversation as it happened, oldest first: (speaker role, text) per turn, the candidate's own words
+    # included ("interviewer" | "candidate" | "other"). The actor fills it from its caption blocks.
+    conversation: tuple[tuple[str, str], ...] = ()
+    candidate_name: str | None = None
+    interviewer_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
