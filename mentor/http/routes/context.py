@@ -32,8 +32,9 @@ from mentor.events import dumps
 from mentor.http.models import JobDescription, Language, Name, Strict, Text, Title, not_blank
 from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime, validate
 from mentor.runtime import Runtime
-from mentor.store import context as ctx
-from mentor.store.context import profile_from_json, profile_to_json
+from mentor.store import knowledge, resumes
+from mentor.store.answer_context import answer_context
+from mentor.store.resumes import profile_from_json, profile_to_json
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +187,8 @@ async def upload_resume() -> Response:
     profile = await trio.to_thread.run_sync(parse_resume_text, text)
     row = {"id": str(uuid.uuid4()), "user_id": user_id, "name": name, "text": text,
            "profile": profile_to_json(profile), "created_at": time.time()}
-    await rt.writer.write(ctx.insert_resume(row))
-    stored = await rt.reader.read(ctx.get_resume, user_id, row["id"])
+    await rt.writer.write(resumes.insert_resume(row))
+    stored = await rt.reader.read(resumes.get_resume, user_id, row["id"])
     if stored is None:  # deleted by a concurrent request between the two calls
         raise not_found("resume")
     return json_response(_public_resume(stored), 201)
@@ -197,7 +198,7 @@ async def upload_resume() -> Response:
 @tag(["context"])
 async def list_resumes() -> Response:
     user_id = authenticate()
-    rows = await runtime().reader.read(ctx.list_resumes, user_id)
+    rows = await runtime().reader.read(resumes.list_resumes, user_id)
     return json_response({"resumes": [_public_resume(r) for r in rows]})
 
 
@@ -206,7 +207,7 @@ async def list_resumes() -> Response:
 async def get_resume(resume_id: str) -> Response:
     """One resume with its extracted text."""
     user_id = authenticate()
-    row = await runtime().reader.read(ctx.get_resume, user_id, resume_id)
+    row = await runtime().reader.read(resumes.get_resume, user_id, resume_id)
     if row is None:
         raise not_found("resume")
     return json_response(_public_resume(row, with_text=True))
@@ -218,10 +219,10 @@ async def activate_resume(resume_id: str) -> Response:
     """Make this the resume answers use; the previously active one is deactivated."""
     user_id = authenticate()
     rt = runtime()
-    if await rt.reader.read(ctx.get_resume, user_id, resume_id) is None:
+    if await rt.reader.read(resumes.get_resume, user_id, resume_id) is None:
         raise not_found("resume")
-    await rt.writer.write(ctx.activate_resume(user_id, resume_id))
-    row = await rt.reader.read(ctx.get_resume, user_id, resume_id)
+    await rt.writer.write(resumes.activate_resume(user_id, resume_id))
+    row = await rt.reader.read(resumes.get_resume, user_id, resume_id)
     if row is None:
         raise not_found("resume")
     return json_response(_public_resume(row))
@@ -233,9 +234,9 @@ async def delete_resume(resume_id: str) -> Response:
     """Delete a resume; if it was active, the newest remaining one becomes active."""
     user_id = authenticate()
     rt = runtime()
-    if await rt.reader.read(ctx.get_resume, user_id, resume_id) is None:
+    if await rt.reader.read(resumes.get_resume, user_id, resume_id) is None:
         raise not_found("resume")
-    await rt.writer.write(ctx.delete_resume(user_id, resume_id))
+    await rt.writer.write(resumes.delete_resume(user_id, resume_id))
     return Response(b"", status=204)
 
 
@@ -246,7 +247,7 @@ def _prepare_document(data: bytes | None, filename: str, text: str | None) -> li
     if text is None:
         assert data is not None
         text = _extract(data, filename, MAX_KB_CHARS)
-    chunks = ctx.chunk_text(text)
+    chunks = knowledge.chunk_text(text)
     if not chunks:
         raise Problem(422, "no_text", "the document has no text")
     return chunks
@@ -272,7 +273,7 @@ async def upload_knowledge() -> Response:
         chunks = await trio.to_thread.run_sync(_prepare_document, None, "", payload.text)
     row = {"id": str(uuid.uuid4()), "user_id": user_id, "company": company, "title": title,
            "created_at": time.time()}
-    await rt.writer.write(ctx.insert_kb_document(row, chunks))
+    await rt.writer.write(knowledge.insert_kb_document(row, chunks))
     return json_response({"id": row["id"], "company": company, "title": title, "chunks": len(chunks),
                           "created_at": row["created_at"]}, 201)
 
@@ -283,7 +284,7 @@ async def list_knowledge() -> Response:
     """The user's documents, newest first; ``?company=`` keeps one company's (matched case-insensitively)."""
     user_id = authenticate()
     company = request.args.get("company") or None
-    rows = await runtime().reader.read(ctx.list_kb_documents, user_id, company)
+    rows = await runtime().reader.read(knowledge.list_kb_documents, user_id, company)
     return json_response({"documents": [_public_document(r) for r in rows]})
 
 
@@ -297,7 +298,7 @@ async def search_knowledge() -> Response:
         raise Problem(400, "invalid_query", "q must be at most 5000 characters")
     company = request.args.get("company") or None
     limit = int_arg("limit", 5, 1, 50)
-    passages = await runtime().reader.read(ctx.search_kb, user_id, company, query, limit)
+    passages = await runtime().reader.read(knowledge.search_kb, user_id, company, query, limit)
     return json_response({"results": [{"ref": p.ref, "title": p.title, "text": p.text, "score": p.score}
                               for p in passages]})
 
@@ -307,9 +308,9 @@ async def search_knowledge() -> Response:
 async def delete_knowledge(document_id: str) -> Response:
     user_id = authenticate()
     rt = runtime()
-    if await rt.reader.read(ctx.get_kb_document, user_id, document_id) is None:
+    if await rt.reader.read(knowledge.get_kb_document, user_id, document_id) is None:
         raise not_found("document")
-    await rt.writer.write(ctx.delete_kb_document(user_id, document_id))
+    await rt.writer.write(knowledge.delete_kb_document(user_id, document_id))
     return Response(b"", status=204)
 
 
@@ -371,7 +372,7 @@ async def ask() -> Response:
     data = validate(AskBody, await json_body())
     rt = runtime()
     started = time.monotonic()
-    context = await rt.reader.read(ctx.answer_context, user_id, data.company, data.question, "")
+    context = await rt.reader.read(answer_context, user_id, data.company, data.question, "")
     req = AnswerRequest(
         question=data.question, kind=data.kind or _classify(data.question), language=data.language,
         company=data.company, role=data.role, job_description=data.job_description,

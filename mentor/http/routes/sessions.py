@@ -35,8 +35,7 @@ from mentor.http.models import (
     error_list,
 )
 from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime
-from mentor.store import WriteOp
-from mentor.store import queries as q
+from mentor.store import answers, event_log, sessions
 
 bp = Blueprint("sessions", __name__)
 
@@ -55,7 +54,7 @@ async def create_session() -> Response:
            "auto_answer": True, "created_at": now, "ended_at": None}
     created = Event.make(row["id"], 1, EventType.SESSION_CREATED, public_session(row))
     # The session row and its first event commit together: the log never lacks its beginning.
-    await rt.writer.write([q.insert_session(row), WriteOp(q.INSERT_EVENT, q.event_rows([created]))])
+    await rt.writer.write([sessions.insert_session(row), event_log.append([created])])
     return json_response(public_session(row), 201)
 
 
@@ -72,7 +71,7 @@ async def list_sessions() -> Response:
             before = (float(created), sid)
         except (ValueError, UnicodeDecodeError):
             raise Problem(400, "invalid_cursor", "cursor is not one this server issued") from None
-    rows = await runtime().reader.read(q.list_sessions, user_id, limit + 1, before)
+    rows = await runtime().reader.read(sessions.list_sessions, user_id, limit + 1, before)
     page, more = rows[:limit], len(rows) > limit
     next_cursor = None
     if more:
@@ -155,7 +154,7 @@ async def list_captions(session_id: str) -> Response:
     after = int_arg("after", 0, 0, 2**31)
     limit = int_arg("limit", 500, 1, 1000)
     final_only = request.args.get("final", "false").lower() in {"1", "true", "yes"}
-    rows = await rt.reader.read(q.list_captions, session_id, after, limit, final_only)
+    rows = await rt.reader.read(sessions.list_captions, session_id, after, limit, final_only)
     return json_response({"captions": [public_caption(r) for r in rows],
                   "next_after": rows[-1]["id"] if len(rows) == limit else None})
 
@@ -177,7 +176,7 @@ async def list_answers(session_id: str) -> Response:
     user_id = authenticate()
     rt = runtime()
     await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
-    rows = await rt.reader.read(q.list_answers, session_id, int_arg("limit", 200, 1, 1000))
+    rows = await rt.reader.read(answers.list_answers, session_id, int_arg("limit", 200, 1, 1000))
     return json_response({"answers": [{**{k: v for k, v in r.items() if k not in ("user_id", "sources")},
                                "sources": json.loads(r["sources"])} for r in rows]})
 
