@@ -44,6 +44,7 @@ from mentor.events import Event, EventType
 from mentor.settings import Settings
 from mentor.store import StoreError, StoreReader, StoreWriter, WriteOp, answers, event_log, sessions
 from mentor.store.answer_context import answer_context
+from mentor.wire import public_caption, public_session
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,6 @@ HISTORY_KEPT = 6  # earlier (question, answer) pairs handed to the engine
 
 class ActorExit(Exception):
     """Raised inside the actor to stop it normally (session deleted, shutdown)."""
-
-
-def public_session(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k != "user_id"}
-
-
-def public_caption(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in ("session_id", "updated_at")}
 
 
 class SessionActor:
