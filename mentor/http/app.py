@@ -9,7 +9,7 @@ from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
 from mentor.http import problems
-from mentor.http.routes import auth, console, context, sessions, streams, ws
+from mentor.http.routes import auth, console, context, reports, sessions, streams, ws
 from mentor.runtime import Runtime
 
 
@@ -32,6 +32,7 @@ def create_app(rt: Runtime) -> QuartTrio:
     problems.install(app)
     for module in (auth, sessions, streams, ws, context, console):
         app.register_blueprint(module.bp)
+    app.register_blueprint(reports.bp)
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
