@@ -227,8 +227,9 @@ def _question_entries(inp: ReportInput, spans: list[_Span], origin: float, end_o
         # fired on interim text (before that revision) counts as detected without delay.
         delay = max(0.0, q.first_detected_at - max(c.updated_at for c in first)) if first else None
         window_end = timed[index + 1][0] if index + 1 < len(timed) else max(end_of_talk, ended) + 1.0
-        lo = bisect_left(starts, ended - 0.5)  # an answer may begin as the question's last words fade
-        reply = [s for s in candidate[lo:bisect_left(starts, window_end)] if s.start >= asked]
+        # From the question's start, not its end: a caption sent in one piece has an estimated end, and an
+        # answer may begin while the question's last words fade.
+        reply = candidate[bisect_left(starts, asked):bisect_left(starts, window_end)]
         words = sum(s.words for s in reply)
         seconds = sum(s.end - s.start for s in reply)
         rows = answers.get(q.question_id, [])
@@ -241,7 +242,7 @@ def _question_entries(inp: ReportInput, spans: list[_Span], origin: float, end_o
                 "answer_id": last.answer_id, "engine": last.engine, "model": last.model,
                 "first_token_ms": _r(last.first_token_ms), "complete_ms": _r(last.complete_ms),
                 "sources": list(last.sources), "at_s": round(last.created_at - origin, 2), "count": len(rows)},
-            "response": {"answered": words > 0, "delay_s": _r(reply[0].start - ended) if reply else None,
+            "response": {"answered": words > 0, "delay_s": _r(max(0.0, reply[0].start - ended)) if reply else None,
                          "seconds": round(seconds, 1), "words": words, "wpm": _wpm(words, seconds),
                          "pace_measured": any(s.measured for s in reply)},
         })
