@@ -83,7 +83,7 @@ _CASE_SENSITIVE = {"Go": re.compile(r"(?<![\w+#])(?:Go|Golang|golang)(?![\w+#])"
                    "R": re.compile(r"(?<![\w+#])R(?![\w+#'’])"),
                    "Swift": re.compile(r"(?<![\w+#])Swift(?![\w+#])"),
                    "Spring": re.compile(r"(?<![\w+#])Spring(?![\w+#])"),
-                   "REST": re.compile(r"(?<![\w+#])(?:REST|RESTful)(?![\w+#])|\brest apis?\b", re.IGNORECASE),
+                   "REST": re.compile(r"(?<![\w+#])(?:REST|RESTful)(?![\w+#])|\b(?i:rest apis?)\b"),
                    "Node.js": re.compile(r"(?<![\w+#])(?:Node|node\.js|nodejs|Node\.js)(?![\w+#])")}
 _AMBIGUOUS_LOWER = {"go", "r", "swift", "spring", "rest", "node", "ts", "js", "ml", "mentor", "async", "latency",
                     "architecture", "containers", "monitoring", "communicate", "stakeholders", "end-to-end"}

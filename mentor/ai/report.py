@@ -376,8 +376,10 @@ def _themes(questions: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
     for session_id, text, kind in questions:
         if kind in _THEME_SKIP_KINDS:
             continue
-        words = [w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _THEME_STOP]
-        keys = set(words) | {f"{a} {b}" for a, b in pairwise(words)}
+        # Pairs only of words that stand next to each other: "design a rate limiter" gives "rate limiter",
+        # not "design rate".
+        tokens = [w if len(w) > 2 and w not in _THEME_STOP else "" for w in _WORD.findall(text.lower())]
+        keys = {w for w in tokens if w} | {f"{a} {b}" for a, b in pairwise(tokens) if a and b}
         for key in keys:
             counts[key] += 1
             sessions.setdefault(key, set()).add(session_id)
