@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from itertools import starmap
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,9 +21,9 @@ from mentor.ai.resume import resume_passages
 from mentor.store.context import active_profile, company_key
 from mentor.store.schema import answers, captions, events, sessions
 
-_CAPTION_COLUMNS = (captions.c.session_id, captions.c.id, captions.c.speaker_role, captions.c.speaker_name,
-                    captions.c.text, captions.c.revision, captions.c.client_ts, captions.c.created_at,
-                    captions.c.updated_at)
+# In CaptionRow's field order, so a row tuple builds one positionally (the fastest way to 20,000 of them).
+_CAPTION_COLUMNS = (captions.c.id, captions.c.speaker_role, captions.c.text, captions.c.created_at,
+                    captions.c.updated_at, captions.c.revision, captions.c.client_ts, captions.c.speaker_name)
 _ANSWER_COLUMNS = (answers.c.session_id, answers.c.id, answers.c.question_id, answers.c.engine, answers.c.model,
                    answers.c.sources, answers.c.first_token_ms, answers.c.complete_ms, answers.c.created_at,
                    answers.c.status)
@@ -33,11 +34,6 @@ def _facts(row: Any) -> SessionFacts:
                         ended_at=row.ended_at, company=row.company, role=row.role,
                         job_description=row.job_description, candidate_name=row.candidate_name,
                         interviewer_name=row.interviewer_name)
-
-
-def _caption(r: Any) -> CaptionRow:
-    return CaptionRow(r.id, r.speaker_role, r.text, r.created_at, r.updated_at, r.revision, r.client_ts,
-                      r.speaker_name)
 
 
 def _answer(r: Any) -> AnswerRow:
@@ -95,8 +91,8 @@ def report_input(conn: sa.Connection, user_id: str, session_id: str) -> ReportIn
     row = conn.execute(sa.select(sessions).where(sessions.c.id == session_id)).first()
     if row is None or row.user_id != user_id:
         return None
-    caption_rows = [_caption(r) for r in conn.execute(
-        sa.select(*_CAPTION_COLUMNS).where(captions.c.session_id == session_id).order_by(captions.c.id))]
+    caption_rows = list(starmap(CaptionRow, conn.execute(
+        sa.select(*_CAPTION_COLUMNS).where(captions.c.session_id == session_id).order_by(captions.c.id)).all()))
     answer_rows = _answer_rows(conn, [session_id]).get(session_id, [])
     return ReportInput(_facts(row), caption_rows, _question_rows(conn, [session_id]).get(session_id, []),
                        answer_rows, _resume_titles(conn, user_id, answer_rows))
@@ -140,7 +136,7 @@ def for_each_report_input(conn: sa.Connection, user_id: str, session_rows: list[
         use(ReportInput(facts[session_id], rows, questions.get(session_id, []), answer_rows.get(session_id, []),
                         titles))
 
-    stmt = (sa.select(*_CAPTION_COLUMNS).where(captions.c.session_id.in_(ids))
+    stmt = (sa.select(captions.c.session_id, *_CAPTION_COLUMNS).where(captions.c.session_id.in_(ids))
             .order_by(captions.c.session_id, captions.c.id))
     current: str | None = None
     batch: list[CaptionRow] = []
@@ -149,7 +145,7 @@ def for_each_report_input(conn: sa.Connection, user_id: str, session_rows: list[
             if current is not None:
                 emit(current, batch)
             current, batch = r.session_id, []
-        batch.append(_caption(r))
+        batch.append(CaptionRow(*r[1:]))
     if current is not None:
         emit(current, batch)
     for session_id in ids:
