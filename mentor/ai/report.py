@@ -174,7 +174,7 @@ def _talk(spans: list[_Span], captions: Sequence[CaptionRow]) -> dict[str, Any]:
         for other, end in last_end.items():
             if end > start and other != role:
                 overlaps += 1
-                overlap_s += (end if end < s.end else s.end) - start
+                overlap_s += (min(s.end, end)) - start
                 if end - start >= INTERRUPTION_MIN_S:
                     interruptions[f"{role}_interrupted_{other}"] += 1
         if s.end > last_end.get(role, 0.0):

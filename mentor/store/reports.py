@@ -18,7 +18,8 @@ import sqlalchemy as sa
 
 from mentor.ai.report import AnswerRow, CaptionRow, QuestionRow, ReportInput, SessionFacts
 from mentor.ai.resume import resume_passages
-from mentor.store.context import active_profile, company_key
+from mentor.store.company import company_key
+from mentor.store.resumes import active_profile
 from mentor.store.schema import answers, captions, events, sessions
 
 # In CaptionRow's field order, so a row tuple builds one positionally (the fastest way to 20,000 of them).
