@@ -24,11 +24,14 @@ GRID = "#d3d7cf"
 KIND_COLORS = ("#3465a4", "#4e9a06", "#c4a000", "#75507b", "#cc0000", "#f57900", "#06989a", "#8f5902",
                "#555753", "#ad7fa8")
 FONT = 'font-family="sans-serif"'
-WIDTH = 640
+# viewBox widths: the timeline is wide (it scrolls sideways on a phone rather than shrink); the others are
+# drawn narrow so that, shown full-width on a phone or half-width on a desktop, their text stays 11-16 px.
+WIDE = 640
+WIDTH = 400
 
 
-def _svg(height: float, body: list[str], label: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" '
+def _svg(height: float, body: list[str], label: str, width: int = WIDTH) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" width="{width}" '
             f'height="{height:.0f}" role="img" aria-label="{escape(label, {chr(34): "&quot;"})}">'
             + "".join(body) + "</svg>")
 
@@ -70,22 +73,22 @@ def timeline_chart(report: dict[str, Any]) -> str:
     height = marks_y + 44
     end: float = max([report["duration_s"], *(s["end_s"] for s in tl["segments"]), *(q["at_s"] for q in tl["questions"]),
                *(a["at_s"] for a in tl["answers"]), 1.0])
-    scale = (WIDTH - left - right) / end
+    scale = (WIDE - left - right) / end
 
     def x(t: float) -> float:
         return left + max(0.0, t) * scale
 
-    body = [_text(left, 14, "Who spoke when", 13, "#2e3436")]
+    body = [_text(left, 14, "Who spoke when", 14, "#2e3436")]
     step = _tick_step(end)
     t = 0.0
     while t <= end + 0.01:
         body.append(_line(x(t), top - 4, x(t), marks_y + 14))
-        body.append(_text(x(t), marks_y + 28, _clock(t), 11, MUTED, "middle"))
+        body.append(_text(x(t), marks_y + 28, _clock(t), 13, MUTED, "middle"))
         t += step
     for i, role in enumerate(roles):
         y = top + i * lane
-        body.append(_text(left - 8, y + lane / 2 + 4, role, 12, COLORS[role], "end"))
-        body.append(_rect(left, y + 4, WIDTH - left - right, lane - 8, "#f3f3f1"))
+        body.append(_text(left - 8, y + lane / 2 + 5, role, 14, COLORS[role], "end"))
+        body.append(_rect(left, y + 4, WIDE - left - right, lane - 8, "#f3f3f1"))
     lane_of = {r: i for i, r in enumerate(roles)}
     for seg in tl["segments"]:
         at = lane_of.get(seg["speaker"])
@@ -99,7 +102,8 @@ def timeline_chart(report: dict[str, Any]) -> str:
                     f'{marks_y + 8:.1f}" fill="{QUESTION}"/>')
     for a in tl["answers"]:
         body.append(f'<circle cx="{x(a["at_s"]):.1f}" cy="{marks_y + 12:.1f}" r="2.5" fill="{ANSWER}"/>')
-    return _svg(height, body, f"Timeline: {len(tl['segments'])} speaking segments, {len(tl['questions'])} questions")
+    return _svg(height, body, f"Timeline: {len(tl['segments'])} speaking segments, {len(tl['questions'])} questions",
+                WIDE)
 
 
 def talk_share_chart(report: dict[str, Any]) -> str:
@@ -117,25 +121,25 @@ def talk_share_chart(report: dict[str, Any]) -> str:
         body.append(_rect(x, bar_y, w, bar_h, COLORS.get(sp["role"], MUTED)))
         x += w
     for i, sp in enumerate(speakers):
-        lx = left + i * (usable / 3)
-        body.append(_rect(lx, bar_y + bar_h + 12, 10, 10, COLORS.get(sp["role"], MUTED)))
-        body.append(_text(lx + 14, bar_y + bar_h + 21,
-                          f"{sp['role']} {round(sp['share'] * 100)}% ({sp['seconds'] / 60:.1f} min)", 12))
-    return _svg(bar_y + bar_h + 32, body, "Talk share: " + ", ".join(
+        ly = bar_y + bar_h + 12 + i * 18
+        body.append(_rect(left, ly, 10, 10, COLORS.get(sp["role"], MUTED)))
+        body.append(_text(left + 14, ly + 9,
+                          f"{sp['role']}: {round(sp['share'] * 100)}% ({sp['seconds'] / 60:.1f} min)", 12))
+    return _svg(bar_y + bar_h + 14 + max(1, len(speakers)) * 18, body, "Talk share: " + ", ".join(
         f"{sp['role']} {round(sp['share'] * 100)} percent" for sp in speakers))
 
 
 def latency_chart(report: dict[str, Any]) -> str:
     """Per question: the suggested answer's first token and completion latency (ms), one row each."""
     rows = report["questions"]
-    left, right, top, row_h = 44.0, 70.0, 34.0, 18.0
+    left, right, top, row_h = 44.0, 80.0, 40.0, 18.0
     values = [q["suggestion"]["complete_ms"] or q["suggestion"]["first_token_ms"] or 0.0
               for q in rows if q["suggestion"]]
     top_ms = max([*values, 1.0])
     scale = (WIDTH - left - right) / top_ms
-    body = [_text(12, 16, "Answer latency per question (ms)", 13, "#2e3436"),
-            _rect(WIDTH - 250, 8, 10, 10, ANSWER), _text(WIDTH - 236, 17, "first token", 11),
-            _rect(WIDTH - 150, 8, 10, 10, "#c7b3c9"), _text(WIDTH - 136, 17, "complete", 11)]
+    body = [_text(12, 16, "Suggested answer latency (ms)", 13, "#2e3436"),
+            _rect(left, 22, 10, 10, ANSWER), _text(left + 14, 31, "first token", 11),
+            _rect(left + 90, 22, 10, 10, "#c7b3c9"), _text(left + 104, 31, "complete", 11)]
     if not rows:
         body.append(_text(WIDTH / 2, top + 14, "no questions yet", 12, MUTED, "middle"))
     for i, q in enumerate(rows):

@@ -129,7 +129,7 @@ def report_pdf(report: dict[str, Any]) -> bytes:
         if name == "latency" and len(report["questions"]) > 40:
             continue  # too tall for a page; the table below has the same figures
         pdf.ln(3)
-        pdf.image(io.BytesIO(svg.encode()), x=pdf.l_margin, w=width)
+        pdf.image(io.BytesIO(svg.encode()), x=pdf.l_margin, w=width if name == "timeline" else width * 0.7)
     heading("Speaking")
     for line in parts["speaking"]:
         para(line)
