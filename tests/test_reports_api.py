@@ -169,3 +169,14 @@ async def test_insights_trend_across_interviews_filtered_by_company_and_date(use
     assert future["sessions"] == [] and future["themes"] == [] and future["averages"]["candidate_wpm"] is None
     dated = (await user.request("GET", "/users/me/insights", params={"since": "2000-01-01"})).json()
     assert len(dated["sessions"]) == 3
+
+
+async def test_reports_are_in_the_openapi_document(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    paths = spec["paths"]
+    report = paths["/sessions/{session_id}/report"]["get"]
+    assert {p["name"] for p in report["parameters"] if p["in"] == "query"} == {"include"}
+    assert "200" in report["responses"] and report["tags"] == ["reports"]
+    insights = paths["/users/me/insights"]["get"]
+    assert {p["name"] for p in insights["parameters"] if p["in"] == "query"} == {"company", "since", "include"}
+    assert "/sessions/{session_id}/report.md" in paths and "/sessions/{session_id}/report.pdf" in paths
