@@ -120,7 +120,7 @@ LINES: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
         ("migration of the ledger", frozenset({"kafka", "migration", "proud", "design"})),
         ("idempotency keys for payment retries", frozenset({"idempotency", "payments", "proud"})),
         ("incident review after a 3-hour outage", frozenset({"incident", "mistake"})),
-        ("5 engineers; three became tech leads", frozenset({"mentoring"})),
+        ("three became tech leads", frozenset({"mentoring"})),
         ("VP's plan to rewrite the billing service", frozenset({"pushback", "conflict"})),
         ("shipment-tracking pipeline", frozenset({"tracking", "sql"})),
         ("AWS spend by 38%", frozenset({"cost"})),
