@@ -12,7 +12,8 @@ Printed per run:
   template the fixture lists as wrong for that question (`avoid`) or a banned contentless one (`BANNED`);
 - cited: the share of (question, resume) pairs with a relevant resume line whose answer cites one;
 - words: answer length p50 / p95 / max, and per kind the p95;
-- quoted: the longest run of consecutive question words repeated in the answer, p50 / p95 / max.
+- quoted: the longest run of consecutive question words repeated in the answer, p50 / p95 / max;
+- compose time per answer, p50 / max (the offline engine streams only after composing the whole answer).
 
 `--show` prints the answers to the given question ids (e.g. `--show g2 d1`).
 """
@@ -24,6 +25,7 @@ import json
 import re
 import statistics
 import sys
+import time
 import traceback
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -96,13 +98,16 @@ def evaluate(show: set[str]) -> dict[str, Any]:
     words: list[int] = []
     words_by_kind: dict[str, list[int]] = defaultdict(list)
     quoted: list[int] = []
+    timings: list[float] = []
     cited = relevant_pairs = 0
     composers: Counter[str] = Counter()
     for question in QUESTIONS:
         for name, profile in profiles.items():
             tag = f"{question.id}/{name}"
             try:
+                started = time.perf_counter()
                 text, composer = _composed(request_for(question, profile))
+                timings.append((time.perf_counter() - started) * 1000)
             except Exception as exc:  # noqa: BLE001 - any crash is what this counts
                 crashes.append(f"{tag}: {type(exc).__name__}: {exc}")
                 if question.id in show:
@@ -149,6 +154,8 @@ def evaluate(show: set[str]) -> dict[str, Any]:
         "quoted_p95": percentile(quoted, 0.95),
         "quoted_max": max(quoted, default=0),
         "mean_words": round(statistics.mean(words), 1) if words else 0,
+        "compose_ms_p50": round(statistics.median(timings), 2) if timings else None,
+        "compose_ms_max": round(max(timings), 2) if timings else None,
         "composers": dict(composers),
     }
 
@@ -170,7 +177,8 @@ def main() -> None:
         f"words p50 {report['words_p50']}  p95 {report['words_p95']}  max {report['words_max']}\n"
         f"words p95 by kind {report['words_p95_by_kind']}\n"
         f"quoted question words p50 {report['quoted_p50']}  p95 {report['quoted_p95']}  "
-        f"max {report['quoted_max']}"
+        f"max {report['quoted_max']}\n"
+        f"compose time ms p50 {report['compose_ms_p50']}  max {report['compose_ms_max']} (shared machine: indicative)"
     )
     if args.json:
         slim = {k: v for k, v in report.items() if not k.endswith("_list")}
