@@ -1100,7 +1100,7 @@ _SMALL_TALK: tuple[tuple[str, str], ...] = (
     (
         "hear",
         (
-            r"hear (?:me|you|us)|see (?:me|my screen|you)|audio|sound|connection|hören sie|hören mich|"
+            r"hear (?:me|you|us)|see (?:me|my screen|you)|audio|sound|connection|\bhören\b|\bhört\b|"
             r"verstehen sie mich|m['’]entendez|vous entendez|me (?:oye|escucha|oyes|escuchas)"
         ),
     ),

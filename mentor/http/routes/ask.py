@@ -9,14 +9,14 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import trio
 from pydantic import AfterValidator, Field
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
-from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest
+from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest, QuestionKind
 from mentor.engines import AnswerError
 from mentor.errors import Problem
 from mentor.events import dumps
@@ -30,8 +30,7 @@ bp = Blueprint("ask", __name__)
 
 class AskBody(Strict):
     question: Annotated[Text, Field(max_length=5000), AfterValidator(not_blank)]
-    kind: Literal["behavioral", "technical", "situational", "background", "clarifying", "logistics",
-                  "other"] | None = None
+    kind: QuestionKind | None = None
     company: Name | None = None
     role: Name | None = None
     job_description: JobDescription | None = None
