@@ -93,6 +93,14 @@ class Settings:
     )
     max_body_bytes: int = field(default=1_048_576, metadata={"help": "largest JSON request body"})
     upload_max_bytes: int = field(default=10_485_760, metadata={"help": "largest resume / knowledge file upload"})
+    upload_max_inflated_bytes: int = field(
+        default=33_554_432, metadata={"help": "a DOCX (ZIP) upload whose parts inflate past this is refused (413) "
+                                              "before anything is inflated"})
+    upload_max_entries: int = field(default=2000, metadata={"help": "a DOCX (ZIP) upload with more parts is refused"})
+    pdf_parse_timeout_s: float = field(
+        default=20.0, metadata={"help": "a PDF is read in a child process; one not read by then is refused (422)"})
+    pdf_parse_max_memory_bytes: int = field(
+        default=536_870_912, metadata={"help": "address-space limit of that child process (past it: 413)"})
     # --- streams
     subscriber_queue_size: int = field(
         default=1024, metadata={"help": "events queued per SSE/WebSocket subscriber before it is cut off as lagged"}
