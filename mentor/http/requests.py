@@ -83,14 +83,33 @@ async def json_body() -> Any:
 
 
 def parse_json(raw: str | bytes, what: str) -> Any:
-    """JSON from a client; raises Problem(400) for malformed or too deeply nested input (``[`` x 100,000
-    exhausts the parser's recursion limit: a client error, not a server one)."""
+    """JSON from a client; raises Problem 400 for malformed or too deeply nested input (``[`` x 100,000
+    exhausts the parser's recursion limit: a client error, not a server one) and 422 for a string holding
+    U+0000, which PostgreSQL cannot store (one rule for both stores, so both answer alike)."""
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
         raise Problem(ProblemCode.INVALID_JSON, f"{what} is not valid JSON: {exc}") from None
     except RecursionError:
         raise Problem(ProblemCode.INVALID_JSON, f"{what} is nested too deeply") from None
+    if (b"\\u0000" if isinstance(raw, bytes) else "\\u0000") in raw and _has_nul(data):  # type: ignore[operator]
+        raise Problem(ProblemCode.INVALID_BODY, f"{what} holds a NUL character (\\u0000), which is not allowed")
+    return data
+
+
+def _has_nul(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def json_response(data: Any, status: int = 200) -> Response:
