@@ -69,6 +69,11 @@ class Settings:
     jwt_audience: str = field(default="mentor-api", metadata={"help": "JWT aud claim"})
     access_token_ttl_s: int = field(default=900, metadata={"help": "access token lifetime"})
     refresh_token_ttl_s: int = field(default=30 * 86400, metadata={"help": "refresh token lifetime"})
+    auth_cache_s: float = field(
+        default=5.0, metadata={"help": "how long a token's user and login are trusted as active without a store "
+                                       "read (another node's logout or account deletion is seen within this)"})
+    auth_cache_size: int = field(
+        default=10_000, metadata={"help": "active logins and revoked logins remembered per process (each)"})
     login_max_failures: int = field(default=10, metadata={"help": "wrong passwords per account before 429"})
     login_window_s: float = field(default=900.0, metadata={"help": "window for login_max_failures"})
     password_hash_time_cost: int = field(default=3, metadata={"help": "argon2 time cost"})

@@ -57,6 +57,10 @@ class SessionSupervisor:
         return sum(sum(1 for sub in h.actor.subscribers if sub.alive)
                    for h in self._actors.values() if h.actor is not None)
 
+    def is_live(self, session_id: str) -> bool:
+        """Whether the session has an actor (running or starting) in this process."""
+        return session_id in self._actors or session_id in self._starting
+
     async def ask(self, session_id: str, message: Message) -> Any:
         """Deliver ``message`` to the session's actor and return its reply.
 

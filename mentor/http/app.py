@@ -9,6 +9,7 @@ from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
 from mentor.http import problems
+from mentor.http.requests import check_token_holder
 from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
 from mentor.http.uploads import MULTIPART_SLACK
 from mentor.runtime import Runtime
@@ -41,6 +42,9 @@ def create_app(rt: Runtime) -> QuartTrio:
                 "live_sessions": rt.supervisor.live_sessions, "live_streams": rt.supervisor.live_subscribers,
                 "actor_restarts": rt.supervisor.restarts,
                 "transactions": rt.writer.transactions, "write_batches": rt.writer.batches}
+
+    app.before_request(check_token_holder)  # tokens of deleted users and revoked logins: 401
+    app.before_websocket(check_token_holder)
 
     @app.after_request
     async def no_sniff(response: Response) -> Response:

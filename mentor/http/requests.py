@@ -42,6 +42,22 @@ def authenticate_until(*, for_stream: bool = False) -> tuple[str, float]:
     return runtime().accounts.tokens.verify_until(token)
 
 
+async def check_token_holder() -> None:
+    """Before every request: a validly signed token whose user no longer exists, or whose login was
+    revoked, is refused with 401 (routes then read the user id from it synchronously). Requests without a
+    token, or with an invalid one, pass here: the route decides (public routes need none; ``authenticate``
+    refuses the rest)."""
+    req = websocket if has_websocket_context() else request
+    for_stream = req.path.endswith(("/events", "/ws"))
+    stream_token = (req.args.get("token", "") or req.cookies.get(ACCESS_COOKIE, "")) if for_stream else ""
+    try:
+        token = access_token(req.headers.get("Authorization", ""), stream_token)
+        user_id, _, login_id = runtime().accounts.tokens.verify_claims(token)
+    except Problem:
+        return
+    await runtime().accounts.ensure_active(user_id, login_id)
+
+
 def access_token(authorization: str, stream_token: str = "") -> str:
     """The token from an ``Authorization: Bearer`` header, else ``stream_token`` (query or cookie, which only
     streams pass). Raises Problem(401) for a malformed header or no token at all."""

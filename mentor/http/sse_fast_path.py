@@ -45,7 +45,8 @@ class SSEFastPath:
 
     async def _stream(self, session_id: str, scope: HTTPScope, receive: ASGIReceiveCallable,
                       send: ASGISendCallable) -> None:
-        user_id, expires_at, after = self._read_request(scope)  # its parsed headers die here, not with us
+        token, after = self._read_request(scope)  # its parsed headers die here, not with us
+        user_id, expires_at = await self.rt.accounts.authorize(token)  # 401 for a deleted user, revoked login
         sub = await open_stream(self.rt, session_id, user_id, after)
         if sub is None:
             await send({"type": "http.response.start", "status": 204, "headers": [], "trailers": False})
@@ -70,14 +71,13 @@ class SSEFastPath:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
             nursery.cancel_scope.cancel()
 
-    def _read_request(self, scope: HTTPScope) -> tuple[str, float, int | None]:
-        """(user id, token expiry, last event id) from the request; raises Problem(401)."""
+    def _read_request(self, scope: HTTPScope) -> tuple[str, int | None]:
+        """(access token, last event id) from the request; raises Problem(401)."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode("latin-1")).items()}
         stream_token = query.get("token", "") or _cookie(headers.get("cookie", ""), ACCESS_COOKIE)
-        user_id, expires_at = self.rt.accounts.tokens.verify_until(
-            access_token(headers.get("authorization", ""), stream_token))
-        return user_id, expires_at, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id"))
+        token = access_token(headers.get("authorization", ""), stream_token)
+        return token, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id"))
 
 
 def _encode(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:

@@ -9,6 +9,7 @@ worker thread. Upload routes accept files up to ``upload_max_bytes``; every JSON
 
 from __future__ import annotations
 
+import functools
 from pathlib import PurePath
 from typing import Literal
 
@@ -16,6 +17,7 @@ from quart import request
 
 from mentor.ai.resume import ExtractLimits, FileFormat, FileTooLarge, ResumeError, extract_text, file_format
 from mentor.errors import Problem, ProblemCode
+from mentor.http.pdf_reader import read_pdf_bounded
 from mentor.runtime import Runtime
 from mentor.settings import Settings
 
@@ -82,7 +84,7 @@ def extract(data: bytes, filename: str, max_chars: int, limits: ExtractLimits) -
     """Text of an uploaded file (runs in a worker thread). Raises Problem 413 (inflates past ``limits``),
     422 (unreadable)."""
     try:
-        text = extract_text(data, filename, limits)
+        text = extract_text(data, filename, limits, read_pdf=functools.partial(read_pdf_bounded, limits=limits))
     except FileTooLarge as exc:
         raise Problem(ProblemCode.FILE_TOO_LARGE, str(exc)) from None
     except ResumeError as exc:

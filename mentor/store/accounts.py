@@ -6,10 +6,12 @@ Reads are sync functions ``fn(conn, ...)`` for ``StoreReader.read``; write build
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
 from mentor.store.rows import Row, one
-from mentor.store.schema import refresh_tokens, users
+from mentor.store.schema import refresh_tokens, sessions, users
 from mentor.store.writer import WriteOp
 
 
@@ -44,3 +46,30 @@ def mark_refresh_used(token_id: str, at: float) -> WriteOp:
 
 def revoke_family(family_id: str) -> WriteOp:
     return WriteOp(sa.update(refresh_tokens).where(refresh_tokens.c.family_id == family_id).values(revoked=True))
+
+
+@dataclass(frozen=True, slots=True)
+class LoginState:
+    user_exists: bool
+    login_revoked: bool
+
+
+def login_state(conn: sa.Connection, user_id: str, login_id: str | None) -> LoginState:
+    """Whether a token's user exists and whether its login (refresh-token family) was revoked."""
+    exists = conn.execute(sa.select(users.c.id).where(users.c.id == user_id)).first() is not None
+    revoked = False
+    if exists and login_id is not None:
+        revoked = conn.execute(sa.select(refresh_tokens.c.id).where(
+            refresh_tokens.c.user_id == user_id, refresh_tokens.c.family_id == login_id,
+            refresh_tokens.c.revoked.is_(True)).limit(1)).first() is not None
+    return LoginState(exists, revoked)
+
+
+def session_ids_of(conn: sa.Connection, user_id: str) -> list[str]:
+    return [r[0] for r in conn.execute(sa.select(sessions.c.id).where(sessions.c.user_id == user_id))]
+
+
+def delete_user(user_id: str) -> WriteOp:
+    # Every other row of the user (sessions and their captions, events and answers; resumes; knowledge
+    # documents and chunks; refresh tokens) goes with it: ON DELETE CASCADE throughout the schema.
+    return WriteOp(sa.delete(users).where(users.c.id == user_id))
