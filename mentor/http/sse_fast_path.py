@@ -8,19 +8,29 @@ task that notices the client leaving. Everything else goes to Quart unchanged.
 
 from __future__ import annotations
 
+import logging
 import re
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
 import trio
-from hypercorn.typing import ASGIFramework, ASGIReceiveCallable, ASGISendCallable, HTTPScope, Scope
+from hypercorn.typing import (
+    ASGIFramework,
+    ASGIReceiveCallable,
+    ASGISendCallable,
+    ASGISendEvent,
+    HTTPScope,
+    Scope,
+)
 
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.http.problems import problem_body
 from mentor.http.relay import parse_last_event_id
 from mentor.http.requests import ACCESS_COOKIE, access_token
 from mentor.http.routes.streams import SSE_HEADERS, open_stream, sse_chunks
 from mentor.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = re.compile(r"/sessions/([^/]+)/events")
 
@@ -35,9 +45,22 @@ class SSEFastPath:
                 or (match := EVENTS_PATH.fullmatch(scope["path"])) is None:
             await self.app(scope, receive, send)
             return
+        started = False
+
+        async def tracking_send(message: ASGISendEvent) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self._stream(match.group(1), scope, receive, send)
-        except Problem as problem:
+            await self._stream(match.group(1), scope, receive, tracking_send)
+        except Exception as exc:  # a problem, or a bug: either way the client gets problem+json, not a bare 500
+            if started:
+                raise  # the stream was under way: nothing but closing it is left
+            if not isinstance(exc, Problem):
+                log.exception("unhandled error on the event stream")
+            problem = exc if isinstance(exc, Problem) else Problem(
+                ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged")
             status, headers, body = problem_body(problem)
             await send({"type": "http.response.start", "status": status, "headers": _encode(headers),
                         "trailers": False})

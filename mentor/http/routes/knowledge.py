@@ -67,8 +67,11 @@ async def upload_knowledge() -> Response:
     rt = runtime()
     if content_kind() == "multipart":
         data, filename, fields = await read_upload(rt, DOCUMENT_TYPES)
-        form = validate(KnowledgeForm, {k: v for k, v in fields.items() if k in ("company", "title")})
-        company, title = form.company, form.title or PurePath(filename).stem or "Document"
+        form_fields = {k: v for k, v in fields.items() if k in ("company", "title")}
+        # A title taken from the file name obeys the title's rules too (PostgreSQL's varchar(200) gave 500).
+        form_fields.setdefault("title", PurePath(filename).stem or "Document")
+        form = validate(KnowledgeForm, form_fields)
+        company, title = form.company, form.title or "Document"
         chunks = await trio.to_thread.run_sync(_prepare_document, data, filename, None, extract_limits(rt.settings))
     else:
         payload = await body(KnowledgeText)
