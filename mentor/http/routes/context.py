@@ -317,7 +317,7 @@ async def delete_knowledge(document_id: str) -> Response:
 
 def _classify(question: str) -> str:
     try:
-        from mentor.ai.question_rules import question_kind
+        from mentor.ai.detection import question_kind
     except ImportError:  # the rules module is optional for this route
         return "other"
     return question_kind(question)
