@@ -42,9 +42,9 @@ from mentor.engines import AnswerEngine
 from mentor.errors import Problem, not_found, unavailable
 from mentor.events import Event, EventType
 from mentor.settings import Settings
-from mentor.store import StoreError, StoreReader, StoreWriter, WriteOp
-from mentor.store import queries as q
-from mentor.store.context import answer_context
+from mentor.store import StoreError, StoreReader, StoreWriter, WriteOp, answers, event_log, sessions
+from mentor.store.answer_context import answer_context
+from mentor.wire import public_caption, public_session
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,6 @@ class ActorExit(Exception):
     """Raised inside the actor to stop it normally (session deleted, shutdown)."""
 
 
-def public_session(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k != "user_id"}
-
-
-def public_caption(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in ("session_id", "updated_at")}
-
-
 class SessionActor:
     def __init__(self, session: dict[str, Any], settings: Settings, reader: StoreReader,
                  writer: StoreWriter, engine: AnswerEngine, self_inbox: trio.MemorySendChannel[Message]) -> None:
@@ -73,7 +65,7 @@ class SessionActor:
         self.settings = settings
         self.reader = reader
         self.writer = writer
-        self.blocks: dict[str, q.BlockState] = {}
+        self.blocks: dict[str, sessions.BlockState] = {}
         self.next_caption_id = 1
         self.published_seq = 0  # id of the last event committed and handed to subscribers
         self.next_seq = 1
@@ -204,7 +196,7 @@ class SessionActor:
             self._on_questions(self.tracker.tick(trio.current_time()))
         self._flush_deltas()
         if self._ops or self._events:
-            ops = merge_ops([WriteOp(q.INSERT_EVENT, q.event_rows(self._events))] if self._events else [])
+            ops = merge_ops([event_log.append(self._events)] if self._events else [])
             ops += merge_ops(self._ops)
             self._ops = []
             try:
@@ -280,8 +272,8 @@ class SessionActor:
         earliest = self.session["created_at"] - self.settings.caption_clock_skew_s
         latest = now + self.settings.caption_max_future_s
         # Validate the whole batch before staging anything: a refused request changes nothing.
-        staged: dict[str, q.BlockState] = {}
-        plan: list[tuple[CaptionInput, str, q.BlockState | None]] = []
+        staged: dict[str, sessions.BlockState] = {}
+        plan: list[tuple[CaptionInput, str, sessions.BlockState | None]] = []
         for index, cap in enumerate(captions):
             where = {"index": index}
             if cap.speaker_role not in SPEAKER_ROLES:
@@ -301,7 +293,7 @@ class SessionActor:
                                   **where)
             plan.append((cap, block_id, known))
             if known is None or cap.revision > known.revision:
-                staged[block_id] = q.BlockState(known.caption_id if known else 0, cap.revision, cap.final)
+                staged[block_id] = sessions.BlockState(known.caption_id if known else 0, cap.revision, cap.final)
 
         results = []
         to_detect: dict[str, CaptionUpdate] = {}  # insertion order = order of each block's last revision
@@ -321,16 +313,16 @@ class SessionActor:
                 row["id"] = caption_id = self.next_caption_id
                 row["created_at"] = now
                 self.next_caption_id += 1
-                self._ops.append(WriteOp(q.INSERT_CAPTION, row))
+                self._ops.append(WriteOp(sessions.INSERT_CAPTION, row))
                 event = self._emit(EventType.NEW_CAPTION, public_caption(row))
                 status = "created"
             else:
                 caption_id = known.caption_id
-                self._ops.append(WriteOp(q.UPDATE_CAPTION, {**row, "b_session_id": self.session_id,
+                self._ops.append(WriteOp(sessions.UPDATE_CAPTION, {**row, "b_session_id": self.session_id,
                                                             "b_id": caption_id}))
                 event = self._emit(EventType.CAPTION_UPDATED, public_caption({**row, "id": caption_id}))
                 status = "updated"
-            self.blocks[block_id] = q.BlockState(caption_id, cap.revision, cap.final)
+            self.blocks[block_id] = sessions.BlockState(caption_id, cap.revision, cap.final)
             # Only a block's last revision in this request reaches the detector: the earlier ones were
             # superseded before anyone could act on them (batched clients send whole staircases).
             to_detect.pop(block_id, None)
@@ -363,14 +355,14 @@ class SessionActor:
         if self.session["status"] == "active":
             now = time.time()
             self.session = {**self.session, "status": "ended", "ended_at": now}
-            self._ops.append(q.update_session(self.session_id, status="ended", ended_at=now))
+            self._ops.append(sessions.update_session(self.session_id, status="ended", ended_at=now))
             self._cancel_answer("session_ended")
             self._emit(EventType.SESSION_ENDED, {"session_id": self.session_id, "ended_at": now})
             self._after_publish.append(lambda: self._close_all("ended"))
         return public_session(self.session)
 
     def _delete(self) -> None:
-        self._ops.extend(q.delete_session(self.session_id))
+        self._ops.extend(sessions.delete_session(self.session_id))
         self._stopping = True
         self._after_publish.append(lambda: self._close_all("deleted"))
 
@@ -378,7 +370,7 @@ class SessionActor:
         self._require_active()
         if bool(self.session["auto_answer"]) != enabled:
             self.session = {**self.session, "auto_answer": enabled}
-            self._ops.append(q.update_session(self.session_id, auto_answer=enabled))
+            self._ops.append(sessions.update_session(self.session_id, auto_answer=enabled))
             self._emit(EventType.ANSWERS_RESUMED if enabled else EventType.ANSWERS_PAUSED, {"auto_answer": enabled})
         return {"auto_answer": enabled}
 
@@ -490,7 +482,7 @@ class SessionActor:
             "latency_ms": {"first_token": first, "complete": complete},
             "tokens": {"prompt": done.prompt_tokens, "completion": done.completion_tokens},
         })
-        self._ops.append(q.insert_answer({
+        self._ops.append(answers.insert_answer({
             "id": job.answer_id, "session_id": self.session_id, "user_id": self.session["user_id"],
             "question_id": job.question.question_id, "question": job.question.text, "kind": job.question.kind,
             "status": "complete", "text": done.text, "engine": done.engine, "model": done.model,
@@ -534,7 +526,7 @@ def merge_ops(ops: list[WriteOp]) -> list[WriteOp]:
     return merged
 
 
-def _load_state(conn: Any, session_id: str) -> tuple[dict[str, Any] | None, dict[str, q.BlockState], int,
+def _load_state(conn: Any, session_id: str) -> tuple[dict[str, Any] | None, dict[str, sessions.BlockState], int,
                                                     list[tuple[str, str]]]:
-    return (q.session_row(conn, session_id), q.caption_blocks(conn, session_id),
-            q.last_event_seq(conn, session_id), q.recent_answers(conn, session_id, HISTORY_KEPT))
+    return (sessions.session_row(conn, session_id), sessions.caption_blocks(conn, session_id),
+            event_log.last_event_seq(conn, session_id), answers.recent_answers(conn, session_id, HISTORY_KEPT))

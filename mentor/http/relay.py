@@ -11,7 +11,7 @@ from mentor.actors.messages import Subscribe
 from mentor.actors.subscribers import Subscription
 from mentor.events import Event, EventType
 from mentor.runtime import Runtime
-from mentor.store import queries as q
+from mentor.store import event_log
 
 # Why a subscription closed -> the control event the client gets last (None: just end the stream).
 FINAL_EVENTS: dict[str, EventType | None] = {
@@ -61,7 +61,8 @@ async def relay(rt: Runtime, session_id: str, sub: Subscription,
         else:
             start = 0 if sub.reset or after is None else after
             while start < sub.head:
-                page = await rt.reader.read(q.events_after, session_id, start, sub.head, rt.settings.replay_page_size)
+                page = await rt.reader.read(event_log.events_after, session_id, start, sub.head,
+                                           rt.settings.replay_page_size)
                 if not page:
                     break
                 start = page[-1].seq

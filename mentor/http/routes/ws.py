@@ -29,11 +29,11 @@ from mentor.actors.messages import (
 )
 from mentor.errors import Problem
 from mentor.events import dumps
+from mentor.http.captions_input import parse_captions
 from mentor.http.models import QuestionAsk, RegenerateBody, error_list
 from mentor.http.problems import problem_response
 from mentor.http.relay import parse_last_event_id, relay, subscribe
 from mentor.http.requests import authenticate_until, runtime
-from mentor.http.routes.sessions import parse_captions
 
 bp = Blueprint("websocket", __name__)
 
