@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +20,9 @@ from mentor.ai.retrieval import (
     terms,
 )
 from mentor.ai.types import Passage
+from mentor.store import knowledge
+from mentor.store.database import create_engine, migrate
+from mentor.store.schema import users
 
 
 def p(ref: str, text: str) -> Passage:
@@ -119,3 +127,59 @@ def test_a_follow_up_is_searched_with_the_exchange_it_continues() -> None:
     history = (("Tell me about Kafka.", "I ran Kafka at Zalando."),)
     assert "zalando" in retrieval_query("Why?", "other", history=history)
     assert is_follow_up("Why?", "other") and not is_follow_up("How do you test Kafka consumers?", "technical")
+
+
+# --- the store's full-text search, on SQLite (FTS5) and PostgreSQL (text-search configurations) ----------
+
+KB_DOCS = {
+    "payments": "Payment retries reuse the idempotency key, so a retried charge is booked once.",
+    "vacation": "Benefits: 30 days of vacation and a pay rise every year.",
+    "audio": "Before each interview, check whether the candidate can hear you okay.",
+    "zahlungen": "Jede Zahlung wird genau einmal gebucht: der Zahlungsdienst prüft den Idempotenzschlüssel.",
+    "entrevistas": "Las migraciones de la base de datos se revisan antes de cada despliegue.",
+}
+
+
+@pytest.fixture
+def kb_store(database_url: str) -> Iterator[tuple[sa.Engine, str]]:
+    engine = create_engine(database_url)
+    migrate(engine)
+    uid = str(uuid.uuid4())
+    with engine.begin() as conn:
+        conn.execute(sa.insert(users), {"id": uid, "email": f"{uid}@x.io", "password_hash": "x", "created_at": 0.0})
+        for name, text in KB_DOCS.items():
+            row = {"id": name, "user_id": uid, "company": "Acme", "title": name, "created_at": 0.0}
+            for op in knowledge.insert_kb_document(row, [text]):
+                conn.execute(op.statement, op.params)
+    yield engine, uid
+    engine.dispose()
+
+
+def found(store: tuple[sa.Engine, str], query: str, language: str = "en") -> list[str]:
+    engine, uid = store
+    with engine.connect() as conn:
+        return [p.ref.split(":")[1] for p in knowledge.search_kb(conn, uid, "Acme", query, 5, language)]
+
+
+def test_store_search_matches_payments_and_idempotency(kb_store: tuple[sa.Engine, str]) -> None:
+    # "idempot"* also finds the German note's "Idempotenzschlüssel": a true match, ranked second.
+    assert found(kb_store, "How do you make payments idempotent?") == ["payments", "zahlungen"]
+    # Fillers and "pay"-like short stems do not drag in the vacation or audio-check notes.
+    assert found(kb_store, "Okay, can you hear me okay? These days, how are payments retried?") == ["payments"]
+
+
+def test_store_search_uses_the_session_language(kb_store: tuple[sa.Engine, str]) -> None:
+    assert found(kb_store, "Wie stellen Sie sicher, dass Zahlungen nur einmal gebucht werden?", "de") == [
+        "zahlungen"
+    ]
+    assert found(kb_store, "¿Cómo revisas una migración?", "es-MX") == ["entrevistas"]
+    assert found(kb_store, "Können Sie mich hören? Okay, genau.", "de") == []
+    assert knowledge.pg_config("de-AT") == "german" and knowledge.pg_config("pl") == "simple"
+
+
+def test_retrieval_query_feeds_the_store_search(kb_store: tuple[sa.Engine, str]) -> None:
+    query = retrieval_query("And why that?", "follow_up", conversation=(
+        ("interviewer", "How do you handle a charge that is retried?"),
+        ("candidate", "We reuse the idempotency key on every retry."),
+    ))  # fmt: skip
+    assert found(kb_store, query)[0] == "payments" and "vacation" not in found(kb_store, query)

@@ -53,7 +53,7 @@ _STOPWORD_TEXT = {
     having he her here hers him his how i if in into is it its itself just me more most my myself no nor
     not now of off on once only or other our ours out over own same she should so some such than that the
     their them then there these they this those through to too under until up very was we were what when
-    where which while who whom why will with would you your yours yourself tell describe explain give
+    where which while who whom why will with would you your yours yourself every tell describe explain give
     example time walk share talk like know think get got make made use used okay ok alright right yeah yes
     yep um uh hmm oh well actually basically really just sure cool great good nice thanks thank please
     hear hearing see seeing say said saying mean guess kind sort bit lot maybe perhaps let lets ll ve re
