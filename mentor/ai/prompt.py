@@ -170,6 +170,24 @@ def job_passages(job_description: str) -> list[Passage]:
     return [Passage("job", f"job:{i}", "Job description", block) for i, block in enumerate(blocks)]
 
 
+_BENEFITS = re.compile(
+    r"^\W*(?:benefits|perks|what we offer|we offer|our offer|wir bieten|unser angebot|benefits und|"
+    r"avantages|nous offrons|ce que nous offrons|ofrecemos|beneficios|qué ofrecemos)\b",
+    re.IGNORECASE,
+)
+
+
+def is_benefits(passage: Passage) -> bool:
+    """Whether a job-description paragraph lists what the employer offers (vacation days, perks): material
+    for a logistics answer only, and a frequent false match ("days", "learning") for every other kind."""
+    return passage.source == "job" and _BENEFITS.match(passage.text) is not None
+
+
+# Kinds whose answer tells the candidate's experience: the whole resume may serve, not just the parts that
+# share words with the question ("reduced costs" must find "cut AWS spend").
+_STORY_KINDS = frozenset({"behavioral", "background", "situational"})
+
+
 def history_passages(history: tuple[tuple[str, str], ...], turns: int) -> list[Passage]:
     """The last `turns` exchanges as passages, most recent first; refs count from the session start."""
     first = max(0, len(history) - turns)
@@ -231,7 +249,8 @@ def select_passages(request: AnswerRequest, budget: PromptBudget = PromptBudget(
     First the background that is always useful (company notes from earlier sessions, the resume summary),
     then every passage relevant to the retrieval query (the cleaned question; for a follow-up also the
     exchange it continues), most relevant first; passages scoring under `budget.min_relative_score` of the
-    best are left out. Passages that do not fit are skipped, not cut, except that any single passage is cut
+    best are left out, and so are the job ad's benefits except for logistics questions. For the kinds that
+    tell the candidate's experience, the remaining jobs of the resume follow, most recent first. Passages that do not fit are skipped, not cut, except that any single passage is cut
     to `budget.passage_tokens`; sentences repeated by overlapping knowledge-base chunks are given once.
     Without a conversation, the previous exchange of `history` is pinned too and the ones before it take
     part in the ranking. Cost: one BM25 pass
@@ -247,9 +266,12 @@ def select_passages(request: AnswerRequest, budget: PromptBudget = PromptBudget(
     pinned += [p for p in resume if p.ref == "resume:summary"]
     history = [] if request.conversation else history_passages(request.history, budget.history_turns)
     pinned += history[:1]  # without the conversation, the previous exchange is what a follow-up leans on
+    jobs = job_passages(request.job_description) if request.job_description else []
+    if request.kind != "logistics":
+        jobs = [p for p in jobs if not is_benefits(p)]
     candidates = [
         *(p for p in resume if p.ref != "resume:summary"),
-        *(job_passages(request.job_description) if request.job_description else []),
+        *jobs,
         *request.kb_passages,
         *history[1:],
     ]
@@ -257,10 +279,14 @@ def select_passages(request: AnswerRequest, budget: PromptBudget = PromptBudget(
     if ranked:
         floor = ranked[0].score * budget.min_relative_score
         ranked = tuple(p for p in ranked if p.score >= floor)
+    rest: list[Passage] = []
+    if request.kind in _STORY_KINDS:  # then the rest of the candidate's jobs, most recent first
+        matched = {p.ref for p in ranked}
+        rest = [p for p in resume if p.ref.startswith("resume:experience:") and p.ref not in matched]
     chosen: list[Passage] = []
     seen: set[str] = set()
     spent = 0
-    for passage in (*pinned, *ranked):
+    for passage in (*pinned, *ranked, *rest):
         fresh = _without_repeats(_truncate(passage, budget.passage_tokens), seen)
         if fresh is None:
             continue

@@ -59,7 +59,7 @@ _STOPWORD_TEXT = {
     hear hearing see seeing say said saying mean guess kind sort bit lot maybe perhaps let lets ll ve re
     don doesn didn isn wasn aren weren won wouldn couldn shouldn day days nowadays today thing things
     question questions going want wanted something anything everything someone anyone pick picked
-    choose chose chosen""",
+    choose chose chosen learn learned learnt""",
     "de": """aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
     auch auf aus bei bin bis bist da damit dann das dass dein deine deinem deinen deiner dem den denn der
     des dessen dich die dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen
@@ -223,9 +223,12 @@ def previous_exchange(
 
 
 def is_follow_up(question: str, kind: str, language: str = "en") -> bool:
-    """Whether `question` leans on the previous exchange: classified as a follow-up, or too bare to
-    search on its own (at most one content word, as in "Why?" or "And how did that go?")."""
-    return kind in ("follow_up", "clarifying") or len(set(terms(question, language))) <= 1
+    """Whether `question` leans on the previous exchange: classified as a follow-up or a clarification, or
+    too bare to search on its own ("Why?", "And then?"). Small talk and logistics never do: "What is your
+    notice period?" is short but self-contained."""
+    if kind in ("follow_up", "clarifying"):
+        return True
+    return kind not in ("small_talk", "logistics") and not terms(question, language)
 
 
 def retrieval_query(

@@ -227,6 +227,8 @@ def search_kb(conn: sa.Connection, user_id: str, company: str | None, query: str
         sql = _PG_SEARCH.format(company=company_sql, config=pg_config(language))
     passages = []
     for r in conn.execute(sa.text(sql), params):
-        title = f"{r.title} ({r.company})" if r.company else r.title
+        # The company's name only when documents of several companies were searched: in the title it would
+        # count as a word of the passage ("Acme Payments" matching every question about payments).
+        title = f"{r.title} ({r.company})" if company is None and r.company else r.title
         passages.append(Passage("kb", f"kb:{r.document_id}:{r.ord}", title, r.text, score=-float(r.rank)))
     return passages
