@@ -100,8 +100,9 @@ def test_fillers_are_not_search_terms() -> None:
 
 def test_prefix_terms_for_an_index_without_stemming() -> None:
     assert prefix_terms("payments companies") == [("payment", True), ("compan", True)]
-    # A short common part would match unrelated words: the word itself is searched exactly instead.
-    assert prefix_terms("pagos", "es") == [("pagos", False)]
+    # A short common part ("pag", "pai") would match unrelated words: the word less its plural "s" instead.
+    assert prefix_terms("pagos", "es") == [("pago", True)] and prefix_terms("paiements", "fr") == [("paiement", True)]
+    assert prefix_terms("paga", "es") == [("paga", False)]
     assert prefix_terms("migración", "es") == [("migracion", True)]
 
 

@@ -73,7 +73,7 @@ _STOPWORD_TEXT = {
     beschreiben beschreiben schildern erklären mal beispiel zeit okay ok gut genau ja nein naja also äh ähm
     hm halt eben eigentlich quasi sozusagen bitte danke hören sehen sagen gesagt meinen frage fragen
     tage heutzutage heute ding dinge gerade warum wieso weshalb wählen gewählt""",
-    "fr": """a ai aie aient aies ait alors as au aucun aussi autre aux avaient avais avait avec avez aviez
+    "fr": """a à ai aie aient aies ait alors as au aucun aussi autre aux avaient avais avait avec avez aviez
     avions avoir avons ayant c ça car ce ceci cela celle celles celui ces cet cette ceux chaque chez ci
     comme comment d dans de des donc dont du elle elles en encore est et étaient étais était été être eu
     eux fait faire fois font hors il ils j je jusqu l la le les leur leurs lui m ma mais me même mes moi
@@ -150,8 +150,9 @@ def prefix_terms(text: str, language: str = "en") -> list[tuple[str, bool]]:
 
     Each content word becomes the part it shares with its stem ("payments" -> "payment", "companies" ->
     "compan"), searched as a prefix, so every inflection of the word matches; when that part is shorter
-    than four letters ("pagos" -> "pag") the word itself is searched exactly, because a short prefix matches
-    unrelated words. Diacritics are folded. Deduplicated, in order.
+    than four letters ("paiements" -> "pai") a short prefix would match unrelated words, so the word itself
+    (less a plural "s") is the prefix, or for words under five letters the exact term. Diacritics are
+    folded. Deduplicated, in order.
     """
     lang = base_language(language)
     out: list[tuple[str, bool]] = []
@@ -163,7 +164,12 @@ def prefix_terms(text: str, language: str = "en") -> list[tuple[str, bool]]:
             common += 1
         if lang == "en" and plain[:common].endswith("i"):
             common -= 1  # Porter's y -> i: "companies" -> "compani" must still find "company"
-        item = (plain[:common], True) if common >= 4 else (plain, False)
+        if common >= 4:
+            item = (plain[:common], True)
+        elif len(plain) >= 5:  # "paiements" (stem "pai"): the word, less a plural "s", as a prefix
+            item = (plain[:-1] if plain.endswith("s") else plain, True)
+        else:
+            item = (plain, False)
         if item[0] and item not in out:
             out.append(item)
     return out
