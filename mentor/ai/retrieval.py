@@ -167,7 +167,7 @@ def prefix_terms(text: str, language: str = "en") -> list[tuple[str, bool]]:
         if common >= 4:
             item = (plain[:common], True)
         elif len(plain) >= 5:  # "paiements" (stem "pai"): the word, less a plural "s", as a prefix
-            item = (plain[:-1] if plain.endswith("s") else plain, True)
+            item = (plain.removesuffix("s"), True)
         else:
             item = (plain, False)
         if item[0] and item not in out:
