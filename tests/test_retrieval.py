@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mentor.ai.retrieval import (
+    asking_sentence,
     content_words,
     is_follow_up,
     prefix_terms,
@@ -184,3 +185,9 @@ def test_retrieval_query_feeds_the_store_search(kb_store: tuple[sa.Engine, str])
         ("candidate", "We reuse the idempotency key on every retry."),
     ))  # fmt: skip
     assert found(kb_store, query)[0] == "payments" and "vacation" not in found(kb_store, query)
+
+
+def test_the_asking_sentence_drops_the_lead_in() -> None:
+    assert asking_sentence("Okay, interesting. How would you scale it?") == "How would you scale it?"
+    assert asking_sentence("Got it. ¿Y por qué? Cuéntame.") == "¿Y por qué?"
+    assert asking_sentence("Tell me about your last role.") == "Tell me about your last role."

@@ -26,7 +26,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from mentor.ai.resume import entry_title, resume_passages, stated_years
-from mentor.ai.retrieval import base_language, earlier_turns, previous_exchange, rank, retrieval_query
+from mentor.ai.retrieval import (
+    asking_sentence,
+    base_language,
+    earlier_turns,
+    previous_exchange,
+    rank,
+    retrieval_query,
+)
 from mentor.ai.types import AnswerRequest, Passage, ResumeProfile
 
 
@@ -466,7 +473,8 @@ def build_prompt(request: AnswerRequest, budget: PromptBudget = PromptBudget()) 
         if exchange is not None and exchange.question:
             said = "what the candidate said" if request.conversation else "the earlier answer"
             lines.append(
-                f"It follows up on the question “{exchange.question}”: continue from {said}, do not restart."
+                f"It follows up on the question “{asking_sentence(exchange.question)}”: continue from {said}, "
+                "do not restart."
             )
     if len(request.parts) > 1:
         lines.append(

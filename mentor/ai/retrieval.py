@@ -180,6 +180,18 @@ def prefix_terms(text: str, language: str = "en") -> list[tuple[str, bool]]:
 _FOLLOW_UP_TURN_CHARS = 600  # of the candidate's previous answer that a follow-up's query may use
 
 
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])\s+")
+
+
+def asking_sentence(text: str) -> str:
+    """The sentence of an interviewer turn that asks, without the lead-in: "Okay, interesting. How would
+    you scale it?" -> "How would you scale it?". The last sentence ending in "?" (¿…? included), else the
+    last sentence, else the text."""
+    sentences = [s for s in _SENTENCE_SPLIT.split(" ".join(text.split())) if s]
+    asking = [s for s in sentences if s.endswith("?")]
+    return (asking or sentences or [""])[-1]
+
+
 @dataclass(frozen=True, slots=True)
 class EarlierExchange:
     """The exchange a follow-up continues: the interviewer's previous question and what the candidate said

@@ -13,6 +13,7 @@ import unicodedata
 
 import sqlalchemy as sa
 
+from mentor.ai.retrieval import asking_sentence
 from mentor.store.schema import answers, captions, sessions
 
 SUMMARY_CHARS = 600
@@ -43,7 +44,6 @@ _BLOCKS_READ = 600  # final caption blocks read per earlier session: about an ho
 _SKIPPED_KINDS = ("small_talk", "logistics", "clarifying")  # nothing worth recalling next time
 _QUESTION_CHARS = 120
 _SAID_CHARS = 160
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
 _LEAD_FILLER = re.compile(r"^(?:(?:yeah|yes|so|well|okay|ok|um|uh|right|sure|alright|ja|also|genau|"
                           r"alors|bon|bueno|pues|vale)\b[\s,.]*)+", re.IGNORECASE)
 
@@ -55,9 +55,7 @@ def _clip(text: str, limit: int) -> str:
 
 def _the_question(text: str) -> str:
     """The sentence that asks: "Got it. Cool. How would you scale it?" -> "How would you scale it?"."""
-    sentences = [s for s in _SENTENCES.split(" ".join(text.split())) if s]
-    asking = [s for s in sentences if s.endswith("?")]
-    return _clip((asking or sentences or [""])[-1], _QUESTION_CHARS)
+    return _clip(asking_sentence(text), _QUESTION_CHARS)
 
 
 def _key(text: str) -> str:
