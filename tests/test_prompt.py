@@ -275,3 +275,14 @@ async def test_the_completion_cap_is_the_smaller_of_kind_and_setting(nursery: tr
     finally:
         await engine.aclose()
     assert [r.body["max_tokens"] for r in stub.requests] == [300, ANSWER_SHAPES["logistics"].max_tokens]
+
+
+def test_the_question_is_found_mid_conversation_and_a_started_answer_is_continued() -> None:
+    conversation = (
+        ("interviewer", "Okay, interesting."),
+        ("interviewer", DESIGN_Q),
+        ("candidate", "Hmm, so first I would clarify the volume"),
+    )
+    prompt = build_prompt(make(f"Okay, interesting. {DESIGN_Q}", kind="system_design", conversation=conversation))
+    assert DESIGN_Q not in prompt.user.split("=== ANSWER NOW ===")[0]  # asked once, at the end
+    assert "The candidate has already started answering: “Hmm, so first I would clarify the volume”" in prompt.user

@@ -33,6 +33,7 @@ from mentor.ai.retrieval import (
     previous_exchange,
     rank,
     retrieval_query,
+    split_at_question,
 )
 from mentor.ai.types import AnswerRequest, Passage, ResumeProfile
 
@@ -476,6 +477,11 @@ def build_prompt(request: AnswerRequest, budget: PromptBudget = PromptBudget()) 
                 f"It follows up on the question “{asking_sentence(exchange.question)}”: continue from {said}, "
                 "do not restart."
             )
+    started = " ".join(t for role, t in split_at_question(request.question, request.conversation)[1]
+                       if role == "candidate" and t.strip())
+    if started:
+        lines.append(f"The candidate has already started answering: “{_tail(started, budget.turn_tokens)}” "
+                     "Continue from there without repeating it.")
     if len(request.parts) > 1:
         lines.append(
             "Cover each part: " + " ".join(f"{i}) {part}" for i, part in enumerate(request.parts, 1))

@@ -206,13 +206,33 @@ def _same(a: str, b: str) -> bool:
     return bool(x) and bool(y) and (x in y or y in x)
 
 
-def earlier_turns(question: str, conversation: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The conversation before `question`: trailing interviewer turns that are the question itself are
-    dropped (the actor records the question as a turn too)."""
+def split_at_question(
+    question: str, conversation: Sequence[tuple[str, str]]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(turns before `question`, turns after it) in the conversation.
+
+    The question is the last run of interviewer turns that are part of it (the actor records the question
+    as a turn too, sometimes over several caption blocks). What follows it is the candidate's start of an
+    answer, when they began speaking before the answer was asked for. Without a matching turn, everything
+    is "before".
+    """
     turns = list(conversation)
-    while turns and turns[-1][0] == "interviewer" and _same(turns[-1][1], question):
-        turns.pop()
-    return turns
+    end = next(
+        (i + 1 for i in range(len(turns) - 1, -1, -1)
+         if turns[i][0] == "interviewer" and _same(turns[i][1], question)),
+        None,
+    )  # fmt: skip
+    if end is None:
+        return turns, []
+    start = end - 1
+    while start > 0 and turns[start - 1][0] == "interviewer" and _same(turns[start - 1][1], question):
+        start -= 1
+    return turns[:start], turns[end:]
+
+
+def earlier_turns(question: str, conversation: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The conversation before `question` (see `split_at_question`)."""
+    return split_at_question(question, conversation)[0]
 
 
 def previous_exchange(
