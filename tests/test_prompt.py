@@ -23,7 +23,7 @@ from mentor.ai.prompt import (
     source_tag,
 )
 from mentor.ai.resume import parse_resume_text
-from mentor.ai.types import AnswerDone, AnswerRequest, Passage
+from mentor.ai.types import AnswerDone, AnswerRequest, Passage, QuestionKind
 from mentor.engines import FallbackEngine
 from mentor.engines.openai_engine import OpenAIEngine, OpenAIEngineSettings
 from tests.openai_stub import SAMPLE_RESUME_MD, OpenAIStub, Reply
@@ -223,9 +223,7 @@ Go, Kafka, PostgreSQL
 
 
 def test_shapes_cover_every_kind_and_small_talk_needs_no_model() -> None:
-    kinds = ("behavioral", "technical", "system_design", "situational", "background", "follow_up",
-             "clarifying", "logistics", "small_talk", "other")  # fmt: skip
-    assert set(ANSWER_SHAPES) == set(kinds)
+    assert set(ANSWER_SHAPES) == {kind.value for kind in QuestionKind}
     assert not needs_model("small_talk") and needs_model("system_design") and needs_model("whatever")
     design = build_prompt(make("Design a rate limiter for our public API.", kind="system_design")).system
     for step in ("requirements", "components", "data flows", "trade-offs", "failure modes"):

@@ -93,7 +93,11 @@ _STOPWORD_TEXT = {
     escucha ver dime diga decir pregunta preguntas días hoy cosa cosas puedes puede podría elegiste
     elegido elegir""",
 }
-STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(text.split()) for lang, text in _STOPWORD_TEXT.items()}
+LANGUAGE_STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(text.split()) for lang, text in _STOPWORD_TEXT.items()
+}
+STOPWORDS = LANGUAGE_STOPWORDS["en"]
+"""The English stop-words and fillers (English ones are removed in every language, see `content_words`)."""
 
 _local = threading.local()  # Snowball stemmers keep per-call state: one instance per thread
 
@@ -124,7 +128,7 @@ def content_words(text: str, language: str = "en") -> list[str]:
     English stop-words are always removed as well: interviews mix English terms into every language.
     """
     lang = base_language(language)
-    stop = STOPWORDS.get(lang, frozenset()) | STOPWORDS["en"]
+    stop = LANGUAGE_STOPWORDS.get(lang, frozenset()) | STOPWORDS
     words = (match.group(0).lower().strip(".") for match in _WORD.finditer(text))
     return [word for word in words if word and word not in stop]
 
