@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -99,27 +98,16 @@ LANGUAGE_STOPWORDS: dict[str, frozenset[str]] = {
 STOPWORDS = LANGUAGE_STOPWORDS["en"]
 """The English stop-words and fillers (English ones are removed in every language, see `content_words`)."""
 
-_local = threading.local()  # Snowball stemmers keep per-call state: one instance per thread
-
-
-def _stemmer(language: str) -> snowballstemmer.Stemmer | None:
-    name = _SNOWBALL.get(language)
-    if name is None:
-        return None
-    stemmers: dict[str, snowballstemmer.Stemmer] = _local.__dict__.setdefault("stemmers", {})
-    if name not in stemmers:
-        stemmers[name] = snowballstemmer.stemmer(name)
-    return stemmers[name]
-
-
 @functools.lru_cache(maxsize=65536)
 def stem(word: str, language: str = "en") -> str:
     """The Snowball stem of a lower-cased `word` in `language` (a base code); the word itself for words with
     symbols ("c++", "node.js"), numbers, and languages without a stemmer."""
-    stemmer = _stemmer(language)
-    if stemmer is None or not word.isalpha():
+    name = _SNOWBALL.get(language)
+    if name is None or not word.isalpha():
         return word
-    return str(stemmer.stemWord(word))
+    # A stemmer per cache miss (~1.5 µs with PyStemmer): stemmer objects keep per-call state, and the store
+    # calls this from several worker threads; the cache makes misses rare.
+    return str(snowballstemmer.stemmer(name).stemWord(word))
 
 
 def content_words(text: str, language: str = "en") -> list[str]:
