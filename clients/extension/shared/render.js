@@ -65,6 +65,7 @@ const CANCELLED = {
   question_updated: "Cancelled: the question changed",
   regenerated: "Replaced by a new answer",
   session_ended: "Cancelled: the session ended",
+  interrupted: "Cut off by a server restart: answered again",
 };
 
 function latency(value) { // a number of ms, or {first_token, complete}
