@@ -15,6 +15,7 @@ import trio
 
 from tests.browser.harness import Browser, CuttableProxy, open_browser, requires_browser
 from tests.browser.test_panel import (
+    CURSOR_INLINE,
     GROWTH,
     HEARTBEAT_S,
     LONG_ANSWER,
@@ -25,7 +26,7 @@ from tests.browser.test_panel import (
     stub_backed_server,
 )
 from tests.conftest import Server, User, register
-from tests.openai_stub import OpenAIStub
+from tests.openai_stub import OpenAIStub, Reply
 from tests.sse import SSE, read_events
 
 pytestmark = requires_browser
@@ -229,3 +230,44 @@ async def test_console_answer_streams_on_while_tokens_expire(nursery: trio.Nurse
     print(f"console: {growths} growths, longest pause {pause:.3f} s, stream {stats}")
     assert growths >= 20, growth
     assert pause < HEARTBEAT_S, (pause, stats)
+
+
+async def test_console_marks_cancelled_questions_and_answers_again(nursery: trio.Nursery, tmp_path: Path) -> None:
+    """The console shares the panel's reducer and renderer: a cancelled question is marked in the list, the
+    cursor stays inline, and an earlier question can be answered again; a too-short password is refused on
+    the page."""
+    stub = OpenAIStub(Reply.text(LONG_ANSWER, chunk_delay=0.15), default=Reply.text("Use a token bucket per key."))
+    async with stub_backed_server(tmp_path, stub) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c, \
+            open_browser(nursery) as b:
+        user = await register(c, password="correct horse battery")
+        sid = (await user.create_session())["id"]
+        await b.call("newPage", name="main", url=srv.url + "/")
+        await b.call("fill", page="main", selector="#login-form input[name=email]", value=user.email)
+        await b.call("fill", page="main", selector="#login-form input[name=password]", value="short")
+        await b.call("click", page="main", selector="#login-form button[value=login]")
+        await b.wait_for("() => document.querySelector('#login-form .form-error').textContent"
+                         ".includes('at least 8 characters')")
+        await b.call("fill", page="main", selector="#login-form input[name=password]", value="correct horse battery")
+        await b.call("click", page="main", selector="#login-form button[value=login]")
+        await b.wait_for("() => !document.getElementById('view-sessions').hidden")
+        await b.call("goto", page="main", url=f"{srv.url}/#/s/{sid}")
+        await b.wait_for("() => document.getElementById('conn').dataset.state === 'live'")
+
+        first = await ask(user, sid, "How would you design a rate limiter for a public API?")
+        await b.wait_for("() => document.getElementById('answer').textContent.length > 60")
+        assert await b.wait_for(CURSOR_INLINE) == {"sameLine": True, "lastBlock": True}
+        await ask(user, sid, "How would you shard a multi-tenant Postgres database?")
+        item = f"#questions li[data-question-id='{first['question_id']}']"
+        mark = await b.wait_for(f"() => {{ const li = document.querySelector(\"{item}\"); "
+                                "return li && li.dataset.status === 'cancelled' && li.textContent; }")
+        assert "Cancelled" in mark
+        await b.wait_for("() => document.getElementById('answer').dataset.status === 'done'")
+        await b.call("click", page="main", selector=f"{item} button")
+        await b.wait_for("() => document.getElementById('answer-meta').textContent === "
+                         "'Cancelled: a newer question came' && !document.getElementById('answer-again').hidden")
+        await b.screenshot("console-cancelled.png")
+        await b.call("click", page="main", selector="#answer-again")
+        got = await b.wait_for("() => { const a = document.getElementById('answer'); "
+                               "return a.dataset.status === 'done' && a.textContent; }")
+        assert got == "Use a token bucket per key."
+        assert "rate limiter" in await b.eval("() => document.getElementById('question').textContent")

@@ -75,6 +75,9 @@ $("login-form").addEventListener("submit", (e) => {
   const register = e.submitter?.value === "register";
   busy(form, async () => {
     const { email = "", password = "" } = fields(form);
+    // said on the page, not in the browser's bubble (the form is novalidate)
+    if (!email.includes("@")) throw new Error("Enter the email address of your Mentor account.");
+    if (password.length < 8) throw new Error("The password must be at least 8 characters long.");
     await api.signIn(email, password, register);
     form.reset();
     location.hash = "#/sessions";
