@@ -327,6 +327,35 @@ def _point_to_year(text: str, *, is_end: bool, today: date) -> float | None:
     return year + (month if is_end else month - 1) / 12
 
 
+def _split_header(header: str) -> list[str]:
+    """`header` split at its separators, except inside brackets: "Engineer (Payments, Platform)" is one
+    piece."""
+    pieces: list[str] = []
+    start = 0
+    for match in _HEADER_SPLIT.finditer(header):
+        before = header[start : match.start()]
+        if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
+            continue  # inside brackets: keep going until they close
+        pieces.append(before)
+        start = match.end()
+    pieces.append(header[start:])
+    return pieces
+
+
+def _trim_brackets(piece: str) -> str:
+    """`piece` without spaces and the brackets left over from splitting a header, keeping balanced ones:
+    "(Mar 2020 – Present)" loses its brackets, "Engineer (Platform)" keeps its closing one."""
+    piece = piece.strip()
+    while piece:
+        if piece[0] in "([" and piece.count(piece[0]) > piece.count(")]"["([".index(piece[0])]):
+            piece = piece[1:].strip()
+        elif piece[-1] in ")]" and piece.count(piece[-1]) > piece.count("(["[")]".index(piece[-1])]):
+            piece = piece[:-1].strip()
+        else:
+            break
+    return piece
+
+
 def _parse_header(header: str, today: date) -> tuple[str, str, str, float | None, float | None]:
     """(employer, role, dates, start, end) from a job's header lines joined by " | "."""
     start = end = None
@@ -345,7 +374,7 @@ def _parse_header(header: str, today: date) -> tuple[str, str, str, float | None
             end = start
     if match:
         header = header[: match.start()] + " | " + header[match.end() :]
-    pieces = [re.sub(r"[*_#`]", "", p).strip(" ()[]") for p in _HEADER_SPLIT.split(header)]
+    pieces = [_trim_brackets(re.sub(r"[*_#`]", "", p)) for p in _split_header(header)]
     pieces = [p for p in pieces if p]
     role_index = next((i for i, p in enumerate(pieces) if _ROLE_WORDS.search(p)), None)
     if role_index is None:
@@ -415,6 +444,21 @@ def _total_years(spans: list[tuple[float, float]]) -> float:
             total += end - max(start, reach)
             reach = end
     return round(total, 1)
+
+
+_STATED_YEARS = re.compile(
+    r"\b(\d{1,2})\s*\+?\s*(?:years?|yrs|jahren?|ans|années|años)\b", re.IGNORECASE
+)
+
+
+def stated_years(text: str) -> int | None:
+    """The years of experience a resume states about itself ("9 years", "8+ yrs", "über 8 Jahre"), if any.
+
+    Dated jobs overcount (internships, work next to studies) or undercount (undated jobs); the number the
+    resume states is the one the candidate stands behind, so it wins over `ResumeProfile.total_years`
+    wherever both would be shown."""
+    match = _STATED_YEARS.search(text)
+    return int(match.group(1)) if match and 0 < int(match.group(1)) <= 50 else None
 
 
 def _level(years: float, latest_role: str) -> ExperienceLevel:

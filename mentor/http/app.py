@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any
 
 from quart import Response
@@ -36,9 +37,12 @@ def create_app(rt: Runtime) -> QuartTrio:
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
 
+    version = metadata.version("mentor")
+
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"status": "closing" if rt.supervisor.closing else "ok",
+        # "service" lets a client tell a Mentor server from another service at the same address
+        return {"service": "mentor", "version": version, "status": "closing" if rt.supervisor.closing else "ok",
                 "live_sessions": rt.supervisor.live_sessions, "live_streams": rt.supervisor.live_subscribers,
                 "actor_restarts": rt.supervisor.restarts,
                 "transactions": rt.writer.transactions, "write_batches": rt.writer.batches}
