@@ -105,9 +105,12 @@ class LoginThrottle:
 
     MAX_TRACKED = 10_000
 
-    def __init__(self, max_failures: int, window_s: float) -> None:
+    def __init__(self, max_failures: int, window_s: float, code: ProblemCode = ProblemCode.TOO_MANY_ATTEMPTS,
+                 what: str = "failed logins") -> None:
         self._max = max_failures
         self._window_s = window_s
+        self._code = code
+        self._what = what
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
 
     def attempt(self, key: str) -> None:
@@ -118,8 +121,7 @@ class LoginThrottle:
         recent = self._recent(key) or deque()
         if len(recent) >= self._max:
             retry = int(recent[0] + self._window_s - time.monotonic()) + 1
-            raise Problem(ProblemCode.TOO_MANY_ATTEMPTS, f"too many failed logins; try again in {retry} s",
-                          retry_after_s=retry)
+            raise Problem(self._code, f"too many {self._what}; try again in {retry} s", retry_after_s=retry)
         recent.append(time.monotonic())
         self._failures[key] = recent
         self._failures.move_to_end(key)
@@ -192,9 +194,16 @@ class Accounts:
         self._hash_limiter = trio.CapacityLimiter(settings.password_hash_threads)
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
         self._throttle = LoginThrottle(settings.login_max_failures, settings.login_window_s)
+        self._registrations = LoginThrottle(settings.register_max_per_address, settings.register_window_s,
+                                            ProblemCode.TOO_MANY_REGISTRATIONS, "registrations from this address") \
+            if settings.register_max_per_address > 0 else None
         self._active = ActiveLogins(settings.auth_cache_s, settings.auth_cache_size, settings.access_token_ttl_s)
 
-    async def register(self, email: str, password: str) -> TokenPair:
+    async def register(self, email: str, password: str, client_address: str = "") -> TokenPair:
+        """A new account. Raises Problem 409 (email taken), 429 (``register_max_per_address`` registrations
+        from this client address within ``register_window_s``; every attempt counts)."""
+        if self._registrations is not None:
+            self._registrations.attempt(client_address)
         email = email.strip().lower()
         if await self._reader.read(accounts.user_by_email, email) is not None:
             raise Problem(ProblemCode.EMAIL_TAKEN, "an account with this email already exists")

@@ -76,6 +76,17 @@ class Settings:
         default=10_000, metadata={"help": "active logins and revoked logins remembered per process (each)"})
     login_max_failures: int = field(default=10, metadata={"help": "wrong passwords per account before 429"})
     login_window_s: float = field(default=900.0, metadata={"help": "window for login_max_failures"})
+    register_max_per_address: int = field(
+        default=20, metadata={"help": "registrations per client address within register_window_s before 429"})
+    register_window_s: float = field(default=3600.0, metadata={"help": "window for register_max_per_address"})
+    # --- quotas per user (0: unlimited); past one: 429 quota_exceeded naming it; GET /users/me/usage shows them
+    quota_live_sessions: int = field(default=20, metadata={"help": "sessions not yet ended, per user"})
+    quota_stored_sessions: int = field(default=2000, metadata={"help": "sessions kept, per user"})
+    quota_upload_bytes: int = field(
+        default=104_857_600, metadata={"help": "text kept from resumes and knowledge documents, per user (chars)"})
+    quota_answers_per_day: int = field(default=2000, metadata={"help": "answers per user in the last 24 hours"})
+    quota_model_tokens_per_month: int = field(
+        default=5_000_000, metadata={"help": "model tokens (prompt + completion) per user in the last 30 days"})
     password_hash_time_cost: int = field(default=3, metadata={"help": "argon2 time cost"})
     password_hash_memory_kib: int = field(default=65536, metadata={"help": "argon2 memory cost (KiB)"})
     password_hash_threads: int = field(default=2, metadata={"help": "concurrent password hashes (memory bound)"})

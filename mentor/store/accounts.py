@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from mentor.store.rows import Row, one
-from mentor.store.schema import refresh_tokens, sessions, users
+from mentor.store.schema import answers, kb_documents, refresh_tokens, resumes, sessions, users
 from mentor.store.writer import WriteOp
 
 
@@ -73,3 +73,22 @@ def delete_user(user_id: str) -> WriteOp:
     # Every other row of the user (sessions and their captions, events and answers; resumes; knowledge
     # documents and chunks; refresh tokens) goes with it: ON DELETE CASCADE throughout the schema.
     return WriteOp(sa.delete(users).where(users.c.id == user_id))
+
+
+def quota_usage(conn: sa.Connection, user_id: str, day_since: float, month_since: float) -> dict[str, int]:
+    """What a user's quotas measure, now (``mentor.http.quotas``)."""
+    live = conn.execute(sa.select(sa.func.count()).where(sessions.c.user_id == user_id,
+                                                          sessions.c.status == "active")).scalar_one()
+    stored = conn.execute(sa.select(sa.func.count()).where(sessions.c.user_id == user_id)).scalar_one()
+    resume_chars = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(sa.func.length(resumes.c.text)), 0))
+                                .where(resumes.c.user_id == user_id)).scalar_one()
+    kb_chars = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(kb_documents.c.chars), 0))
+                            .where(kb_documents.c.user_id == user_id)).scalar_one()
+    day_answers = conn.execute(sa.select(sa.func.count()).where(answers.c.user_id == user_id,
+                                                                 answers.c.created_at >= day_since)).scalar_one()
+    month_tokens = conn.execute(sa.select(sa.func.coalesce(
+        sa.func.sum(answers.c.prompt_tokens + answers.c.completion_tokens), 0)).where(
+        answers.c.user_id == user_id, answers.c.created_at >= month_since)).scalar_one()
+    return {"live_sessions": int(live), "stored_sessions": int(stored),
+            "upload_bytes": int(resume_chars) + int(kb_chars), "answers_per_day": int(day_answers),
+            "model_tokens_per_month": int(month_tokens)}

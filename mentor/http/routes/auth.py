@@ -6,12 +6,13 @@ import contextlib
 import time
 from typing import Any
 
-from quart import Blueprint, Response
+from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
 from mentor.actors.messages import DeleteSession
 from mentor.errors import Problem
 from mentor.events import dumps
+from mentor.http import quotas
 from mentor.http.models import Credentials, RefreshBody
 from mentor.http.requests import ACCESS_COOKIE, authenticate, body, runtime
 from mentor.store import accounts, answers
@@ -33,7 +34,7 @@ def _tokens(pair: dict[str, Any], status: int) -> Response:
 async def register() -> Response:
     """Create an account; answers with an access token and a refresh token."""
     creds = await body(Credentials)
-    pair = await runtime().accounts.register(creds.email, creds.password)
+    pair = await runtime().accounts.register(creds.email, creds.password, request.remote_addr or "")
     return _tokens(pair.to_dict(), 201)
 
 
@@ -95,7 +96,10 @@ async def delete_me() -> Response:
 @bp.get("/users/me/usage")
 @tag(["auth"])
 async def usage() -> dict[str, Any]:
-    """Answers and model tokens used in the last 30 days (for quotas)."""
+    """Answers and model tokens used in the last 30 days, and every quota with its use and limit (null:
+    unlimited)."""
     user_id = authenticate()
+    rt = runtime()
     since = time.time() - 30 * 86400
-    return {"since": since, **await runtime().reader.read(answers.usage, user_id, since)}
+    return {"since": since, **await rt.reader.read(answers.usage, user_id, since),
+            "quotas": await quotas.usage(rt, user_id)}

@@ -18,6 +18,7 @@ from quart_schema import document_request, tag
 
 from mentor.ai.resume import ExtractLimits
 from mentor.errors import Problem, ProblemCode, not_found
+from mentor.http import quotas
 from mentor.http.models import Strict, Text, Title, not_blank
 from mentor.http.requests import authenticate, body, int_arg, json_response, runtime, validate
 from mentor.http.uploads import DOCUMENT_TYPES, content_kind, extract, extract_limits, read_upload
@@ -77,6 +78,7 @@ async def upload_knowledge() -> Response:
         payload = await body(KnowledgeText)
         company, title = payload.company, payload.title or "Notes"
         chunks = await trio.to_thread.run_sync(_prepare_document, None, "", payload.text, extract_limits(rt.settings))
+    await quotas.check(rt, user_id, "upload_bytes", adding=sum(len(chunk) for chunk in chunks))
     row = {"id": str(uuid.uuid4()), "user_id": user_id, "company": company, "title": title,
            "created_at": time.time()}
     await rt.writer.write(knowledge.insert_kb_document(row, chunks))

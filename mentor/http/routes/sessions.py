@@ -20,6 +20,7 @@ from mentor.actors.messages import (
 )
 from mentor.errors import Problem, ProblemCode
 from mentor.events import Event, EventType
+from mentor.http import quotas
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import (
     AutoAnswerBody,
@@ -42,6 +43,7 @@ async def create_session() -> Response:
     user_id = authenticate()
     data = await body(SessionCreate)
     rt = runtime()
+    await quotas.check(rt, user_id, "live_sessions", "stored_sessions")
     now = time.time()
     row = {"id": str(uuid.uuid4()), "user_id": user_id, **data.model_dump(), "status": "active",
            "auto_answer": True, "created_at": now, "ended_at": None}
