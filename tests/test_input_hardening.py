@@ -126,3 +126,20 @@ async def test_an_unexpected_error_on_the_sse_fast_path_is_problem_json(
     r = await user.request("GET", f"/sessions/{sid}/events")
     assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
     assert r.json()["code"] == "internal_error" and "injected" not in r.text
+
+
+async def test_openapi_declares_problem_responses_and_the_body_rules(client: httpx.AsyncClient) -> None:
+    """Item 11: no responses were declared and the body rules were missing, so schema-driven clients
+    disagreed with the server."""
+    doc = (await client.get("/openapi.json")).json()
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            responses = op["responses"]
+            assert any(code.startswith("2") for code in responses), (method, path)
+            for status in ("400", "401", "404", "422", "429", "500", "503"):
+                assert responses[status]["content"]["application/problem+json"]["schema"] == problem_ref
+    captions = doc["paths"]["/sessions/{session_id}/captions"]["post"]["requestBody"]["content"]
+    assert len(captions["application/json"]["schema"]["oneOf"]) == 3
+    caption = doc["components"]["schemas"]["CaptionIn"]["properties"]["text"]
+    assert caption["pattern"] == r"\S"

@@ -3,7 +3,10 @@ what it cannot know, so a schema-driven client (or schemathesis) agrees with the
 
 - every operation declares its success range (``2XX``) and the problem responses any route can give,
   each as ``application/problem+json`` with the ``Problem`` schema (RFC 9457 plus our stable ``code``);
-- the success statuses routes name in their docs stay as quart-schema wrote them.
+- the success statuses routes name in their docs stay as quart-schema wrote them;
+- the caption route's body in all three shapes it accepts (one caption, a list, ``{"captions": [...]}``).
+
+Text fields that must not be blank carry ``pattern: \\S`` in their schema (``models.NotBlank``).
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ class MentorOpenAPI(OpenAPIProvider):
     def schema(self) -> dict[str, Any]:
         document: dict[str, Any] = super().schema()
         document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
+        captions = document["paths"].get("/sessions/{session_id}/captions", {}).get("post", {})
+        body = captions.get("requestBody", {}).get("content", {}).get("application/json")
+        if body is not None and "CaptionIn" in document["components"]["schemas"]:
+            one = {"$ref": "#/components/schemas/CaptionIn"}
+            body["schema"] = {"oneOf": [one, {"type": "array", "items": one, "minItems": 1}, body["schema"]]}
         problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
         for operations in document["paths"].values():
             for operation in operations.values():
