@@ -27,7 +27,7 @@ from openai.types.completion_usage import CompletionUsage
 
 from mentor.ai.prompt import Prompt, PromptBudget, build_prompt, estimate_tokens
 from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest
-from mentor.engines.base import AnswerError
+from mentor.engines.base import AnswerError, EngineContext
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +102,12 @@ def _classify(exc: Exception) -> tuple[str, bool, float | None]:
     return f"malformed response from the model server ({type(exc).__name__}: {exc})", False, None
 
 
-class OpenAIEngine:
+class OpenAIEngine(EngineContext):
     """Streams answers from an OpenAI-compatible chat-completions endpoint.
 
     `api_key`, `base_url` and `model` come from the caller (the service reads OPENAI_API_KEY,
     OPENAI_BASE_URL and MENTOR_MODEL); a missing key is sent as a placeholder, which local servers ignore.
-    One connection pool serves all answers: call `aclose` at shutdown.
+    One connection pool serves all answers: the runtime closes it at shutdown (`async with` / `aclose`).
     """
 
     name = "openai"

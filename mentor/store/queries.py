@@ -106,6 +106,13 @@ def caption_blocks(conn: sa.Connection, session_id: str) -> dict[str, BlockState
     return {r.block_id: BlockState(r.id, r.revision, r.final) for r in conn.execute(stmt)}
 
 
+def recent_captions(conn: sa.Connection, session_id: str, limit: int) -> list[tuple[int, str, str]]:
+    """The session's last ``limit`` captions as (id, speaker role, text), oldest first."""
+    stmt = (sa.select(captions.c.id, captions.c.speaker_role, captions.c.text)
+            .where(captions.c.session_id == session_id).order_by(captions.c.id.desc()).limit(limit))
+    return [(r.id, r.speaker_role, r.text) for r in reversed(conn.execute(stmt).all())]
+
+
 def list_captions(conn: sa.Connection, session_id: str, after: int, limit: int, final_only: bool) -> list[Row]:
     stmt = sa.select(captions).where(captions.c.session_id == session_id, captions.c.id > after)
     if final_only:
@@ -152,6 +159,17 @@ def events_after(conn: sa.Connection, session_id: str, after: int, upto: int, li
         sa.select(events.c.seq, events.c.type, events.c.data, events.c.created_at)
         .where(events.c.session_id == session_id, events.c.seq > after, events.c.seq <= upto)
         .order_by(events.c.seq)
+        .limit(limit)
+    )
+    return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in conn.execute(stmt)]
+
+
+def recent_events(conn: sa.Connection, session_id: str, types: tuple[str, ...], limit: int) -> list[Event]:
+    """The session's last ``limit`` events of the given types, newest first."""
+    stmt = (
+        sa.select(events.c.seq, events.c.type, events.c.data, events.c.created_at)
+        .where(events.c.session_id == session_id, events.c.type.in_(types))
+        .order_by(events.c.seq.desc())
         .limit(limit)
     )
     return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in conn.execute(stmt)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
@@ -25,10 +25,10 @@ from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
 from mentor.ai.resume import ResumeError, extract_text, parse_resume_text
-from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest
-from mentor.engines import AnswerError
+from mentor.ai.types import AnswerDelta, AnswerRequest
+from mentor.engines import Failed, Finished, Step, answer_steps
 from mentor.errors import Problem, not_found
-from mentor.events import dumps
+from mentor.events import Event, EventType
 from mentor.http.models import JobDescription, Language, Name, Strict, Text, Title, not_blank
 from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime, validate
 from mentor.runtime import Runtime
@@ -323,38 +323,16 @@ def _classify(question: str) -> str:
     return question_kind(question)
 
 
-def _sse(event: str, data: dict[str, Any]) -> bytes:
-    return f"event: {event}\ndata: {dumps(data)}\n\n".encode()
-
-
-def _final(done: AnswerDone, started: float) -> dict[str, Any]:
+def _final(finished: Finished) -> dict[str, Any]:
+    done = finished.done
     return {"text": done.text, "engine": done.engine, "model": done.model, "sources": list(done.sources),
             "tokens": {"prompt": done.prompt_tokens, "completion": done.completion_tokens,
                        "estimated": done.usage_estimated},
-            "latency_ms": round((time.monotonic() - started) * 1000, 1)}
+            "latency_ms": round(finished.complete_ms, 1)}
 
 
-async def _answer_events(rt: Runtime, req: AnswerRequest) -> AsyncIterator[AnswerEvent]:
-    """The engine's events up to its ``AnswerDone``, all within ``answer_timeout_s``. Raises Problem 504 on
-    timeout, 502 when the engine failed or ended without an answer."""
-    deadline = trio.current_time() + rt.settings.answer_timeout_s
-    async with aclosing(rt.engine.stream(req)) as events:
-        while True:
-            # The cancel scope covers only the wait for the next event, never a yield: a scope left open
-            # across a yield would cancel the consumer's writes and break when the generator is dropped.
-            event: AnswerEvent | None = None
-            with trio.move_on_at(deadline):
-                try:
-                    event = await events.__anext__()
-                except StopAsyncIteration:
-                    raise Problem(502, "answer_failed", "the answer engine ended without an answer") from None
-                except AnswerError as exc:
-                    raise Problem(502, "answer_failed", exc.reason, retryable=exc.retryable) from None
-            if event is None:
-                raise Problem(504, "answer_timeout", f"no complete answer within {rt.settings.answer_timeout_s} s")
-            yield event
-            if isinstance(event, AnswerDone):
-                return
+def _sse(type: EventType, data: dict[str, Any]) -> bytes:
+    return Event.control("", type, data).sse  # the sessions' encoder; no id: nothing here is replayed
 
 
 @bp.post("/ask")
@@ -370,35 +348,40 @@ async def ask() -> Response:
     user_id = authenticate()
     data = validate(AskBody, await json_body())
     rt = runtime()
-    started = time.monotonic()
+    started = trio.current_time()
     context = await rt.reader.read(ctx.answer_context, user_id, data.company, data.question, "")
     req = AnswerRequest(
         question=data.question, kind=data.kind or _classify(data.question), language=data.language,
         company=data.company, role=data.role, job_description=data.job_description,
         resume=context.resume, kb_passages=context.kb_passages, company_summary=context.company_summary,
     )
+
+    def steps() -> AsyncGenerator[Step, None]:  # the sessions' pipeline: one timeout, one failure mapping
+        return answer_steps(rt.engine, req, timeout_s=rt.settings.answer_timeout_s, started_at=started)
+
     if "text/event-stream" not in request.headers.get("Accept", ""):
-        done: AnswerDone | None = None
-        async for event in _answer_events(rt, req):
-            if isinstance(event, AnswerDone):
-                done = event
-        if done is None:  # unreachable: _answer_events raises instead
-            raise Problem(502, "answer_failed", "the answer engine ended without an answer")
-        return json_response(_final(done, started))
+        async with aclosing(steps()) as answer:
+            async for step in answer:
+                if isinstance(step, Finished):
+                    return json_response(_final(step))
+                if isinstance(step, Failed) and step.final:
+                    status = 504 if step.code == "answer_timeout" else 502
+                    raise Problem(status, step.code, step.reason, retryable=step.retryable)
+        raise Problem(502, "answer_failed", "the answer engine ended without an answer")  # unreachable
 
     async def stream() -> AsyncIterator[bytes]:
         seq = 0
-        try:
-            async for event in _answer_events(rt, req):
-                if isinstance(event, AnswerDelta):
+        async with aclosing(steps()) as answer:
+            async for step in answer:
+                if isinstance(step, AnswerDelta):
                     seq += 1
-                    yield _sse("answer_delta", {"seq": seq, "text": event.text})
-                elif isinstance(event, AnswerFailure):
-                    yield _sse("answer_failed", {"reason": event.reason, "retryable": event.retryable})
-                elif isinstance(event, AnswerDone):
-                    yield _sse("new_answer", _final(event, started))
-        except Problem as problem:  # the status line is gone: report in-band
-            yield _sse("answer_failed", {"reason": problem.detail, "retryable": True, "code": problem.code})
+                    yield _sse(EventType.ANSWER_DELTA, {"seq": seq, "text": step.text})
+                elif isinstance(step, Finished):
+                    yield _sse(EventType.NEW_ANSWER, _final(step))
+                else:  # the status line is gone: failures are reported in-band
+                    seq = 0  # a fallback answer starts over
+                    failed = {"reason": step.reason, "retryable": step.retryable}
+                    yield _sse(EventType.ANSWER_FAILED, {**failed, "code": step.code} if step.final else failed)
 
     response = Response(stream(), content_type="text/event-stream",
                         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

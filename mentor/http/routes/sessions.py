@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-import time
-import uuid
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
+from mentor.actors import public_caption, public_session
 from mentor.actors.messages import (
     AddCaptions,
     AskQuestion,
@@ -22,9 +21,7 @@ from mentor.actors.messages import (
     Regenerate,
     SetAutoAnswer,
 )
-from mentor.actors.session_actor import public_caption, public_session
 from mentor.errors import Problem
-from mentor.events import Event, EventType
 from mentor.http.models import (
     AutoAnswerBody,
     CaptionBatch,
@@ -35,7 +32,6 @@ from mentor.http.models import (
     error_list,
 )
 from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime
-from mentor.store import WriteOp
 from mentor.store import queries as q
 
 bp = Blueprint("sessions", __name__)
@@ -49,14 +45,7 @@ _CAPTIONS = TypeAdapter(list[CaptionIn])
 async def create_session() -> Response:
     user_id = authenticate()
     data = await body(SessionCreate)
-    rt = runtime()
-    now = time.time()
-    row = {"id": str(uuid.uuid4()), "user_id": user_id, **data.model_dump(), "status": "active",
-           "auto_answer": True, "created_at": now, "ended_at": None}
-    created = Event.make(row["id"], 1, EventType.SESSION_CREATED, public_session(row))
-    # The session row and its first event commit together: the log never lacks its beginning.
-    await rt.writer.write([q.insert_session(row), WriteOp(q.INSERT_EVENT, q.event_rows([created]))])
-    return json_response(public_session(row), 201)
+    return json_response(await runtime().supervisor.create(user_id, data.model_dump()), 201)
 
 
 @bp.get("/sessions")
