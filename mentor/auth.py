@@ -21,14 +21,13 @@ import argon2
 import jwt
 import trio
 
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.settings import Settings
-from mentor.store import StoreReader, StoreWriter
-from mentor.store import queries as q
+from mentor.store import StoreReader, StoreWriter, accounts
 
 
 def unauthorized(detail: str) -> Problem:
-    return Problem(401, "unauthorized", detail)
+    return Problem(ProblemCode.UNAUTHORIZED, detail)
 
 
 class TokenService:
@@ -103,7 +102,7 @@ class LoginThrottle:
         recent = self._recent(key)
         if recent is not None and len(recent) >= self._max:
             retry = int(recent[0] + self._window_s - time.monotonic()) + 1
-            raise Problem(429, "too_many_attempts", f"too many failed logins; try again in {retry} s",
+            raise Problem(ProblemCode.TOO_MANY_ATTEMPTS, f"too many failed logins; try again in {retry} s",
                           retry_after_s=retry)
 
     def failed(self, key: str) -> None:
@@ -140,23 +139,23 @@ class Accounts:
 
     async def register(self, email: str, password: str) -> TokenPair:
         email = email.strip().lower()
-        if await self._reader.read(q.user_by_email, email) is not None:
-            raise Problem(409, "email_taken", "an account with this email already exists")
+        if await self._reader.read(accounts.user_by_email, email) is not None:
+            raise Problem(ProblemCode.EMAIL_TAKEN, "an account with this email already exists")
         password_hash = await trio.to_thread.run_sync(self._hasher.hash, password, limiter=self._hash_limiter)
         row = {"id": str(uuid.uuid4()), "email": email, "password_hash": password_hash, "created_at": time.time()}
         try:
-            await self._writer.write([q.insert_user(row)])
+            await self._writer.write([accounts.insert_user(row)])
         except Exception:
             # Lost a race with another registration of the same email (unique constraint).
-            if await self._reader.read(q.user_by_email, email) is not None:
-                raise Problem(409, "email_taken", "an account with this email already exists") from None
+            if await self._reader.read(accounts.user_by_email, email) is not None:
+                raise Problem(ProblemCode.EMAIL_TAKEN, "an account with this email already exists") from None
             raise
         return await self._new_family(row)
 
     async def login(self, email: str, password: str) -> TokenPair:
         email = email.strip().lower()
         self._throttle.check(email)
-        row = await self._reader.read(q.user_by_email, email)
+        row = await self._reader.read(accounts.user_by_email, email)
         # Verify against a dummy hash for unknown emails so timing does not reveal which emails exist.
         stored = row["password_hash"] if row else self._dummy_hash
         ok = await trio.to_thread.run_sync(self._verify, stored, password, limiter=self._hash_limiter)
@@ -168,36 +167,37 @@ class Accounts:
 
     async def refresh(self, token: str) -> TokenPair:
         token_id, _, secret = token.partition(".")
-        stored = await self._reader.read(q.refresh_token, token_id) if token_id and secret else None
+        stored = await self._reader.read(accounts.refresh_token, token_id) if token_id and secret else None
         if stored is None or not hmac.compare_digest(stored["secret_hash"], _sha256(secret)):
             raise unauthorized("invalid refresh token")
         if stored["revoked"] or stored["expires_at"] < time.time():
             raise unauthorized("the refresh token has expired or was revoked; log in again")
         if stored["used_at"] is not None:
-            await self._writer.write([q.revoke_family(stored["family_id"])])
+            await self._writer.write([accounts.revoke_family(stored["family_id"])])
             raise unauthorized("the refresh token was already used; every session of this login is revoked")
-        user = await self._reader.read(q.user_by_id, stored["user_id"])
+        user = await self._reader.read(accounts.user_by_id, stored["user_id"])
         if user is None:
             raise unauthorized("the account no longer exists")
         pair, new_row = self._pair(user, stored["family_id"])
         used_at = new_row["created_at"]
-        await self._writer.write([q.mark_refresh_used(token_id, used_at), q.insert_refresh_token(new_row)])
+        await self._writer.write([accounts.mark_refresh_used(token_id, used_at),
+                                  accounts.insert_refresh_token(new_row)])
         # If a concurrent refresh won the race, its mark stands, not ours: treat that as reuse.
-        again = await self._reader.read(q.refresh_token, token_id)
+        again = await self._reader.read(accounts.refresh_token, token_id)
         if again is None or again["used_at"] != used_at:
-            await self._writer.write([q.revoke_family(stored["family_id"])])
+            await self._writer.write([accounts.revoke_family(stored["family_id"])])
             raise unauthorized("the refresh token was already used; every session of this login is revoked")
         return pair
 
     async def logout(self, token: str) -> None:
         token_id, _, secret = token.partition(".")
-        stored = await self._reader.read(q.refresh_token, token_id) if token_id and secret else None
+        stored = await self._reader.read(accounts.refresh_token, token_id) if token_id and secret else None
         if stored is None or not hmac.compare_digest(stored["secret_hash"], _sha256(secret)):
             raise unauthorized("invalid refresh token")
-        await self._writer.write([q.revoke_family(stored["family_id"])])
+        await self._writer.write([accounts.revoke_family(stored["family_id"])])
 
     async def user(self, user_id: str) -> dict[str, Any]:
-        row = await self._reader.read(q.user_by_id, user_id)
+        row = await self._reader.read(accounts.user_by_id, user_id)
         if row is None:
             raise unauthorized("the account no longer exists")
         return public_user(row)
@@ -210,7 +210,7 @@ class Accounts:
 
     async def _new_family(self, user: dict[str, Any]) -> TokenPair:
         pair, row = self._pair(user, str(uuid.uuid4()))
-        await self._writer.write([q.insert_refresh_token(row)])
+        await self._writer.write([accounts.insert_refresh_token(row)])
         return pair
 
     def _pair(self, user: dict[str, Any], family_id: str) -> tuple[TokenPair, dict[str, Any]]:

@@ -109,6 +109,10 @@ class Settings:
     answer_resume_window_s: float = field(
         default=120.0, metadata={"help": "after a crash, an answer cut within this window is regenerated"}
     )
+    # --- reports
+    insights_max_sessions: int = field(
+        default=50, metadata={"help": "interviews /users/me/insights reads at most (the newest that match)"}
+    )
 
     def __post_init__(self) -> None:
         if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:

@@ -26,8 +26,7 @@ from mentor.engines.base import EngineContext
 from mentor.errors import Problem
 from mentor.events import Event
 from mentor.settings import Settings
-from mentor.store import StoreError, WriteOp, create_engine, migrate
-from mentor.store import queries as q
+from mentor.store import StoreError, WriteOp, create_engine, event_log, migrate
 from mentor.store.writer import StoreWriter, merge_ops
 
 USER = "u1"
@@ -92,7 +91,7 @@ class Rig:
 
     def log(self, sid: str) -> list[Event]:
         with self.reader.engine.connect() as conn:
-            return q.events_after(conn, sid, 0, 10**9, 10_000)
+            return event_log.events_after(conn, sid, 0, 10**9, 10_000)
 
 
 @asynccontextmanager

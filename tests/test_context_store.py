@@ -11,22 +11,23 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mentor.store import context as c
+from mentor.store import company, knowledge
+from mentor.store.answer_context import answer_context
 from mentor.store.database import create_engine, migrate
 from mentor.store.schema import answers, sessions, users
 
 
 @given(st.text(max_size=3000))
 def test_chunks_cover_the_text_and_stay_bounded(text: str) -> None:
-    chunks = c.chunk_text(text)
-    assert all(len(chunk) <= c.CHUNK_CHARS + c.CHUNK_OVERLAP for chunk in chunks)
+    chunks = knowledge.chunk_text(text)
+    assert all(len(chunk) <= knowledge.CHUNK_CHARS + knowledge.CHUNK_OVERLAP for chunk in chunks)
     words = set(text.split())
     assert words <= set(" ".join(chunks).split()) or not words
 
 
 @given(st.text(max_size=300))
 def test_fts_queries_hold_only_quoted_alphanumeric_terms(text: str) -> None:
-    q = c.fts5_query(text)
+    q = knowledge.fts5_query(text)
     if q is not None:
         for part in q.split(" OR "):
             term = part.removesuffix("*")
@@ -39,9 +40,9 @@ def test_company_summary_of_earlier_sessions(tmp_path: Path) -> None:
     uid, now = str(uuid.uuid4()), time.time()
     with engine.begin() as conn:
         conn.execute(sa.insert(users), {"id": uid, "email": "a@b.cd", "password_hash": "x", "created_at": now})
-        for i, company in enumerate(["Acme Inc.", "Globex", "ACME"]):
+        for i, name in enumerate(["Acme Inc.", "Globex", "ACME"]):
             conn.execute(sa.insert(sessions), {
-                "id": f"s{i}", "user_id": uid, "title": f"t{i}", "company": company, "language": "en",
+                "id": f"s{i}", "user_id": uid, "title": f"t{i}", "company": name, "language": "en",
                 "status": "ended", "auto_answer": True, "created_at": now + i})
             conn.execute(sa.insert(answers), {
                 "id": f"a{i}", "session_id": f"s{i}", "user_id": uid, "question_id": "q", "kind": "other",
@@ -49,13 +50,13 @@ def test_company_summary_of_earlier_sessions(tmp_path: Path) -> None:
                 "text": f"Answer {i} first sentence. Second sentence.", "engine": "offline", "sources": json.dumps([]),
                 "prompt_tokens": 0, "completion_tokens": 1, "created_at": now + i})
     with engine.connect() as conn:
-        summary = c.company_summary(conn, uid, "acme", "s2")
-        assert summary is not None and len(summary) <= c.SUMMARY_CHARS
+        summary = company.company_summary(conn, uid, "acme", "s2")
+        assert summary is not None and len(summary) <= company.SUMMARY_CHARS
         assert "Question 0?" in summary and "Answer 0 first sentence." in summary
         assert "Second sentence" not in summary and "Question 1" not in summary and "Question 2" not in summary
-        assert c.company_summary(conn, uid, "Initech", "") is None
-        assert c.company_summary(conn, uid, None, "") is None
-        context = c.answer_context(conn, uid, "Acme", "anything", "")
+        assert company.company_summary(conn, uid, "Initech", "") is None
+        assert company.company_summary(conn, uid, None, "") is None
+        context = answer_context(conn, uid, "Acme", "anything", "")
         assert context.resume is None and context.kb_passages == ()
         assert context.company_summary is not None and "2 interviews" in context.company_summary
     engine.dispose()

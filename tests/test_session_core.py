@@ -28,7 +28,7 @@ from mentor.ai.types import AnswerDone, AnswerFailure
 from mentor.errors import Problem
 from mentor.events import Event, EventType
 from mentor.settings import Settings
-from mentor.store import queries as q
+from mentor.store import event_log
 
 WALL = 1_800_000_000.0
 USER = "u1"
@@ -66,10 +66,10 @@ def test_create_stores_the_row_with_event_1() -> None:
     assert "user_id" not in reply and reply["id"] == "s1"
     assert [(e.seq, e.type) for e in out.events] == [(1, "session_created")]
     assert out.ops[0].statement.table.name == "sessions"  # type: ignore[attr-defined]  # before its event
-    assert out.ops[1].statement is q.INSERT_EVENT
+    assert out.ops[1].statement is event_log.INSERT_EVENT
     with pytest.raises(Problem) as exc:
         core.handle(CreateSession(user_id=USER), 0.0)
-    assert exc.value.code == "session_exists"
+    assert exc.value.code == "unknown_message"  # only a fresh actor takes it
 
 
 def test_a_refused_batch_stages_nothing_and_another_users_message_is_not_found() -> None:

@@ -6,9 +6,9 @@ group commit -> publish to ``Subscriber`` queues -> ``streams.subscribe`` relays
 
 from mentor.actors.messages import CaptionInput, Reply
 from mentor.actors.session_actor import SessionActor
-from mentor.actors.session_core import SessionCore, public_caption, public_session
+from mentor.actors.session_core import SessionCore
 from mentor.actors.subscribers import Subscriber, Subscription
 from mentor.actors.supervisor import SessionSupervisor
 
 __all__ = ["CaptionInput", "Reply", "SessionActor", "SessionCore", "SessionSupervisor", "Subscriber",
-           "Subscription", "public_caption", "public_session"]
+           "Subscription"]

@@ -22,7 +22,7 @@ from mentor.actors.session_core import AnswerStart
 from mentor.ai.types import AnswerFailure
 from mentor.engines import AnswerEngine, Failed, Finished, answer_steps
 from mentor.store import StoreReader
-from mentor.store.context import answer_context
+from mentor.store.answer_context import answer_context
 
 log = logging.getLogger(__name__)
 

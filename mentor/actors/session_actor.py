@@ -34,11 +34,10 @@ from mentor.actors.session_core import (
 from mentor.actors.subscribers import Subscriber, Subscription
 from mentor.engines import AnswerEngine
 from mentor.errors import Problem, unavailable
-from mentor.events import Event, EventType
+from mentor.events import CloseReason, Event, EventType
 from mentor.settings import Settings
-from mentor.store import StoreError, StoreReader, StoreWriter
-from mentor.store import queries as q
-from mentor.store.context import company_summary
+from mentor.store import StoreError, StoreReader, StoreWriter, answers, event_log, sessions
+from mentor.store.company import company_summary
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +107,7 @@ class SessionActor:
         except ActorExit:
             return
         finally:
-            reason = "shutdown" if self._stopping else "restart"
+            reason = CloseReason.SHUTDOWN if self._stopping else CloseReason.RESTART
             for sub in self.subscribers:
                 sub.close(reason)
             self._self_inbox.close()
@@ -242,7 +241,7 @@ class SessionActor:
         sub = Subscriber(queue_size)
         ended = not self.core.active
         if ended:
-            sub.close("ended")  # nothing more will come: the stream replays, then finishes
+            sub.close(CloseReason.ENDED)  # nothing more will come: the stream replays, then finishes
         else:
             self.subscribers.append(sub)
         head = self.published_seq
@@ -255,7 +254,7 @@ class SessionActor:
             backlog = [e for e in self.recent if e.seq > start]
         return Subscription(sub, head, backlog, reset=reset, ended=ended)
 
-    def _close_all(self, reason: str) -> None:
+    def _close_all(self, reason: CloseReason) -> None:
         for sub in self.subscribers:
             sub.close(reason)
         self.subscribers = []
@@ -264,14 +263,14 @@ class SessionActor:
 def load_session(conn: Any, session_id: str, captions_kept: int) -> LoadedSession | None:
     """Everything a restarted actor needs, in one thread hop (eight indexed queries); ``captions_kept``
     recent captions for the conversation window."""
-    row = q.session_row(conn, session_id)
+    row = sessions.session_row(conn, session_id)
     if row is None:
         return None
     questions, unfinished = read_log(
-        q.recent_events(conn, session_id, (EventType.QUESTION_DETECTED,), QUESTIONS_KEPT * 2),
-        q.recent_events(conn, session_id, ANSWER_EVENTS, 8))
+        event_log.recent_events(conn, session_id, (EventType.QUESTION_DETECTED,), QUESTIONS_KEPT * 2),
+        event_log.recent_events(conn, session_id, ANSWER_EVENTS, 8))
     return LoadedSession(
-        row=row, blocks=q.caption_blocks(conn, session_id), last_seq=q.last_event_seq(conn, session_id),
-        history=q.recent_answers(conn, session_id, HISTORY_KEPT),
-        said=q.recent_captions(conn, session_id, captions_kept), questions=questions, unfinished=unfinished,
+        row=row, blocks=sessions.caption_blocks(conn, session_id), last_seq=event_log.last_event_seq(conn, session_id),
+        history=answers.recent_answers(conn, session_id, HISTORY_KEPT),
+        said=sessions.recent_captions(conn, session_id, captions_kept), questions=questions, unfinished=unfinished,
         company_summary=company_summary(conn, row["user_id"], row["company"], session_id))

@@ -19,18 +19,17 @@ from contextlib import asynccontextmanager
 from mentor.actors.messages import Subscribe
 from mentor.actors.subscribers import Subscription
 from mentor.actors.supervisor import SessionSupervisor
-from mentor.events import Event, EventType
+from mentor.events import CloseReason, Event, EventType
 from mentor.settings import Settings
-from mentor.store import StoreReader
-from mentor.store import queries as q
+from mentor.store import StoreReader, event_log
 
 # Why a subscription closed -> the control event the client gets last (None: just end the stream).
-FINAL_EVENTS: dict[str, EventType | None] = {
-    "lagged": EventType.LAGGED,
-    "shutdown": EventType.SHUTDOWN,
-    "restart": EventType.SHUTDOWN,
-    "deleted": EventType.SESSION_DELETED,
-    "ended": None,
+FINAL_EVENTS: dict[CloseReason, EventType | None] = {
+    CloseReason.LAGGED: EventType.LAGGED,
+    CloseReason.SHUTDOWN: EventType.SHUTDOWN,
+    CloseReason.RESTART: EventType.SHUTDOWN,
+    CloseReason.DELETED: EventType.SESSION_DELETED,
+    CloseReason.ENDED: None,
 }
 
 
@@ -94,7 +93,7 @@ class EventStream:
         else:
             start = 0 if sub.reset or after is None else after
             while start < sub.head:
-                page = await self._reader.read(q.events_after, session_id, start, sub.head,
+                page = await self._reader.read(event_log.events_after, session_id, start, sub.head,
                                                self._settings.replay_page_size)
                 if not page:
                     break
@@ -106,7 +105,7 @@ class EventStream:
             batch = await sub.subscriber.next_batch()
             if batch is None:
                 reason = sub.subscriber.reason
-                final = FINAL_EVENTS.get(reason or "", EventType.SHUTDOWN)
+                final = EventType.SHUTDOWN if reason is None else FINAL_EVENTS.get(reason, EventType.SHUTDOWN)
                 if final is not None:
                     yield [Event.control(session_id, final, {"reason": reason, "last_event_id": last,
                                                              "retry_ms": self._settings.sse_retry_ms})]

@@ -21,8 +21,7 @@ from mentor.actors.session_actor import SessionActor
 from mentor.engines import AnswerEngine
 from mentor.errors import not_found, unavailable
 from mentor.settings import Settings
-from mentor.store import StoreReader, StoreWriter
-from mentor.store import queries as q
+from mentor.store import StoreReader, StoreWriter, sessions
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +111,7 @@ class SessionSupervisor:
             await starting.wait()  # someone else is loading this session
         self._starting[session_id] = started = trio.Event()
         try:
-            row = await self.reader.read(q.session_row, session_id)
+            row = await self.reader.read(sessions.session_row, session_id)
             if row is None:
                 raise not_found()
             if self.closing:

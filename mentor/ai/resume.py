@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal, TypeAlias
 
 from mentor.ai.types import ExperienceEntry, ExperienceLevel, Passage, ResumeProfile
 
@@ -89,17 +90,34 @@ def strip_contact(line: str, *, preamble: bool = False) -> str:
 # --- text extraction ------------------------------------------------------------------------------------
 
 
+FileFormat: TypeAlias = Literal["pdf", "docx", "text", "binary"]
+
+
+def file_format(data: bytes) -> FileFormat:
+    """What a file holds, judged by its first bytes alone: a PDF or ZIP (DOCX) signature, a NUL byte early
+    on (some other binary), else text. `extract_text` reads by this; upload checks compare it with the
+    file's extension so a renamed binary is refused before any parser sees it."""
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if b"\x00" in data[:4096]:
+        return "binary"
+    return "text"
+
+
 def extract_text(data: bytes, filename: str | None = None) -> str:
     """The text of a resume file: PDF, DOCX, or UTF-8/Latin-1 text and Markdown.
 
-    The format is chosen by content (PDF and ZIP signatures), not by `filename`, which only helps the
-    error message. Raises `ResumeError` for an unreadable PDF/DOCX or any other binary file.
+    The format is chosen by content (`file_format`), not by `filename`, which only helps the error
+    message. Raises `ResumeError` for an unreadable PDF/DOCX or any other binary file.
     """
-    if data.startswith(b"%PDF"):
+    kind = file_format(data)
+    if kind == "pdf":
         return _pdf_text(data)
-    if data.startswith(b"PK\x03\x04"):
+    if kind == "docx":
         return _docx_text(data)
-    if b"\x00" in data[:4096]:
+    if kind == "binary":
         raise ResumeError(f"unsupported binary file {filename or ''}".strip())
     try:
         return data.decode("utf-8-sig")

@@ -9,7 +9,8 @@ from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
 from mentor.http import problems
-from mentor.http.routes import auth, console, context, sessions, streams, ws
+from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
+from mentor.http.uploads import MULTIPART_SLACK
 from mentor.runtime import Runtime
 
 
@@ -17,7 +18,7 @@ def create_app(rt: Runtime) -> QuartTrio:
     app = QuartTrio("mentor", static_folder=None)  # the console blueprint serves /static
     # The transport-level cap fits file uploads (plus multipart framing); JSON routes enforce the smaller
     # max_body_bytes themselves (requests.json_body).
-    app.config["MAX_CONTENT_LENGTH"] = rt.settings.upload_max_bytes + 65_536
+    app.config["MAX_CONTENT_LENGTH"] = rt.settings.upload_max_bytes + MULTIPART_SLACK
     app.config["BODY_TIMEOUT"] = 30
     app.extensions["mentor"] = rt
     QuartSchema(
@@ -30,8 +31,9 @@ def create_app(rt: Runtime) -> QuartTrio:
         swagger_ui_path=None, redoc_ui_path=None, scalar_ui_path=None,  # no CDN assets on an offline box
     )
     problems.install(app)
-    for module in (auth, sessions, streams, ws, context, console):
+    for module in (auth, sessions, streams, ws, resumes, knowledge, ask, console):
         app.register_blueprint(module.bp)
+    app.register_blueprint(reports.bp)
 
     @app.get("/health")
     async def health() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from quart_schema import document_request, tag
 from mentor.events import dumps
 from mentor.http.models import Credentials, RefreshBody
 from mentor.http.requests import ACCESS_COOKIE, authenticate, body, runtime
-from mentor.store import queries
+from mentor.store import answers
 
 bp = Blueprint("auth", __name__)
 
@@ -77,4 +77,4 @@ async def usage() -> dict[str, Any]:
     """Answers and model tokens used in the last 30 days (for quotas)."""
     user_id = authenticate()
     since = time.time() - 30 * 86400
-    return {"since": since, **await runtime().reader.read(queries.usage, user_id, since)}
+    return {"since": since, **await runtime().reader.read(answers.usage, user_id, since)}

@@ -3,40 +3,33 @@
 from __future__ import annotations
 
 import base64
-import json
-from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
-from mentor.actors import public_caption, public_session
 from mentor.actors.messages import (
     AddCaptions,
     AskQuestion,
-    CaptionInput,
     DeleteSession,
     EndSession,
     GetSession,
     Regenerate,
     SetAutoAnswer,
 )
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
+from mentor.http.captions_input import parse_captions
 from mentor.http.models import (
     AutoAnswerBody,
     CaptionBatch,
-    CaptionIn,
     QuestionAsk,
     RegenerateBody,
     SessionCreate,
-    error_list,
 )
 from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime
-from mentor.store import queries as q
+from mentor.store import answers, sessions
+from mentor.wire import public_answer, public_caption, public_session
 
 bp = Blueprint("sessions", __name__)
-
-_CAPTIONS = TypeAdapter(list[CaptionIn])
 
 
 @bp.post("/sessions")
@@ -60,8 +53,8 @@ async def list_sessions() -> Response:
             created, _, sid = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
             before = (float(created), sid)
         except (ValueError, UnicodeDecodeError):
-            raise Problem(400, "invalid_cursor", "cursor is not one this server issued") from None
-    rows = await runtime().reader.read(q.list_sessions, user_id, limit + 1, before)
+            raise Problem(ProblemCode.INVALID_CURSOR, "cursor is not one this server issued") from None
+    rows = await runtime().reader.read(sessions.list_sessions, user_id, limit + 1, before)
     page, more = rows[:limit], len(rows) > limit
     next_cursor = None
     if more:
@@ -92,36 +85,6 @@ async def delete_session(session_id: str) -> Response:
     return Response(b"", status=204)
 
 
-def parse_captions(data: Any, batch_max: int, max_chars: int) -> list[CaptionInput]:
-    """One caption object, a list of them, or ``{"captions": [...]}``; raises Problem(422)."""
-    items = data["captions"] if isinstance(data, dict) and "captions" in data else data
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list) or not items:
-        raise Problem(422, "invalid_body", "send a caption object, a list of captions or {\"captions\": [...]}")
-    if len(items) > batch_max:
-        raise Problem(413, "batch_too_large", f"at most {batch_max} captions per request")
-    try:
-        captions = _CAPTIONS.validate_python(items)
-    except ValidationError as exc:
-        raise Problem(422, "invalid_caption", "a caption does not match the schema",
-                      errors=error_list(exc.errors())) from None
-    out = []
-    for index, cap in enumerate(captions):
-        if len(cap.text) > max_chars:
-            raise Problem(422, "caption_too_long", f"caption text is limited to {max_chars} characters",
-                          index=index)
-        if cap.block_id is None and cap.revision != 0:
-            raise Problem(422, "revision_without_block", "revision needs a block_id", index=index)
-        try:
-            ts = cap.timestamp()
-        except ValueError as exc:
-            raise Problem(422, "invalid_timestamp", str(exc), index=index) from None
-        out.append(CaptionInput(cap.speaker_role, cap.text, cap.speaker_name, ts, cap.block_id, cap.revision,
-                                cap.final))
-    return out
-
-
 @bp.post("/sessions/<session_id>/captions")
 @document_request(CaptionBatch)
 @tag(["captions"])
@@ -144,7 +107,7 @@ async def list_captions(session_id: str) -> Response:
     after = int_arg("after", 0, 0, 2**31)
     limit = int_arg("limit", 500, 1, 1000)
     final_only = request.args.get("final", "false").lower() in {"1", "true", "yes"}
-    rows = await rt.reader.read(q.list_captions, session_id, after, limit, final_only)
+    rows = await rt.reader.read(sessions.list_captions, session_id, after, limit, final_only)
     return json_response({"captions": [public_caption(r) for r in rows],
                   "next_after": rows[-1]["id"] if len(rows) == limit else None})
 
@@ -166,9 +129,8 @@ async def list_answers(session_id: str) -> Response:
     user_id = authenticate()
     rt = runtime()
     await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
-    rows = await rt.reader.read(q.list_answers, session_id, int_arg("limit", 200, 1, 1000))
-    return json_response({"answers": [{**{k: v for k, v in r.items() if k not in ("user_id", "sources")},
-                               "sources": json.loads(r["sources"])} for r in rows]})
+    rows = await rt.reader.read(answers.list_answers, session_id, int_arg("limit", 200, 1, 1000))
+    return json_response({"answers": [public_answer(r) for r in rows]})
 
 
 @bp.post("/sessions/<session_id>/regenerate")

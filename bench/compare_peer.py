@@ -1,0 +1,171 @@
+"""Mentor against the FastAPI peer (../shared/peers/fastapi), interleaved, in one command.
+
+    python -m bench.compare_peer                       # fanout, ingest, idle, interviews; 2 rounds
+    python -m bench.compare_peer --scenarios fanout,ingest --rounds 2 --peer-python /path/to/python
+
+Each round starts a fresh Mentor (``mentor serve``, SQLite in a temp dir) and a fresh peer (uvicorn, SQLite in
+a temp dir), and runs every scenario of ``bench.load`` against each in turn — Mentor, peer, Mentor, peer — with
+``--url`` and ``--server-pid`` so both are measured the same way. The table prints the median of the rounds and
+the ratio Mentor/peer, oriented so that higher means Mentor is better. Compare ratios within one run only:
+absolute figures move with whatever else the machine is doing.
+
+Without ``--peer-python`` a virtual environment for the peer is made once under bench/results/peer-venv from
+the peer's pinned requirements.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import venv
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import trio
+
+from bench._server import REPO_ROOT, free_port, local_server, raise_fd_limit, stop_process, wait_ready
+
+PEER_DIR = REPO_ROOT.parent / "shared" / "peers" / "fastapi"
+PEER_VENV = REPO_ROOT / "bench" / "results" / "peer-venv"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number read from a scenario's JSON report."""
+
+    label: str
+    scenario: str
+    read: Callable[[dict[str, Any]], float | None]
+    higher_is_better: bool
+
+
+FIGURES = [
+    Figure("fanout: deliveries/s", "fanout", lambda r: r.get("deliveries_per_s"), True),
+    Figure("fanout: server CPU µs/delivery", "fanout",
+           lambda r: (r.get("server") or {}).get("cpu_per_delivery_us"), False),
+    Figure("ingest: acked captions/s", "ingest", lambda r: r.get("acked_captions_per_s"), True),
+    Figure("ingest: server CPU µs/caption", "ingest",
+           lambda r: (r.get("server") or {}).get("cpu_per_caption_us"), False),
+    Figure("idle: KiB per session", "idle", lambda r: r.get("kib_per_session"), False),
+    Figure("idle: KiB per SSE subscriber", "idle", lambda r: r.get("kib_per_subscriber"), False),
+    Figure("interviews: sessions held at p99 ≤ 100 ms", "interviews",
+           lambda r: r.get("largest_passing_sessions"), True),
+]
+
+SCENARIO_ARGS = {
+    "fanout": ["--duration", "15"],
+    "ingest": ["--duration", "10"],
+    "idle": ["--sessions", "1000"],
+    "interviews": ["--steps", "100,200,300,400,500,600", "--duration", "15"],
+}
+
+
+def peer_python(given: str | None) -> str:
+    if given:
+        return given
+    python = PEER_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"making the peer's virtual environment in {PEER_VENV} …", file=sys.stderr)
+        venv.create(PEER_VENV, with_pip=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(PEER_DIR / "requirements.txt")],
+                       check=True)
+    return str(python)
+
+
+@contextmanager
+def peer_server(python: str) -> Iterator[tuple[str, int]]:
+    """The peer on a free port with a fresh SQLite file; the same cheap argon2 that Mentor's bench uses."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="peer-bench-") as tmp:
+        env = {**os.environ, "PEER_PASSWORD_HASH_TIME_COST": "1", "PEER_PASSWORD_HASH_MEMORY_KIB": "1024"}
+        with open(Path(tmp) / "peer.log", "wb") as log:
+            process = subprocess.Popen([python, str(PEER_DIR / "serve.py"), "--port", str(port),
+                                        "--db", str(Path(tmp) / "peer.db")],
+                                       cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                trio.run(wait_ready, f"http://127.0.0.1:{port}", process)
+                yield f"http://127.0.0.1:{port}", process.pid
+            finally:
+                stop_process(process)
+
+
+@contextmanager
+def mentor_server(server_args: str) -> Iterator[tuple[str, int]]:
+    with local_server(args=server_args.split() if server_args else None) as srv:
+        trio.run(wait_ready, srv.url, srv.process)
+        yield srv.url, srv.pid
+
+
+def run_scenario(scenario: str, url: str, pid: int, extra: list[str]) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [sys.executable, "-m", "bench.load", scenario, "--url", url, "--server-pid", str(pid),
+               "--json", out.name, *SCENARIO_ARGS.get(scenario, []), *extra]
+        subprocess.run(cmd, cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
+        return json.loads(Path(out.name).read_text())  # type: ignore[no-any-return]
+
+
+def median(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def table(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
+    rows = ["| figure | Mentor | peer | Mentor/peer (higher is better) |", "|---|---|---|---|"]
+    for fig in FIGURES:
+        if fig.scenario not in results:
+            continue
+        m = median([fig.read(r) for r in results[fig.scenario]["mentor"]])
+        p = median([fig.read(r) for r in results[fig.scenario]["peer"]])
+        ratio = None
+        if m and p:
+            ratio = m / p if fig.higher_is_better else p / m
+        rows.append(f"| {fig.label} | {_fmt(m)} | {_fmt(p)} | {_fmt(ratio, 2)} |")
+    return "\n".join(rows)
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scenarios", default="fanout,ingest,idle,interviews")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; the table shows the median")
+    parser.add_argument("--peer-python", help="python of an environment with the peer's requirements")
+    parser.add_argument("--server-args", default="", help="extra `mentor serve` options")
+    parser.add_argument("--load-args", default="--no-auto-answer",
+                        help="extra bench.load options for every scenario (default: --no-auto-answer, as the "
+                             "peer never answers; Mentor still detects questions)")
+    parser.add_argument("--json", help="write every round's reports here")
+    args = parser.parse_args(argv)
+    if not PEER_DIR.exists():
+        raise SystemExit(f"the peer is not at {PEER_DIR}")
+    raise_fd_limit()
+    python = peer_python(args.peer_python)
+    scenarios = [s for s in args.scenarios.split(",") if s]
+    extra = args.load_args.split()
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {s: {"mentor": [], "peer": []} for s in scenarios}
+    for round_no in range(1, args.rounds + 1):
+        for scenario in scenarios:
+            scenario_extra = [a for a in extra if not (scenario == "idle" and a == "--no-auto-answer")]
+            for name, server in (("mentor", lambda: mentor_server(args.server_args)),
+                                 ("peer", lambda: peer_server(python))):
+                print(f"round {round_no}: {scenario} on {name} …", file=sys.stderr, flush=True)
+                with server() as (url, pid):
+                    results[scenario][name].append(run_scenario(scenario, url, pid, scenario_extra))
+    print(table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
