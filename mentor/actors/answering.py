@@ -19,6 +19,7 @@ import trio
 
 from mentor.actors.messages import AnswerProgress
 from mentor.actors.session_core import AnswerStart
+from mentor.ai.retrieval import retrieval_query
 from mentor.ai.types import AnswerFailure
 from mentor.engines import AnswerEngine, Failed, Finished, answer_steps
 from mentor.store import StoreReader
@@ -41,9 +42,13 @@ async def run_answer(start: AnswerStart, engine: AnswerEngine, reader: StoreRead
 
     request = start.request
     try:
+        # The knowledge base is searched for the cleaned question; a follow-up also for what it follows up on.
+        query = retrieval_query(request.question, request.kind, parts=request.parts,
+                                conversation=request.conversation, history=request.history,
+                                language=request.language)
         with trio.move_on_at(start.started_at + timeout_s) as reading:
-            ctx = await reader.read(answer_context, start.user_id, request.company, request.question,
-                                    start.session_id, KB_PASSAGES, False)
+            ctx = await reader.read(answer_context, start.user_id, request.company, query, start.session_id,
+                                    KB_PASSAGES, False, request.language)
         if reading.cancelled_caught:
             await report(progress(failure=AnswerFailure(f"no complete answer within {timeout_s:g} s", True),
                                   final=True))

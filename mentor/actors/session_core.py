@@ -39,9 +39,7 @@ from mentor.actors.messages import (
     SetAutoAnswer,
     Stop,
 )
-from mentor.ai.assembly import CaptionUpdate
-from mentor.ai.question_rules import question_kind
-from mentor.ai.question_tracker import DetectedQuestion, QuestionTracker
+from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, question_kind
 from mentor.ai.types import AnswerRequest, SpeakerRole
 from mentor.errors import Problem, ProblemCode, not_found
 from mentor.events import CloseReason, Event, EventType
@@ -167,7 +165,7 @@ class SessionCore:
         self.blocks: dict[str, BlockState] = {}
         self.next_caption_id = 1
         # Question ids are unique per incarnation: a restarted actor never reuses one already emitted.
-        self.tracker = QuestionTracker(id_prefix=f"q{next_seq - 1}-")
+        self.tracker = QuestionTracker(id_prefix=f"q{next_seq - 1}-", language=row.get("language"))
         self.questions: OrderedDict[str, QuestionRecord] = OrderedDict()
         self.history: deque[tuple[str, str]] = deque(maxlen=HISTORY_KEPT)
         self.company_summary: str | None = None
@@ -495,9 +493,10 @@ class SessionCore:
                 "revision": dq.revision, "trigger": dq.trigger, "source": "auto",
             })
             self._remember(QuestionRecord(dq.question_id, dq.text, dq.kind, dq.parts))
-        if detected and self.session["auto_answer"] and self.active:
+        answer = [dq for dq in detected if dq.answer]  # the tracker's rule: start, or restart at most once
+        if answer and self.session["auto_answer"] and self.active:
             # Only the newest matters: a revised or newer question makes any answer in progress stale.
-            last = detected[-1]
+            last = answer[-1]
             self._start_answer(self.questions[last.question_id],
                                "question_updated" if last.revision else "newer_question", now)
 

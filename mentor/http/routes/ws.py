@@ -9,7 +9,6 @@ error and the connection stays up. Server -> client events: ``{"type": "event", 
 
 from __future__ import annotations
 
-import json
 import time
 from contextlib import AsyncExitStack
 from typing import Any
@@ -33,7 +32,7 @@ from mentor.events import dumps
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import QuestionAsk, RegenerateBody, error_list
 from mentor.http.problems import problem_response
-from mentor.http.requests import authenticate_until, runtime
+from mentor.http.requests import authenticate_until, parse_json, runtime
 
 bp = Blueprint("websocket", __name__)
 
@@ -129,10 +128,7 @@ async def _serve_socket(session_id: str, user_id: str, expires_at: float, stream
             raw = await websocket.receive()
             corr: Any = None
             try:
-                try:
-                    msg = json.loads(raw)
-                except (ValueError, TypeError) as exc:
-                    raise Problem(ProblemCode.INVALID_JSON, f"the message is not valid JSON: {exc}") from None
+                msg = parse_json(raw, "the message")
                 if not isinstance(msg, dict):
                     raise Problem(ProblemCode.INVALID_MESSAGE, "a message must be a JSON object")
                 corr = msg.get("id")
