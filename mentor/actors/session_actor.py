@@ -31,6 +31,7 @@ from mentor.actors.session_core import (
     SessionCore,
     read_log,
 )
+from mentor.actors.streams import open_subscription
 from mentor.actors.subscribers import Subscriber, Subscription
 from mentor.engines import AnswerEngine
 from mentor.errors import Problem, unavailable
@@ -238,21 +239,11 @@ class SessionActor:
         self.subscribers = live
 
     def _subscribe(self, after: int | None, queue_size: int) -> Subscription:
-        sub = Subscriber(queue_size)
-        ended = not self.core.active
-        if ended:
-            sub.close(CloseReason.ENDED)  # nothing more will come: the stream replays, then finishes
-        else:
-            self.subscribers.append(sub)
-        head = self.published_seq
-        reset = after is not None and not 0 <= after <= head
-        start = 0 if after is None or reset else after
-        backlog: list[Event] | None = None
-        if start >= head:
-            backlog = []
-        elif self.recent and self.recent[0].seq <= start + 1:
-            backlog = [e for e in self.recent if e.seq > start]
-        return Subscription(sub, head, backlog, reset=reset, ended=ended)
+        subscription = open_subscription(self.recent, self.published_seq, after, queue_size,
+                                         ended=not self.core.active)
+        if not subscription.ended:
+            self.subscribers.append(subscription.subscriber)
+        return subscription
 
     def _close_all(self, reason: CloseReason) -> None:
         for sub in self.subscribers:

@@ -4,7 +4,9 @@
 session's actor and yields an ``EventStream``; iterating it gives, in batches, the missed events first
 (from the actor's memory, else paged from the durable log), then live ones with heartbeats in quiet
 periods, then one final control event saying why the stream ended. Leaving the block leaves the actor at
-once. SSE and WebSocket routes only encode what it yields.
+once. SSE and WebSocket routes only encode what it yields. The actor's half, registering the subscriber
+and taking the missed events from its memory in the same step as it reads its head, is
+``open_subscription``, also here: the whole of subscription and replay is this module.
 
 Invariant: event ids arrive in order with no gap and no duplicate; control events (heartbeat, reset,
 lagged, shutdown, session_deleted) carry no id. Cost per idle stream: the subscriber queue and one
@@ -13,15 +15,18 @@ suspended generator; no replay page and no delivered batch is kept while it wait
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from mentor.actors.messages import Subscribe
-from mentor.actors.subscribers import Subscription
-from mentor.actors.supervisor import SessionSupervisor
+from mentor.actors.subscribers import Subscriber, Subscription
 from mentor.events import CloseReason, Event, EventType
 from mentor.settings import Settings
 from mentor.store import StoreReader, event_log
+
+if TYPE_CHECKING:  # the actor registers subscriptions with ``open_subscription`` below: no import cycle
+    from mentor.actors.supervisor import SessionSupervisor
 
 # Why a subscription closed -> the control event the client gets last (None: just end the stream).
 FINAL_EVENTS: dict[CloseReason, EventType | None] = {
@@ -47,6 +52,25 @@ def parse_last_event_id(header: str | None, query: str | None = None) -> int | N
         return -1
     value = int(raw)
     return value if value <= MAX_EVENT_ID else -1
+
+
+def open_subscription(recent: Sequence[Event], head: int, after: int | None, queue_size: int, *,
+                      ended: bool) -> Subscription:
+    """The actor's half of a subscription, run inside the actor so nothing is published in between: a new
+    subscriber queue, the head it starts after, and the missed events when ``recent`` (the actor's memory,
+    oldest first) still holds them all (else None: ``EventStream`` pages them from the log). The actor
+    adds the subscriber to its list unless ``ended`` (then the stream replays and finishes)."""
+    sub = Subscriber(queue_size)
+    if ended:
+        sub.close(CloseReason.ENDED)
+    reset = after is not None and not 0 <= after <= head
+    start = 0 if after is None or reset else after
+    backlog: list[Event] | None = None
+    if start >= head:
+        backlog = []
+    elif recent and recent[0].seq <= start + 1:
+        backlog = [e for e in recent if e.seq > start]
+    return Subscription(sub, head, backlog, reset=reset, ended=ended)
 
 
 class EventStream:
