@@ -1,6 +1,7 @@
 """The report and trends pages in a real headless Chromium against a real server: reached from the console's
 link, charts drawn from the server's SVG, a live report that turns final when the interview ends, and a
-layout that fits a phone. Screenshots land in docs/screenshots/report-*.png."""
+layout that fits a phone. Screenshots land in tests/browser/.screenshots/report-*.png
+(docs/screenshots/ with MENTOR_REFRESH_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
