@@ -14,6 +14,7 @@ import pypdf
 import trio
 
 from tests.conftest import User, register
+from tests.openai_stub import SAMPLE_RESUME_MD
 from tests.sse import SSE, read_events
 
 JD = """Senior Backend Engineer, Payments
@@ -62,6 +63,8 @@ async def interview(user: User, **fields: Any) -> str:
 
 
 async def test_a_session_reports_live_then_final_with_exports(user: User) -> None:
+    r = await user.request("POST", "/resumes", json={"name": "Sam", "text": SAMPLE_RESUME_MD})
+    assert r.status_code == 201, r.text
     sid = await interview(user, company="Acme")
 
     r = await user.request("GET", f"/sessions/{sid}/report")
@@ -86,6 +89,10 @@ async def test_a_session_reports_live_then_final_with_exports(user: User) -> Non
     assert skills["PostgreSQL"]["mentioned"] and not skills["PostgreSQL"]["asked"]
     assert skills["Kubernetes"] == {"name": "Kubernetes", "asked": False, "mentioned": False}
     assert len(live["jd"]["requirements"]) == 3 and live["jd"]["requirements"][2]["mentioned"] is False
+    # the offline suggestion drew on the active resume: its items are named by their resume titles
+    cited = [s for s in q["suggestion"]["sources"] if s.startswith("resume:")]
+    assert cited and [i["ref"] for i in live["resume"]["items"]] == sorted(cited)
+    assert all(i["title"] and i["uses"] == 1 for i in live["resume"]["items"]), live["resume"]
 
     r = await user.request("POST", f"/sessions/{sid}/end")
     assert r.status_code == 200
