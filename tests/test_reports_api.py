@@ -13,7 +13,7 @@ import httpx
 import pypdf
 import trio
 
-from tests.conftest import User, register
+from tests.conftest import User, make_settings, register, running_server
 from tests.openai_stub import SAMPLE_RESUME_MD
 from tests.sse import SSE, read_events
 
@@ -187,3 +187,12 @@ async def test_reports_are_in_the_openapi_document(client: httpx.AsyncClient) ->
     insights = paths["/users/me/insights"]["get"]
     assert {p["name"] for p in insights["parameters"] if p["in"] == "query"} == {"company", "since", "include"}
     assert "/sessions/{session_id}/report.md" in paths and "/sessions/{session_id}/report.pdf" in paths
+
+
+async def test_insights_read_at_most_the_newest_insights_max_sessions(database_url: str) -> None:
+    async with running_server(make_settings(database_url, insights_max_sessions=2)) as srv, \
+            httpx.AsyncClient(base_url=srv.url, timeout=10) as client:
+        user = await register(client)
+        ids = [(await user.create_session(title=f"Interview {i}"))["id"] for i in range(3)]
+        data = (await user.request("GET", "/users/me/insights")).json()
+        assert data["truncated"] is True and [s["session_id"] for s in data["sessions"]] == ids[1:]

@@ -8,6 +8,7 @@ The Markdown keeps every character.
 from __future__ import annotations
 
 import io
+import textwrap
 import time
 import unicodedata
 from typing import Any
@@ -117,7 +118,17 @@ def report_pdf(report: dict[str, Any]) -> bytes:
         pdf.set_font("Helvetica", "", 10)
 
     def para(text: str) -> None:
-        pdf.multi_cell(width, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        # Wrapped here and written line by line: fpdf2's multi_cell measures every character again for every
+        # candidate break (6 s for 150 questions); one width check per line is enough.
+        text = _latin1(text)
+        chars = 100 if pdf.font_style == "" else 90
+        while True:
+            lines = textwrap.wrap(text, chars, break_long_words=True) or [""]
+            if chars <= 20 or all(pdf.get_string_width(line) <= width for line in lines):
+                break
+            chars -= 8
+        for line in lines:
+            pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
 
     pdf.set_font("Helvetica", "B", 16)
     pdf.multi_cell(width, 9, _latin1(f"Interview report: {report['session']['title']}"), new_x="LMARGIN",
