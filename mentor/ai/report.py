@@ -135,10 +135,10 @@ def _spans(captions: Iterable[CaptionRow]) -> list[_Span]:
     return spans
 
 
-def _distinct_words(text: str) -> str:
-    """The distinct words of ``text`` (lower case, edge punctuation stripped), space-joined: what ``terms``
-    needs to stem each distinct word once instead of every occurrence."""
-    return " ".join({w.strip(".,;:!?\"'()[]{}") for w in set(text.lower().split())})
+def _distinct_words(text: str) -> set[str]:
+    """The distinct words of ``text`` (lower case, edge punctuation stripped): what skill look-ups and
+    ``terms`` need, each distinct word once instead of every occurrence."""
+    return {w.strip(".,;:!?\"'()[]{}") for w in set(text.lower().split())}
 
 
 def _wpm(words: int, seconds: float) -> float | None:
@@ -260,11 +260,13 @@ def _coverage(inp: ReportInput, candidate_text: str) -> dict[str, Any]:
     if not job.skills and not job.requirements:
         return {"skills": [], "requirements": [], "skills_covered": None, "requirements_covered": None}
     asked_text = "\n".join(q.text for q in inp.questions)
-    asked_skills = mentioned_skills(asked_text, job.skills + tuple(s for r in job.requirements for s in r.skills))
-    said_skills = mentioned_skills(candidate_text, job.skills + tuple(s for r in job.requirements for s in r.skills))
+    asked_words, said_words = _distinct_words(asked_text), _distinct_words(candidate_text)
+    wanted = job.skills + tuple(s for r in job.requirements for s in r.skills)
+    asked_skills = mentioned_skills(asked_text, wanted, asked_words)
+    said_skills = mentioned_skills(candidate_text, wanted, said_words)
     # Terms of the whole transcript side, from its distinct words only: stemming each word once.
-    asked_terms = set(terms(_distinct_words(asked_text)))
-    said_terms = set(terms(_distinct_words(candidate_text)))
+    asked_terms = set(terms(" ".join(asked_words)))
+    said_terms = set(terms(" ".join(said_words)))
 
     def came_up(skills: tuple[str, ...], words: frozenset[str], found: set[str], vocab: set[str]) -> bool:
         if any(s in found for s in skills):
