@@ -1,6 +1,6 @@
 """Reports and insights over real sockets (httpx against a live server), on SQLite and PostgreSQL: a session
 with a detected question, an offline suggestion and the candidate's reply reads back as a live report, then
-a final one; Markdown and PDF exports; 404 for other users' sessions, 422 for bad query parameters."""
+a final one; Markdown and PDF exports; 404 for other users' sessions, 400 invalid_query for bad query parameters."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ async def test_bad_query_parameters_are_refused(user: User) -> None:
                          ("/users/me/insights", {"company": "x" * 201}),
                          ("/users/me/insights", {"include": "svg"})):
         r = await user.request("GET", path, params=params)
-        assert r.status_code == 422, (path, params, r.text)
+        assert r.status_code == 400, (path, params, r.text)
         assert r.headers["content-type"] == "application/problem+json" and r.json()["code"] == "invalid_query"
 
 

@@ -20,7 +20,7 @@ from quart_schema import document_querystring, document_response, tag
 from mentor.ai.charts import report_charts, trend_charts
 from mentor.ai.report import ReportInput, build_report, insights, trend_point
 from mentor.ai.report_export import report_markdown, report_pdf
-from mentor.errors import Problem, not_found
+from mentor.errors import Problem, ProblemCode, not_found
 from mentor.http.models import Name, error_list
 from mentor.http.requests import authenticate, json_response, runtime
 from mentor.store import reports as store
@@ -77,7 +77,7 @@ def _query(model: type[Any]) -> Any:
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:
-        raise Problem(422, "invalid_query", "a query parameter is not valid",
+        raise Problem(ProblemCode.INVALID_QUERY, "a query parameter is not valid",
                       errors=error_list(exc.errors())) from None
 
 
@@ -91,12 +91,12 @@ def parse_since(raw: str | None) -> float | None:
         try:
             stamp = datetime.fromisoformat(raw + ("T00:00:00+00:00" if _DATE.match(raw) else ""))
         except ValueError:
-            raise Problem(422, "invalid_query", "since must be UNIX seconds or an ISO 8601 date/time") from None
+            raise Problem(ProblemCode.INVALID_QUERY, "since must be UNIX seconds or an ISO 8601 date/time") from None
         if stamp.tzinfo is None:
-            raise Problem(422, "invalid_query", "since needs a time zone (or give a plain date)")
+            raise Problem(ProblemCode.INVALID_QUERY, "since needs a time zone (or give a plain date)")
         value = stamp.timestamp()
     if not 0 <= value < 1e11:
-        raise Problem(422, "invalid_query", "since is out of range")
+        raise Problem(ProblemCode.INVALID_QUERY, "since is out of range")
     return value
 
 
