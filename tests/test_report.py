@@ -132,6 +132,7 @@ def test_talk_share_overlaps_interruptions_and_fillers() -> None:
     assert shares == {"interviewer": 0.51, "candidate": 0.49}
     assert talk["overlaps"] == {"count": 2, "seconds": 2.2}  # type: ignore[index]
     assert talk["interruptions"] == {"count": 1, "by": {"candidate_interrupted_interviewer": 1}}  # type: ignore[index]
+    assert r["talk"]["by_name"] == []  # type: ignore[index]  # no names were sent
     fillers = r["fillers"]
     assert fillers["count"] == 4 and fillers["per_minute"] == 24.0  # type: ignore[index]
 

@@ -80,6 +80,7 @@ async def test_a_session_reports_live_then_final_with_exports(user: User) -> Non
     assert q["response"]["wpm"] is not None
     roles = {s["role"]: s for s in live["talk"]["speakers"]}
     assert set(roles) == {"interviewer", "candidate"} and roles["interviewer"]["names"] == ["Dana"]
+    assert [(n["name"], n["role"]) for n in live["talk"]["by_name"]] == [("Sam", "candidate"), ("Dana", "interviewer")]
     assert abs(sum(s["share"] for s in roles.values()) - 1) < 0.01
     assert live["fillers"]["count"] == 2 and {f["word"] for f in live["fillers"]["top"]} == {"um", "uh"}
     assert [s["speaker"] for s in live["timeline"]["segments"]] == ["interviewer", "candidate"]

@@ -55,6 +55,9 @@ def _lines(report: dict[str, Any]) -> dict[str, list[str]]:
              f"suggestion first token median {_num(summary['first_token_ms']['median'], ' ms')}")]
     speaking = [f"{sp['role']}: {round(sp['share'] * 100)}% of talk time, {sp['seconds'] / 60:.1f} min, "
                 f"{sp['words']} words, {_num(sp['wpm'], ' wpm')}" for sp in talk["speakers"]]
+    if talk["by_name"]:
+        speaking.append("by person: " + ", ".join(f"{n['name']} ({n['role']}) {round(n['share'] * 100)}%"
+                                                  for n in talk["by_name"]))
     speaking.append(f"overlaps: {talk['overlaps']['count']} ({talk['overlaps']['seconds']} s); "
                     f"interruptions: {talk['interruptions']['count']}")
     speaking.append(f"your filler words: {fillers['count']} ({fillers['per_minute']} per minute)"
