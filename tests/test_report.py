@@ -143,6 +143,22 @@ def test_captions_sent_in_one_piece_count_at_the_assumed_pace() -> None:
     assert speaker["seconds"] == 12.0 and speaker["wpm"] == 150.0 and speaker["pace_measured"] is False
 
 
+def test_one_speakers_overlapping_captions_count_once_and_people_are_told_apart() -> None:
+    captions = [cap(1, "candidate", "We sharded the ledger by account", 0, 4.0),
+                cap(2, "candidate", "and replayed the outbox nightly", 2, 4.0),  # overlaps the one before
+                cap(3, "interviewer", "Why nightly?", 10, 2.0), cap(4, "other", "Sorry to interrupt", 13, 2.0)]
+    captions = [CaptionRow(c.id, c.speaker_role, c.text, c.created_at, c.updated_at, c.revision, c.client_ts,
+                           {"candidate": "Sam", "interviewer": "Dana", "other": "Lee"}[c.speaker_role])
+                for c in captions]
+    talk = report(captions, [])["talk"]
+    assert {s["role"]: s["seconds"] for s in talk["speakers"]} == {"interviewer": 2.0, "candidate": 6.0,  # type: ignore[index]
+                                                                   "other": 2.0}
+    assert talk["by_name"] == [  # type: ignore[index]
+        {"name": "Sam", "role": "candidate", "seconds": 6.0, "share": 0.6},
+        {"name": "Dana", "role": "interviewer", "seconds": 2.0, "share": 0.2},
+        {"name": "Lee", "role": "other", "seconds": 2.0, "share": 0.2}]
+
+
 def test_the_timeline_merges_close_captions_of_one_speaker() -> None:
     captions = [cap(1, "interviewer", "One two", 0, 1.0), cap(2, "interviewer", "three four", 2.5, 1.0),
                 cap(3, "candidate", "five six", 4, 1.0), cap(4, "interviewer", "seven", 20, 1.0)]

@@ -144,6 +144,19 @@ def _distinct_words(text: str) -> set[str]:
     return {w.strip(".,;:!?\"'()[]{}") for w in set(text.lower().split())}
 
 
+def _union_seconds(spans: Iterable[_Span]) -> float:
+    """Seconds covered by ``spans`` (sorted by start): time counted once where one speaker's captions
+    overlap (estimated ends make a fast speaker's captions overlap)."""
+    total, start, end = 0.0, 0.0, -1.0
+    for s in spans:
+        if s.start > end:
+            total += end - start if end > start else 0.0
+            start, end = s.start, s.end
+        elif s.end > end:
+            end = s.end
+    return total + (end - start if end > start else 0.0)
+
+
 def _wpm(words: int, seconds: float) -> float | None:
     return round(words * 60.0 / seconds, 1) if seconds > 0 and words else None
 
@@ -152,13 +165,20 @@ def _talk(spans: list[_Span], captions: Sequence[CaptionRow]) -> dict[str, Any]:
     seconds: dict[str, float] = dict.fromkeys(ROLES, 0.0)
     words: dict[str, int] = dict.fromkeys(ROLES, 0)
     measured: dict[str, int] = dict.fromkeys(ROLES, 0)
-    named: dict[tuple[str, str], float] = {}  # (role, name): seconds; panels have several interviewers
+    # (role, name) -> [seconds so far, start, end of the open interval]; panels have several interviewers
+    named: dict[tuple[str, str], list[float]] = {}
+    for role in ROLES:
+        seconds[role] = _union_seconds(s for s in spans if s.role == role)
     for s in spans:
-        seconds[s.role] += s.end - s.start
         words[s.role] += s.words
         measured[s.role] += s.measured
         if s.name:
-            named[s.role, s.name] = named.get((s.role, s.name), 0.0) + s.end - s.start
+            acc = named.setdefault((s.role, s.name), [0.0, s.start, s.start])
+            if s.start > acc[2]:
+                acc[0] += acc[2] - acc[1]
+                acc[1], acc[2] = s.start, s.end
+            elif s.end > acc[2]:
+                acc[2] = s.end
     names: dict[str, list[str]] = {}
     for role, name in {(c.speaker_role, c.speaker_name) for c in captions if c.speaker_name}:
         known = names.setdefault(role, [])
@@ -185,8 +205,9 @@ def _talk(spans: list[_Span], captions: Sequence[CaptionRow]) -> dict[str, Any]:
                     interruptions[f"{role}_interrupted_{other}"] += 1
         if s.end > last_end.get(role, 0.0):
             last_end[role] = s.end
-    by_name = [{"name": name, "role": role, "seconds": round(sec, 1), "share": round(sec / total, 3)}
-               for (role, name), sec in sorted(named.items(), key=lambda kv: -kv[1])[:NAMES_KEPT]]
+    person = {key: acc[0] + acc[2] - acc[1] for key, acc in named.items()}
+    by_name = [{"name": name, "role": role, "seconds": round(sec, 1), "share": round(sec / total, 3) if total else 0.0}
+               for (role, name), sec in sorted(person.items(), key=lambda kv: -kv[1])[:NAMES_KEPT]]
     return {"total_s": round(total, 1), "speakers": speakers, "by_name": by_name,
             "overlaps": {"count": overlaps, "seconds": round(overlap_s, 1)},
             "interruptions": {"count": sum(interruptions.values()), "by": dict(sorted(interruptions.items()))}}
@@ -245,7 +266,7 @@ def _question_entries(inp: ReportInput, spans: list[_Span], origin: float, end_o
         # answer may begin while the question's last words fade.
         reply = candidate[bisect_left(starts, asked):bisect_left(starts, window_end)]
         words = sum(s.words for s in reply)
-        seconds = sum(s.end - s.start for s in reply)
+        seconds = _union_seconds(reply)
         rows = answers.get(q.question_id, [])
         last = max(rows, key=lambda a: a.created_at) if rows else None
         out.append({
