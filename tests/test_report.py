@@ -226,3 +226,19 @@ def test_exports_escape_table_cells_and_survive_any_script() -> None:
     assert "better \\| worse: 数据库" in md
     pdf = pypdf.PdfReader(io.BytesIO(report_pdf(r)))
     assert "Which is better | worse" in "".join(p.extract_text() for p in pdf.pages)
+
+
+def test_the_trend_cache_keeps_the_most_recently_used_points() -> None:
+    from mentor.http.trend_cache import TrendCache
+
+    cache = TrendCache(2)
+    cache.put(("a", 1.0), {"n": 1})
+    cache.put(("b", 1.0), {"n": 2})
+    assert cache.get(("a", 1.0)) == {"n": 1}  # "a" is now the most recent
+    cache.put(("c", 1.0), {"n": 3})
+    assert cache.get(("b", 1.0)) is None and cache.get(("a", 1.0)) == {"n": 1} and cache.get(("c", 1.0))
+    assert cache.get(("a", 2.0)) is None  # another ended_at is another key
+    assert (cache.hits, cache.misses) == (3, 2)
+    off = TrendCache(0)
+    off.put(("a", 1.0), {"n": 1})
+    assert off.get(("a", 1.0)) is None

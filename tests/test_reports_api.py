@@ -197,3 +197,16 @@ async def test_insights_read_at_most_the_newest_insights_max_sessions(database_u
         ids = [(await user.create_session(title=f"Interview {i}"))["id"] for i in range(3)]
         data = (await user.request("GET", "/users/me/insights")).json()
         assert data["truncated"] is True and [s["session_id"] for s in data["sessions"]] == ids[1:]
+
+
+async def test_insights_of_ended_interviews_are_stable_and_deleted_ones_disappear(user: User) -> None:
+    kept = await interview(user, company="Acme")
+    gone = await interview(user, company="Acme")
+    for sid in (kept, gone):
+        assert (await user.request("POST", f"/sessions/{sid}/end")).status_code == 200
+    first = (await user.request("GET", "/users/me/insights")).json()
+    again = (await user.request("GET", "/users/me/insights")).json()  # served from the trend cache
+    assert first == again and [s["session_id"] for s in first["sessions"]] == [kept, gone]
+    assert (await user.request("DELETE", f"/sessions/{gone}")).status_code == 204
+    after = (await user.request("GET", "/users/me/insights")).json()
+    assert [s["session_id"] for s in after["sessions"]] == [kept] and after["totals"]["questions"] == 1
