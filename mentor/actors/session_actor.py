@@ -35,6 +35,7 @@ from mentor.actors.messages import (
 )
 from mentor.actors.subscribers import Subscriber, Subscription
 from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, question_kind
+from mentor.ai.retrieval import retrieval_query
 from mentor.ai.types import AnswerRequest, SpeakerRole
 from mentor.engines import AnswerEngine
 from mentor.errors import Problem, ProblemCode, not_found, unavailable
@@ -441,8 +442,11 @@ class SessionActor:
     async def _build_request(self, question: QuestionRecord) -> AnswerRequest:
         s = self.session
         first = not self._summary_loaded
-        ctx = await self.reader.read(answer_context, s["user_id"], s["company"], question.text, self.session_id,
-                                     4, first)
+        # The knowledge base is searched for the cleaned question; a follow-up also for what it follows up on.
+        query = retrieval_query(question.text, question.kind, parts=question.parts, history=tuple(self.history),
+                                language=s["language"])
+        ctx = await self.reader.read(answer_context, s["user_id"], s["company"], query, self.session_id,
+                                     4, first, s["language"])
         if first:  # earlier sessions do not change while this one runs: read their summary once
             self._company_summary, self._summary_loaded = ctx.company_summary, True
         return AnswerRequest(
