@@ -359,3 +359,14 @@ CONFIRM_WORDS = frozenset({"correct", "right", "true", "accurate", "fair", "so",
 # After "you": the filler "you know" and the generic "you" of habits and advice ("you can", "you have to").
 GENERIC_YOU_NEXT = frozenset({"know", "see", "mean", "can", "can't", "cant", "could", "have", "get", "got", "need",
                               "gotta", "just", "never", "always", "guys", "all"})
+# Words no cut may touch: a cue can start, end or hinge on them (auxiliaries, wh-words, subjects, markers,
+# prompt verbs, frame words). A cut between three other words cannot split a cue.
+CUT_UNSAFE = (AUX | WH | WH_CONTRACTED | PRONOUN_SUBJ | SUBJ_CONTRACTED | DEMONSTRATIVE | DETERMINER | MARKERS
+              | frozenset(PROMPTS) | frozenset(PROMPTS_OBJ) | PROMPT_OBJ | frozenset(INDIRECT_BY_FIRST)
+              | PREFACE_FIRST | frozenset(CONFIRM_FRAMES) | BOUNDARY_WORDS | frozenset({
+                  "if", "whether", "please", "any", "let", "let's", "not", "never", "right", "correct", "then",
+                  "one", "more", "to", "of", "about", "for", "with", "on", "in", "at", "by", "from", "as", "than",
+                  "that", "which", "who", "whom", "because", "being", "been", "be", "ever", "even", "still",
+                  "mr", "madam", "chairman", "chair", "appreciate", "grateful", "helpful", "thankful", "n't",
+              }) | YOU_SUBJ | CONFIRM_WORDS | GENERIC_YOU_NEXT)
+MARKERS2_FIRST = frozenset(a for a, _ in MARKERS2)
