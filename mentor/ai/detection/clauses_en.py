@@ -488,7 +488,8 @@ def _tag_score(w: list[str], has_comma_before: bool, ends_q: bool) -> float:
     return 0.0
 
 
-def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[str, ...]) -> tuple[str, float] | None:
+def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[str, ...],
+                   hesitant: bool = False) -> tuple[str, float] | None:
     """A sentence in statement form that still asks: a tag, a rising "?", or a declarative that puts the
     listener's own position or record to them for confirmation. `lead`: the first words of the sentence when
     `content` continues it after a cut (the rules that look at a sentence's start see the real start)."""
@@ -503,7 +504,10 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[s
         if has_subj and len(content) >= 2:
             return ("declarative", 0.65)
         # An elliptical follow-up with a real "?" ("And before you?", "Through the Fourteenth Amendment?").
-        return ("qmark", 0.5 if len(content) >= 2 and content[0] in ELLIPSIS_OPENERS else 0.45)
+        # A hesitation inside the fragment ("uh, the causes of crime?") marks an echo or a self-repair
+        # checking what was meant, not a new question.
+        elliptic = len(content) >= 2 and content[0] in ELLIPSIS_OPENERS and not hesitant
+        return ("qmark", 0.5 if elliptic else 0.45)
     conf = _confirming_frame(content)
     if conf:
         return ("confirm", conf)
@@ -678,7 +682,8 @@ def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> Quest
                 hits.append((j, cue[0], cue[1]))
         hits = _merge(hits, _inner_hits(w, caps, {j for j, _, _ in hits}))
         if not any(c != "preface" for _, c, _ in hits):
-            cue2 = _statement_cue(w, content, sent_q, lead if si == 0 else ())
+            cue2 = _statement_cue(w, content, sent_q, lead if si == 0 else (),
+                                  any(t.low in FILLER_TOKENS for t in sent))
             if cue2 is not None:
                 hits = _merge(hits, [(0, cue2[0], cue2[1])])
         if not hits:

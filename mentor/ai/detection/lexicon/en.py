@@ -187,6 +187,7 @@ OPEN_END = frozenset({
     "sort", "type", "example", "time", "situation", "instance", "moment", "where's", "what's",
 })
 BACKCHANNEL = frozenset({
+    ("all", "right"), ("alright",), ("got", "it"), ("i", "see"), ("sure",), ("fine",), ("okay", "okay"),
     ("really",), ("oh", "really"), ("is", "that", "right"), ("is", "that", "so"), ("is", "that",
     "true"), ("right",), ("yeah",), ("huh",), ("what",), ("pardon",), ("sorry",), ("i", "beg",
     "your", "pardon"), ("how", "are", "you"), ("how", "are", "you", "doing"), ("how's", "it",
@@ -299,7 +300,9 @@ _CONFIRM = (
     ("you", "would", "agree"), ("you'd", "agree"), ("you", "would", "not", "deny"), ("you", "wouldn't", "deny"),
     ("you", "would", "not", "disagree"), ("you", "wouldn't", "disagree"), ("i", "assume", "you"),
     ("am", "i", "to", "understand"), ("if", "i", "heard", "you"), ("i", "would", "assume"), ("i", "assume"),
-    ("i'm", "sure"), ("i", "am", "sure"), ("i", "would", "imagine"), ("i", "imagine"),
+    ("i'm", "sure"), ("i", "am", "sure"), ("i", "would", "imagine"), ("i", "imagine"), ("it", "seems", "to", "me"),
+    ("it", "seemed", "to", "me"),
+    ("the", "point", "is"),
     ("your", "position", "is"), ("your", "view", "is"), ("your", "testimony", "is"), ("you're", "telling", "us"),
     ("you", "are", "telling", "us"), ("as", "you", "see", "it"), ("in", "your", "view"), ("in", "your", "opinion"),
 )
