@@ -21,13 +21,13 @@ import argon2
 import jwt
 import trio
 
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.settings import Settings
 from mentor.store import StoreReader, StoreWriter, accounts
 
 
 def unauthorized(detail: str) -> Problem:
-    return Problem(401, "unauthorized", detail)
+    return Problem(ProblemCode.UNAUTHORIZED, detail)
 
 
 class TokenService:
@@ -98,15 +98,16 @@ class LoginThrottle:
         self._window_s = window_s
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
 
-    def check(self, key: str) -> None:
-        recent = self._recent(key)
-        if recent is not None and len(recent) >= self._max:
-            retry = int(recent[0] + self._window_s - time.monotonic()) + 1
-            raise Problem(429, "too_many_attempts", f"too many failed logins; try again in {retry} s",
-                          retry_after_s=retry)
+    def attempt(self, key: str) -> None:
+        """Count one login attempt before its password is verified; raises Problem(429) past the limit.
 
-    def failed(self, key: str) -> None:
+        Counting first is what makes the limit hold under concurrency: 150 parallel guesses all passed a
+        check-then-count throttle, because each was counted only after its (slow) hash verification."""
         recent = self._recent(key) or deque()
+        if len(recent) >= self._max:
+            retry = int(recent[0] + self._window_s - time.monotonic()) + 1
+            raise Problem(ProblemCode.TOO_MANY_ATTEMPTS, f"too many failed logins; try again in {retry} s",
+                          retry_after_s=retry)
         recent.append(time.monotonic())
         self._failures[key] = recent
         self._failures.move_to_end(key)
@@ -140,7 +141,7 @@ class Accounts:
     async def register(self, email: str, password: str) -> TokenPair:
         email = email.strip().lower()
         if await self._reader.read(accounts.user_by_email, email) is not None:
-            raise Problem(409, "email_taken", "an account with this email already exists")
+            raise Problem(ProblemCode.EMAIL_TAKEN, "an account with this email already exists")
         password_hash = await trio.to_thread.run_sync(self._hasher.hash, password, limiter=self._hash_limiter)
         row = {"id": str(uuid.uuid4()), "email": email, "password_hash": password_hash, "created_at": time.time()}
         try:
@@ -148,19 +149,18 @@ class Accounts:
         except Exception:
             # Lost a race with another registration of the same email (unique constraint).
             if await self._reader.read(accounts.user_by_email, email) is not None:
-                raise Problem(409, "email_taken", "an account with this email already exists") from None
+                raise Problem(ProblemCode.EMAIL_TAKEN, "an account with this email already exists") from None
             raise
         return await self._new_family(row)
 
     async def login(self, email: str, password: str) -> TokenPair:
         email = email.strip().lower()
-        self._throttle.check(email)
+        self._throttle.attempt(email)  # counted as a failure unless it succeeds
         row = await self._reader.read(accounts.user_by_email, email)
         # Verify against a dummy hash for unknown emails so timing does not reveal which emails exist.
         stored = row["password_hash"] if row else self._dummy_hash
         ok = await trio.to_thread.run_sync(self._verify, stored, password, limiter=self._hash_limiter)
         if row is None or not ok:
-            self._throttle.failed(email)
             raise unauthorized("wrong email or password")
         self._throttle.succeeded(email)
         return await self._new_family(row)

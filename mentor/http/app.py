@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any
 
 from quart import Response
@@ -9,7 +10,7 @@ from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
 from mentor.http import problems
-from mentor.http.routes import ask, auth, console, knowledge, resumes, sessions, streams, ws
+from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
 from mentor.http.uploads import MULTIPART_SLACK
 from mentor.runtime import Runtime
 
@@ -19,7 +20,7 @@ def create_app(rt: Runtime) -> QuartTrio:
     # The transport-level cap fits file uploads (plus multipart framing); JSON routes enforce the smaller
     # max_body_bytes themselves (requests.json_body).
     app.config["MAX_CONTENT_LENGTH"] = rt.settings.upload_max_bytes + MULTIPART_SLACK
-    app.config["BODY_TIMEOUT"] = 30
+    app.config["BODY_TIMEOUT"] = rt.settings.body_timeout_s
     app.extensions["mentor"] = rt
     QuartSchema(
         app,
@@ -33,10 +34,14 @@ def create_app(rt: Runtime) -> QuartTrio:
     problems.install(app)
     for module in (auth, sessions, streams, ws, resumes, knowledge, ask, console):
         app.register_blueprint(module.bp)
+    app.register_blueprint(reports.bp)
+
+    version = metadata.version("mentor")
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"status": "closing" if rt.supervisor.closing else "ok",
+        # "service" lets a client tell a Mentor server from another service at the same address
+        return {"service": "mentor", "version": version, "status": "closing" if rt.supervisor.closing else "ok",
                 "live_sessions": rt.supervisor.live_sessions, "live_streams": rt.supervisor.live_subscribers,
                 "actor_restarts": rt.supervisor.restarts,
                 "transactions": rt.writer.transactions, "write_batches": rt.writer.batches}

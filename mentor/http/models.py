@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from mentor.ai.types import SpeakerRole
 
 # C0 controls other than tab and newline, DEL, and lone surrogates (which cannot be encoded as UTF-8).
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
@@ -56,7 +59,7 @@ class SessionCreate(Strict):
 
 
 class CaptionIn(Strict):
-    speaker_role: Literal["interviewer", "candidate", "other"]
+    speaker_role: SpeakerRole
     speaker_name: Name | None = None
     text: Annotated[Text, AfterValidator(not_blank)]
     client_ts: datetime | float | None = Field(
@@ -71,6 +74,8 @@ class CaptionIn(Strict):
             if self.client_ts.tzinfo is None:
                 raise ValueError("client_ts needs a time zone")
             return self.client_ts.timestamp()
+        if self.client_ts is not None and not math.isfinite(self.client_ts):
+            raise ValueError("client_ts must be a finite number of seconds")  # NaN would be stored as null
         return self.client_ts
 
 

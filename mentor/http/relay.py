@@ -9,32 +9,34 @@ from collections.abc import AsyncGenerator
 
 from mentor.actors.messages import Subscribe
 from mentor.actors.subscribers import Subscription
-from mentor.events import Event, EventType
+from mentor.events import CloseReason, Event, EventType
 from mentor.runtime import Runtime
 from mentor.store import event_log
 
 # Why a subscription closed -> the control event the client gets last (None: just end the stream).
-FINAL_EVENTS: dict[str, EventType | None] = {
-    "lagged": EventType.LAGGED,
-    "shutdown": EventType.SHUTDOWN,
-    "restart": EventType.SHUTDOWN,
-    "deleted": EventType.SESSION_DELETED,
-    "ended": None,
+FINAL_EVENTS: dict[CloseReason, EventType | None] = {
+    CloseReason.LAGGED: EventType.LAGGED,
+    CloseReason.SHUTDOWN: EventType.SHUTDOWN,
+    CloseReason.RESTART: EventType.SHUTDOWN,
+    CloseReason.DELETED: EventType.SESSION_DELETED,
+    CloseReason.ENDED: None,
 }
+
+
+MAX_EVENT_ID = 2**63 - 1  # event ids are BIGINTs; anything larger was never issued (and breaks encoders)
 
 
 def parse_last_event_id(header: str | None, query: str | None = None) -> int | None:
     """The id to resume after: the ``Last-Event-ID`` header (EventSource's reconnect) wins over the
     ``last_event_id`` query (a first connect). None for neither; -1 (always answered with ``reset``) for an
-    id this server never issued."""
+    id this server never issued: garbage, negative, or beyond 64 bits."""
     raw = header if header is not None else query
     if raw is None or raw == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19):  # int() would also take "+5", " 5", "5_0"
         return -1
-    return value if value >= 0 else -1
+    value = int(raw)
+    return value if value <= MAX_EVENT_ID else -1
 
 
 async def subscribe(rt: Runtime, session_id: str, user_id: str, after: int | None) -> Subscription:
@@ -72,7 +74,8 @@ async def relay(rt: Runtime, session_id: str, sub: Subscription,
         while True:
             batch = await sub.subscriber.next_batch()
             if batch is None:
-                final = FINAL_EVENTS.get(sub.subscriber.reason or "", EventType.SHUTDOWN)
+                reason = sub.subscriber.reason
+                final = EventType.SHUTDOWN if reason is None else FINAL_EVENTS.get(reason, EventType.SHUTDOWN)
                 if final is not None:
                     yield [Event.control(session_id, final, {"reason": sub.subscriber.reason,
                                                              "last_event_id": last,

@@ -16,16 +16,15 @@ Cost: one scan of a few hundred substrings, ~10-20 µs.
 from __future__ import annotations
 
 import re
-from typing import get_args
 
 from mentor.ai.detection.analysis import language_code
 from mentor.ai.types import QuestionKind
 
 __all__ = ["KINDS", "question_kind"]
 
-KINDS: tuple[str, ...] = get_args(QuestionKind)
+KINDS: tuple[str, ...] = tuple(QuestionKind)
 
-_Rules = tuple[tuple[QuestionKind, tuple[str, ...]], ...]
+_Rules = tuple[tuple[str, tuple[str, ...]], ...]  # (QuestionKind value, cues)
 
 _EN: _Rules = (
     ("small_talk", (
@@ -184,7 +183,7 @@ def _norm(text: str) -> str:
     return " " + " ".join(_WORD_RE.findall(text.lower().replace("’", "'"))) + " "
 
 
-def _match(rules: _Rules, low: str, skip: frozenset[str] = frozenset()) -> QuestionKind | None:
+def _match(rules: _Rules, low: str, skip: frozenset[str] = frozenset()) -> str | None:
     for kind, keys in rules:
         if kind in skip:
             continue
@@ -202,18 +201,18 @@ def question_kind(text: str, language: str | None = "en", previous: str | None =
     low = _norm(text)
     words = low.split()
     if not words:
-        return "other"
+        return QuestionKind.OTHER
     early = _match(rules[:3], low)  # small talk, clarifying, logistics
     if early is not None:
-        return early
+        return QuestionKind(early)
     if previous and len(words) <= _FOLLOW_MAX_WORDS:
         anaphors = _ANAPHORS.get(code, _ANAPHORS["en"])
         opens = any(low.startswith((o, " so" + o, " okay" + o))
                     for o in _FOLLOW_OPENERS.get(code, _FOLLOW_OPENERS["en"]))
         refers = any(w in anaphors for w in words)
         if opens or (refers and len(words) <= 7):
-            return "follow_up"
+            return QuestionKind.FOLLOW_UP
     found = _match(rules[3:], low)
     if found is None and code != "en":
         found = _match(_EN[3:], low)  # technical terms are often English in any language
-    return found or "other"
+    return QuestionKind(found) if found else QuestionKind.OTHER

@@ -50,11 +50,11 @@ from mentor.ai.detection.assembly import (
 from mentor.ai.detection.excerpt import question_excerpt
 from mentor.ai.detection.kinds import question_kind
 from mentor.ai.detection.verdict import STRONG_THRESHOLD, QuestionAnalysis, QuestionPart
-from mentor.ai.types import QuestionKind
+from mentor.ai.types import QuestionKind, SpeakerRole
 
 __all__ = ["DetectedQuestion", "QuestionTracker", "TrackerSettings"]
 
-INTERVIEWER = "interviewer"
+INTERVIEWER = SpeakerRole.INTERVIEWER
 _EMITTED_KEEP = 32
 _PUNCT_CUES = frozenset({"declarative", "qmark"})
 _LEAD_WORDS = 6

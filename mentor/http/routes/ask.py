@@ -9,16 +9,17 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import trio
 from pydantic import AfterValidator, Field
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
-from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest
+from mentor.ai.retrieval import retrieval_query
+from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest, QuestionKind
 from mentor.engines import AnswerError
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.events import dumps
 from mentor.http.models import JobDescription, Language, Name, Strict, Text, not_blank
 from mentor.http.requests import authenticate, json_body, json_response, runtime, validate
@@ -30,8 +31,7 @@ bp = Blueprint("ask", __name__)
 
 class AskBody(Strict):
     question: Annotated[Text, Field(max_length=5000), AfterValidator(not_blank)]
-    kind: Literal["behavioral", "technical", "situational", "background", "clarifying", "logistics",
-                  "other"] | None = None
+    kind: QuestionKind | None = None
     company: Name | None = None
     role: Name | None = None
     job_description: JobDescription | None = None
@@ -59,9 +59,11 @@ async def ask() -> Response:
 
 
 async def _answer_request(rt: Runtime, user_id: str, data: AskBody) -> AnswerRequest:
-    context = await rt.reader.read(answer_context, user_id, data.company, data.question, "")
+    kind = data.kind or _classify(data.question)
+    query = retrieval_query(data.question, kind, language=data.language)
+    context = await rt.reader.read(answer_context, user_id, data.company, query, "", 4, True, data.language)
     return AnswerRequest(
-        question=data.question, kind=data.kind or _classify(data.question), language=data.language,
+        question=data.question, kind=kind, language=data.language,
         company=data.company, role=data.role, job_description=data.job_description,
         resume=context.resume, kb_passages=context.kb_passages, company_summary=context.company_summary,
     )
@@ -88,11 +90,11 @@ async def _answer_events(rt: Runtime, req: AnswerRequest) -> AsyncIterator[Answe
                 try:
                     event = await events.__anext__()
                 except StopAsyncIteration:
-                    raise Problem(502, "answer_failed", "the answer engine ended without an answer") from None
+                    raise Problem(ProblemCode.ANSWER_FAILED, "the answer engine ended without an answer") from None
                 except AnswerError as exc:
-                    raise Problem(502, "answer_failed", exc.reason, retryable=exc.retryable) from None
+                    raise Problem(ProblemCode.ANSWER_FAILED, exc.reason, retryable=exc.retryable) from None
             if event is None:
-                raise Problem(504, "answer_timeout", f"no complete answer within {rt.settings.answer_timeout_s} s")
+                raise Problem(ProblemCode.ANSWER_TIMEOUT, f"no complete answer within {rt.settings.answer_timeout_s} s")
             yield event
             if isinstance(event, AnswerDone):
                 return
@@ -111,7 +113,7 @@ async def _answer_json(rt: Runtime, req: AnswerRequest, started: float) -> dict[
         if isinstance(event, AnswerDone):
             done = event
     if done is None:  # unreachable: _answer_events raises instead
-        raise Problem(502, "answer_failed", "the answer engine ended without an answer")
+        raise Problem(ProblemCode.ANSWER_FAILED, "the answer engine ended without an answer")
     return _final(done, started)
 
 
