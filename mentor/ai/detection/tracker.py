@@ -87,6 +87,7 @@ class TrackerSettings:
     keep_closed: int = 4              # recent segments kept for late revisions
     max_restarts: int = 1             # superseding updates of one question that may restart its answer
     lookahead_words: int = 6          # words kept after a stable cut before the text before it is frozen
+    analyse_every: int = 4            # interim updates (without "?") between two analyses of a growing turn
     assembler: AssemblerSettings = field(default_factory=AssemblerSettings)
 
 
@@ -98,6 +99,8 @@ class _Segment:
     first: CaptionBlock | None      # first block of the segment (None: from the turn's start)
     offset: int               # characters of `first` that belong to an earlier segment
     last_at: float
+    last_final: bool = False  # the last update of the segment was a final caption
+    skipped: int = 0          # interim updates not analysed since the last analysis
     question_id: str | None = None
     revision: int = 0
     restarts: int = 0
@@ -252,6 +255,16 @@ class QuestionTracker:
                 grown_in_place = bool(seg_blocks) and last is seg_blocks[-1] and update.block_id in last.block_ids
                 seg = self._seg = _Segment(turn, last, prev_len if grown_in_place else 0, update.at)
         seg.last_at = update.at
+        seg.last_final = update.final
+        if not update.final and not update.text.rstrip().endswith("?") \
+                and seg.skipped < self.settings.analyse_every:
+            # Nothing fires at once on an interim without "?": only a pause or a speaker change can fire it.
+            # So the analysis waits for that moment (tick, or the next final / "?" update), except every
+            # `analyse_every` updates, which moves the stable cut on and keeps each analysis short.
+            seg.skipped += 1
+            seg.deadline = update.at + self.settings.pause_s
+            return out
+        seg.skipped = 0
         a = self._analyse(seg)
         if not a.is_question or a.armed:
             seg.deadline = None  # nothing asked yet, or a preface announced the question: wait for it
@@ -271,10 +284,19 @@ class QuestionTracker:
         seg = self._seg
         if seg is None or seg.deadline is None or now < seg.deadline:
             return []
+        a = self._analyse(seg)
+        if not a.is_question or a.armed:
+            seg.deadline = None  # nothing asked yet, or a preface announced the question: wait for it
+            return []
+        weak_until = seg.last_at + self.settings.weak_pause_s
+        if not seg.last_final and now < weak_until and all(p.cue in _PUNCT_CUES for p in a.parts):
+            seg.deadline = weak_until  # only a "?" on interim text says question: wait longer
+            return []
         return self._fire(seg, "pause", now)
 
     def next_deadline(self) -> float | None:
-        """When tick() may fire next; None when nothing is pending."""
+        """When tick() may fire next; None when nothing is pending. After an interim caption without "?"
+        this is the pause deadline even when the text asks nothing: tick() analyses it then."""
         return self._seg.deadline if self._seg is not None else None
 
     def _analyse(self, seg: _Segment) -> QuestionAnalysis:
