@@ -248,9 +248,18 @@ def _clause(match: re.Match[str]) -> str:
     return f"{wh} you {aux} {do or ''}"
 
 
+_CLAUSE_START = frozenset(["that", "which", "who", "whom", "where", "when", "because", "while", "whose", "if", "so"])
+
+
 def _clip(text: str, words: int) -> str:
-    """The first `words` words of `text`, not ending on a bare "and" or "the"."""
-    kept = text.split()[:words]
+    """The first `words` words of `text`, not ending on a bare "and" or "the"; a phrase too long is cut before
+    its last relative clause ("a service that depends on ..." -> "a service") rather than mid-clause."""
+    split = text.split()
+    kept = split[:words]
+    if len(split) > words:
+        starts = [i for i, w in enumerate(kept) if i >= 3 and w.lower() in _CLAUSE_START]
+        if starts:
+            kept = kept[: starts[-1]]
     while len(kept) > 1 and kept[-1].lower().strip(",;:") in _TAIL_STOPWORDS:
         kept.pop()
     return " ".join(kept).strip(" ,;:")
@@ -787,7 +796,10 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
     refs = (evidence.ref,) if evidence else ()
     target = _target(request, ph)
     if subject == "strength":
-        skills = ph.join(_matching_skills(request, profile, limit=2)) if profile.skills else ""
+        # The skills the evidence line shows first, so that the sentence and its proof agree.
+        shown = [k for k in profile.skills if evidence and overlap(k, evidence.text)]
+        named = list(dict.fromkeys((*shown, *_matching_skills(request, profile, limit=2))))[:2]
+        skills = ph.join(named) if named else ""
         if skills and said:
             draft.add(ph.strength.format(skills=skills, said=said), *refs, "resume:skills")
         elif skills:
@@ -1066,6 +1078,7 @@ def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
     said_before = set(terms(earlier_answer))
     fresh = [x for x in ranked if not set(terms(x.text)) <= said_before]
     line: _Line | None = ranked[0] if ranked else None
+    used: set[str] = set()
     question = request.question
     if _matches(_WHY, question):
         reason = next((s for s in sentences(earlier_answer) if _BECAUSE.search(s)), "")
@@ -1074,14 +1087,15 @@ def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
             draft.add(ph.follow_why.format(reason=clause.strip().rstrip(".!?")), "conversation")
         elif line is not None:
             draft.add(ph.follow_why.format(reason=_lower_first(_said(line.text, ph))), line.ref)
-            line = None
+            used.add(line.text)
     elif _matches(_RESULT, question) and line is not None:
         action, result = _action_and_result(line.text, ph)
         text = _lower_first(result) if result else _lower_first(action)
         draft.add(ph.follow_result.format(result=text.rstrip(".")), line.ref)
-        line = None
-    more = line if line is not None else next((x for x in fresh if x.text not in draft.text), None)
-    if more is not None and more.text not in draft.text and len(draft.parts) < 3:
+        used.add(line.text)
+    # One new detail on the same subject: a line the earlier answer did not already say.
+    more = next((x for x in fresh if x.text not in used), None)
+    if more is not None and len(draft.parts) < 3:
         draft.add(ph.follow_more.format(said=_said(more.text, ph)), more.ref)
     if not draft.parts:
         draft.add(ph.asks["follow_up"])
