@@ -21,13 +21,13 @@ import argon2
 import jwt
 import trio
 
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.settings import Settings
 from mentor.store import StoreReader, StoreWriter, accounts
 
 
 def unauthorized(detail: str) -> Problem:
-    return Problem(401, "unauthorized", detail)
+    return Problem(ProblemCode.UNAUTHORIZED, detail)
 
 
 class TokenService:
@@ -102,7 +102,7 @@ class LoginThrottle:
         recent = self._recent(key)
         if recent is not None and len(recent) >= self._max:
             retry = int(recent[0] + self._window_s - time.monotonic()) + 1
-            raise Problem(429, "too_many_attempts", f"too many failed logins; try again in {retry} s",
+            raise Problem(ProblemCode.TOO_MANY_ATTEMPTS, f"too many failed logins; try again in {retry} s",
                           retry_after_s=retry)
 
     def failed(self, key: str) -> None:
@@ -140,7 +140,7 @@ class Accounts:
     async def register(self, email: str, password: str) -> TokenPair:
         email = email.strip().lower()
         if await self._reader.read(accounts.user_by_email, email) is not None:
-            raise Problem(409, "email_taken", "an account with this email already exists")
+            raise Problem(ProblemCode.EMAIL_TAKEN, "an account with this email already exists")
         password_hash = await trio.to_thread.run_sync(self._hasher.hash, password, limiter=self._hash_limiter)
         row = {"id": str(uuid.uuid4()), "email": email, "password_hash": password_hash, "created_at": time.time()}
         try:
@@ -148,7 +148,7 @@ class Accounts:
         except Exception:
             # Lost a race with another registration of the same email (unique constraint).
             if await self._reader.read(accounts.user_by_email, email) is not None:
-                raise Problem(409, "email_taken", "an account with this email already exists") from None
+                raise Problem(ProblemCode.EMAIL_TAKEN, "an account with this email already exists") from None
             raise
         return await self._new_family(row)
 

@@ -36,6 +36,17 @@ class EventType(StrEnum):
     TOKEN_EXPIRED = "token_expired"
 
 
+class CloseReason(StrEnum):
+    """Why the session closed a stream (SSE or WebSocket); it decides the stream's last control event
+    (``mentor.http.relay.FINAL_EVENTS``) and is that event's ``reason``."""
+
+    LAGGED = "lagged"  # fell more than subscriber_queue_size events behind -> ``lagged``
+    SHUTDOWN = "shutdown"  # the server is stopping -> ``shutdown``
+    RESTART = "restart"  # the session's actor is restarting -> ``shutdown`` (reconnect)
+    DELETED = "deleted"  # the session was deleted -> ``session_deleted``
+    ENDED = "ended"  # the session ended: the stream finishes after its ``session_ended`` event
+
+
 def dumps(data: Any) -> str:
     """Compact JSON (orjson: several times faster than json on the per-event hot path). Control characters
     are escaped, so no value can break SSE framing."""

@@ -7,21 +7,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 import trio
 
 from mentor.actors import SessionSupervisor
 from mentor.auth import Accounts
 from mentor.engines import AnswerEngine, make_engine
 from mentor.settings import Settings, ensure_jwt_secret
-from mentor.store import StoreReader, StoreWriter, create_engine, migrate
+from mentor.store import Database, StoreReader, StoreWriter, create_engine, migrate
 from mentor.store.database import checkpoint_wal
 
 
 @dataclass
 class Runtime:
     settings: Settings
-    db: sa.Engine
+    db: Database
     reader: StoreReader
     writer: StoreWriter
     supervisor: SessionSupervisor
@@ -79,7 +78,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         engine.dispose()
 
 
-async def _checkpoints(engine: sa.Engine, interval_s: float) -> None:
+async def _checkpoints(engine: Database, interval_s: float) -> None:
     try:
         while True:
             await trio.sleep(interval_s)

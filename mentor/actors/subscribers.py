@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import trio
 
-from mentor.events import Event
+from mentor.events import CloseReason, Event
 
 
 class Subscriber:
@@ -29,7 +29,7 @@ class Subscriber:
         self._size = queue_size
         self._waiter: trio.Event | None = None  # set while the stream waits for the next event
         self._left = False
-        self.reason: str | None = None  # why the actor closed it: "lagged", "ended", "deleted", "shutdown", ...
+        self.reason: CloseReason | None = None  # why the actor closed it
 
     # --- the actor's side
 
@@ -38,13 +38,13 @@ class Subscriber:
         if self.reason is not None or self._left:
             return False
         if len(self._queue) >= self._size:
-            self.close("lagged")
+            self.close(CloseReason.LAGGED)
             return False
         self._queue.append(event)
         self._wake()
         return True
 
-    def close(self, reason: str) -> None:
+    def close(self, reason: CloseReason) -> None:
         """No more events; the stream still gets what is queued, then ``next_batch`` returns None."""
         if self.reason is None:
             self.reason = reason

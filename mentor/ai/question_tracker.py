@@ -32,10 +32,11 @@ from mentor.ai.question_rules import (
     normalise,
     question_kind,
 )
+from mentor.ai.types import SpeakerRole
 
 __all__ = ["DetectedQuestion", "QuestionTracker", "TrackerSettings"]
 
-INTERVIEWER = "interviewer"
+INTERVIEWER = SpeakerRole.INTERVIEWER
 _EMITTED_KEEP = 32
 _PUNCT_CUES = frozenset({"declarative", "qmark"})
 

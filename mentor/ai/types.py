@@ -7,15 +7,36 @@ functions over it; the engines (`mentor.engines`) are the only parts that do I/O
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal, TypeAlias
 
-# The question kinds, agreed for this round (issues 11 and 17): detection classifies into them, the prompt
-# and the offline composer shape an answer per kind. small_talk (greetings, "can you hear me?") never calls
-# the model; follow_up continues the previous answer.
-QuestionKind: TypeAlias = Literal[
-    "behavioral", "technical", "system_design", "situational", "background", "follow_up", "clarifying",
-    "logistics", "small_talk", "other",
-]
+
+class QuestionKind(StrEnum):
+    """The question kinds, agreed for this round (issues 11 and 17): detection classifies into them, the
+    prompt and the offline composer shape an answer per kind. small_talk (greetings, "can you hear me?")
+    never calls the model; follow_up continues the previous answer. Members equal their strings, so
+    ``kind == "technical"`` and dict lookups by plain string keep working."""
+
+    BEHAVIORAL = "behavioral"
+    TECHNICAL = "technical"
+    SYSTEM_DESIGN = "system_design"
+    SITUATIONAL = "situational"
+    BACKGROUND = "background"
+    FOLLOW_UP = "follow_up"
+    CLARIFYING = "clarifying"
+    LOGISTICS = "logistics"
+    SMALL_TALK = "small_talk"
+    OTHER = "other"
+
+
+class SpeakerRole(StrEnum):
+    """Who said a caption: the interviewer (whose questions are detected and answered), the candidate (the
+    user), or anyone else in the call. Members equal their strings."""
+
+    INTERVIEWER = "interviewer"
+    CANDIDATE = "candidate"
+    OTHER = "other"
+
 ExperienceLevel: TypeAlias = Literal["entry", "mid", "senior", "lead"]
 EngineName: TypeAlias = Literal["openai", "offline"]
 

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from mentor.actors.messages import CaptionInput
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.http.models import CaptionIn, error_list
 
 _CAPTIONS = TypeAdapter(list[CaptionIn])
@@ -23,25 +23,25 @@ def parse_captions(data: Any, batch_max: int, max_chars: int) -> list[CaptionInp
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list) or not items:
-        raise Problem(422, "invalid_body", "send a caption object, a list of captions or {\"captions\": [...]}")
+        raise Problem(ProblemCode.INVALID_BODY, "send a caption object, a list of captions or {\"captions\": [...]}")
     if len(items) > batch_max:
-        raise Problem(413, "batch_too_large", f"at most {batch_max} captions per request")
+        raise Problem(ProblemCode.BATCH_TOO_LARGE, f"at most {batch_max} captions per request")
     try:
         captions = _CAPTIONS.validate_python(items)
     except ValidationError as exc:
-        raise Problem(422, "invalid_caption", "a caption does not match the schema",
+        raise Problem(ProblemCode.INVALID_CAPTION, "a caption does not match the schema",
                       errors=error_list(exc.errors())) from None
     out = []
     for index, cap in enumerate(captions):
         if len(cap.text) > max_chars:
-            raise Problem(422, "caption_too_long", f"caption text is limited to {max_chars} characters",
+            raise Problem(ProblemCode.CAPTION_TOO_LONG, f"caption text is limited to {max_chars} characters",
                           index=index)
         if cap.block_id is None and cap.revision != 0:
-            raise Problem(422, "revision_without_block", "revision needs a block_id", index=index)
+            raise Problem(ProblemCode.REVISION_WITHOUT_BLOCK, "revision needs a block_id", index=index)
         try:
             ts = cap.timestamp()
         except ValueError as exc:
-            raise Problem(422, "invalid_timestamp", str(exc), index=index) from None
+            raise Problem(ProblemCode.INVALID_TIMESTAMP, str(exc), index=index) from None
         out.append(CaptionInput(cap.speaker_role, cap.text, cap.speaker_name, ts, cap.block_id, cap.revision,
                                 cap.final))
     return out

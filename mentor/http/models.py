@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from mentor.ai.types import SpeakerRole
 
 # C0 controls other than tab and newline, DEL, and lone surrogates (which cannot be encoded as UTF-8).
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
@@ -56,7 +58,7 @@ class SessionCreate(Strict):
 
 
 class CaptionIn(Strict):
-    speaker_role: Literal["interviewer", "candidate", "other"]
+    speaker_role: SpeakerRole
     speaker_name: Name | None = None
     text: Annotated[Text, AfterValidator(not_blank)]
     client_ts: datetime | float | None = Field(

@@ -7,10 +7,16 @@ import logging
 from quart import Quart, Response
 from werkzeug.exceptions import HTTPException
 
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.events import dumps
 
 log = logging.getLogger(__name__)
+
+# Errors Quart and werkzeug raise before a route runs (unknown path, wrong method, body too large or too
+# slow, undecodable form), by status. Any other status becomes bad_request or internal_error, so a client
+# only ever sees codes of ProblemCode.
+_HTTP_CODES = {400: ProblemCode.BAD_REQUEST, 404: ProblemCode.NOT_FOUND, 405: ProblemCode.METHOD_NOT_ALLOWED,
+               408: ProblemCode.REQUEST_TIMEOUT, 413: ProblemCode.REQUEST_ENTITY_TOO_LARGE}
 
 
 def problem_body(problem: Problem) -> tuple[int, dict[str, str], bytes]:
@@ -38,10 +44,11 @@ def install(app: Quart) -> None:
 
     @app.errorhandler(HTTPException)
     async def _http(exc: HTTPException) -> Response:
-        code = (exc.name or "error").lower().replace(" ", "_")
-        return problem_response(Problem(exc.code or 500, code, exc.description or exc.name or "error"))
+        status = exc.code or 500
+        code = _HTTP_CODES.get(status, ProblemCode.BAD_REQUEST if status < 500 else ProblemCode.INTERNAL_ERROR)
+        return problem_response(Problem(code, exc.description or exc.name or "error"))
 
     @app.errorhandler(Exception)
     async def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error")
-        return problem_response(Problem(500, "internal_error", "an unexpected error occurred; it was logged"))
+        return problem_response(Problem(ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged"))

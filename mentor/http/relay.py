@@ -9,17 +9,17 @@ from collections.abc import AsyncGenerator
 
 from mentor.actors.messages import Subscribe
 from mentor.actors.subscribers import Subscription
-from mentor.events import Event, EventType
+from mentor.events import CloseReason, Event, EventType
 from mentor.runtime import Runtime
 from mentor.store import event_log
 
 # Why a subscription closed -> the control event the client gets last (None: just end the stream).
-FINAL_EVENTS: dict[str, EventType | None] = {
-    "lagged": EventType.LAGGED,
-    "shutdown": EventType.SHUTDOWN,
-    "restart": EventType.SHUTDOWN,
-    "deleted": EventType.SESSION_DELETED,
-    "ended": None,
+FINAL_EVENTS: dict[CloseReason, EventType | None] = {
+    CloseReason.LAGGED: EventType.LAGGED,
+    CloseReason.SHUTDOWN: EventType.SHUTDOWN,
+    CloseReason.RESTART: EventType.SHUTDOWN,
+    CloseReason.DELETED: EventType.SESSION_DELETED,
+    CloseReason.ENDED: None,
 }
 
 
@@ -72,7 +72,8 @@ async def relay(rt: Runtime, session_id: str, sub: Subscription,
         while True:
             batch = await sub.subscriber.next_batch()
             if batch is None:
-                final = FINAL_EVENTS.get(sub.subscriber.reason or "", EventType.SHUTDOWN)
+                reason = sub.subscriber.reason
+                final = EventType.SHUTDOWN if reason is None else FINAL_EVENTS.get(reason, EventType.SHUTDOWN)
                 if final is not None:
                     yield [Event.control(session_id, final, {"reason": sub.subscriber.reason,
                                                              "last_event_id": last,

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from quart import Response, current_app, has_websocket_context, request, websocket
 
 from mentor.auth import unauthorized
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.events import dumps
 from mentor.http.models import error_list
 from mentor.runtime import Runtime
@@ -64,16 +64,16 @@ def validate(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise Problem(422, "invalid_body", "the request body does not match the schema",
+        raise Problem(ProblemCode.INVALID_BODY, "the request body does not match the schema",
                       errors=error_list(exc.errors())) from None
 
 
 async def json_body() -> Any:
     """The parsed JSON body; raises Problem 415 (not JSON), 413 (over ``max_body_bytes``), 400 (malformed)."""
     if request.mimetype != "application/json":
-        raise Problem(415, "unsupported_media_type", "send the body as application/json")
+        raise Problem(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json")
     limit = runtime().settings.max_body_bytes
-    too_large = Problem(413, "request_entity_too_large", f"JSON bodies are limited to {limit} bytes")
+    too_large = Problem(ProblemCode.REQUEST_ENTITY_TOO_LARGE, f"JSON bodies are limited to {limit} bytes")
     if request.content_length is not None and request.content_length > limit:
         raise too_large  # refused before reading it
     raw = await request.get_data(as_text=False)
@@ -82,7 +82,7 @@ async def json_body() -> Any:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(400, "invalid_json", f"the body is not valid JSON: {exc}") from None
+        raise Problem(ProblemCode.INVALID_JSON, f"the body is not valid JSON: {exc}") from None
 
 
 def json_response(data: Any, status: int = 200) -> Response:
@@ -97,7 +97,7 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise Problem(400, "invalid_query", f"{name} must be an integer") from None
+        raise Problem(ProblemCode.INVALID_QUERY, f"{name} must be an integer") from None
     if not low <= value <= high:
-        raise Problem(400, "invalid_query", f"{name} must be between {low} and {high}")
+        raise Problem(ProblemCode.INVALID_QUERY, f"{name} must be between {low} and {high}")
     return value

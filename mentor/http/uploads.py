@@ -15,7 +15,7 @@ from typing import Literal
 from quart import request
 
 from mentor.ai.resume import FileFormat, ResumeError, extract_text, file_format
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.runtime import Runtime
 
 MULTIPART_SLACK = 65_536
@@ -36,20 +36,19 @@ def content_kind() -> Literal["multipart", "json"]:
         return "multipart"
     if mimetype == "application/json":
         return "json"
-    raise Problem(415, "unsupported_media_type", "send multipart/form-data (field 'file') or application/json")
+    raise Problem(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "send multipart/form-data (field 'file') or application/json")
 
 
 def check_file(data: bytes, filename: str, allowed: frozenset[str]) -> str:
     """The file's extension once extension and content agree. Raises Problem 415 or 422."""
     ext = PurePath(filename).suffix.lower()
     if ext not in allowed:
-        raise Problem(415, "unsupported_file_type",
-                      f"accepted file types are {', '.join(sorted(allowed))}; got {ext or 'no extension'}")
+        raise Problem(ProblemCode.UNSUPPORTED_FILE_TYPE, f"accepted file types are {', '.join(sorted(allowed))}; got {ext or 'no extension'}")
     if not data.strip():
-        raise Problem(422, "empty_file", "the uploaded file is empty")
+        raise Problem(ProblemCode.EMPTY_FILE, "the uploaded file is empty")
     if file_format(data) != _FORMAT_OF.get(ext, "text"):
         detail = _MISMATCH.get(ext, f"the file is named {ext} but is not plain text")
-        raise Problem(415, "file_content_mismatch", detail)
+        raise Problem(ProblemCode.FILE_CONTENT_MISMATCH, detail)
     return ext
 
 
@@ -57,15 +56,15 @@ async def read_upload(rt: Runtime, allowed: frozenset[str]) -> tuple[bytes, str,
     """The uploaded file's bytes, its name and the other form fields. Raises Problem (400/413/415/422)."""
     limit = rt.settings.upload_max_bytes
     if request.content_length is not None and request.content_length > limit + MULTIPART_SLACK:
-        raise Problem(413, "file_too_large", f"files may be at most {limit} bytes")
+        raise Problem(ProblemCode.FILE_TOO_LARGE, f"files may be at most {limit} bytes")
     files = await request.files
     form = await request.form
     upload = files.get("file")
     if upload is None:
-        raise Problem(400, "file_missing", "send the file in the multipart field 'file'")
+        raise Problem(ProblemCode.FILE_MISSING, "send the file in the multipart field 'file'")
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise Problem(413, "file_too_large", f"files may be at most {limit} bytes")
+        raise Problem(ProblemCode.FILE_TOO_LARGE, f"files may be at most {limit} bytes")
     filename = upload.filename or ""
     check_file(data, filename, allowed)
     fields = {key: form[key] for key in form}
@@ -77,10 +76,10 @@ def extract(data: bytes, filename: str, max_chars: int) -> str:
     try:
         text = extract_text(data, filename)
     except ResumeError as exc:
-        raise Problem(422, "unreadable_file", str(exc)) from None
+        raise Problem(ProblemCode.UNREADABLE_FILE, str(exc)) from None
     text = text.replace("\x00", "").replace("\r\n", "\n")
     if not text.strip():
-        raise Problem(422, "no_text", "no text could be extracted from the file (a scanned image?)")
+        raise Problem(ProblemCode.NO_TEXT, "no text could be extracted from the file (a scanned image?)")
     if len(text) > max_chars:
-        raise Problem(422, "document_too_long", f"the extracted text is longer than {max_chars} characters")
+        raise Problem(ProblemCode.DOCUMENT_TOO_LONG, f"the extracted text is longer than {max_chars} characters")
     return text

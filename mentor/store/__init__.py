@@ -1,7 +1,7 @@
 """Persistence: schema, migrations, the single writer and threaded reads."""
 
-from mentor.store.database import create_engine, migrate
+from mentor.store.database import Database, create_engine, migrate
 from mentor.store.reader import StoreReader
 from mentor.store.writer import StoreError, StoreWriter, WriteOp
 
-__all__ = ["StoreError", "StoreReader", "StoreWriter", "WriteOp", "create_engine", "migrate"]
+__all__ = ["Database", "StoreError", "StoreReader", "StoreWriter", "WriteOp", "create_engine", "migrate"]

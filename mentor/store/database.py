@@ -7,13 +7,16 @@ SQLAlchemy's asyncio layer does not run under trio, so the store uses a sync Eng
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+Database: TypeAlias = sa.Engine
+"""The handle the rest of the service holds on the database; only ``mentor.store`` uses it directly."""
 
 
 def normalize_url(url: str) -> str:

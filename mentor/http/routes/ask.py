@@ -18,7 +18,7 @@ from quart_schema import document_request, tag
 
 from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest, QuestionKind
 from mentor.engines import AnswerError
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.events import dumps
 from mentor.http.models import JobDescription, Language, Name, Strict, Text, not_blank
 from mentor.http.requests import authenticate, json_body, json_response, runtime, validate
@@ -87,11 +87,11 @@ async def _answer_events(rt: Runtime, req: AnswerRequest) -> AsyncIterator[Answe
                 try:
                     event = await events.__anext__()
                 except StopAsyncIteration:
-                    raise Problem(502, "answer_failed", "the answer engine ended without an answer") from None
+                    raise Problem(ProblemCode.ANSWER_FAILED, "the answer engine ended without an answer") from None
                 except AnswerError as exc:
-                    raise Problem(502, "answer_failed", exc.reason, retryable=exc.retryable) from None
+                    raise Problem(ProblemCode.ANSWER_FAILED, exc.reason, retryable=exc.retryable) from None
             if event is None:
-                raise Problem(504, "answer_timeout", f"no complete answer within {rt.settings.answer_timeout_s} s")
+                raise Problem(ProblemCode.ANSWER_TIMEOUT, f"no complete answer within {rt.settings.answer_timeout_s} s")
             yield event
             if isinstance(event, AnswerDone):
                 return
@@ -110,7 +110,7 @@ async def _answer_json(rt: Runtime, req: AnswerRequest, started: float) -> dict[
         if isinstance(event, AnswerDone):
             done = event
     if done is None:  # unreachable: _answer_events raises instead
-        raise Problem(502, "answer_failed", "the answer engine ended without an answer")
+        raise Problem(ProblemCode.ANSWER_FAILED, "the answer engine ended without an answer")
     return _final(done, started)
 
 

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
-from mentor.errors import Problem, not_found
+from mentor.errors import Problem, ProblemCode, not_found
 from mentor.http.models import Strict, Text, Title, not_blank
 from mentor.http.requests import authenticate, body, int_arg, json_response, runtime, validate
 from mentor.http.uploads import DOCUMENT_TYPES, content_kind, extract, read_upload
@@ -51,7 +51,7 @@ def _prepare_document(data: bytes | None, filename: str, text: str | None) -> li
         text = extract(data, filename, MAX_KB_CHARS)
     chunks = knowledge.chunk_text(text)
     if not chunks:
-        raise Problem(422, "no_text", "the document has no text")
+        raise Problem(ProblemCode.NO_TEXT, "the document has no text")
     return chunks
 
 
@@ -97,7 +97,7 @@ async def search_knowledge() -> Response:
     user_id = authenticate()
     query = request.args.get("q", "")
     if len(query) > 5000:
-        raise Problem(400, "invalid_query", "q must be at most 5000 characters")
+        raise Problem(ProblemCode.INVALID_QUERY, "q must be at most 5000 characters")
     company = request.args.get("company") or None
     limit = int_arg("limit", 5, 1, 50)
     passages = await runtime().reader.read(knowledge.search_kb, user_id, company, query, limit)

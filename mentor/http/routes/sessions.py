@@ -18,7 +18,7 @@ from mentor.actors.messages import (
     Regenerate,
     SetAutoAnswer,
 )
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.events import Event, EventType
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import (
@@ -63,7 +63,7 @@ async def list_sessions() -> Response:
             created, _, sid = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
             before = (float(created), sid)
         except (ValueError, UnicodeDecodeError):
-            raise Problem(400, "invalid_cursor", "cursor is not one this server issued") from None
+            raise Problem(ProblemCode.INVALID_CURSOR, "cursor is not one this server issued") from None
     rows = await runtime().reader.read(sessions.list_sessions, user_id, limit + 1, before)
     page, more = rows[:limit], len(rows) > limit
     next_cursor = None

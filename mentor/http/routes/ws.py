@@ -27,7 +27,7 @@ from mentor.actors.messages import (
     Regenerate,
     SetAutoAnswer,
 )
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.events import dumps
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import QuestionAsk, RegenerateBody, error_list
@@ -66,9 +66,8 @@ def _to_message(user_id: str, kind: str, data: dict[str, Any]) -> Message:
             case "end":
                 return EndSession(user_id=user_id)
     except ValidationError as exc:
-        raise Problem(422, "invalid_message", f"malformed {kind!r} message", errors=error_list(exc.errors())) from None
-    raise Problem(400, "unknown_type",
-                  "type must be one of caption, captions, ask, regenerate, pause, resume, end, ping")
+        raise Problem(ProblemCode.INVALID_MESSAGE, f"malformed {kind!r} message", errors=error_list(exc.errors())) from None
+    raise Problem(ProblemCode.UNKNOWN_TYPE, "type must be one of caption, captions, ask, regenerate, pause, resume, end, ping")
 
 
 @bp.websocket("/sessions/<session_id>/ws")
@@ -121,13 +120,13 @@ async def session_socket(session_id: str) -> Response | None:
                 try:
                     msg = json.loads(raw)
                 except (ValueError, TypeError) as exc:
-                    raise Problem(400, "invalid_json", f"the message is not valid JSON: {exc}") from None
+                    raise Problem(ProblemCode.INVALID_JSON, f"the message is not valid JSON: {exc}") from None
                 if not isinstance(msg, dict):
-                    raise Problem(400, "invalid_message", "a message must be a JSON object")
+                    raise Problem(ProblemCode.INVALID_MESSAGE, "a message must be a JSON object")
                 corr = msg.get("id")
                 if not isinstance(corr, (str, int)) or isinstance(corr, bool) or len(str(corr)) > MAX_CORRELATION_ID:
                     corr = None
-                    raise Problem(400, "missing_id", "every message needs an id (string or integer) to correlate")
+                    raise Problem(ProblemCode.MISSING_ID, "every message needs an id (string or integer) to correlate")
                 kind = msg.get("type")
                 if kind == "ping":
                     await out.send(dumps({"type": "pong", "id": corr}))
@@ -157,6 +156,5 @@ async def session_socket(session_id: str) -> Response | None:
             nursery.start_soon(events_then_finish)
             nursery.start_soon(commands)
     if token_life.cancelled_caught:
-        await websocket.send(_error(None, Problem(401, "token_expired",
-                                                  "the access token expired; reconnect with a fresh one")))
+        await websocket.send(_error(None, Problem(ProblemCode.TOKEN_EXPIRED, "the access token expired; reconnect with a fresh one")))
     return None
