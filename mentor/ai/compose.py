@@ -62,7 +62,7 @@ def compose_answer(request: AnswerRequest) -> Composed:
             f"(Offline answer in English: no language model is configured to answer in "
             f"{language_name(request.language)}.)\n"
         )
-    kind = request.kind if request.kind in _COMPOSERS else "other"
+    kind = str(request.kind) if request.kind in _COMPOSERS else "other"
     draft = _Draft()
     try:
         _COMPOSERS[kind](request, draft)
@@ -798,8 +798,8 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
     if subject == "strength":
         # The skills the evidence line shows first, so that the sentence and its proof agree.
         shown = [k for k in profile.skills if evidence and overlap(k, evidence.text)]
-        named = list(dict.fromkeys((*shown, *_matching_skills(request, profile, limit=2))))[:2]
-        skills = ph.join(named) if named else ""
+        chosen = list(dict.fromkeys((*shown, *_matching_skills(request, profile, limit=2))))[:2]
+        skills = ph.join(chosen) if chosen else ""
         if skills and said:
             draft.add(ph.strength.format(skills=skills, said=said), *refs, "resume:skills")
         elif skills:
