@@ -248,7 +248,9 @@ def _clause(match: re.Match[str]) -> str:
     return f"{wh} you {aux} {do or ''}"
 
 
-_CLAUSE_START = frozenset(["that", "which", "who", "whom", "where", "when", "because", "while", "whose", "if", "so"])
+_CLAUSE_START = frozenset(
+    ["that", "which", "who", "whom", "where", "when", "because", "while", "whose", "if", "so"]
+)
 
 
 def _clip(text: str, words: int) -> str:
@@ -469,9 +471,9 @@ _FRAMING = re.compile(
 
 
 @functools.lru_cache(maxsize=4096)
-def _term_set(text: str) -> frozenset[str]:
-    """`terms(text)` as a set, cached: the same resume lines are checked for every question."""
-    return frozenset(terms(text))
+def _term_set(text: str, language: str) -> frozenset[str]:
+    """`terms(text, language)` as a set, cached: the same resume lines are checked for every question."""
+    return frozenset(terms(text, language))
 
 
 def _names(question: str) -> list[str]:
@@ -508,13 +510,15 @@ def _ranked_lines(request: AnswerRequest, query: str | None = None) -> list[_Lin
     # On topic: a line sharing two of the question's words (one if it has only one), a name the question
     # capitalises ("Redis", "Kafka", "SQL"), or a concept word. One shared common word of many is chance
     # ("rate" in "rate limiter" and in "pass rate").
-    asked = {t for t in terms(query) if len(t) > 1}
-    names = {t for t in terms(" ".join(_names(request.question))) if len(t) > 1}
-    related = set(terms(concepts))
+    # Terms in the session language, as the prompt's retrieval does (mentor.ai.prompt.select_passages).
+    language = request.language
+    asked = {t for t in terms(query, language) if len(t) > 1}
+    names = {t for t in terms(" ".join(_names(request.question)), language) if len(t) > 1}
+    related = set(terms(concepts, language))
     need = min(2, len(asked))
     ranked = []
-    for passage in rank(f"{query} {concepts}", passages):
-        words = _term_set(f"{passage.title} {passage.text}")
+    for passage in rank(f"{query} {concepts}", passages, language=language):
+        words = _term_set(f"{passage.title} {passage.text}", language)
         if len(words & asked) >= need or words & (names | related):
             ranked.append(lines[int(passage.ref)])
     return sorted(ranked, key=lambda line: line.ref == "resume:summary")
@@ -551,15 +555,15 @@ def _earlier(request: AnswerRequest) -> tuple[str, str]:
 def _matching_skills(request: AnswerRequest, profile: ResumeProfile, limit: int = 5) -> list[str]:
     """Skills named in the question or job description, else the first ones listed."""
     wanted = " ".join(filter(None, (_query(request), request.job_description or "")))
-    wanted_terms = set(terms(wanted))
-    matched = [s for s in profile.skills if set(terms(s)) & wanted_terms]
+    wanted_terms = set(terms(wanted, request.language))
+    matched = [s for s in profile.skills if set(terms(s, request.language)) & wanted_terms]
     rest = [s for s in profile.skills if s not in matched]
     return (matched + rest)[:limit]
 
 
 def _asked_skills(request: AnswerRequest, profile: ResumeProfile) -> list[str]:
     """The skills the question itself names."""
-    return [s for s in profile.skills if overlap(_query(request), s)]
+    return [s for s in profile.skills if overlap(_query(request), s, request.language)]
 
 
 def _phrases(request: AnswerRequest) -> Phrases:
@@ -667,14 +671,17 @@ def _kb_points(request: AnswerRequest, limit: int = 2) -> list[tuple[str, str, s
     """(sentence, passage ref, passage title) of the knowledge-base sentences closest to the question."""
     found: list[Passage] = []
     query = _query(request)
-    for passage in rank(query, request.kb_passages, limit=3):
+    for passage in rank(query, request.kb_passages, limit=3, language=request.language):
         for sentence in (s for chunk in passage.text.splitlines() for s in sentences(chunk)):
             cleaned = sentence.strip(" -•*")
             if len(cleaned.split()) >= 4:
                 # Titled "" so that a title matching the question does not drag in every sentence under it.
                 found.append(Passage("kb", passage.ref, "", cleaned))
     titles = {p.ref: p.title for p in request.kb_passages}
-    return [(p.text, p.ref, titles.get(p.ref, "")) for p in rank(query, found, limit=limit)]
+    return [
+        (p.text, p.ref, titles.get(p.ref, ""))
+        for p in rank(query, found, limit=limit, language=request.language)
+    ]
 
 
 def _tie(request: AnswerRequest, draft: _Draft, ph: Phrases, ranked: list[_Line], template: str) -> bool:
@@ -769,10 +776,10 @@ _PITCH = (
 
 def _named_entry(request: AnswerRequest, profile: ResumeProfile) -> int | None:
     """The job whose employer the question names ("your time at Brightnet")."""
-    asked = set(terms(request.question))
+    asked = set(terms(request.question, request.language))
     generic = {"group", "gmbh", "inc", "ltd", "llc", "corp", "company", "sa", "ag", "se", "university"}
     for i, entry in enumerate(profile.experience):
-        if (set(terms(entry.employer)) - generic) & asked:
+        if (set(terms(entry.employer, request.language)) - generic) & asked:
             return i
     return None
 
@@ -1075,8 +1082,8 @@ def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
     if not earlier_answer and not earlier_question:
         draft.add(ph.asks["follow_up"])
         return
-    said_before = set(terms(earlier_answer))
-    fresh = [x for x in ranked if not set(terms(x.text)) <= said_before]
+    said_before = set(terms(earlier_answer, request.language))
+    fresh = [x for x in ranked if not set(terms(x.text, request.language)) <= said_before]
     line: _Line | None = ranked[0] if ranked else None
     used: set[str] = set()
     question = request.question
