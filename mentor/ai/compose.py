@@ -541,13 +541,24 @@ def _evidence(request: AnswerRequest, ranked: list[_Line]) -> _Line | None:
 
 
 def _earlier(request: AnswerRequest) -> tuple[str, str]:
-    """(earlier question, what the candidate answered): the candidate's own last words when the conversation
-    has them, else Mentor's suggested answer to the previous question."""
+    """(earlier question, what the candidate answered): the candidate's own words before the current question
+    when the conversation has them, else Mentor's suggested answer to the previous question."""
     question, answer = request.history[-1] if request.history else ("", "")
-    said = [text for role, text in request.conversation if role == "candidate" and text.strip()]
+    turns = [(role, text.strip()) for role, text in request.conversation if text.strip()]
+    # The current question is the interviewer's last turn that holds it; what the candidate is saying after
+    # it is the start of the new answer, not the one being followed up.
+    asking = [
+        i
+        for i, (role, text) in enumerate(turns)
+        if role == "interviewer"
+        and request.question.strip()
+        and (request.question.strip() in text or text in request.question)
+    ]
+    end = asking[-1] if asking else len(turns)
+    said = [text for role, text in turns[:end] if role == "candidate"]
     if said:
-        answer = said[-1]
-        asked = [text for role, text in request.conversation if role == "interviewer" and text.strip()]
+        answer = " ".join(said[-2:]) if len(said[-1].split()) < 8 else said[-1]
+        asked = [text for role, text in turns[:end] if role == "interviewer"]
         question = question or (asked[-1] if asked else "")
     return question, answer
 
