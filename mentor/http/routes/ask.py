@@ -71,7 +71,7 @@ async def _answer_request(rt: Runtime, user_id: str, data: AskBody) -> AnswerReq
 
 def _classify(question: str) -> str:
     try:
-        from mentor.ai.question_rules import question_kind
+        from mentor.ai.detection import question_kind
     except ImportError:  # the rules module is optional for this route
         return "other"
     return question_kind(question)
