@@ -43,8 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa
 
-from mentor.ai.prompt import answer_shape, estimate_tokens
 from mentor.ai.detection import question_kind
+from mentor.ai.prompt import answer_shape, estimate_tokens
 from mentor.ai.resume import parse_resume_text
 from mentor.ai.retrieval import retrieval_query
 from mentor.ai.types import AnswerDone, AnswerRequest
