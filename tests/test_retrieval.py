@@ -91,6 +91,11 @@ def test_stemming_and_stop_words_follow_the_language() -> None:
     ]
     question = "Wie haben Sie doppelte Buchungen verhindert?"
     assert [x.ref for x in rank(question, german, language="de")] == ["billing"]
+    # German compounds: "Zahlungen" is found inside "Kartenzahlungen"; short terms are not searched inside.
+    assert [x.ref for x in rank("Wie sichern Sie Zahlungen ab?", german, language="de")] == ["billing"]
+    assert rank("Wie sichern Sie Zahlungen ab?", german, language="en") == ()
+    notice = [p("notice", "Meine Kündigungsfristen: drei Monate."), p("other", "Kafka und Go.")]
+    assert [x.ref for x in rank("Ihre Kündigungsfrist?", notice, language="de")] == ["notice"]
 
 
 def test_fillers_are_not_search_terms() -> None:
