@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa
 
 from mentor.ai.detection import question_kind
-from mentor.ai.prompt import answer_shape, estimate_tokens
+from mentor.ai.prompt import answer_shape, build_prompt, estimate_tokens
 from mentor.ai.resume import parse_resume_text
 from mentor.ai.retrieval import retrieval_query
 from mentor.ai.types import AnswerDone, AnswerRequest
@@ -71,6 +71,7 @@ class Result:
     prompt_tokens: int = 0
     max_tokens: int | None = None
     sources: tuple[str, ...] = ()
+    build_ms: float = 0.0
 
     def check(self, name: str, ok: bool, detail: str) -> None:
         self.checks[name] = self.checks.get(name, True) and ok
@@ -125,13 +126,16 @@ async def replay(fixture: dict[str, Any], stub: OpenAIStub, base_url: str, max_p
                     kb_passages=kb, history=tuple(history), conversation=tuple(conversation),
                     candidate_name=fixture.get("candidate_name"), interviewer_name=fixture.get("interviewer_name"),
                 )
+                started = time.perf_counter()
+                build_prompt(request)  # timed alone: the engine builds it again below
+                build_ms = (time.perf_counter() - started) * 1000
                 sent_before = len(stub.requests)
                 with trio.fail_after(30):
                     events = [event async for event in engine.stream(request)]
                 done = events[-1]
                 assert isinstance(done, AnswerDone)
                 history.append((question, done.text))
-                result = Result(fixture["name"], index, question, expect["kind"], rules_kind)
+                result = Result(fixture["name"], index, question, expect["kind"], rules_kind, build_ms=build_ms)
                 results.append(result)
                 check(result, expect, stub, sent_before, done, max_prompt)
         finally:
@@ -209,6 +213,8 @@ def report(results: list[Result], show: int) -> dict[str, Any]:
         "prompt_tokens_mean": round(statistics.mean(sizes)) if sizes else 0,
         "prompt_tokens_max": max(sizes, default=0),
         "rules_kind_agrees": f"{sum(r.rules_kind == r.kind for r in results)}/{len(results)}",
+        "build_prompt_ms_p50": round(statistics.median(r.build_ms for r in results), 2) if results else 0,
+        "build_prompt_ms_max": round(max((r.build_ms for r in results), default=0), 2),
     }
     print()
     print(f"questions passing every check: {questions_ok}/{len(results)}")
@@ -217,6 +223,8 @@ def report(results: list[Result], show: int) -> dict[str, Any]:
     print(f"model calls {summary['model_calls']}, avoided {summary['model_calls_avoided']} (small talk); "
           f"prompt tokens mean {summary['prompt_tokens_mean']}, max {summary['prompt_tokens_max']}")
     print(f"kind from the rules classifier agrees with the fixture: {summary['rules_kind_agrees']}")
+    print(f"build_prompt: p50 {summary['build_prompt_ms_p50']} ms, max {summary['build_prompt_ms_max']} ms "
+          "(the first includes cold stem caches)")
     return summary
 
 
