@@ -19,7 +19,7 @@ from quart_schema import document_request, tag
 from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest, QuestionKind
 from mentor.engines import AnswerError
 from mentor.errors import Problem, ProblemCode
-from mentor.events import dumps
+from mentor.events import EventType, dumps
 from mentor.http.models import JobDescription, Language, Name, Strict, Text, not_blank
 from mentor.http.requests import authenticate, json_body, json_response, runtime, validate
 from mentor.runtime import Runtime
@@ -114,7 +114,7 @@ async def _answer_json(rt: Runtime, req: AnswerRequest, started: float) -> dict[
     return _final(done, started)
 
 
-def _sse(event: str, data: dict[str, Any]) -> bytes:
+def _sse(event: EventType, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {dumps(data)}\n\n".encode()
 
 
@@ -124,13 +124,13 @@ async def _answer_sse(rt: Runtime, req: AnswerRequest, started: float) -> AsyncI
         async for event in _answer_events(rt, req):
             if isinstance(event, AnswerDelta):
                 seq += 1
-                yield _sse("answer_delta", {"seq": seq, "text": event.text})
+                yield _sse(EventType.ANSWER_DELTA, {"seq": seq, "text": event.text})
             elif isinstance(event, AnswerFailure):
-                yield _sse("answer_failed", {"reason": event.reason, "retryable": event.retryable})
+                yield _sse(EventType.ANSWER_FAILED, {"reason": event.reason, "retryable": event.retryable})
             elif isinstance(event, AnswerDone):
-                yield _sse("new_answer", _final(event, started))
+                yield _sse(EventType.NEW_ANSWER, _final(event, started))
     except Problem as problem:  # the status line is gone: report in-band
-        yield _sse("answer_failed", {"reason": problem.detail, "retryable": True, "code": problem.code})
+        yield _sse(EventType.ANSWER_FAILED, {"reason": problem.detail, "retryable": True, "code": problem.code})
 
 
 def _sse_response(chunks: AsyncIterator[bytes]) -> Response:
