@@ -100,6 +100,10 @@ class Settings:
     openai_base_url: str = field(default="", metadata={"help": "OpenAI-compatible base URL", "env": "OPENAI_BASE_URL"})
     model: str = field(default="", metadata={"help": "model name; empty: offline engine", "env": "MENTOR_MODEL"})
     answer_timeout_s: float = field(default=60.0, metadata={"help": "longest an answer may stream"})
+    # --- reports
+    insights_max_sessions: int = field(
+        default=50, metadata={"help": "interviews /users/me/insights reads at most (the newest that match)"}
+    )
 
     def __post_init__(self) -> None:
         if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-import time
 from dataclasses import fields
 from datetime import date
 
@@ -78,8 +77,10 @@ async def test_technical_uses_knowledge_base_and_resume_experience() -> None:
 
 async def test_technical_without_matching_notes_gives_a_structure_not_unrelated_notes() -> None:
     _, done = await answer(request("Explain optimistic versus pessimistic locking.", "technical"))
+    assert done.text.startswith("They want you to explain optimistic versus pessimistic locking:")
     assert "Kafka orders" not in done.text and "trade-off" in done.text
-    assert "PostgreSQL" in done.text  # a related skill from the resume
+    # No resume line is on locking: none is dragged in ("optimistic" is not "optimising").
+    assert "Zalando" not in done.text and not done.sources
 
 
 async def test_background_pitch_uses_roles_employers_and_skills() -> None:
@@ -148,11 +149,11 @@ LOCALISED: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = 
         "How does Kafka guarantee message ordering?",
         ("Kafka orders messages within a partition", "Zalando SE", "Led the migration", "services on Kafka"),
         {
-            "de": ("Kernpunkte:", "(Ihre Notizen: Kafka notes)",
+            "de": ("Gefragt ist eine Erklärung zu", "(Ihre Notizen: Kafka notes)",
                    "Verknüpfen Sie das mit Ihrer Erfahrung bei Zalando SE:", "Lebenslauf"),
-            "fr": ("Points clés :", "(vos notes : Kafka notes)",
+            "fr": ("On vous demande d'expliquer", "(vos notes : Kafka notes)",
                    "Reliez cela à votre expérience chez Zalando SE :", "CV"),
-            "es": ("Puntos clave:", "(tus notas: Kafka notes)",
+            "es": ("Te piden explicar", "(tus notas: Kafka notes)",
                    "Relaciónalo con tu experiencia en Zalando SE:", "currículum"),
         },
     ),
@@ -161,7 +162,7 @@ LOCALISED: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = 
         ("Zalando SE", "900 ms to 210 ms", "Delivery Hero", "12,000 requests per second", "Kafka", "N26"),
         {
             "de": ("Ich bin Senior Backend Engineer und bringe über 9 Jahre Berufserfahrung mit.",
-                   "Derzeit bin ich Senior Backend Engineer bei Zalando SE:", "Davor war ich", "Kernkompetenzen",
+                   "Derzeit bin ich Senior Backend Engineer bei Zalando SE:", "Davor war ich",
                    "Deshalb interessiert mich die Stelle als Staff Backend Engineer bei N26"),
             "fr": ("Je suis Senior Backend Engineer avec plus de 9 ans d'expérience.",
                    "Actuellement, je suis Senior Backend Engineer chez Zalando SE :", "Auparavant, j'étais",
@@ -205,9 +206,10 @@ LOCALISED: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = 
         "What did you do with PostgreSQL?",
         ("PostgreSQL", "open-source job queue on PostgreSQL"),
         {
-            "de": ("Punkte, auf die Sie zurückgreifen können:", "• Kenntnisse: Python", "• Projekt: Pg-queue"),
-            "fr": ("Éléments sur lesquels vous appuyer :", "• Compétences : Python", "• Projet : Pg-queue"),
-            "es": ("Puntos en los que puedes apoyarte:", "• Habilidades: Python", "• Proyecto: Pg-queue"),
+            "de": ("Die passendsten Zeilen Ihres Lebenslaufs:", "• Kenntnisse: PostgreSQL", "• Projekt: Pg-queue"),
+            "fr": ("Les lignes de votre CV les plus pertinentes :", "• Compétences : PostgreSQL",
+                   "• Projet : Pg-queue"),
+            "es": ("Las líneas más relevantes de tu currículum:", "• Habilidades: PostgreSQL", "• Proyecto: Pg-queue"),
         },
     ),
 }  # fmt: skip
@@ -268,17 +270,17 @@ NATIVE_LOGISTICS = {
            ("Wie lang ist Ihre Kündigungsfrist?", "Eintrittsdatum"),
            ("Wären Sie bereit, ins Büro zu kommen?", "Homeoffice"),
            ("Brauchen Sie ein Visum?", "Arbeitserlaubnis"),
-           ("Haben Sie noch Fragen?", "genaue Antwort")],
+           ("Haben Sie noch Fragen?", "Herausforderung des Teams")],
     "fr": [("Quelles sont vos prétentions salariales ?", "fourchette"),
            ("Quel est votre préavis ?", "date de démarrage"),
            ("Le télétravail vous convient-il ?", "télétravail et la présence au bureau"),
            ("Avez-vous besoin d'un visa ?", "autorisation de travail"),
-           ("Avez-vous des questions ?", "réponse exacte")],
+           ("Avez-vous des questions ?", "plus grand défi de l'équipe")],
     "es": [("¿Cuáles son tus expectativas salariales?", "banda salarial"),
            ("¿Cuándo podrías incorporarte?", "fecha exacta de incorporación"),
            ("¿Trabajarías en remoto o en la oficina?", "remoto y oficina"),
            ("¿Necesitas visado?", "permiso de trabajo"),
-           ("¿Tienes alguna pregunta?", "respuesta precisa")],
+           ("¿Tienes alguna pregunta?", "mayor reto del equipo")],
 }  # fmt: skip
 
 
@@ -371,18 +373,6 @@ def test_grammar_built_in_code() -> None:
 async def test_without_a_resume_it_still_answers_and_says_why(kind: str) -> None:
     _, done = await answer(request("Tell me about a project you are proud of.", kind, resume=None))
     assert done.text and "{" not in done.text
-
-
-async def test_first_chunk_arrives_well_under_30_ms() -> None:
-    engine = OfflineEngine()
-    req = request("Tell me about a time you reduced costs.", "behavioral", history=(("Q?", "A."),) * 20)
-    timings = []
-    for _ in range(20):
-        started = time.perf_counter()
-        async for event in engine.stream(req):
-            timings.append(time.perf_counter() - started)
-            break
-    assert max(timings) < 0.010, timings
 
 
 async def test_stream_is_cancellable_between_chunks() -> None:

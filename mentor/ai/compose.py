@@ -1,14 +1,19 @@
 """Offline answer composition: a deterministic answer built from the candidate's own material, no model needed.
 
-It is the default when no model is configured and what `FallbackEngine` turns to when the model fails. It
-ranks the resume, job description, knowledge-base passages and earlier answers against the question and
-shapes the result by question kind (a STAR outline for behavioral questions, key points for technical
-ones, ...), quoting the resume's real employers, roles, numbers and skills. Composing takes well under a
-millisecond for a normal resume. `mentor.engines.offline` streams it.
+It is the default when no model is configured and what `FallbackEngine` turns to when the model fails, so it
+must answer anything: every question kind has its own composer (a STAR story for behavioral questions, an
+outline in five parts for system design, one line for small talk, ...), and a question it cannot answer gets
+one line saying what the question asks for plus the candidate's resume lines that the retrieval ranks
+closest to it. Answers are short (a line to lead with, then two to four points), in the session language
+(`mentor.ai.phrases`), quote at most a short phrase of the question, and use the resume line on exactly the
+question's topic when there is one. Pure and fast (well under a millisecond for a normal resume);
+`mentor.engines.offline` streams it.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +23,8 @@ from mentor.ai.prompt import job_passages, language_name
 from mentor.ai.resume import entry_title
 from mentor.ai.retrieval import overlap, rank, terms
 from mentor.ai.types import AnswerRequest, ExperienceEntry, Passage, ResumeProfile
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,17 +43,249 @@ class _Draft:
         return "\n".join(self.parts).strip()
 
 
-def compose(request: AnswerRequest) -> tuple[str, tuple[str, ...]]:
-    """The whole offline answer text and the refs of the passages it used. Pure; about 0.1-1 ms."""
-    draft = _Draft()
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """An offline answer: its text, the refs of the passages it used, and the kind whose composer wrote it
+    ("error" only if a composer raised, which the tests and `bench/eval_answers.py` count as a crash)."""
+
+    text: str
+    sources: tuple[str, ...]
+    composer: str
+
+
+def compose_answer(request: AnswerRequest) -> Composed:
+    """The offline answer to `request`. Pure; never raises."""
+    ph = _phrases(request)
+    note = ""
     if phrasebook(request.language) is None:
-        draft.add(
+        note = (
             f"(Offline answer in English: no language model is configured to answer in "
             f"{language_name(request.language)}.)\n"
         )
-    composer = _COMPOSERS.get(request.kind, _compose_other)
-    composer(request, draft)
-    return draft.text, tuple(draft.sources)
+    kind = request.kind if request.kind in _COMPOSERS else "other"
+    draft = _Draft()
+    try:
+        _COMPOSERS[kind](request, draft)
+    except Exception:  # a composer bug must cost the answer's quality, never the answer
+        log.exception("offline composer %s failed", kind)
+        draft = _Draft()
+        draft.add(ph.asks["general"].format(topic=_quote(_clip(request.question, 8), ph)))
+        kind = "error"
+    return Composed(note + draft.text, tuple(draft.sources), kind)
+
+
+def compose(request: AnswerRequest) -> tuple[str, tuple[str, ...]]:
+    """The whole offline answer text and the refs of the passages it used. Pure; about 0.1-1 ms."""
+    composed = compose_answer(request)
+    return composed.text, composed.sources
+
+
+# --- sentences and the question's topic -------------------------------------------------------------------
+
+# Abbreviations whose full stop does not end a sentence ("U.S." and "e.g." are caught by the dotted form).
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "vs",
+        "etc",
+        "approx",
+        "cf",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "fig",
+        "no",
+        "nr",
+        "vol",
+        "ca",
+        "bzw",
+        "usw",
+        "ggf",
+        "evtl",
+        "mme",
+        "mlle",
+        "env",
+        "ej",
+        "sra",
+        "srta",
+    ]
+)
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut into sentences; "U.S.", "e.g.", "Dr." and initials do not end one, nor does a full stop
+    followed by a lower-case word."""
+    found: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        following = text[match.end() :].lstrip()
+        if following[:1].islower():
+            continue
+        if match.group(0).startswith("."):
+            word = re.search(r"(\S+)$", text[start : match.start() + 1])
+            token = word.group(1).lower().lstrip("\"'“‘(«¿¡") if word else ""
+            bare = token.rstrip(".")
+            if bare in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)+\w?\.?", token) or len(bare) == 1:
+                continue
+        found.append(text[start : match.end()].strip())
+        start = match.end()
+    rest = text[start:].strip()
+    if rest:
+        found.append(rest)
+    return [s for s in found if s]
+
+
+_FILLER_WORDS = (
+    "ok|okay|so|um+|uh+|er+|erm|hm+|mm+|well|right|alright|all right|and|but|now|great|cool|sure|yeah|yes|"
+    "also|then|oh|actually|basically|sorry|just|thanks|thank you|perfect|good|nice|interesting|got it|"
+    "also|alors|bon|bueno|vale|pues|entonces|gut|okay|also gut|na ja|nun|genau"
+)
+_FILLERS = re.compile(rf"^(?:(?:{_FILLER_WORDS})\b[\s,.!;:-]*)+", re.IGNORECASE)
+_TRAILING = re.compile(
+    r"[\s,;:]*(?:\b(?:right|okay|ok|please|then|for me|for us|exactly)\b[\s,]*)*[?.!¿¡…\s]*$", re.IGNORECASE
+)
+# Lead-ins that frame a question without being its topic, in the four session languages.
+_LEAD_INS = re.compile(
+    r"^(?:"
+    r"(?:can|could|would|will) you (?:please )?(?:explain|tell (?:me|us)(?: about)?|describe|walk (?:me|us) "
+    r"through|talk (?:me |us )?(?:through|about)|say more about|elaborate on|clarify|give (?:me|us) an? "
+    r"(?:example|overview) of)\s+"
+    r"|(?:i'd|i would) (?:like|love) (?:to hear|you to explain|to know|to understand)(?: about)?\s+"
+    r"|(?:let's|let us) (?:talk|say)(?: about)?\s+|(?:tell (?:me|us)|explain|describe|talk)(?: about)?\s+"
+    r"|(?:what's|what is) your (?:opinion|view|take|stance) (?:on|of|about) "
+    r"|(?:what do you think|how do you feel) (?:about|of) |what (?:is|are) |what's "
+    r"|do you mean |did you mean |what do you mean(?: by)? |you mean "
+    r"|erzählen sie (?:mir |uns )?(?:etwas |mehr )?(?:über|von) |(?:können|könnten) sie (?:mir |uns )?"
+    r"(?:erklären|beschreiben),?\s*(?:wie |was )?|was halten sie von |was meinen sie mit "
+    r"|parlez-(?:moi|nous) (?:de |d'|du |des )|(?:pouvez|pourriez)-vous (?:m'|nous )?(?:expliquer|décrire) "
+    r"|que pensez-vous (?:de |du |des )|qu['’]entendez-vous par "
+    r"|¿?\s*(?:háblame|cuéntame|háblanos|cuéntanos) (?:de |sobre |del )|¿?\s*(?:puedes|podrías|puede|podría) "
+    r"(?:explicar|describir|explicarme) |¿?\s*qué (?:opinas|piensas) (?:de |sobre |del )"
+    r"|¿?\s*qué quiere decir con "
+    r")",
+    re.IGNORECASE,
+)
+_DESIGN_VERBS = re.compile(
+    r"^(?:how (?:would|do|could|should|will) (?:you|we) )?(?:go about )?(?:design(?:ing)?|build(?:ing)?|"
+    r"architect(?:ing)?|implement(?:ing)?|scale|scaling)\s+(?:it\s+)?|^(?:entwerfen sie|concevez|diseña)\s+",
+    re.IGNORECASE,
+)
+_HOW_WORKS = re.compile(
+    r"^how (?:does|do) (.+?) work$|^wie funktionier(?:t|en) (.+)$|^comment fonctionne(?:nt)? (.+)$"
+    r"|^¿?\s*cómo funciona(?:n)? (.+)$",
+    re.IGNORECASE,
+)
+_QUESTION_START = re.compile(
+    r"^(?:do|does|did|is|are|was|were|can|could|would|will|have|has|what|how|why|when|where|which|who)\b",
+    re.IGNORECASE,
+)
+_TAIL_STOPWORDS = frozenset((
+    "and", "or", "but", "the", "a", "an", "of", "to", "for", "with", "in", "on", "at", "by", "from", "as", "that",
+    "which", "your", "our", "my", "very", "really", "more", "most", "too", "such", "so",
+))  # fmt: skip
+
+
+def _question_sentence(question: str) -> str:
+    """The sentence (or, in a long one, the clause) that carries the question."""
+    parts = sentences(question.strip()) or [question.strip()]
+    asking = [s for s in parts if "?" in s]
+    sentence = (asking or parts)[-1]
+    if len(sentence.split()) > 12:
+        clauses = [c.strip() for c in re.split(r"[,;:–—]\s+|\s+-\s+", sentence) if c.strip()]
+        # The last clause that starts like a question and says something ("when would you not use it" does
+        # not: every word of it is a stopword).
+        cued = [c for c in clauses if _QUESTION_START.match(_FILLERS.sub("", c)) and terms(c)]
+        sentence = (cued or clauses or [sentence])[-1]
+    return sentence
+
+
+def topic(question: str, *, design: bool = False, words: int = 8) -> str:
+    """The short phrase a question is about, at most `words` words: fillers, lead-ins and the question mark
+    removed ("ok design a rate limiter for our API" -> "a rate limiter for our API" with `design`)."""
+    text = _question_sentence(question)
+    for _ in range(3):
+        before = text
+        text = _FILLERS.sub("", text.strip(" ¿¡"))
+        text = _LEAD_INS.sub("", text)
+        if design:
+            text = _DESIGN_VERBS.sub("", text)
+        if text == before:
+            break
+    text = _TRAILING.sub("", text)
+    how = _HOW_WORKS.match(text)
+    if how:
+        text = next(g for g in how.groups() if g)
+    # "How do you keep queries fast" -> "how you keep queries fast": a clause that reads inside a sentence.
+    text = re.sub(
+        r"^(how|what|why|when|where|which)\s+(do|did|would|can|could|should|will)\s+you\s+(do\b)?",
+        _clause,
+        text,
+        flags=re.IGNORECASE,
+    )
+    if re.match(r"^(?:how|what|why|when|where|which|who|whether)\b", text, re.IGNORECASE):
+        text = text[:1].lower() + text[1:]
+    return _clip(text, words)
+
+
+def _clause(match: re.Match[str]) -> str:
+    """ "how would you X" -> "how you would X", "how do you X" -> "how you X", "what did you do" -> "what you
+    did"; "how did you X" keeps its tense by staying a question."""
+    wh, aux, do = match.group(1).lower(), match.group(2).lower(), match.group(3)
+    if aux == "did":
+        return f"{wh} you did" if do else match.group(0)
+    if aux == "do":
+        return f"{wh} you {do}" if do else f"{wh} you "
+    return f"{wh} you {aux} {do or ''}"
+
+
+def _clip(text: str, words: int) -> str:
+    """The first `words` words of `text`, not ending on a bare "and" or "the"."""
+    kept = text.split()[:words]
+    while len(kept) > 1 and kept[-1].lower().strip(",;:") in _TAIL_STOPWORDS:
+        kept.pop()
+    return " ".join(kept).strip(" ,;:")
+
+
+_QUOTES = {"en": ('"', '"'), "de": ("„", "“"), "fr": ("« ", " »"), "es": ("«", "»")}
+_STILL_A_QUESTION = re.compile(
+    r"^(?:how|what|why|when|where|which|who|wie|was|warum|comment|pourquoi|quel|cómo|qué|por qué)\s+"
+    r"(?:does|do|did|is|are|was|were|can|could|should|will|has|have|funktioniert|ist|sind|est|fonctionne|es|son)\b",
+    re.IGNORECASE,
+)
+
+
+def _quote(text: str, ph: Phrases) -> str:
+    """The topic phrase as it goes into a sentence; quoted when it is still a question ("how does X ...")."""
+    if not text:
+        return ph.topic_fallback
+    if _STILL_A_QUESTION.match(text):
+        left, right = _QUOTES.get(ph.code, _QUOTES["en"])
+        return f"{left}{text}{right}"
+    return text
+
+
+def _second_person(phrase: str) -> str:
+    """A yes/no question as the clause it asks about: "have you used Terraform" -> "you have used Terraform"."""
+    match = re.match(r"^(have|has|do|did|are|were|can|could|would|will)\s+you\s+(.*)$", phrase, re.IGNORECASE)
+    if match is None:
+        return phrase
+    verb = match.group(1).lower()
+    rest = match.group(2)
+    return f"you {rest}" if verb in {"do", "did"} else f"you {verb} {rest}"
+
+
+def _matches(patterns: str, text: str) -> bool:
+    return re.search(patterns, text, re.IGNORECASE) is not None
 
 
 # --- turning resume bullets into spoken sentences ---------------------------------------------------------
@@ -127,39 +366,177 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+def _words(text: str) -> int:
+    return len(text.split())
+
+
 # --- choosing material ------------------------------------------------------------------------------------
 
 
-def _query(request: AnswerRequest) -> str:
-    return " ".join((request.question, *request.parts))
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of the resume an answer can quote: a bullet, a summary sentence, a project, a degree.
+
+    `entry` is the index of its job in `profile.experience` (None outside experience); `header` marks the
+    title line that stands in for a job the resume gives no bullet lines for.
+    """
+
+    ref: str
+    text: str
+    entry: int | None = None
+    header: bool = False
 
 
-def _best_entry(request: AnswerRequest, profile: ResumeProfile) -> tuple[int, ExperienceEntry] | None:
-    """The job whose bullets best match the question; the most recent job when none does."""
-    if not profile.experience:
-        return None
-    passages = [
-        Passage("resume", str(i), entry_title(e), " ".join(e.bullets))
-        for i, e in enumerate(profile.experience)
-    ]
-    ranked = rank(_query(request), passages)
-    if ranked:
-        index = int(ranked[0].ref)
-    else:
-        # No overlap: prefer the most recent job with a measurable result, which makes the better story.
-        index = next((i for i, e in enumerate(profile.experience) if any(map(_has_figure, e.bullets))), 0)
-    return index, profile.experience[index]
-
-
-def _ranked_bullets(query: str, entry: ExperienceEntry) -> list[str]:
-    passages = [Passage("resume", str(i), "", b) for i, b in enumerate(entry.bullets)]
-    order = [int(p.ref) for p in rank(query, passages)]
-    # Bullets with numbers come next, then the rest in resume order: results make the strongest material.
-    rest = sorted(
-        (i for i in range(len(entry.bullets)) if i not in order),
-        key=lambda i: not _has_figure(entry.bullets[i]),
+def resume_lines(profile: ResumeProfile) -> list[_Line]:
+    """Every quotable line of `profile`, most recent job first, each with the ref of its resume section."""
+    lines: list[_Line] = []
+    for i, entry in enumerate(profile.experience):
+        ref = f"resume:experience:{i}"
+        bullets = [b for b in entry.bullets if b.strip()]
+        lines.extend(_Line(ref, b.strip(), i) for b in bullets)
+        if not bullets and (entry.role or entry.employer):
+            lines.append(_Line(ref, entry_title(entry), i, header=True))
+    lines.extend(
+        _Line(f"resume:projects:{i}", p.strip()) for i, p in enumerate(profile.projects) if p.strip()
     )
-    return [entry.bullets[i] for i in (*order, *rest)]
+    lines.extend(_Line("resume:education", e.strip()) for e in profile.education if e.strip())
+    for i, (_, text) in enumerate(profile.other):
+        lines.extend(
+            _Line(f"resume:other:{i}", t.strip(" -•*")) for t in text.splitlines() if t.strip(" -•*")
+        )
+    lines.extend(_Line("resume:summary", s) for s in sentences(profile.summary))
+    return lines
+
+
+def _query(request: AnswerRequest) -> str:
+    """What retrieval should look for: the question and its parts without fillers, and for a follow-up the
+    earlier question and answer it leans on."""
+    text = " ".join(dict.fromkeys((request.question, *request.parts)))
+    text = " ".join(_FILLERS.sub("", s) for s in sentences(text)) or text
+    if request.kind == "follow_up":
+        earlier_q, earlier_a = _earlier(request)
+        text = f"{text} {earlier_q} {earlier_a}"
+    return text
+
+
+# Interview concepts the resume words differently from the question ("disagreed with a colleague" against
+# "pushed back on a VP's plan", "saved money" against "reduced AWS spend"): a question word (English, German,
+# French, Spanish word starts) adds the words resumes use for the same thing to the retrieval query. The
+# retrieval stays lexical and ranked by BM25; this only widens what it looks for.
+_CONCEPTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("conflict", "disagree", "argu", "push back", "pushed back", "pushback", "colleague", "teammate",
+      "coworker", "co-worker", "konflikt", "uneinig", "kolleg", "conflit", "désaccord", "collègue", "conflicto",
+      "desacuerdo", "compañer"),
+     "conflict disagreed disagreement pushed back agreed colleagues"),
+    (("deadline", "tight", "urgent", "pressure", "prioriti", "frist", "zeitdruck", "délai", "échéance",
+      "urgen", "plazo"),
+     "deadline weeks days hours shipped scope urgent"),
+    (("mistake", "failure", "fail", "error", "bug", "outage", "incident", "went down", "broke", "fehler",
+      "ausfall", "erreur", "panne", "échec", "fallo", "caída"),
+     "mistake error bug outage incident failure rollback fixed"),
+    (("mentor", "coach", "teach", "taught", "grow", "junior", "onboard", "betreu", "encadr", "enseign", "enseñ"),
+     "mentored coached taught teaching labs students promoted onboarding"),
+    (("cost", "money", "saved", "saving", "budget", "spend", "expens", "kosten", "geld", "coût", "argent",
+      "économ", "coste", "dinero", "ahorr"),
+     "cost costs saving saved spend reduced budget money"),
+    (("faster", "speed", "slow", "latency", "performance", "optimiz", "optimise", "optimising", "optimisation",
+      "quick", "schneller", "leistung", "rapide",
+      "rápido", "rendimiento"),
+     "latency faster performance caching speed"),
+    (("study", "studied", "degree", "university", "education", "school", "college", "studium", "studiert",
+      "études", "diplôme", "estudi"),
+     "education degree university certificate certification course"),
+    (("sql", "query", "queries", "database", "datenbank", "base de données", "base de datos"),
+     "sql postgresql database queries"),
+)  # fmt: skip
+
+
+# Words that frame an interview question rather than say its topic ("how would you handle it").
+_FRAMING = re.compile(
+    r"\b(?:handl(?:e|ed|es|ing)|approach(?:es)?|deal(?:t)? with|situations?|examples?|imagine|suppose|"
+    r"scenario|first day|walk (?:me|us) through)\b",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_set(text: str) -> frozenset[str]:
+    """`terms(text)` as a set, cached: the same resume lines are checked for every question."""
+    return frozenset(terms(text))
+
+
+def _names(question: str) -> list[str]:
+    """Words the question capitalises inside a sentence, and acronyms anywhere: names of things."""
+    found = []
+    for sentence in sentences(question):
+        words = sentence.split()
+        for position, word in enumerate(words):
+            bare = word.strip("\"'“”‘’()[]¿¡?!.,;:")
+            if len(bare) >= 2 and (bare.isupper() or (position and bare[:1].isupper())):
+                found.append(bare)
+    return found
+
+
+def _concept_words(query: str) -> str:
+    lowered = query.lower()
+    return " ".join(words for keys, words in _CONCEPTS if _has_key(keys, lowered))
+
+
+def _ranked_lines(request: AnswerRequest, query: str | None = None) -> list[_Line]:
+    """The resume lines sharing terms with the question, closest first (BM25 over single lines, each titled
+    with its employer so that "your time at Ledgerly" finds Ledgerly's lines). Summary sentences come after
+    the concrete lines: they say everything a little and nothing on exactly the topic."""
+    profile = request.resume
+    if profile is None:
+        return []
+    lines = resume_lines(profile)
+    passages = []
+    for n, line in enumerate(lines):
+        employer = profile.experience[line.entry].employer if line.entry is not None else ""
+        passages.append(Passage("resume", str(n), employer, line.text))
+    query = _FRAMING.sub(" ", query if query is not None else _query(request))
+    concepts = _concept_words(query)
+    # On topic: a line sharing two of the question's words (one if it has only one), a name the question
+    # capitalises ("Redis", "Kafka", "SQL"), or a concept word. One shared common word of many is chance
+    # ("rate" in "rate limiter" and in "pass rate").
+    asked = {t for t in terms(query) if len(t) > 1}
+    names = {t for t in terms(" ".join(_names(request.question))) if len(t) > 1}
+    related = set(terms(concepts))
+    need = min(2, len(asked))
+    ranked = []
+    for passage in rank(f"{query} {concepts}", passages):
+        words = _term_set(f"{passage.title} {passage.text}")
+        if len(words & asked) >= need or words & (names | related):
+            ranked.append(lines[int(passage.ref)])
+    return sorted(ranked, key=lambda line: line.ref == "resume:summary")
+
+
+def _evidence(request: AnswerRequest, ranked: list[_Line]) -> _Line | None:
+    """The line to build a story on: the closest experience bullet, else the closest project or education
+    line; with none on topic, the first job bullet with a measurable result."""
+    concrete = [line for line in ranked if not line.header and line.ref != "resume:summary"]
+    if concrete:
+        return concrete[0]
+    profile = request.resume
+    if profile is None:
+        return None
+    everything = [line for line in resume_lines(profile) if not line.header and line.ref != "resume:summary"]
+    with_figures = [line for line in everything if line.entry is not None and _has_figure(line.text)]
+    jobs = [line for line in everything if line.entry is not None]
+    fallback = with_figures or jobs or everything
+    return fallback[0] if fallback else None
+
+
+def _earlier(request: AnswerRequest) -> tuple[str, str]:
+    """(earlier question, what the candidate answered): the candidate's own last words when the conversation
+    has them, else Mentor's suggested answer to the previous question."""
+    question, answer = request.history[-1] if request.history else ("", "")
+    said = [text for role, text in request.conversation if role == "candidate" and text.strip()]
+    if said:
+        answer = said[-1]
+        asked = [text for role, text in request.conversation if role == "interviewer" and text.strip()]
+        question = question or (asked[-1] if asked else "")
+    return question, answer
 
 
 def _matching_skills(request: AnswerRequest, profile: ResumeProfile, limit: int = 5) -> list[str]:
@@ -169,6 +546,11 @@ def _matching_skills(request: AnswerRequest, profile: ResumeProfile, limit: int 
     matched = [s for s in profile.skills if set(terms(s)) & wanted_terms]
     rest = [s for s in profile.skills if s not in matched]
     return (matched + rest)[:limit]
+
+
+def _asked_skills(request: AnswerRequest, profile: ResumeProfile) -> list[str]:
+    """The skills the question itself names."""
+    return [s for s in profile.skills if overlap(_query(request), s)]
 
 
 def _phrases(request: AnswerRequest) -> Phrases:
@@ -184,100 +566,298 @@ def _no_resume(draft: _Draft, ph: Phrases) -> None:
     draft.add(ph.no_resume)
 
 
+def _employer_of(line: _Line, request: AnswerRequest) -> str:
+    if line.entry is None or request.resume is None:
+        return ""
+    return request.resume.experience[line.entry].employer
+
+
+def _line_title(line: _Line, request: AnswerRequest, ph: Phrases) -> str:
+    """The heading a listed line goes under, in the answer language; the resume's own names as written."""
+    section = line.ref.split(":")
+    if line.entry is not None and request.resume is not None:
+        entry = request.resume.experience[line.entry]
+        title = (
+            ph.job_title.format(role=entry.role, employer=entry.employer)
+            if entry.role and entry.employer
+            else entry.role or entry.employer
+        )
+        return f"{title} ({entry.dates})" if entry.dates and not line.header else title
+    name = {"summary": "summary", "skills": "skills", "projects": "project", "education": "education"}
+    if len(section) >= 2 and section[1] in name:
+        return ph.titles[name[section[1]]]
+    if len(section) >= 3 and section[1] == "other" and request.resume is not None:
+        index = int(section[2]) if section[2].isdigit() else -1
+        if 0 <= index < len(request.resume.other):
+            return request.resume.other[index][0]
+    return ph.titles["summary"]
+
+
+def _list_lines(
+    request: AnswerRequest, draft: _Draft, ph: Phrases, lines: list[_Line], limit: int = 3
+) -> None:
+    """The candidate's closest resume lines as points under their headings."""
+    for line in lines[:limit]:
+        text = ph.entry_no_details if line.header else _sentence(_said(line.text, ph))
+        draft.add(ph.point.format(title=_line_title(line, request, ph), sentence=text), line.ref)
+
+
 # --- composers, one per question kind ---------------------------------------------------------------------
+
+# Spoken length cap of a STAR story (issue 17: ~120-180 spoken words).
+STAR_MAX_WORDS = 170
 
 
 def _compose_behavioral(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     profile = request.resume
-    best = _best_entry(request, profile) if profile else None
-    if profile is None or best is None:
+    ranked = _ranked_lines(request)
+    line = _evidence(request, ranked) if profile else None
+    if profile is None or line is None:
         draft.add(ph.star_outline)
-        _no_resume(draft, ph)
+        if profile is None:
+            _no_resume(draft, ph)
         return
-    index, entry = best
-    ref = f"resume:experience:{index}"
-    bullets = _ranked_bullets(_query(request), entry)
-    action, result = _action_and_result(bullets[0], ph) if bullets else ("", None)
-    extra = [b for b in bullets[1:] if _has_figure(b)] or bullets[1:]
-    where = ph.at_employer.format(employer=entry.employer) if entry.employer else ph.in_that_job
-    since = f" ({entry.dates})" if entry.dates else ""
-    draft.add(ph.star_header.format(role=entry.role or ph.team_member, where=where, since=since))
-    where = where[:1].upper() + where[1:]
-    if entry.role:
-        a_role = f"{_article(entry.role)} {entry.role}"
-        draft.add(ph.star_situation_role.format(where=where, role=entry.role, a_role=a_role))
-    else:
-        draft.add(ph.star_situation_no_role.format(where=where))
-    if action:
+    action, result = _action_and_result(line.text, ph)
+    numbers = figures(line.text)
+    if line.entry is None:
+        draft.add(ph.star_header_project, line.ref)
         draft.add(ph.star_action.format(action=_sentence(action)))
-    numbers = figures(bullets[0]) if bullets else []
+    else:
+        entry = profile.experience[line.entry]
+        where = ph.at_employer.format(employer=entry.employer) if entry.employer else ph.in_that_job
+        since = f" ({entry.dates})" if entry.dates else ""
+        draft.add(
+            ph.star_header.format(role=entry.role or ph.team_member, where=where, since=since), line.ref
+        )
+        where = where[:1].upper() + where[1:]
+        if entry.role:
+            a_role = f"{_article(entry.role)} {entry.role}"
+            draft.add(ph.star_situation_role.format(where=where, role=entry.role, a_role=a_role))
+        else:
+            draft.add(ph.star_situation_no_role.format(where=where))
+        draft.add(ph.star_action.format(action=_sentence(action)))
     if result:
         draft.add(ph.star_result.format(result=_sentence(result)))
     elif numbers:
         draft.add(ph.star_result_numbers.format(numbers=ph.join(numbers)))
-    if extra:
-        draft.add(ph.star_more.format(more=_sentence(_said(extra[0], ph))))
-    draft.add(ph.star_close.format(target=_target(request, ph)), ref)
+    # One more line from the same job for "tell me more": the next closest, else one with a number.
+    same = [x for x in ranked if x.entry == line.entry and x != line and not x.header]
+    if line.entry is not None:
+        bullets = profile.experience[line.entry].bullets
+        same += [_Line(line.ref, b, line.entry) for b in bullets if b != line.text and _has_figure(b)]
+        same += [_Line(line.ref, b, line.entry) for b in bullets if b != line.text]
+    if same:
+        more = ph.star_more.format(more=_sentence(_said(same[0].text, ph)))
+        if _words(draft.text) + _words(more) <= STAR_MAX_WORDS - 20:
+            draft.add(more)
+    draft.add(ph.star_close.format(target=_target(request, ph)))
 
 
-def _kb_points(request: AnswerRequest, limit: int = 4) -> list[tuple[str, str, str]]:
+def _kb_points(request: AnswerRequest, limit: int = 2) -> list[tuple[str, str, str]]:
     """(sentence, passage ref, passage title) of the knowledge-base sentences closest to the question."""
-    sentences: list[Passage] = []
-    for passage in rank(_query(request), request.kb_passages, limit=3):
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", passage.text):
+    found: list[Passage] = []
+    query = _query(request)
+    for passage in rank(query, request.kb_passages, limit=3):
+        for sentence in (s for chunk in passage.text.splitlines() for s in sentences(chunk)):
             cleaned = sentence.strip(" -•*")
             if len(cleaned.split()) >= 4:
                 # Titled "" so that a title matching the question does not drag in every sentence under it.
-                sentences.append(Passage("kb", passage.ref, "", cleaned))
+                found.append(Passage("kb", passage.ref, "", cleaned))
     titles = {p.ref: p.title for p in request.kb_passages}
-    return [(p.text, p.ref, titles[p.ref]) for p in rank(_query(request), sentences, limit=limit)]
+    return [(p.text, p.ref, titles.get(p.ref, "")) for p in rank(query, found, limit=limit)]
+
+
+def _tie(request: AnswerRequest, draft: _Draft, ph: Phrases, ranked: list[_Line], template: str) -> bool:
+    """The closest resume line said as the candidate's own experience; False when none is on topic."""
+    line = next((x for x in ranked if not x.header), None)
+    if line is None:
+        return False
+    draft.add(template.format(said=_said(line.text, ph)), line.ref)
+    return True
 
 
 def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
-    points = _kb_points(request)
-    topic = " ".join(dict.fromkeys(w for w in re.findall(r"[\w+#.-]+", request.question) if terms(w)))
-    if points:
-        draft.add(ph.key_points)
-        for sentence, ref, title in points:
-            draft.add(ph.kb_point.format(sentence=_sentence(sentence), title=title), ref)
-    else:
-        draft.add(ph.key_points_structure.format(topic=topic or ph.topic_fallback))
+    draft.add(ph.asks["explain"].format(topic=_quote(topic(request.question), ph)))
+    for sentence, ref, title in _kb_points(request):
+        draft.add(ph.kb_point.format(sentence=_sentence(sentence), title=title), ref)
     profile = request.resume
     if profile is None:
         _no_resume(draft, ph)
         return
-    best = _best_entry(request, profile)
-    skills = _matching_skills(request, profile)
-    if best is not None and rank(_query(request), [Passage("resume", "x", "", " ".join(best[1].bullets))]):
-        index, entry = best
-        said = _said(_ranked_bullets(_query(request), entry)[0], ph)
-        draft.add(
-            ph.tie.format(employer=entry.employer, said=said)
-            if entry.employer
-            else ph.tie_no_employer.format(said=said),
-            f"resume:experience:{index}",
-        )
-    if skills:
-        asked = [s for s in skills if overlap(_query(request), s)]
-        if asked:
-            draft.add(ph.skills_asked.format(skills=ph.join(asked)), "resume:skills")
-        else:
-            draft.add(ph.skills_related.format(skills=ph.join(skills[:4])), "resume:skills")
+    line = next((x for x in _ranked_lines(request) if not x.header), None)
+    if line is not None:
+        employer = _employer_of(line, request)
+        said = _said(line.text, ph)
+        tie = ph.tie.format(employer=employer, said=said) if employer else ph.tech_tie.format(said=said)
+        draft.add(tie, line.ref)
+    asked = _asked_skills(request, profile)
+    if asked:
+        draft.add(ph.skills_asked.format(skills=ph.join(asked[:3])), "resume:skills")
+
+
+def _compose_system_design(request: AnswerRequest, draft: _Draft) -> None:
+    ph = _phrases(request)
+    draft.add(ph.design_lead.format(topic=_quote(topic(request.question, design=True), ph)))
+    for step in ph.design_steps:
+        draft.add(f"• {step}")
+    for sentence, ref, title in _kb_points(request, limit=1):
+        draft.add(ph.kb_point.format(sentence=_sentence(sentence), title=title), ref)
+    if request.resume is None:
+        _no_resume(draft, ph)
+        return
+    _tie(request, draft, ph, _ranked_lines(request), ph.design_tie)
 
 
 # A summary sentence stating the years of experience, which the opening already says.
 _YEARS_SENTENCE = re.compile(r"\d+\+?\s+(?:years|Jahren?|ans|años)\b", re.IGNORECASE)
 
+# What a background question asks for, by its words (English, German, French, Spanish); the first match wins.
+_BACKGROUND_TOPICS: tuple[tuple[str, str], ...] = (
+    (
+        "weakness",
+        (
+            r"weakness|\bweak\b|areas? (?:to|for|of) improvement|schwäche|faiblesse|point faible|"
+            r"debilidad|punto débil"
+        ),
+    ),
+    ("strength", r"strength|strongest|stärke|points? forts?|\bforces?\b|fortaleza|punto fuerte"),
+    (
+        "leaving",
+        (
+            r"leav(?:e|ing)|why (?:did|do) you (?:want to )?(?:change|switch|quit)|verlassen|wechseln|"
+            r"quitt|partez|dejar|te vas|cambiar de trabajo"
+        ),
+    ),
+    (
+        "motivation",
+        (
+            r"why (?:do|would) you want|why (?:are you )?interested|why (?:this|our|the) "
+            r"(?:company|role|job|team|position)|why us\b|why here\b|attract|warum (?:möchten|wollen) "
+            r"sie|warum (?:wir|uns)|reizt|pourquoi (?:voulez|souhaitez|nous|ce poste)|vous attire|"
+            r"por qué (?:quieres|te interesa|nosotros|este puesto)|te atrae"
+        ),
+    ),
+    (
+        "goals",
+        (
+            r"(?:five|5|ten|10) years|see yourself|long[- ]term|career goals?|goals?\b.*career|"
+            r"in (?:fünf|zehn|5) jahren|dans (?:cinq|dix|5) ans|en (?:cinco|diez|5) años"
+        ),
+    ),
+)
+_EDUCATION = (
+    r"\bstud(?:y|ied)|degree|university|\beducation|college|graduat|studium|studiert|ausbildung|"
+    r"études|diplôme|formation|estudi|carrera|formación"
+)
+_PITCH = (
+    r"yourself|about you\b|your background|walk (?:me|us) through your|your (?:resume|cv|career)|"
+    r"über sich|über ihren werdegang|présentez-vous|parlez-moi de vous|votre parcours|háblame de ti|"
+    r"preséntate|sobre ti|tu trayectoria"
+)
+
+
+def _named_entry(request: AnswerRequest, profile: ResumeProfile) -> int | None:
+    """The job whose employer the question names ("your time at Brightnet")."""
+    asked = set(terms(request.question))
+    generic = {"group", "gmbh", "inc", "ltd", "llc", "corp", "company", "sa", "ag", "se", "university"}
+    for i, entry in enumerate(profile.experience):
+        if (set(terms(entry.employer)) - generic) & asked:
+            return i
+    return None
+
 
 def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     profile = request.resume
+    question = request.question
+    subject = next((name for name, pattern in _BACKGROUND_TOPICS if _matches(pattern, question)), None)
+    if subject == "weakness":
+        for number, step in enumerate(ph.weakness, 1):
+            draft.add(f"{number}. {step.format(target=_target(request, ph))}")
+        return
     if profile is None:
         draft.add(ph.pitch_outline.format(target=_target(request, ph)))
         _no_resume(draft, ph)
         return
+    ranked = _ranked_lines(request)
+    evidence = _evidence(request, ranked)
+    said = _said(evidence.text, ph) if evidence else ""
+    refs = (evidence.ref,) if evidence else ()
+    target = _target(request, ph)
+    if subject == "strength":
+        skills = ph.join(_matching_skills(request, profile, limit=2)) if profile.skills else ""
+        if skills and said:
+            draft.add(ph.strength.format(skills=skills, said=said), *refs, "resume:skills")
+        elif skills:
+            draft.add(ph.strength_no_line.format(skills=skills), "resume:skills")
+        else:
+            draft.add(
+                ph.strength.format(skills=ph.topic_fallback, said=said) if said else ph.intro_none, *refs
+            )
+        return
+    if subject == "leaving":
+        draft.add(ph.leaving.format(target=target))
+        if said:
+            draft.add(ph.tech_tie.format(said=said), *refs)
+        return
+    if subject == "motivation":
+        if said:
+            draft.add(ph.motivation.format(target=target, said=said), *refs)
+        else:
+            draft.add(ph.motivation_no_line.format(target=target, years=ph.years(profile.total_years)))
+        return
+    if subject == "goals":
+        draft.add(
+            ph.goals.format(target=target, said=said) if said else ph.goals_no_line.format(target=target),
+            *refs,
+        )
+        return
+    named = _named_entry(request, profile)
+    if named is not None:
+        _describe_entry(request, draft, ph, named, ranked)
+        return
+    if _matches(_EDUCATION, question) and not _matches(_PITCH, question) and profile.education:
+        draft.add(
+            ph.studied.format(education=_sentence(profile.education[0]).rstrip(".")), "resume:education"
+        )
+        for item in profile.education[1:3]:
+            draft.add(f"• {_sentence(item)}", "resume:education")
+        return
+    if _matches(_PITCH, question):
+        _pitch(request, draft, ph, profile)
+        return
+    on_topic = [x for x in ranked if x.ref != "resume:summary"]
+    if on_topic:
+        draft.add(ph.on_topic)
+        _list_lines(request, draft, ph, on_topic, limit=2)
+        return
+    draft.add(f"{ph.asks['general'].format(topic=_quote(topic(question), ph))} {ph.no_relevant_lines}")
+
+
+def _describe_entry(
+    request: AnswerRequest, draft: _Draft, ph: Phrases, index: int, ranked: list[_Line]
+) -> None:
+    """What the candidate did in one named job: its title line, then its closest bullets."""
+    profile = request.resume
+    assert profile is not None
+    entry = profile.experience[index]
+    ref = f"resume:experience:{index}"
+    since = f" ({entry.dates})" if entry.dates else ""
+    draft.add(ph.entry.format(employer=entry.employer, role=entry.role or ph.team_member, since=since), ref)
+    bullets = [x for x in ranked if x.entry == index and not x.header]
+    bullets += [
+        _Line(ref, b, index) for b in entry.bullets if b.strip() and all(b != x.text for x in bullets)
+    ]
+    if not bullets:
+        draft.add(ph.entry_no_details)
+    for line in bullets[:2]:
+        draft.add(f"• {_sentence(_said(line.text, ph))}")
+
+
+def _pitch(request: AnswerRequest, draft: _Draft, ph: Phrases, profile: ResumeProfile) -> None:
+    """ "Tell me about yourself": who, the one or two strongest results, why this role."""
     jobs = profile.experience
     current = jobs[0] if jobs else None
     identity = profile.headline.split("·")[0].split("|")[0].strip() or (current.role if current else "")
@@ -291,12 +871,13 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
         "resume:summary" if profile.summary or profile.headline else "",
     )
     # One sentence of the candidate's own summary, skipping one that repeats the years just said.
-    summary = [s for s in re.split(r"(?<=[.!?])\s+", profile.summary) if s]
-    fresh = [s for s in summary if not (years and _YEARS_SENTENCE.search(s))]
+    fresh = [s for s in sentences(profile.summary) if not (years and _YEARS_SENTENCE.search(s))]
     if fresh:
         draft.add(_sentence(fresh[0]))
+    query = " ".join((request.job_description or "", request.question))
+    told = 0
     for position, (i, entry) in enumerate(list(enumerate(jobs))[:2]):
-        bullets = _ranked_bullets(" ".join((request.job_description or "", request.question)), entry)
+        bullets = _ranked_bullets(query, entry)
         if not bullets:
             continue
         template = (
@@ -306,17 +887,31 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
             if position
             else ph.job_recent
         )
+        # The closest bullet to the job that carries a number: results make the strongest pitch.
+        best = next((b for b in bullets if _has_figure(b)), bullets[0])
         draft.add(
-            template.format(role=entry.role, employer=entry.employer, said=_said(bullets[0], ph)),
+            template.format(role=entry.role, employer=entry.employer, said=_said(best, ph)),
             f"resume:experience:{i}",
         )
+        told += 1
     skills = _matching_skills(request, profile, limit=4)
-    if skills:
+    if skills and told < 2:
         draft.add(ph.strengths.format(skills=ph.join(skills)), "resume:skills")
     job_refs = [p.ref for p in rank(" ".join(profile.skills), job_passages(request.job_description or ""))][
         :1
     ]
     draft.add(ph.pitch_close.format(target=_target(request, ph)), *job_refs)
+
+
+def _ranked_bullets(query: str, entry: ExperienceEntry) -> list[str]:
+    """An entry's bullets, closest to `query` first, then those with numbers, then the rest in order."""
+    bullets = [b for b in entry.bullets if b.strip()]
+    passages = [Passage("resume", str(i), "", b) for i, b in enumerate(bullets)]
+    order = [int(p.ref) for p in rank(query, passages)]
+    rest = sorted(
+        (i for i in range(len(bullets)) if i not in order), key=lambda i: not _has_figure(bullets[i])
+    )
+    return [bullets[i] for i in (*order, *rest)]
 
 
 # Words in the question (English, German, French, Spanish) that pick the steps of a situational answer;
@@ -347,33 +942,43 @@ _SITUATION_TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
 )  # fmt: skip
 
 
+def _has_key(keys: tuple[str, ...], text: str) -> bool:
+    """Whether a key starts a word of `text` ("late" in "running late", not in "escalate")."""
+    return any(re.search(r"(?<!\w)" + re.escape(key), text) for key in keys)
+
+
 def _compose_situational(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
-    lowered = _query(request).lower()
-    topic = next((t for keys, t in _SITUATION_TOPICS if any(k in lowered for k in keys)), "default")
+    lowered = request.question.lower()
+    subject = next((t for keys, t in _SITUATION_TOPICS if _has_key(keys, lowered)), "default")
     draft.add(ph.approach)
-    for number, step in enumerate(ph.steps[topic], 1):
+    for number, step in enumerate(ph.steps[subject], 1):
         draft.add(f"{number}. {step}")
     profile = request.resume
-    best = _best_entry(request, profile) if profile else None
-    if best is None:
-        if profile is None:
-            _no_resume(draft, ph)
+    if profile is None:
+        _no_resume(draft, ph)
         return
-    index, entry = best
-    bullet = _ranked_bullets(_query(request), entry)
-    if bullet:
-        said = _said(bullet[0], ph)
-        draft.add(
-            ph.anchor.format(employer=entry.employer, said=said)
-            if entry.employer
-            else ph.anchor_no_employer.format(said=said),
-            f"resume:experience:{index}",
-        )
+    line = _evidence(request, _ranked_lines(request))
+    if line is None:
+        return
+    employer = _employer_of(line, request)
+    said = _said(line.text, ph)
+    draft.add(
+        ph.anchor.format(employer=employer, said=said)
+        if employer
+        else ph.anchor_no_employer.format(said=said),
+        line.ref,
+    )
 
 
-# Words in the question that pick the logistics reply; the replies are in the phrasebook.
+# Words in the question that pick the logistics reply (at the start of a word); the replies are in the
+# phrasebook. "Any questions for us?" comes first: its reply is two questions the candidate can ask.
 _LOGISTICS_TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("questions for", "any questions", "questions do you have", "fragen an", "noch fragen", "des questions",
+         "questions à", "alguna pregunta", "preguntas para", "preguntas tienes"),
+        "questions",
+    ),
     (
         ("salary", "compensation", "pay", "expectation", "package", "gehalt", "vergütung", "salaire",
          "rémunération", "prétentions", "salario", "salarial", "sueldo", "remuneración"),
@@ -402,8 +1007,8 @@ def _compose_logistics(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     lowered = request.question.lower()
     profile = request.resume
-    topic = next((t for keys, t in _LOGISTICS_TOPICS if any(k in lowered for k in keys)), "default")
-    template = ph.logistics[topic]
+    subject = next((t for keys, t in _LOGISTICS_TOPICS if _has_key(keys, lowered)), "default")
+    template = ph.logistics[subject]
     draft.add(
         template.format(
             target=_target(request, ph),
@@ -415,81 +1020,165 @@ def _compose_logistics(request: AnswerRequest, draft: _Draft) -> None:
     )
 
 
-_LEAD_IN = re.compile(
-    r"^(?:so\s+|sorry,?\s+|and\s+)?(?:can|could|would)\s+you\s+(?:please\s+)?(?:explain|clarify|elaborate on|"
-    r"tell me|say more about)\s+|^what\s+do\s+you\s+mean\s+(?:by\s+)?|^do\s+you\s+mean\s+"
-    r"|^was\s+meinen\s+sie\s+(?:mit\s+)?|^qu['’]entendez-vous\s+par\s+|^que\s+voulez-vous\s+dire\s+par\s+"
-    r"|^¿?\s*qu[ée]\s+quiere\s+decir\s+(?:con\s+)?|^¿?\s*a\s+qu[ée]\s+se\s+refiere\s+(?:con\s+)?",
-    re.IGNORECASE,
-)
-
-
 def _compose_clarifying(request: AnswerRequest, draft: _Draft) -> None:
+    """One line: what the candidate understood the question to be (a short phrase of it), and an offer."""
     ph = _phrases(request)
-    restated = _LEAD_IN.sub("", request.question.strip()).strip("¿?. ")
+    restated = _quote(topic(request.question), ph)
     last = request.history[-1] if request.history else None
     refers_back = re.search(
         r"\b(?:that|this|it|those|earlier|before|previous|last)\b", restated, re.IGNORECASE
     )
+    ref = ""
     if last is not None and (refers_back or overlap(restated, " ".join(last))):
-        draft.add(
-            ph.clarify_follow_up.format(restated=restated, last=last[0].strip("¿? ")),
-            f"history:{len(request.history) - 1}",
-        )
+        line = ph.clarify_follow_up.format(restated=restated, last=_quote(topic(last[0]), ph))
+        ref = f"history:{len(request.history) - 1}"
     else:
-        draft.add(ph.clarify.format(restated=restated))
+        line = ph.clarify.format(restated=restated)
     profile = request.resume
-    best = _best_entry(request, profile) if profile else None
-    if best is not None and best[1].employer:
-        draft.add(
-            ph.clarify_example_employer.format(employer=best[1].employer), f"resume:experience:{best[0]}"
-        )
-    else:
-        draft.add(ph.clarify_example)
+    employer = next((e.employer for e in profile.experience if e.employer), "") if profile else ""
+    ranked = _ranked_lines(request)
+    on_topic = next((x for x in ranked if x.entry is not None), None)
+    if on_topic is not None and _employer_of(on_topic, request):
+        employer = _employer_of(on_topic, request)
+        ref = ref or on_topic.ref
+    offer = ph.clarify_example_employer.format(employer=employer) if employer else ph.clarify_example
+    draft.add(f"{line} {offer}", ref)
 
 
-def _title(passage: Passage, request: AnswerRequest, ph: Phrases) -> str:
-    """The passage's title in the answer language; the candidate's own headings stay as written."""
-    if passage.source == "job":
-        return ph.titles["job"]
-    section = passage.ref.split(":")
-    if passage.source != "resume" or len(section) < 2:
-        return passage.title
-    if section[1] == "experience" and request.resume is not None:
-        entry = request.resume.experience[int(section[2])]
-        title = (
-            ph.job_title.format(role=entry.role, employer=entry.employer)
-            if entry.role and entry.employer
-            else entry.role or entry.employer
-        )
-        return f"{title} ({entry.dates})" if entry.dates else title
-    name = {"summary": "summary", "skills": "skills", "projects": "project", "education": "education"}
-    return ph.titles[name[section[1]]] if section[1] in name else passage.title
+_WHY = r"\bwhy\b|\bwhat made you\b|\breason|warum|wieso|weshalb|pourquoi|por qué|porqué"
+_RESULT = (
+    r"result|outcome|impact|measure|how much|how many|numbers?\b|ergebnis|gemessen|résultat|mesur|"
+    r"resultado|medi"
+)
+_BECAUSE = re.compile(
+    r"\b(?:because|since|so that|as we needed|weil|da wir|parce que|car|porque|ya que)\b\s*", re.IGNORECASE
+)
+
+
+def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
+    """One to three sentences that continue the earlier answer (the candidate's own words when known)."""
+    ph = _phrases(request)
+    earlier_question, earlier_answer = _earlier(request)
+    ranked = [x for x in _ranked_lines(request) if not x.header]
+    if not earlier_answer and not earlier_question:
+        draft.add(ph.asks["follow_up"])
+        return
+    said_before = set(terms(earlier_answer))
+    fresh = [x for x in ranked if not set(terms(x.text)) <= said_before]
+    line: _Line | None = ranked[0] if ranked else None
+    question = request.question
+    if _matches(_WHY, question):
+        reason = next((s for s in sentences(earlier_answer) if _BECAUSE.search(s)), "")
+        if reason:
+            clause = _BECAUSE.split(reason, maxsplit=1)[-1]
+            draft.add(ph.follow_why.format(reason=clause.strip().rstrip(".!?")), "conversation")
+        elif line is not None:
+            draft.add(ph.follow_why.format(reason=_lower_first(_said(line.text, ph))), line.ref)
+            line = None
+    elif _matches(_RESULT, question) and line is not None:
+        action, result = _action_and_result(line.text, ph)
+        text = _lower_first(result) if result else _lower_first(action)
+        draft.add(ph.follow_result.format(result=text.rstrip(".")), line.ref)
+        line = None
+    more = line if line is not None else next((x for x in fresh if x.text not in draft.text), None)
+    if more is not None and more.text not in draft.text and len(draft.parts) < 3:
+        draft.add(ph.follow_more.format(said=_said(more.text, ph)), more.ref)
+    if not draft.parts:
+        draft.add(ph.asks["follow_up"])
+
+
+def _lower_first(text: str) -> str:
+    """A sentence continued after a colon: "That cut..." -> "that cut..." (not "I" or "AWS")."""
+    first = text.split(" ", 1)[0]
+    if first in {"I", "I'm"} or first[1:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+# Words of a greeting or small talk that pick its one-line reply, in the four session languages.
+_SMALL_TALK: tuple[tuple[str, str], ...] = (
+    (
+        "hear",
+        (
+            r"hear (?:me|you|us)|see (?:me|my screen|you)|audio|sound|connection|\bhören\b|\bhört\b|"
+            r"verstehen sie mich|m['’]entendez|vous entendez|me (?:oye|escucha|oyes|escuchas)"
+        ),
+    ),
+    (
+        "late",
+        r"\blate\b|running behind|apolog|verspät|entschuldig|en retard|désolé|perdón|llego tarde|retraso",
+    ),
+    (
+        "how",
+        (
+            r"how are you|how's (?:your|it)|how is (?:your|it)|how have you been|how was your|wie geht|"
+            r"comment allez|ça va|cómo (?:está|estás|te va|le va)|qué tal"
+        ),
+    ),
+    ("thanks", r"thank|danke|merci|gracias|welcome|willkommen|bienvenue|bienvenid"),
+)
+
+
+def _compose_small_talk(request: AnswerRequest, draft: _Draft) -> None:
+    """One polite line; no material needed."""
+    ph = _phrases(request)
+    subject = next((name for name, pattern in _SMALL_TALK if _matches(pattern, request.question)), "default")
+    draft.add(ph.small_talk[subject])
+
+
+_OPINION = (
+    r"what do you think|your (?:opinion|view|take|thoughts)|how do you feel about|do you agree|"
+    r"was halten sie|ihre meinung|que pensez-vous|votre avis|qué (?:opinas|piensas)|tu opinión"
+)
+_YES_NO = (
+    r"^(?:have|has|do|did|are|were|can|could|will|would)\s+you\b|^(?:haben|sind|können|kennen)\s+sie\b|"
+    r"^(?:avez|êtes|pouvez|connaissez)-vous\b|^¿?\s*(?:has|tienes|puedes|conoces|sabes)\b"
+)
+_QUESTIONS_FOR_US = (
+    r"questions? for (?:me|us)|any questions|fragen an (?:mich|uns)|noch fragen|"
+    r"des questions|questions à nous|alguna pregunta|preguntas para"
+)
 
 
 def _compose_other(request: AnswerRequest, draft: _Draft) -> None:
-    from mentor.ai.prompt import select_passages  # same ranking as the LLM prompt, for consistency
-
+    """What the question asks for, in one line, then the candidate's closest resume lines (by retrieval)."""
     ph = _phrases(request)
-    passages = [p for p in select_passages(request) if p.source in {"resume", "kb", "job"} and p.score > 0]
-    if not passages:
-        draft.add(ph.short_answer)
-        if request.resume is None:
+    if _matches(_QUESTIONS_FOR_US, request.question):
+        draft.add(ph.logistics["questions"].format(target=_target(request, ph)))
+        return
+    phrase = topic(request.question)
+    core = _FILLERS.sub("", _question_sentence(request.question)).strip(" ¿¡")
+    if _matches(_OPINION, core):
+        lead = ph.asks["opinion"].format(topic=_quote(phrase, ph))
+    elif _matches(_YES_NO, core):
+        clause = _second_person(phrase) if ph.code == "en" else phrase
+        lead = ph.asks["yes_no"].format(topic=_quote(_clip(clause, 8), ph))
+    else:
+        lead = ph.asks["general"].format(topic=_quote(phrase, ph))
+    ranked = _ranked_lines(request)
+    profile = request.resume
+    asked = _asked_skills(request, profile) if profile else []
+    if not ranked and not asked:
+        draft.add(f"{lead} {ph.no_relevant_lines}" if profile else lead)
+        if profile is None:
             _no_resume(draft, ph)
         return
-    draft.add(ph.points)
-    for passage in passages[:3]:
-        text = passage.text.splitlines()[0].lstrip("- ")
-        title = _title(passage, request, ph)
-        draft.add(ph.point.format(title=title, sentence=_sentence(_said(text, ph))), passage.ref)
+    draft.add(lead)
+    draft.add(ph.relevant_lines)
+    if asked:
+        draft.add(ph.point.format(title=ph.titles["skills"], sentence=ph.join(asked[:4])), "resume:skills")
+    _list_lines(request, draft, ph, ranked, limit=3 - bool(asked))
 
 
 _COMPOSERS: dict[str, Callable[[AnswerRequest, _Draft], None]] = {
     "behavioral": _compose_behavioral,
     "technical": _compose_technical,
-    "background": _compose_background,
+    "system_design": _compose_system_design,
     "situational": _compose_situational,
-    "logistics": _compose_logistics,
+    "background": _compose_background,
+    "follow_up": _compose_follow_up,
     "clarifying": _compose_clarifying,
+    "logistics": _compose_logistics,
+    "small_talk": _compose_small_talk,
     "other": _compose_other,
 }

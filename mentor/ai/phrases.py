@@ -39,6 +39,7 @@ class Phrases:
     # behavioral
     star_outline: str
     star_header: str  # role, where, since
+    star_header_project: str
     team_member: str
     at_employer: str  # employer
     in_that_job: str
@@ -52,7 +53,6 @@ class Phrases:
     # technical
     key_points: str
     kb_point: str  # sentence, title
-    key_points_structure: str  # topic
     topic_fallback: str
     tie: str  # employer, said
     tie_no_employer: str  # said
@@ -74,7 +74,8 @@ class Phrases:
     anchor: str  # employer, said
     anchor_no_employer: str  # said
     steps: Mapping[str, tuple[str, ...]]  # topic -> steps; topics: incident conflict deadline unclear default
-    # logistics: topic -> template (target, years, level, company); topics: salary start location visa default
+    # logistics: topic -> template (target, years, level, company); topics: questions salary start location visa
+    # default
     logistics: Mapping[str, str]
     levels: Mapping[str, str]  # experience level -> noun phrase used as {level}
     # clarifying
@@ -82,8 +83,36 @@ class Phrases:
     clarify: str  # restated
     clarify_example_employer: str  # employer
     clarify_example: str
+    # what a question asks for, in one line, when the material cannot answer it: field topic.
+    # keys: explain opinion yes_no general follow_up
+    asks: Mapping[str, str]
+    relevant_lines: str
+    no_relevant_lines: str
+    # system design
+    design_lead: str  # topic
+    design_steps: tuple[str, ...]  # requirements, components and data flow, trade-offs, failure modes
+    design_tie: str  # said
+    tech_tie: str  # said
+    # background questions that are not "tell me about yourself"
+    weakness: tuple[str, ...]  # target (in the first)
+    strength: str  # skills, said
+    strength_no_line: str  # skills
+    motivation: str  # target, said
+    motivation_no_line: str  # target, years
+    leaving: str  # target
+    goals: str  # target, said
+    goals_no_line: str  # target
+    studied: str  # education
+    entry: str  # employer, role, since
+    entry_no_details: str
+    on_topic: str
+    # follow-up
+    follow_why: str  # reason
+    follow_result: str  # result
+    follow_more: str  # said
+    # small talk: topic -> one line; topics: hear how thanks late default
+    small_talk: Mapping[str, str]
     # other
-    short_answer: str
     points: str
     point: str  # title, sentence
     titles: Mapping[str, str]  # summary skills project education job -> section name
@@ -142,6 +171,7 @@ ENGLISH = Phrases(
         "you took yourself, and a measurable result; end with what you learned."
     ),
     star_header="STAR story from your time as {role} {where}{since}:",
+    star_header_project="STAR story from your own project work:",
     team_member="a team member",
     at_employer="at {employer}",
     in_that_job="in that job",
@@ -154,10 +184,6 @@ ENGLISH = Phrases(
     star_close="Close with what you learned and how you would bring it to {target}.",
     key_points="Key points:",
     kb_point="• {sentence} (your notes: {title})",
-    key_points_structure=(
-        "Key points for {topic}: say what it is and the problem it solves, how it works in one or two "
-        "steps, the main trade-off, and when you would not use it."
-    ),
     topic_fallback="this",
     tie="Tie it to your experience: at {employer}, {said}.",
     tie_no_employer="Tie it to your experience: at work, {said}.",
@@ -231,6 +257,10 @@ ENGLISH = Phrases(
             "Happy to go through my work authorisation with you. Could you tell me whether {company} "
             "sponsors visas for this role, in case it's needed?"
         ),
+        "questions": (
+            "Yes, two: what would success look like in the first six months, and what is the team's biggest "
+            "challenge right now?"
+        ),
         "default": (
             "Happy to help with that. Could you tell me a bit more about what you need from me, so I give "
             "you an accurate answer about {target}?"
@@ -252,10 +282,65 @@ ENGLISH = Phrases(
         "general level?"
     ),
     clarify_example="Should I give a specific example, or keep it at a general level?",
-    short_answer=(
-        "Short answer: give a direct, one-sentence answer first, then one concrete example from your "
-        "experience."
+    asks={
+        "explain": (
+            "They want you to explain {topic}: a one-line definition, how it works, the main trade-off, and "
+            "when you would not use it."
+        ),
+        "opinion": (
+            "They want your view on {topic}: your position in one sentence, one reason, and what would change "
+            "your mind."
+        ),
+        "yes_no": "They're asking whether {topic}: say yes or no first, then one concrete example.",
+        "general": "They're asking about {topic}: answer in one sentence, then back it with one example.",
+        "follow_up": (
+            "They want you to go one step further on your last answer: the reason or the result, in a sentence "
+            "or two."
+        ),
+    },
+    relevant_lines="Your most relevant resume lines:",
+    no_relevant_lines="Nothing in your resume is on this topic: keep it short and honest.",
+    design_lead="Design outline for {topic}, in this order:",
+    design_steps=(
+        "Requirements: who uses it, the scale (requests per second, data size) and the one or two must-haves.",
+        (
+            "Components and data flow: entry point, core service, storage, a queue for slow work; walk one "
+            "request through them."
+        ),
+        "Trade-offs: consistency against latency, cost against simplicity; say which you pick and why.",
+        "Failure modes: timeouts, retries with idempotency, back-pressure, and the alert that tells you.",
     ),
+    design_tie="Where I have built something like it: {said}.",
+    tech_tie="From my own work: {said}.",
+    weakness=(
+        (
+            "Name one real weakness that does not rule you out for {target}, such as taking on too much or "
+            "polishing work before sharing an early draft."
+        ),
+        "Say what you do about it now, concretely.",
+        "End with one sign that it is improving.",
+    ),
+    strength="My main strength is {skills}: {said}.",
+    strength_no_line="My main strength is {skills}.",
+    motivation="What draws me to {target} is that it builds on what I do best: {said}.",
+    motivation_no_line="What draws me to {target} is the chance to build on my {years}.",
+    leaving="I'm not leaving because of a problem: I'm looking for a bigger step, and {target} is that step.",
+    goals="In five years I want more depth and more responsibility, starting with {target} and building on this: {said}.",
+    goals_no_line="In five years I want more depth and more responsibility, starting with {target}.",
+    studied="I studied {education}.",
+    entry="At {employer} I was {role}{since}.",
+    entry_no_details="Your resume gives no details for that job: have one concrete example ready.",
+    on_topic="From my own work:",
+    follow_why="The main reason: {reason}.",
+    follow_result="The result: {result}.",
+    follow_more="One more detail: {said}.",
+    small_talk={
+        "hear": "Yes, I can hear you well. Can you hear me all right?",
+        "how": "Very well, thank you. And how are you?",
+        "thanks": "Thank you for having me, I'm glad to be here.",
+        "late": "No problem at all, thank you for making the time.",
+        "default": "Thank you, happy to be here.",
+    },
     points="Points you can draw on:",
     point="• {title}: {sentence}",
     titles={
@@ -289,6 +374,7 @@ GERMAN = Phrases(
         "dem, was Sie daraus gelernt haben."
     ),
     star_header="STAR-Geschichte aus Ihrer Zeit als {role} {where}{since}:",
+    star_header_project="STAR-Geschichte aus Ihrer eigenen Projektarbeit:",
     team_member="Teammitglied",
     at_employer="bei {employer}",
     in_that_job="in dieser Position",
@@ -306,10 +392,6 @@ GERMAN = Phrases(
     ),
     key_points="Kernpunkte:",
     kb_point="• {sentence} (Ihre Notizen: {title})",
-    key_points_structure=(
-        "Kernpunkte zu {topic}: Erklären Sie, was es ist und welches Problem es löst, wie es in ein, zwei "
-        "Schritten funktioniert, welche Abwägung die wichtigste ist und wann Sie es nicht einsetzen würden."
-    ),
     topic_fallback="diesem Thema",
     tie="Verknüpfen Sie das mit Ihrer Erfahrung bei {employer}: {said}.",
     tie_no_employer="Verknüpfen Sie das mit Ihrer Berufserfahrung: {said}.",
@@ -396,6 +478,10 @@ GERMAN = Phrases(
             "Gern gehe ich meine Arbeitserlaubnis mit Ihnen durch. Können Sie mir sagen, ob {company} für "
             "diese Stelle bei Bedarf ein Visum unterstützt?"
         ),
+        "questions": (
+            "Ja, zwei: Woran messen Sie Erfolg in den ersten sechs Monaten, und was ist gerade die größte "
+            "Herausforderung des Teams?"
+        ),
         "default": (
             "Gern. Können Sie mir etwas genauer sagen, was Sie von mir brauchen, damit ich Ihnen mit Blick "
             "auf {target} eine genaue Antwort geben kann?"
@@ -417,10 +503,65 @@ GERMAN = Phrases(
         "allgemein bleiben?"
     ),
     clarify_example="Soll ich ein konkretes Beispiel geben oder eher allgemein bleiben?",
-    short_answer=(
-        "Kurze Antwort: Antworten Sie zuerst direkt in einem Satz, dann mit einem konkreten Beispiel aus "
-        "Ihrer Erfahrung."
+    asks={
+        "explain": (
+            "Gefragt ist eine Erklärung zu {topic}: eine Definition in einem Satz, wie es funktioniert, die "
+            "wichtigste Abwägung und wann Sie es nicht einsetzen würden."
+        ),
+        "opinion": (
+            "Gefragt ist Ihre Meinung zu {topic}: Ihre Position in einem Satz, ein Grund und was Ihre Meinung "
+            "ändern würde."
+        ),
+        "yes_no": "Gefragt ist, ob {topic}: zuerst ja oder nein, dann ein konkretes Beispiel.",
+        "general": "Gefragt ist nach {topic}: antworten Sie in einem Satz und belegen Sie ihn mit einem Beispiel.",
+        "follow_up": (
+            "Gefragt ist ein Schritt weiter zu Ihrer letzten Antwort: der Grund oder das Ergebnis, in ein, zwei "
+            "Sätzen."
+        ),
+    },
+    relevant_lines="Die passendsten Zeilen Ihres Lebenslaufs:",
+    no_relevant_lines="Ihr Lebenslauf enthält nichts zu diesem Thema: antworten Sie kurz und ehrlich.",
+    design_lead="Entwurf für {topic}, in dieser Reihenfolge:",
+    design_steps=(
+        "Anforderungen: wer es nutzt, die Last (Anfragen pro Sekunde, Datenmenge) und die ein, zwei Muss-Kriterien.",
+        (
+            "Komponenten und Datenfluss: Einstiegspunkt, Kerndienst, Speicher, eine Queue für langsame Arbeit; "
+            "gehen Sie eine Anfrage durch."
+        ),
+        "Abwägungen: Konsistenz gegen Latenz, Kosten gegen Einfachheit; sagen Sie, was Sie wählen und warum.",
+        "Fehlerfälle: Timeouts, Wiederholungen mit Idempotenz, Backpressure und der Alarm, der es meldet.",
     ),
+    design_tie="Wo ich etwas Ähnliches gebaut habe: {said}.",
+    tech_tie="Aus meiner eigenen Arbeit: {said}.",
+    weakness=(
+        (
+            "Nennen Sie eine echte Schwäche, die Sie für {target} nicht ausschließt, etwa zu viel auf einmal "
+            "übernehmen oder Arbeit zu lange feilen, bevor Sie einen Entwurf teilen."
+        ),
+        "Sagen Sie konkret, was Sie heute dagegen tun.",
+        "Schließen Sie mit einem Zeichen, dass es besser wird.",
+    ),
+    strength="Meine größte Stärke ist {skills}: {said}.",
+    strength_no_line="Meine größte Stärke ist {skills}.",
+    motivation="Mich reizt {target}, weil sie auf dem aufbaut, was ich am besten kann: {said}.",
+    motivation_no_line="Mich reizt {target}, weil ich dort auf {years} aufbauen kann.",
+    leaving="Ich gehe nicht wegen eines Problems: Ich suche den nächsten größeren Schritt, und das ist {target}.",
+    goals="In fünf Jahren möchte ich mehr Tiefe und mehr Verantwortung haben, beginnend mit {target}, aufbauend darauf: {said}.",
+    goals_no_line="In fünf Jahren möchte ich mehr Tiefe und mehr Verantwortung haben, beginnend mit {target}.",
+    studied="Meine Ausbildung: {education}.",
+    entry="Bei {employer} war ich {role}{since}.",
+    entry_no_details="Ihr Lebenslauf nennt keine Details zu dieser Stelle: Halten Sie ein konkretes Beispiel bereit.",
+    on_topic="Aus meiner eigenen Arbeit:",
+    follow_why="Der Hauptgrund: {reason}.",
+    follow_result="Das Ergebnis: {result}.",
+    follow_more="Noch ein Detail: {said}.",
+    small_talk={
+        "hear": "Ja, ich höre Sie gut. Hören Sie mich auch gut?",
+        "how": "Sehr gut, danke. Und wie geht es Ihnen?",
+        "thanks": "Vielen Dank für die Einladung, ich freue mich, hier zu sein.",
+        "late": "Kein Problem, danke, dass Sie sich die Zeit nehmen.",
+        "default": "Danke, ich freue mich, hier zu sein.",
+    },
     points="Punkte, auf die Sie zurückgreifen können:",
     point="• {title}: {sentence}",
     titles={
@@ -454,6 +595,7 @@ FRENCH = Phrases(
         "avez appris."
     ),
     star_header="Histoire STAR tirée de votre expérience en tant que {role} {where}{since} :",
+    star_header_project="Histoire STAR tirée de vos propres projets :",
     team_member="membre de l'équipe",
     at_employer="chez {employer}",
     in_that_job="dans ce poste",
@@ -468,10 +610,6 @@ FRENCH = Phrases(
     ),
     key_points="Points clés :",
     kb_point="• {sentence} (vos notes : {title})",
-    key_points_structure=(
-        "Points clés sur {topic} : dites ce que c'est et quel problème cela résout, comment cela fonctionne "
-        "en une ou deux étapes, le principal compromis, et quand vous ne l'utiliseriez pas."
-    ),
     topic_fallback="ce sujet",
     tie="Reliez cela à votre expérience chez {employer} : {said}.",
     tie_no_employer="Reliez cela à votre expérience professionnelle : {said}.",
@@ -567,6 +705,10 @@ FRENCH = Phrases(
             "Je peux volontiers faire le point avec vous sur mon autorisation de travail. Pourriez-vous me "
             "dire si {company} prend en charge le visa pour ce poste, si nécessaire ?"
         ),
+        "questions": (
+            "Oui, deux : à quoi reconnaîtrez-vous la réussite au bout de six mois, et quel est aujourd'hui le "
+            "plus grand défi de l'équipe ?"
+        ),
         "default": (
             "Avec plaisir. Pourriez-vous me préciser ce dont vous avez besoin, pour que je vous donne une "
             "réponse exacte concernant {target} ?"
@@ -588,10 +730,68 @@ FRENCH = Phrases(
         "que je réponde de façon plus générale ?"
     ),
     clarify_example="Voulez-vous un exemple précis, ou une réponse plus générale ?",
-    short_answer=(
-        "Réponse courte : répondez d'abord directement en une phrase, puis donnez un exemple concret tiré "
-        "de votre expérience."
+    asks={
+        "explain": (
+            "On vous demande d'expliquer {topic} : une définition en une phrase, comment cela fonctionne, le "
+            "principal compromis et quand vous ne l'utiliseriez pas."
+        ),
+        "opinion": (
+            "On vous demande votre avis sur {topic} : votre position en une phrase, une raison, et ce qui vous "
+            "ferait changer d'avis."
+        ),
+        "yes_no": "On vous demande si {topic} : répondez d'abord oui ou non, puis donnez un exemple concret.",
+        "general": "On vous interroge sur {topic} : répondez en une phrase, puis appuyez-la sur un exemple.",
+        "follow_up": (
+            "On vous demande d'aller un cran plus loin dans votre dernière réponse : la raison ou le résultat, "
+            "en une ou deux phrases."
+        ),
+    },
+    relevant_lines="Les lignes de votre CV les plus pertinentes :",
+    no_relevant_lines="Rien dans votre CV ne porte sur ce sujet : restez bref et honnête.",
+    design_lead="Plan de conception pour {topic}, dans cet ordre :",
+    design_steps=(
+        (
+            "Exigences : qui l'utilise, la charge (requêtes par seconde, volume de données) et les un ou deux "
+            "impératifs."
+        ),
+        (
+            "Composants et flux de données : point d'entrée, service principal, stockage, une file pour le "
+            "travail lent ; suivez une requête de bout en bout."
+        ),
+        "Compromis : cohérence contre latence, coût contre simplicité ; dites ce que vous choisissez et pourquoi.",
+        "Modes de défaillance : timeouts, reprises idempotentes, back-pressure et l'alerte qui vous prévient.",
     ),
+    design_tie="Là où j'ai construit quelque chose de proche : {said}.",
+    tech_tie="Dans mon propre travail : {said}.",
+    weakness=(
+        (
+            "Citez une vraie faiblesse qui ne vous disqualifie pas pour {target}, par exemple prendre trop de "
+            "choses en charge ou peaufiner un travail avant d'en partager une première version."
+        ),
+        "Dites concrètement ce que vous faites aujourd'hui pour y remédier.",
+        "Terminez par un signe que cela s'améliore.",
+    ),
+    strength="Ma principale force, c'est {skills} : {said}.",
+    strength_no_line="Ma principale force, c'est {skills}.",
+    motivation="Ce qui m'attire dans {target}, c'est qu'il prolonge ce que je fais de mieux : {said}.",
+    motivation_no_line="Ce qui m'attire dans {target}, c'est de pouvoir m'appuyer sur {years}.",
+    leaving="Je ne pars pas à cause d'un problème : je cherche une étape plus grande, et {target} en est une.",
+    goals="Dans cinq ans, je veux avoir gagné en profondeur et en responsabilités, en commençant par {target}, à partir de ceci : {said}.",
+    goals_no_line="Dans cinq ans, je veux avoir gagné en profondeur et en responsabilités, en commençant par {target}.",
+    studied="Ma formation : {education}.",
+    entry="Chez {employer}, j'étais {role}{since}.",
+    entry_no_details="Votre CV ne donne aucun détail sur ce poste : préparez un exemple concret.",
+    on_topic="Dans mon propre travail :",
+    follow_why="La raison principale : {reason}.",
+    follow_result="Le résultat : {result}.",
+    follow_more="Un détail de plus : {said}.",
+    small_talk={
+        "hear": "Oui, je vous entends bien. Vous m'entendez bien aussi ?",
+        "how": "Très bien, merci. Et vous ?",
+        "thanks": "Merci de me recevoir, je suis content de vous rencontrer.",
+        "late": "Aucun souci, merci de prendre ce temps.",
+        "default": "Merci, avec plaisir.",
+    },
     points="Éléments sur lesquels vous appuyer :",
     point="• {title} : {sentence}",
     titles={
@@ -624,6 +824,7 @@ SPANISH = Phrases(
         "tomaste tú y un resultado medible; termina con lo que aprendiste."
     ),
     star_header="Historia STAR de tu etapa como {role} {where}{since}:",
+    star_header_project="Historia STAR de tus propios proyectos:",
     team_member="miembro del equipo",
     at_employer="en {employer}",
     in_that_job="en ese trabajo",
@@ -636,10 +837,6 @@ SPANISH = Phrases(
     star_close="Cierra con lo que aprendiste y cómo lo aplicarías en {target}.",
     key_points="Puntos clave:",
     kb_point="• {sentence} (tus notas: {title})",
-    key_points_structure=(
-        "Puntos clave sobre {topic}: explica qué es y qué problema resuelve, cómo funciona en uno o dos "
-        "pasos, cuál es su principal contrapartida y cuándo no lo usarías."
-    ),
     topic_fallback="este tema",
     tie="Relaciónalo con tu experiencia en {employer}: {said}.",
     tie_no_employer="Relaciónalo con tu experiencia profesional: {said}.",
@@ -722,6 +919,10 @@ SPANISH = Phrases(
             "Con gusto repasamos mi permiso de trabajo. ¿Podría decirme si {company} patrocina visas para "
             "este puesto, en caso de que haga falta?"
         ),
+        "questions": (
+            "Sí, dos: ¿cómo medirían el éxito en los primeros seis meses y cuál es ahora el mayor reto del "
+            "equipo?"
+        ),
         "default": (
             "Con gusto. ¿Podría contarme un poco más sobre lo que necesita saber, para darle una respuesta "
             "precisa sobre {target}?"
@@ -743,10 +944,64 @@ SPANISH = Phrases(
         "en un plano general?"
     ),
     clarify_example="¿Prefiere un ejemplo concreto o una respuesta más general?",
-    short_answer=(
-        "Respuesta breve: responde primero de forma directa en una frase y luego da un ejemplo concreto de "
-        "tu experiencia."
+    asks={
+        "explain": (
+            "Te piden explicar {topic}: una definición en una frase, cómo funciona, la principal contrapartida "
+            "y cuándo no lo usarías."
+        ),
+        "opinion": (
+            "Te piden tu opinión sobre {topic}: tu postura en una frase, una razón y qué te haría cambiar de "
+            "opinión."
+        ),
+        "yes_no": "Te preguntan si {topic}: di primero sí o no y luego da un ejemplo concreto.",
+        "general": "Te preguntan por {topic}: responde en una frase y respáldala con un ejemplo.",
+        "follow_up": (
+            "Te piden ir un paso más allá en tu última respuesta: la razón o el resultado, en una o dos frases."
+        ),
+    },
+    relevant_lines="Las líneas más relevantes de tu currículum:",
+    no_relevant_lines="Tu currículum no dice nada sobre este tema: responde breve y con honestidad.",
+    design_lead="Esquema de diseño para {topic}, en este orden:",
+    design_steps=(
+        "Requisitos: quién lo usa, la escala (peticiones por segundo, volumen de datos) y lo imprescindible.",
+        (
+            "Componentes y flujo de datos: punto de entrada, servicio principal, almacenamiento, una cola para "
+            "el trabajo lento; recorre una petición de principio a fin."
+        ),
+        "Contrapartidas: consistencia frente a latencia, coste frente a sencillez; di qué eliges y por qué.",
+        "Modos de fallo: timeouts, reintentos idempotentes, back-pressure y la alerta que te avisa.",
     ),
+    design_tie="Donde construí algo parecido: {said}.",
+    tech_tie="De mi propio trabajo: {said}.",
+    weakness=(
+        (
+            "Nombra una debilidad real que no te descarte para {target}, como asumir demasiado o pulir un "
+            "trabajo antes de compartir un primer borrador."
+        ),
+        "Di qué haces hoy al respecto, en concreto.",
+        "Termina con una señal de que está mejorando.",
+    ),
+    strength="Mi principal fortaleza es {skills}: {said}.",
+    strength_no_line="Mi principal fortaleza es {skills}.",
+    motivation="Me atrae {target} porque se basa en lo que mejor hago: {said}.",
+    motivation_no_line="Me atrae {target} porque me permite aprovechar {years}.",
+    leaving="No me voy por un problema: busco un paso más grande, y {target} es ese paso.",
+    goals="En cinco años quiero tener más profundidad y más responsabilidad, empezando por {target} y a partir de esto: {said}.",
+    goals_no_line="En cinco años quiero tener más profundidad y más responsabilidad, empezando por {target}.",
+    studied="Mi formación: {education}.",
+    entry="En {employer} trabajaba como {role}{since}.",
+    entry_no_details="Tu currículum no da detalles de ese trabajo: ten preparado un ejemplo concreto.",
+    on_topic="De mi propio trabajo:",
+    follow_why="La razón principal: {reason}.",
+    follow_result="El resultado: {result}.",
+    follow_more="Un detalle más: {said}.",
+    small_talk={
+        "hear": "Sí, le oigo bien. ¿Me oye usted bien?",
+        "how": "Muy bien, gracias. ¿Y usted?",
+        "thanks": "Gracias por recibirme, es un placer estar aquí.",
+        "late": "No se preocupe, gracias por dedicarme este tiempo.",
+        "default": "Gracias, es un placer.",
+    },
     points="Puntos en los que puedes apoyarte:",
     point="• {title}: {sentence}",
     titles={

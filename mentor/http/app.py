@@ -9,7 +9,7 @@ from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
 from mentor.http import problems
-from mentor.http.routes import ask, auth, console, knowledge, resumes, sessions, streams, ws
+from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
 from mentor.http.uploads import MULTIPART_SLACK
 from mentor.runtime import Runtime
 
@@ -33,6 +33,7 @@ def create_app(rt: Runtime) -> QuartTrio:
     problems.install(app)
     for module in (auth, sessions, streams, ws, resumes, knowledge, ask, console):
         app.register_blueprint(module.bp)
+    app.register_blueprint(reports.bp)
 
     @app.get("/health")
     async def health() -> dict[str, Any]:

@@ -1,0 +1,382 @@
+"""Offline answers never fail, keep each kind's own shape, stay short and on the question's topic (issue 11).
+
+The property test throws any resume shape (jobs with no bullets, empty profile, unicode, huge) and any question
+at every engine that composes offline; the shape tests pin what each kind's answer looks like; the regressions
+reproduce what real use found (an IndexError on a bullet-less job matched by a question word, a weakness
+question answered with the pitch, keyword salad, a 100-word echo of the question).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncGenerator
+from datetime import date
+from typing import Any, get_args
+
+import pytest
+import trio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.answers_fixture import SENIOR_BACKEND
+from mentor.ai.compose import compose_answer, sentences, topic
+from mentor.ai.phrases import ENGLISH, PHRASEBOOKS
+from mentor.ai.resume import parse_resume_text
+from mentor.ai.types import (
+    AnswerDelta,
+    AnswerDone,
+    AnswerEvent,
+    AnswerFailure,
+    AnswerRequest,
+    ExperienceEntry,
+    Passage,
+    QuestionKind,
+    ResumeProfile,
+)
+from mentor.engines import AnswerError
+from mentor.engines.fallback import FallbackEngine
+from mentor.engines.offline import OfflineEngine
+from tests.conftest import User
+
+KINDS: tuple[str, ...] = get_args(QuestionKind)
+RESUME = parse_resume_text(SENIOR_BACKEND, today=date(2026, 11, 1))
+BANNED = ("Short answer: give a direct", "Key points for", "Pitch in three beats")
+
+
+def ask(question: str, kind: str, **changes: Any) -> AnswerRequest:
+    fields: dict[str, Any] = {"question": question, "kind": kind, "company": "Northwind", "role": "Senior Engineer",
+                              "resume": RESUME}
+    fields.update(changes)
+    return AnswerRequest(**fields)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def longest_quote(question: str, answer: str) -> int:
+    """The longest run of consecutive question words the answer repeats."""
+    q = re.findall(r"[\w'’]+", question.lower())
+    a = " ".join(re.findall(r"[\w'’]+", answer.lower()))
+    return max((n for n in range(1, len(q) + 1) for i in range(len(q) - n + 1)
+                if f" {' '.join(q[i:i + n])} " in f" {a} "), default=0)
+
+
+# --- never crashes -----------------------------------------------------------------------------------------
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120)
+_wordy = st.lists(st.sampled_from(["Led", "built", "Kafka", "U.S.", "e.g.", "cutting", "35%", "$1.2M", "Müller",
+                                   "日本", "🙂", ";", "—", "which", "reducing", "ok", "um", "?", "brightnet"]),
+                  max_size=25).map(" ".join)
+_line = st.one_of(_text, _wordy)
+_entries = st.builds(
+    ExperienceEntry, employer=_line, role=_line, dates=_text,
+    bullets=st.lists(_line, max_size=6).map(tuple),
+    start_year=st.one_of(st.none(), st.integers(1950, 2030)), end_year=st.one_of(st.none(), st.integers(1950, 2030)),
+)
+_profiles = st.one_of(
+    st.none(),
+    st.just(ResumeProfile()),
+    st.builds(
+        ResumeProfile, summary=_line, headline=_line, experience=st.lists(_entries, max_size=5).map(tuple),
+        skills=st.lists(_line, max_size=8).map(tuple), education=st.lists(_line, max_size=3).map(tuple),
+        projects=st.lists(_line, max_size=3).map(tuple), other=st.lists(st.tuples(_line, _line), max_size=2).map(tuple),
+        experience_level=st.sampled_from(["entry", "mid", "senior", "lead"]),
+        total_years=st.floats(0, 60, allow_nan=False),
+    ),
+)
+_requests = st.builds(
+    AnswerRequest,
+    question=st.one_of(_line, st.sampled_from([
+        "Tell me about your time at Brightnet.", "What is your biggest weakness?", "ok design a rate limiter",
+        "Why did you pick that?", "Hi, can you hear me?", "Any questions for us?", "", "?", "U.S. e.g. i.e.?"])),
+    kind=st.one_of(st.sampled_from(KINDS), _text),
+    parts=st.lists(_line, max_size=3).map(tuple),
+    language=st.sampled_from(["en", "de", "fr-CA", "es", "ja", "", "x-klingon"]),
+    company=st.one_of(st.none(), _line), role=st.one_of(st.none(), _line),
+    job_description=st.one_of(st.none(), _line),
+    resume=_profiles,
+    kb_passages=st.lists(st.builds(Passage, source=st.just("kb"), ref=_text, title=_line, text=_line),
+                         max_size=3).map(tuple),
+    history=st.lists(st.tuples(_line, _line), max_size=3).map(tuple),
+    conversation=st.lists(st.tuples(st.sampled_from(["interviewer", "candidate", "other", ""]), _line),
+                          max_size=4).map(tuple),
+)
+
+
+# A template field left unfilled ("{topic}"); generated text never holds one (it has no such words).
+_FIELD = re.compile(r"\{[a-z_]{2,}\}")
+
+
+class _Broken:
+    """A primary engine that fails the way a model does, or the way a bug does."""
+
+    name = "openai"
+
+    def __init__(self, exc: Exception) -> None:
+        self.exc = exc
+
+    async def stream(self, request: AnswerRequest) -> AsyncGenerator[AnswerEvent, None]:
+        yield AnswerDelta("partial ")
+        raise self.exc
+
+
+async def _events(engine: Any, request: AnswerRequest) -> list[AnswerEvent]:
+    return [event async for event in engine.stream(request)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_requests)
+def test_any_resume_and_any_question_get_an_answer_from_every_engine(request: AnswerRequest) -> None:
+    composed = compose_answer(request)
+    assert composed.composer != "error", composed  # no composer raised (compose_answer would hide it)
+    assert composed.text.strip() and not _FIELD.search(composed.text), composed.text
+    engines = [OfflineEngine(), FallbackEngine(_Broken(AnswerError("model down", retryable=True))),
+               FallbackEngine(_Broken(IndexError("bug in the model engine")))]
+    for engine in engines:
+        events = trio.run(_events, engine, request)
+        done = events[-1]
+        assert isinstance(done, AnswerDone) and done.engine == "offline" and done.text == composed.text
+        after = events[next((i for i, e in enumerate(events) if isinstance(e, AnswerFailure)), -1) + 1:]
+        assert "".join(e.text for e in after if isinstance(e, AnswerDelta)) == done.text
+
+
+def test_a_huge_resume_still_gets_a_short_answer() -> None:
+    jobs = tuple(ExperienceEntry(f"Employer {i} 株式会社", f"Engineer {i}", "2001 – 2002",
+                                 tuple(f"Built Kafka pipeline {i}.{j} cutting cost by {j}%" for j in range(40)))
+                 for i in range(150))
+    huge = ResumeProfile(summary="Engineer. " * 2000, experience=jobs, skills=tuple(f"skill{i}" for i in range(500)))
+    for kind in KINDS:
+        composed = compose_answer(ask("Tell me about the Kafka pipeline you built.", kind, resume=huge))
+        assert composed.composer == kind and words(composed.text) <= 180, (kind, composed.text)
+
+
+# --- regressions ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_job_without_bullets_matched_by_a_question_word_does_not_crash(kind: str) -> None:
+    # Brightnet is the resume's last job and has no bullet lines: _compose_other used to raise IndexError.
+    assert RESUME.experience[-1].employer == "Brightnet" and not RESUME.experience[-1].bullets
+    composed = compose_answer(ask("Tell me about your time at Brightnet.", kind))
+    assert composed.composer == kind and composed.text
+
+
+def test_the_bullet_less_job_is_described_by_its_title() -> None:
+    for kind in ("background", "other"):
+        text = compose_answer(ask("Tell me about your time at Brightnet.", kind)).text
+        assert "Brightnet" in text and "no details for that job" in text, text
+
+
+def test_a_weakness_question_is_not_answered_with_the_pitch() -> None:
+    text = compose_answer(ask("What is your biggest weakness?", "background")).text
+    assert "weakness" in text and "I'm a Staff Backend Engineer" not in text and "That is why" not in text
+
+
+def test_a_policy_question_gets_no_conflict_steps() -> None:
+    for kind in ("other", "situational"):
+        text = compose_answer(ask("What do you think about our return-to-office policy?", kind)).text
+        assert "one-to-one" not in text and "Talk to the person" not in text, (kind, text)
+    text = compose_answer(ask("What do you think about our return-to-office policy?", "other")).text
+    assert text.startswith("They want your view on our return-to-office policy:") and len(text.splitlines()) == 1
+
+
+def test_technical_answers_are_not_keyword_salad_and_drop_fillers() -> None:
+    text = compose_answer(ask("ok so um can you explain how you would make payment retries idempotent", "technical")).text
+    lead = text.splitlines()[0]
+    assert lead.startswith("They want you to explain how you would make payment retries idempotent:")
+    assert not re.search(r"\b(?:ok|um)\b", lead) and "Key points for" not in text
+    assert "idempotency keys for payment retries" in text  # the resume line on exactly this topic
+    design = compose_answer(ask("ok design a rate limiter for our API", "system_design")).text
+    assert design.startswith("Design outline for a rate limiter for our API") and "ok design" not in design
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("question", ["What is your opinion on tabs or spaces?", "Hmm?", "Tell me more."])
+def test_never_the_contentless_short_answer_template(kind: str, question: str) -> None:
+    for resume in (RESUME, None, ResumeProfile()):
+        text = compose_answer(ask(question, kind, resume=resume)).text
+        assert not any(b in text for b in BANNED if not (kind == "background" and b.startswith("Pitch"))), text
+
+
+def test_a_long_question_is_quoted_by_a_short_phrase_and_u_s_does_not_split_it() -> None:
+    question = ("When you say you led the migration, and I'm asking because many candidates tell us they led "
+                "things when an architect made the decisions, we want to know what you owned in the U.S. team "
+                "versus Europe, e.g. the design or the rollout, do you mean you were the person making the calls?")
+    for kind in ("clarifying", "other", "technical", "system_design"):
+        text = compose_answer(ask(question, kind)).text
+        assert longest_quote(question, text) <= 8, (kind, text)
+    clarifying = compose_answer(ask(question, "clarifying")).text
+    assert len(clarifying.splitlines()) == 1 and '"you were the person making the calls"' in clarifying
+
+
+def test_sentences_keep_abbreviations_together() -> None:
+    text = "We moved to the U.S. team in 2019. Then e.g. Kafka took over. Dr. Smith agreed! Did it work? Yes."
+    assert sentences(text) == ["We moved to the U.S. team in 2019.", "Then e.g. Kafka took over.",
+                               "Dr. Smith agreed!", "Did it work?", "Yes."]
+    assert sentences("I joined J. P. Morgan in 2019. It was great.") == ["I joined J. P. Morgan in 2019.",
+                                                                         "It was great."]
+
+
+def test_topic_phrases() -> None:
+    assert topic("ok so um can you explain how you would make payment retries idempotent") == (
+        "how you would make payment retries idempotent")
+    assert topic("How does caching with Redis work, and when would you not use it?") == "caching with Redis"
+    assert topic("ok design a rate limiter for our API", design=True) == "a rate limiter for our API"
+    assert topic("What's the difference between a process and a thread?") == (
+        "the difference between a process and a thread")
+    assert len(topic("Tell me " + "about the very long and winding road " * 10).split()) <= 8
+
+
+# --- one shape per kind ------------------------------------------------------------------------------------
+
+
+def test_every_kind_has_its_own_composer() -> None:
+    for kind in KINDS:
+        assert compose_answer(ask("Tell me about Kafka.", kind)).composer == kind
+    assert compose_answer(ask("Tell me about Kafka.", "something new")).composer == "other"
+
+
+def test_behavioral_is_a_short_star_story_on_the_question_topic() -> None:
+    text = compose_answer(ask("Tell me about a time you disagreed with a colleague.", "behavioral")).text
+    for part in ("Situation:", "Task and action:", "Result:"):
+        assert part in text
+    assert "Parcelwise" in text or "Ledgerly" in text
+    assert "pushed back" in text or "disagreed with the data team" in text.lower()
+    assert words(text) <= 180
+
+
+def test_system_design_outline_names_its_five_parts_and_the_candidates_own_work() -> None:
+    composed = compose_answer(ask("How would you design a rate limiter for a public API?", "system_design"))
+    lines = composed.text.splitlines()
+    assert lines[0] == "Design outline for a rate limiter for a public API, in this order:"
+    for part in ("Requirements", "Components and data flow", "Trade-offs", "Failure modes"):
+        assert any(line.startswith(f"• {part}") for line in lines), part
+    assert "token bucket in Redis" in lines[-1] and composed.sources == ("resume:experience:0",)
+    assert words(composed.text) <= 130
+
+
+def test_follow_up_continues_the_candidates_own_words() -> None:
+    conversation = (
+        ("interviewer", "Tell me about a migration you led."),
+        ("candidate", ("We split the ledger into services with Kafka between them, because we needed to replay a "
+                      "day of postings after a bad deploy.")),
+    )
+    history = (("Tell me about a migration you led.", "Mentor's suggestion: talk about the monolith."),)
+    composed = compose_answer(ask("So why did you pick Kafka for that?", "follow_up", history=history,
+                                  conversation=conversation))
+    text = composed.text
+    assert text.startswith("The main reason: we needed to replay a day of postings after a bad deploy.")
+    assert "Mentor's suggestion" not in text and "Situation:" not in text
+    assert 1 <= len(sentences(text)) <= 3
+    # Without the conversation it leans on the earlier suggested answer and the resume line it names.
+    result = compose_answer(ask("And what was the result?", "follow_up",
+                                history=(("Tell me about a migration you led.", "I led the ledger migration."),)))
+    assert result.text.startswith("The result: that cut settlement time from 6 hours to 20 minutes.")
+    bare = compose_answer(ask("Why that approach?", "follow_up")).text
+    assert bare == ENGLISH.asks["follow_up"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("Hi, can you hear me okay?", "hear"), ("How's your day going so far?", "how"),
+     ("Thanks for joining us today.", "thanks"), ("Sorry I'm a few minutes late.", "late"), ("Nice weather.", "default")],
+)
+def test_small_talk_is_one_line_in_every_language(question: str, expected: str) -> None:
+    for code, phrases in PHRASEBOOKS.items():
+        text = compose_answer(ask(question, "small_talk", language=code)).text
+        assert text == phrases.small_talk[expected]
+    native = {"de": "Hallo, können Sie mich gut hören?", "fr": "Bonjour, vous m'entendez bien ?",
+              "es": "Hola, ¿me oye bien?"}
+    for code, q in native.items():
+        assert compose_answer(ask(q, "small_talk", language=code)).text == PHRASEBOOKS[code].small_talk["hear"]
+
+
+def test_clarifying_and_logistics_are_one_line() -> None:
+    clarifying = compose_answer(ask("What do you mean by scale, in terms of users or data?", "clarifying")).text
+    assert len(clarifying.splitlines()) == 1 and '"scale, in terms of users or data"' in clarifying
+    for question in ("What are your salary expectations?", "When could you start?", "Any questions for us?"):
+        text = compose_answer(ask(question, "logistics")).text
+        assert len(text.splitlines()) == 1 and words(text) <= 45, text
+
+
+def test_background_questions_are_told_apart() -> None:
+    cases = {
+        "What would you say is your greatest strength?": "My main strength is",
+        "Why do you want to work here?": "What draws me to the Senior Engineer role at Northwind",
+        "Why are you leaving your current job?": "I'm not leaving because of a problem",
+        "Where do you see yourself in five years?": "In five years",
+        "What did you study?": "I studied B.Sc. Computer Science, University of Leeds, 2013.",
+        "Tell me about yourself.": "I'm a Staff Backend Engineer with 12+ years of experience.",
+    }
+    for question, opening in cases.items():
+        text = compose_answer(ask(question, "background")).text
+        assert text.startswith(opening), (question, text)
+
+
+def test_when_it_cannot_answer_it_says_what_is_asked_and_lists_the_ranked_resume_lines() -> None:
+    composed = compose_answer(ask("Have you worked with Terraform and Redis?", "other"))
+    lines = composed.text.splitlines()
+    assert lines[0] == ("They're asking whether you have worked with Terraform and Redis: say yes or no first, "
+                        "then one concrete example.")
+    assert lines[1] == ENGLISH.relevant_lines and lines[2] == "• Skills: Redis and Terraform"  # in resume order
+    # The resume line the retrieval ranks first, not the job whose whole block shares most words.
+    assert lines[3].startswith("• Staff Backend Engineer at Ledgerly") and "token bucket in Redis" in lines[3]
+    assert 3 <= len(lines) <= 5
+    nothing = compose_answer(ask("What's your favourite colour?", "other")).text
+    assert nothing.splitlines() == [(f"They're asking about your favourite colour: answer in one sentence, then "
+                                    f"back it with one example. {ENGLISH.no_relevant_lines}")]
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es"])
+@pytest.mark.parametrize("kind", ["system_design", "follow_up", "small_talk", "other", "background"])
+def test_new_shapes_speak_the_session_language(kind: str, language: str) -> None:
+    question = {"system_design": "How would you design a rate limiter?", "follow_up": "Why?",
+                "small_talk": "Thanks!", "other": "What do you think about remote work?",
+                "background": "What is your biggest weakness?"}[kind]
+    history = (("Tell me about a migration.", "I led the migration of the ledger because we needed replays."),)
+    text = compose_answer(ask(question, kind, language=language, history=history)).text
+    english = {"Design outline", "Requirements:", "The main reason", "Thank you", "They want", "They're asking",
+               "Name one real weakness", "Your most relevant"}
+    assert not [e for e in english if e in text], text
+
+
+# --- over a real socket ------------------------------------------------------------------------------------
+
+BULLETLESS_RESUME = """\
+# Sam Ortiz
+Backend Engineer
+
+## Experience
+### Backend Engineer — Quillmark (2021 – Present)
+- Cut checkout errors by 40% with idempotent retries
+
+### Intern — Brightnet (2019 – 2020)
+"""
+
+
+async def test_ask_answers_200_for_every_kind_with_a_bullet_less_job(user: User) -> None:
+    r = await user.request("POST", "/resumes", json={"name": "Main", "text": BULLETLESS_RESUME})
+    assert r.status_code == 201, r.text
+    assert r.json()["profile"]["experience"][-1]["employer"] == "Brightnet"  # parsed with no bullet lines
+    assert not parse_resume_text(BULLETLESS_RESUME).experience[-1].bullets
+    with trio.fail_after(30):
+        for kind in KINDS:
+            r = await user.request("POST", "/ask", json={"question": "What did you do at Brightnet?", "kind": kind})
+            assert r.status_code == 200, (kind, r.text)
+            assert r.json()["engine"] == "offline" and r.json()["text"], kind
+        r = await user.request("POST", "/ask", json={"question": "Tell me about your time at Brightnet."})
+        assert r.status_code == 200 and "Brightnet" in r.json()["text"], r.text
+
+
+async def test_a_session_question_on_the_bullet_less_job_gets_an_answer_not_answer_failed(user: User) -> None:
+    from tests.test_answers_live import events_until
+
+    r = await user.request("POST", "/resumes", json={"name": "Main", "text": BULLETLESS_RESUME})
+    assert r.status_code == 201, r.text
+    sid = (await user.create_session(company="Acme", role="Backend Engineer"))["id"]
+    r = await user.request("POST", f"/sessions/{sid}/questions", json={"text": "What did you do at Brightnet?"})
+    assert r.status_code == 202, r.text
+    with trio.fail_after(15):
+        got = await events_until(user, sid, {"new_answer", "answer_failed"}, after=0)
+    assert got[-1].event == "new_answer" and "Brightnet" in got[-1].data["text"], [e.event for e in got]
