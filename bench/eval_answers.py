@@ -40,7 +40,7 @@ from mentor.ai import compose as compose_module
 from mentor.ai.resume import parse_resume_text
 from mentor.ai.types import AnswerRequest, QuestionKind, ResumeProfile
 
-KINDS = tuple(kind.value for kind in QuestionKind)
+KINDS = tuple(QuestionKind)
 
 JOB = (
     "Senior Engineer, Platform\n\nYou will build reliable services and data pipelines, work with product "

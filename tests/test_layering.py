@@ -49,6 +49,10 @@ KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset({
     # POST /sessions writes the session row and its session_created event itself; session creation moves to
     # the supervisor so every event id is assigned in one place (issue 9, shape-actors).
     ("mentor.http.routes.sessions", "mentor.store.event_log"),
+    # PDF text is extracted in a memory- and time-limited child process started from mentor.ai.resume
+    # (issue 10, hardening). Starting processes is I/O: the child's launch belongs in the upload shell
+    # (mentor/http/uploads.py), with mentor.ai.pdf_text staying the pure code the child runs.
+    ("mentor.ai.resume", "subprocess"),
 })
 
 

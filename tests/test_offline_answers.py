@@ -38,7 +38,7 @@ from mentor.engines.fallback import FallbackEngine
 from mentor.engines.offline import OfflineEngine
 from tests.conftest import User
 
-KINDS: tuple[str, ...] = tuple(kind.value for kind in QuestionKind)
+KINDS: tuple[str, ...] = tuple(QuestionKind)
 RESUME = parse_resume_text(SENIOR_BACKEND, today=date(2026, 11, 1))
 BANNED = ("Short answer: give a direct", "Key points for", "Pitch in three beats")
 

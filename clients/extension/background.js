@@ -1,6 +1,7 @@
 // Service worker: every network call to the Mentor server. It keeps nothing in memory that matters
 // (Chrome stops idle service workers): the server URL, tokens and meeting → session map live in
 // chrome.storage.local. Content scripts keep their own unacknowledged captions and retry.
+import { renewAt, singleFlight } from "./shared/auth.js";
 
 const SESSION_TITLE = (meeting) => `Google Meet ${meeting.code} — ${new Date().toLocaleDateString()}`;
 
@@ -31,36 +32,44 @@ async function send(server, method, path, body, token) {
   return data;
 }
 
-let refreshing = null;
-/** New tokens from the stored refresh token; concurrent callers share one request (tokens are single use). */
-function refresh() {
-  if (!refreshing) {
-    refreshing = (async () => {
-      const { server, tokens } = await config();
-      if (!tokens?.refresh_token) throw new HttpError(401, { detail: "not signed in" });
-      try {
-        const pair = await send(server, "POST", "/auth/refresh", { refresh_token: tokens.refresh_token });
-        await chrome.storage.local.set({ tokens: pair });
-        return pair;
-      } catch (err) {
-        if (err.status === 401) await chrome.storage.local.remove("tokens");
-        throw err;
-      }
-    })().finally(() => { refreshing = null; });
-  }
-  return refreshing;
+/** Stores a token pair with the local time at which to renew its access token (ahead of its expiry). */
+async function keep(pair, extra = {}) {
+  await chrome.storage.local.set({ ...extra, tokens: { ...pair, renew_at: renewAt(pair.expires_in, Date.now()) } });
 }
 
-/** An authenticated call, refreshing the access token once on 401. */
+/** New tokens from the stored refresh token; concurrent callers share one request (tokens are single use). */
+const refresh = singleFlight(async () => {
+  const { server, tokens } = await config();
+  if (!tokens?.refresh_token) throw new HttpError(401, { detail: "not signed in" });
+  try {
+    const pair = await send(server, "POST", "/auth/refresh", { refresh_token: tokens.refresh_token });
+    await keep(pair);
+    return pair;
+  } catch (err) {
+    if (err.status === 401) await chrome.storage.local.remove("tokens");
+    throw err;
+  }
+});
+
+/** An access token that is newer than `stale` and not due for renewal (renewing it if needed). */
+async function freshToken(stale) {
+  const { tokens } = await config();
+  if (tokens?.access_token && tokens.access_token !== stale && Date.now() < (tokens.renew_at ?? 0)) {
+    return tokens.access_token;
+  }
+  return (await refresh()).access_token;
+}
+
+/** An authenticated call with a token renewed ahead of expiry, refreshing once more on 401. */
 async function api(method, path, body) {
   const { server, tokens } = await config();
   if (!server || !tokens) throw new HttpError(401, { detail: "sign in from the extension's options page" });
+  const token = Date.now() < (tokens.renew_at ?? 0) ? tokens.access_token : await freshToken(null);
   try {
-    return await send(server, method, path, body, tokens.access_token);
+    return await send(server, method, path, body, token);
   } catch (err) {
     if (err.status !== 401) throw err;
-    const pair = await refresh();
-    return send(server, method, path, body, pair.access_token);
+    return send(server, method, path, body, await freshToken(token));
   }
 }
 
@@ -108,11 +117,29 @@ async function postCaptions({ meeting, captions }) {
   }
 }
 
+/** Refuses a URL that does not lead to a Mentor server (its /health names the service), with a message
+ * the options page shows as it is. */
+async function checkServer(server) {
+  let res;
+  try {
+    res = await fetch(`${server}/health`, { headers: { Accept: "application/json" }, credentials: "omit", cache: "no-store" });
+  } catch (err) {
+    return `Cannot reach ${server}: is the address right and the server running? (${err.message})`;
+  }
+  const health = await res.json().catch(() => null);
+  if (health?.service !== "mentor") {
+    return `${server} is not a Mentor server (its /health answered ${res.status} without naming Mentor). Check the address.`;
+  }
+  return null;
+}
+
 async function signIn({ server, email, password, register }) {
   server = server.replace(/\/+$/, "");
+  const wrong = await checkServer(server);
+  if (wrong) return { ok: false, error: wrong };
   try {
     const pair = await send(server, "POST", register ? "/auth/register" : "/auth/login", { email, password });
-    await chrome.storage.local.set({ server, tokens: pair, sessions: {} });
+    await keep(pair, { server, sessions: {} });
     return { ok: true, user: pair.user };
   } catch (err) {
     return { ok: false, error: err instanceof HttpError ? err.message : `cannot reach ${server}: ${err.message}` };
@@ -128,8 +155,17 @@ const handlers = {
     if (tokens?.refresh_token) await send(server, "POST", "/auth/logout", { refresh_token: tokens.refresh_token }).catch(() => {});
     return { ok: true };
   },
-  async token() { // for the side panel's EventSource (?token=), after its stream was refused with 401
-    try { return { ok: true, token: (await refresh()).access_token }; } catch (err) { return { ok: false, error: err.message }; }
+  async token({ stale }) { // for the side panel's EventSource (?token=): a token newer than `stale`
+    try { return { ok: true, token: await freshToken(stale ?? null) }; }
+    catch (err) { return { ok: false, status: err.status, error: err.message }; }
+  },
+  async regenerate({ sessionId, questionId, text }) { // "answer again"; by text if the server forgot the question
+    try { return { ok: true, result: await api("POST", `/sessions/${sessionId}/regenerate`, { question_id: questionId }) }; }
+    catch (err) {
+      if (err.problem?.code !== "question_not_found") return { ok: false, error: err.message };
+      try { return { ok: true, result: await api("POST", `/sessions/${sessionId}/questions`, { text }) }; }
+      catch (again) { return { ok: false, error: again.message }; }
+    }
   },
   async ask({ sessionId, text }) {
     try { return { ok: true, result: await api("POST", `/sessions/${sessionId}/questions`, { text }) }; }

@@ -1,4 +1,5 @@
 // Options: server URL and sign-in (the service worker does the network call), and who the candidate is.
+// The account form is `novalidate`: every problem with what was typed is said on the page, in words.
 const $ = (id) => document.getElementById(id);
 const account = $("account");
 const meeting = $("meeting");
@@ -15,6 +16,23 @@ async function load() {
   meeting.selfIsCandidate.checked = s.selfIsCandidate !== false;
   meeting.selectors.value = s.selectors ? JSON.stringify(s.selectors, null, 2) : "";
   if (s.tokens?.user) status($("account-status"), `Signed in as ${s.tokens.user.email}`, "ok");
+  signedIn(Boolean(s.tokens));
+}
+
+function signedIn(yes) { $("sign-out").hidden = !yes; }
+
+const MIN_PASSWORD = 8; // the server's rule (docs/protocol.md)
+
+/** What is wrong with the typed server, email and password, or null. */
+function problem(server, email, password) {
+  let url = null;
+  try { url = new URL(server); } catch { /* not a URL at all */ }
+  if (!url || !/^https?:$/.test(url.protocol) || !url.hostname) {
+    return "Enter the server's full address, starting with http:// or https:// (e.g. https://mentor.example.com).";
+  }
+  if (!email || !email.includes("@")) return "Enter the email address of your Mentor account.";
+  if (password.length < MIN_PASSWORD) return `The password must be at least ${MIN_PASSWORD} characters long.`;
+  return null;
 }
 
 /** Non-local servers need a host permission; Chrome asks the user (this runs inside the click). */
@@ -28,10 +46,12 @@ account.addEventListener("submit", async (e) => {
   e.preventDefault();
   const out = $("account-status");
   const server = account.server.value.trim().replace(/\/+$/, "");
-  try { new URL(server); } catch { status(out, "Enter the server's full URL, e.g. https://mentor.example.com", "bad"); return; }
+  const email = account.email.value.trim();
+  const wrong = problem(server, email, account.password.value);
+  if (wrong) { status(out, wrong, "bad"); return; }
   if (!(await allow(server))) { status(out, "Chrome did not allow access to that server.", "bad"); return; }
   status(out, "Signing in…");
-  const reply = await chrome.runtime.sendMessage({ type: "signIn", server, email: account.email.value.trim(),
+  const reply = await chrome.runtime.sendMessage({ type: "signIn", server, email,
     password: account.password.value, register: e.submitter?.value === "register" });
   account.password.value = "";
   if (reply?.ok) status(out, `Signed in as ${reply.user.email}`, "ok");
@@ -42,6 +62,8 @@ $("sign-out").addEventListener("click", async () => {
   await chrome.runtime.sendMessage({ type: "signOut" });
   status($("account-status"), "Signed out");
 });
+
+chrome.storage.onChanged.addListener((changes) => { if (changes.tokens) signedIn(Boolean(changes.tokens.newValue)); });
 
 meeting.addEventListener("submit", async (e) => {
   e.preventDefault();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any
 
 from quart import Response
@@ -19,7 +20,7 @@ def create_app(rt: Runtime) -> QuartTrio:
     # The transport-level cap fits file uploads (plus multipart framing); JSON routes enforce the smaller
     # max_body_bytes themselves (requests.json_body).
     app.config["MAX_CONTENT_LENGTH"] = rt.settings.upload_max_bytes + MULTIPART_SLACK
-    app.config["BODY_TIMEOUT"] = 30
+    app.config["BODY_TIMEOUT"] = rt.settings.body_timeout_s
     app.extensions["mentor"] = rt
     QuartSchema(
         app,
@@ -35,9 +36,12 @@ def create_app(rt: Runtime) -> QuartTrio:
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
 
+    version = metadata.version("mentor")
+
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"status": "closing" if rt.supervisor.closing else "ok",
+        # "service" lets a client tell a Mentor server from another service at the same address
+        return {"service": "mentor", "version": version, "status": "closing" if rt.supervisor.closing else "ok",
                 "live_sessions": rt.supervisor.live_sessions, "live_streams": rt.supervisor.live_subscribers,
                 "actor_restarts": rt.supervisor.restarts,
                 "transactions": rt.writer.transactions, "write_batches": rt.writer.batches}

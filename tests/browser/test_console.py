@@ -1,8 +1,9 @@
 """The web console in a real headless Chromium, against a real server on sqlite.
 
 Log in, create a session, watch captions posted by another client render live, cut the network under the
-page and see the stream resume with Last-Event-ID and no duplicate on screen. Screenshots of each state
-land in docs/screenshots/.
+page and see the stream resume with Last-Event-ID and no duplicate on screen; keep an answer streaming while
+the access token expires again and again. Screenshots of each state land in tests/browser/.screenshots/
+(docs/screenshots/ with MENTOR_REFRESH_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
@@ -13,7 +14,19 @@ import httpx
 import trio
 
 from tests.browser.harness import Browser, CuttableProxy, open_browser, requires_browser
+from tests.browser.test_panel import (
+    CURSOR_INLINE,
+    GROWTH,
+    HEARTBEAT_S,
+    LONG_ANSWER,
+    STREAMING,
+    TOKEN_TTL_S,
+    ask,
+    longest_pause,
+    stub_backed_server,
+)
 from tests.conftest import Server, User, register
+from tests.openai_stub import OpenAIStub, Reply
 from tests.sse import SSE, read_events
 
 pytestmark = requires_browser
@@ -190,3 +203,71 @@ async def test_console_uploads_resume_and_company_notes(nursery: trio.Nursery, s
     assert [r["name"] for r in (await user.request("GET", "/resumes")).json()["resumes"]] == ["sam-rivera-resume"]
     docs = (await user.request("GET", "/knowledge")).json()["documents"]
     assert [(d["company"], d["title"]) for d in docs] == [("Globex", "globex-engineering")]
+
+
+async def test_console_answer_streams_on_while_tokens_expire(nursery: trio.Nursery, tmp_path: Path) -> None:
+    """3-second access tokens, 1-second heartbeat: the console renews its token (and so its stream cookie)
+    ahead of expiry, reconnects on `token_expired` at once, never with the expired token, and the answer
+    never stalls for longer than one heartbeat."""
+    stub = OpenAIStub(STREAMING)
+    async with stub_backed_server(tmp_path, stub, access_token_ttl_s=TOKEN_TTL_S, heartbeat_s=HEARTBEAT_S) as srv, \
+            httpx.AsyncClient(base_url=srv.url, timeout=10) as c, open_browser(nursery) as b:
+        user = await register(c, password="correct horse battery")
+        sid = (await user.create_session())["id"]
+        await log_in(b, srv.url, user.email, "correct horse battery")
+        await b.call("goto", page="main", url=f"{srv.url}/#/s/{sid}")
+        await b.wait_for("() => document.getElementById('conn').dataset.state === 'live'")
+        await b.eval(GROWTH)
+        await ask(user, sid, "How would you design a rate limiter for a public API?")
+        await b.wait_for("() => document.getElementById('answer').dataset.status === 'done'", timeout=40)
+        text = await b.eval("() => document.getElementById('answer').textContent")
+        stats = await b.eval("() => window.mentorConsole.stream.stats")
+        growth = await b.eval("() => window.__growth")
+    assert " ".join(text.split()) == " ".join(" ".join([LONG_ANSWER] * 2).replace("**", "").split())
+    assert stats["expired"] >= 2, stats
+    assert stats["refused"] == 0, stats
+    pause, growths = longest_pause(growth)
+    print(f"console: {growths} growths, longest pause {pause:.3f} s, stream {stats}")
+    assert growths >= 20, growth
+    assert pause < HEARTBEAT_S, (pause, stats)
+
+
+async def test_console_marks_cancelled_questions_and_answers_again(nursery: trio.Nursery, tmp_path: Path) -> None:
+    """The console shares the panel's reducer and renderer: a cancelled question is marked in the list, the
+    cursor stays inline, and an earlier question can be answered again; a too-short password is refused on
+    the page."""
+    stub = OpenAIStub(Reply.text(LONG_ANSWER, chunk_delay=0.15), default=Reply.text("Use a token bucket per key."))
+    async with stub_backed_server(tmp_path, stub) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c, \
+            open_browser(nursery) as b:
+        user = await register(c, password="correct horse battery")
+        sid = (await user.create_session())["id"]
+        await b.call("newPage", name="main", url=srv.url + "/")
+        await b.call("fill", page="main", selector="#login-form input[name=email]", value=user.email)
+        await b.call("fill", page="main", selector="#login-form input[name=password]", value="short")
+        await b.call("click", page="main", selector="#login-form button[value=login]")
+        await b.wait_for("() => document.querySelector('#login-form .form-error').textContent"
+                         ".includes('at least 8 characters')")
+        await b.call("fill", page="main", selector="#login-form input[name=password]", value="correct horse battery")
+        await b.call("click", page="main", selector="#login-form button[value=login]")
+        await b.wait_for("() => !document.getElementById('view-sessions').hidden")
+        await b.call("goto", page="main", url=f"{srv.url}/#/s/{sid}")
+        await b.wait_for("() => document.getElementById('conn').dataset.state === 'live'")
+
+        first = await ask(user, sid, "How would you design a rate limiter for a public API?")
+        await b.wait_for("() => document.getElementById('answer').textContent.length > 60")
+        assert await b.wait_for(CURSOR_INLINE) == {"sameLine": True, "lastBlock": True}
+        await ask(user, sid, "How would you shard a multi-tenant Postgres database?")
+        item = f"#questions li[data-question-id='{first['question_id']}']"
+        mark = await b.wait_for(f"() => {{ const li = document.querySelector(\"{item}\"); "
+                                "return li && li.dataset.status === 'cancelled' && li.textContent; }")
+        assert "Cancelled" in mark
+        await b.wait_for("() => document.getElementById('answer').dataset.status === 'done'")
+        await b.call("click", page="main", selector=f"{item} button")
+        await b.wait_for("() => document.getElementById('answer-meta').textContent === "
+                         "'Cancelled: a newer question came' && !document.getElementById('answer-again').hidden")
+        await b.screenshot("console-cancelled.png")
+        await b.call("click", page="main", selector="#answer-again")
+        got = await b.wait_for("() => { const a = document.getElementById('answer'); "
+                               "return a.dataset.status === 'done' && a.textContent; }")
+        assert got == "Use a token bucket per key."
+        assert "rate limiter" in await b.eval("() => document.getElementById('question').textContent")

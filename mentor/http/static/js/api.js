@@ -1,6 +1,8 @@
-// The HTTP API: JSON in and out, Bearer tokens, one transparent refresh on 401.
+// The HTTP API: JSON in and out, Bearer tokens, renewed ahead of expiry and once more on a 401.
 // The refresh token is kept in localStorage so a reload stays signed in; the access token only in memory.
 // (The server also sets an HttpOnly cookie on login/refresh, which the event stream uses.)
+
+import { RenewTimer, renewAt, singleFlight } from "./shared/auth.js";
 
 const REFRESH_KEY = "mentor.refresh_token";
 
@@ -18,8 +20,10 @@ export class Api {
     this.base = base;
     this.access = null;
     this.user = null;
-    this.refreshing = null;
     this.onSignedOut = () => {};
+    // one refresh at a time (refresh tokens are single use), and one ahead of every expiry
+    this.refresh = singleFlight(() => this._refresh());
+    this.renewer = new RenewTimer(() => this.refresh());
   }
 
   get refreshToken() { return localStorage.getItem(REFRESH_KEY); }
@@ -28,6 +32,7 @@ export class Api {
     this.access = pair.access_token;
     this.user = pair.user ?? this.user;
     localStorage.setItem(REFRESH_KEY, pair.refresh_token);
+    this.renewer.schedule(renewAt(pair.expires_in, Date.now()));
   }
 
   async signIn(email, password, register = false) {
@@ -36,23 +41,24 @@ export class Api {
     return pair.user;
   }
 
-  /** Trade the stored refresh token for new tokens (and a fresh stream cookie). Concurrent callers share one. */
-  refresh() {
-    if (!this.refreshing) {
-      this.refreshing = (async () => {
-        const token = this.refreshToken;
-        if (!token) throw new ApiError(401, { code: "signed_out", detail: "please sign in" });
-        try {
-          const pair = await this._send("POST", "/auth/refresh", { refresh_token: token }, false);
-          this._store(pair);
-          if (!this.user) this.user = await this._send("GET", "/users/me");
-        } catch (err) {
-          if (err.status === 401 || err.status === 422) this.forget();
-          throw err;
-        }
-      })().finally(() => { this.refreshing = null; });
+  /** Trade the stored refresh token for new tokens (and a fresh stream cookie); see `this.refresh`. */
+  async _refresh() {
+    const token = this.refreshToken;
+    if (!token) throw new ApiError(401, { code: "signed_out", detail: "please sign in" });
+    try {
+      const pair = await this._send("POST", "/auth/refresh", { refresh_token: token }, false);
+      this._store(pair);
+      if (!this.user) this.user = await this._send("GET", "/users/me");
+    } catch (err) {
+      if (err.status === 401 || err.status === 422) this.forget();
+      throw err;
     }
-    return this.refreshing;
+  }
+
+  /** For a stream whose token `stale` has expired: resolves once a newer access token is in hand. */
+  async renewed(stale) {
+    if (!this.access || this.access === stale) await this.refresh();
+    return this.access;
   }
 
   async signOut() {
@@ -62,6 +68,7 @@ export class Api {
   }
 
   forget() {
+    this.renewer.cancel();
     this.access = null;
     this.user = null;
     localStorage.removeItem(REFRESH_KEY);

@@ -1,18 +1,20 @@
 // The console's views and routing (#/login, #/sessions, #/s/<id>). No framework, no build step.
+// Another view is a <section class="view"> in index.html plus an addRoute call (routes.js).
 import { Api } from "./api.js";
-import { SessionStream } from "./stream.js";
 import { LiveView } from "./live.js";
+import { addRoute, ROUTES } from "./routes.js";
+import { EventStream } from "./shared/stream.js";
 
 const $ = (id) => document.getElementById(id);
 const api = new Api();
-const views = ["view-login", "view-sessions", "view-live"];
+const views = () => [...document.querySelectorAll("main > section.view")].map((v) => v.id);
 let stream = null;
 let live = null;
 let liveSession = null;
 let nextCursor = null;
 
 function show(view) {
-  for (const v of views) $(v).hidden = v !== view;
+  for (const v of views()) $(v).hidden = v !== view;
   $("account").hidden = view === "view-login";
   $("conn").hidden = view !== "view-live";
   if (view !== "view-live") $("session-title").textContent = "";
@@ -57,10 +59,13 @@ async function route() {
     try { await api.refresh(); } catch { /* not signed in */ }
   }
   if (!api.access) { show("view-login"); $("login-form").email.focus(); return; }
-  const m = /^#\/s\/([\w-]+)$/.exec(hash);
-  if (m) return openLive(m[1]);
+  for (const [pattern, open] of ROUTES) {
+    const m = pattern.exec(hash);
+    if (m) return open(...m.slice(1));
+  }
   return openSessions();
 }
+
 
 // ---- sign in
 
@@ -70,6 +75,9 @@ $("login-form").addEventListener("submit", (e) => {
   const register = e.submitter?.value === "register";
   busy(form, async () => {
     const { email = "", password = "" } = fields(form);
+    // said on the page, not in the browser's bubble (the form is novalidate)
+    if (!email.includes("@")) throw new Error("Enter the email address of your Mentor account.");
+    if (password.length < 8) throw new Error("The password must be at least 8 characters long.");
     await api.signIn(email, password, register);
     form.reset();
     location.hash = "#/sessions";
@@ -199,7 +207,7 @@ function applySession(s) {
 
 async function openLive(sessionId) {
   show("view-live");
-  live = live || new LiveView();
+  live = live || new LiveView({ onAnswerAgain: answerAgain });
   live.reset();
   liveSession = null;
   try {
@@ -208,7 +216,10 @@ async function openLive(sessionId) {
     notice(err.status === 404 ? "This session does not exist (or was deleted)." : err.message);
     return;
   }
-  stream = new SessionStream(sessionId, {
+  stream = new EventStream({
+    url: (lastId) => `/sessions/${encodeURIComponent(sessionId)}/events${lastId ? `?last_event_id=${lastId}` : ""}`,
+    token: () => api.access, // the stream itself is authenticated by the cookie the server sets with it
+    refresh: (stale) => api.renewed(stale),
     onEvent(type, data) {
       if (type === "session_created") applySession(data);
       if (type === "session_ended") { applySession({ status: "ended", ended_at: data.ended_at }); }
@@ -217,9 +228,21 @@ async function openLive(sessionId) {
     },
     onReset() { live.reset(); },
     onStatus: setStatus,
-    refresh: () => api.refresh(),
   });
   stream.open();
+}
+
+/** "Answer again": a new answer to a question asked earlier (by its id; by its text if the server has
+ * forgotten that question, e.g. after a restart). */
+async function answerAgain(questionId, text) {
+  const sid = liveSession.id;
+  try {
+    await api.post(`/sessions/${sid}/regenerate`, { question_id: questionId });
+    notice("");
+  } catch (err) {
+    if (err.code !== "question_not_found") { notice(err.message); return; }
+    try { await api.post(`/sessions/${sid}/questions`, { text }); notice(""); } catch (again) { notice(again.message); }
+  }
 }
 
 $("auto-answer").addEventListener("change", async (e) => {
@@ -251,6 +274,7 @@ $("ask-form").addEventListener("submit", async (e) => {
   }
 });
 
+addRoute(/^#\/s\/([\w-]+)$/, openLive);
 window.addEventListener("hashchange", route);
 window.mentorConsole = { api, get live() { return live; }, get stream() { return stream; } }; // for tests and debugging
 route();
