@@ -120,6 +120,9 @@ class Settings:
     insights_max_sessions: int = field(
         default=50, metadata={"help": "interviews /users/me/insights reads at most (the newest that match)"}
     )
+    insights_cache_sessions: int = field(
+        default=1000, metadata={"help": "ended interviews whose trend figures are kept in memory (LRU; 0: none)"}
+    )
 
     def __post_init__(self) -> None:
         if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:
