@@ -122,7 +122,7 @@ async def test_an_unexpected_error_on_the_sse_fast_path_is_problem_json(
         raise RuntimeError("injected fault")
 
     sid = (await user.create_session())["id"]
-    monkeypatch.setattr(fast_path, "open_stream", broken)
+    monkeypatch.setattr(fast_path, "subscribe", broken)
     r = await user.request("GET", f"/sessions/{sid}/events")
     assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
     assert r.json()["code"] == "internal_error" and "injected" not in r.text

@@ -1,6 +1,7 @@
 """The report and trends pages in a real headless Chromium against a real server: reached from the console's
 link, charts drawn from the server's SVG, a live report that turns final when the interview ends, and a
-layout that fits a phone. Screenshots land in docs/screenshots/report-*.png."""
+layout that fits a phone. Screenshots land in tests/browser/.screenshots/report-*.png
+(docs/screenshots/ with MENTOR_REFRESH_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
@@ -52,8 +53,10 @@ async def test_report_and_trends_pages_render_server_charts_and_fit_a_phone(
             badge: document.getElementById('r-status').textContent,
             questions: [...document.querySelectorAll('#r-questions .q')].map(q => q.textContent),
             answered: document.querySelector('#r-questions .facts').textContent,
+            people: document.getElementById('r-people').textContent,
             scripts: document.querySelectorAll('svg script').length })""")
         assert state["badge"] == "Live — updating" and state["scripts"] == 0
+        assert state["people"].startswith("Talk time by person: Sam (candidate)"), state["people"]
         assert state["questions"] == ["behavioral" + QUESTION]
         assert "you answered" in state["answered"] and "suggestion (offline)" in state["answered"]
         await b.screenshot("report-session.png", full_page=True)
