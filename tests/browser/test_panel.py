@@ -73,10 +73,6 @@ async def ask(user: User, session_id: str, text: str) -> dict[str, Any]:
     return dict(r.json())
 
 
-async def status_text(b: Browser) -> str:
-    return str(await b.eval("() => document.getElementById('account-status').textContent", page="options"))
-
-
 class FixedReply:
     """Another service on 127.0.0.1: every request gets the same HTTP response."""
 
@@ -133,7 +129,8 @@ async def test_setup_messages_are_shown_on_the_options_page(
         await b.wait_for("() => !document.getElementById('sign-out').hidden", page="options")
         await b.call("click", page="options", selector="#sign-out")
         await b.wait_for(sign_out_hidden, page="options")
-        assert await status_text(b) == "Signed out"
+        await b.wait_for("() => document.getElementById('account-status').textContent === 'Signed out'",
+                         page="options")
     health = (await client.get("/health")).json()
     assert health["service"] == "mentor" and health["version"]
 
