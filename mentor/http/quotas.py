@@ -3,7 +3,8 @@ a request that would go past one gets ``429 quota_exceeded`` naming the limit, i
 far; ``GET /users/me/usage`` shows all of them. Measured from the store at the moment of the request.
 
 Enforced on: creating a session (live and stored sessions), uploading a resume or knowledge document
-(upload bytes), ``POST /ask`` (answers per day, model tokens per month).
+(upload bytes), ``POST /ask`` (answers per day, model tokens per month). Session answers check the
+answer quotas in their task (``mentor.actors.answering.AnswerQuotas``) and fail with ``quota_exceeded``.
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ from mentor.runtime import Runtime
 from mentor.settings import Settings
 from mentor.store import accounts
 
-DAY_S = 86_400.0
-MONTH_S = 30 * DAY_S
-
 
 def limits(settings: Settings) -> dict[str, int]:
     return {"live_sessions": settings.quota_live_sessions, "stored_sessions": settings.quota_stored_sessions,
@@ -29,7 +27,7 @@ def limits(settings: Settings) -> dict[str, int]:
 async def usage(rt: Runtime, user_id: str) -> dict[str, dict[str, int | None]]:
     """Every quota: ``{name: {"used": n, "limit": n or None}}``."""
     now = time.time()
-    used = await rt.reader.read(accounts.quota_usage, user_id, now - DAY_S, now - MONTH_S)
+    used = await rt.reader.read(accounts.quota_usage, user_id, now - accounts.DAY_S, now - accounts.MONTH_S)
     return {name: {"used": used[name], "limit": limit or None} for name, limit in limits(rt.settings).items()}
 
 

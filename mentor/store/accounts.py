@@ -75,6 +75,10 @@ def delete_user(user_id: str) -> WriteOp:
     return WriteOp(sa.delete(users).where(users.c.id == user_id))
 
 
+DAY_S = 86_400.0  # the window of the per-day quotas
+MONTH_S = 30 * DAY_S  # the window of the per-month quotas
+
+
 def quota_usage(conn: sa.Connection, user_id: str, day_since: float, month_since: float) -> dict[str, int]:
     """What a user's quotas measure, now (``mentor.http.quotas``)."""
     live = conn.execute(sa.select(sa.func.count()).where(sessions.c.user_id == user_id,
@@ -84,11 +88,16 @@ def quota_usage(conn: sa.Connection, user_id: str, day_since: float, month_since
                                 .where(resumes.c.user_id == user_id)).scalar_one()
     kb_chars = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(kb_documents.c.chars), 0))
                             .where(kb_documents.c.user_id == user_id)).scalar_one()
+    return {"live_sessions": int(live), "stored_sessions": int(stored),
+            "upload_bytes": int(resume_chars) + int(kb_chars), **answer_usage(conn, user_id, day_since, month_since)}
+
+
+def answer_usage(conn: sa.Connection, user_id: str, day_since: float, month_since: float) -> dict[str, int]:
+    """The answer quotas' measures alone (checked before every session answer): answers since
+    ``day_since`` and model tokens since ``month_since``."""
     day_answers = conn.execute(sa.select(sa.func.count()).where(answers.c.user_id == user_id,
                                                                  answers.c.created_at >= day_since)).scalar_one()
     month_tokens = conn.execute(sa.select(sa.func.coalesce(
         sa.func.sum(answers.c.prompt_tokens + answers.c.completion_tokens), 0)).where(
         answers.c.user_id == user_id, answers.c.created_at >= month_since)).scalar_one()
-    return {"live_sessions": int(live), "stored_sessions": int(stored),
-            "upload_bytes": int(resume_chars) + int(kb_chars), "answers_per_day": int(day_answers),
-            "model_tokens_per_month": int(month_tokens)}
+    return {"answers_per_day": int(day_answers), "model_tokens_per_month": int(month_tokens)}
