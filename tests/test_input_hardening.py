@@ -118,7 +118,7 @@ async def test_an_unexpected_error_on_the_sse_fast_path_is_problem_json(
     """Item 14: errors on the fast path came back as a bare 500 without a body."""
     import mentor.http.sse_fast_path as fast_path
 
-    async def broken(*args: object) -> None:
+    def broken(*args: object) -> None:  # subscribe() is used as `async with subscribe(...)`: fail at the call
         raise RuntimeError("injected fault")
 
     sid = (await user.create_session())["id"]
