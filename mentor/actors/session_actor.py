@@ -22,6 +22,7 @@ import trio
 
 from mentor.actors.answering import run_answer
 from mentor.actors.messages import Message, Subscribe
+from mentor.actors.ownership import Lease
 from mentor.actors.session_core import (
     HISTORY_KEPT,
     QUESTIONS_KEPT,
@@ -37,7 +38,7 @@ from mentor.engines import AnswerEngine
 from mentor.errors import Problem, unavailable
 from mentor.events import CloseReason, Event, EventType
 from mentor.settings import Settings
-from mentor.store import StoreError, StoreReader, StoreWriter, answers, event_log, sessions
+from mentor.store import FencedOut, StoreError, StoreReader, StoreWriter, answers, event_log, sessions
 from mentor.store.company import company_summary
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,10 @@ class SessionActor:
 
     def __init__(self, row: dict[str, Any], settings: Settings, reader: StoreReader, writer: StoreWriter,
                  engine: AnswerEngine, self_inbox: trio.MemorySendChannel[Message[Any]], *,
-                 fresh: bool = False) -> None:
+                 fresh: bool = False, lease: Lease | None = None) -> None:
         self.session_id: str = row["id"]
+        self.lease = lease  # PostgreSQL: every commit is fenced by it; None on SQLite
+        self.fenced = False  # a commit found another process owns the session: this actor stops
         self.settings = settings
         self.reader = reader
         self.writer = writer
@@ -195,8 +198,19 @@ class SessionActor:
     async def _commit(self, done: list[tuple[Message[Any], outcome.Outcome[Any]]], out: Output) -> None:
         self._run_answers(out)
         if out.ops:
+            ops = out.ops
+            if self.lease is not None:
+                ops = self.lease.fence_ops(list(ops), out.events[-1].seq if out.events else None)
             try:
-                await self.writer.write(out.ops)
+                await self.writer.write(ops)
+            except FencedOut:
+                # Another process owns the session now (we were paused or cut off past the lease): nothing
+                # of this group was written, nothing is published; streams reconnect to the new owner.
+                log.warning("session %s: fenced out by a newer owner; stopping", self.session_id)
+                for message, _ in done:
+                    message.reply.fail(unavailable("the session moved to another server; retry"))
+                self.fenced = self._stopping = True
+                return
             except StoreError as exc:
                 for message, _ in done:
                     message.reply.fail(unavailable(f"could not store: {exc}"))

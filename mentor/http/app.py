@@ -11,6 +11,7 @@ from quart_trio import QuartTrio
 
 from mentor.http import problems
 from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
+from mentor.http.routes.internal import bp as internal_bp
 from mentor.http.uploads import MULTIPART_SLACK
 from mentor.runtime import Runtime
 
@@ -35,6 +36,7 @@ def create_app(rt: Runtime) -> QuartTrio:
     for module in (auth, sessions, streams, ws, resumes, knowledge, ask, console):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(internal_bp)  # peers forward commands here (PostgreSQL; 404 otherwise)
 
     version = metadata.version("mentor")
 

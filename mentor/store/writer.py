@@ -24,10 +24,16 @@ class StoreError(Exception):
     """A write could not be committed (database unreachable, constraint violated, timed out)."""
 
 
+class FencedOut(StoreError):
+    """A write's fence matched no row: another process took the session over (a newer lease epoch), so
+    this write was rolled back and its actor must stop (see ``mentor.store.leases``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class WriteOp:
     statement: sa.Executable
     params: Sequence[dict[str, Any]] | dict[str, Any] | None = None
+    expect_rows: int | None = None  # a fence: any other row count rolls the transaction back (FencedOut)
 
 
 @dataclass(slots=True)
@@ -44,7 +50,7 @@ def merge_ops(ops: Sequence[WriteOp]) -> list[WriteOp]:
     for op in ops:
         last = merged[-1] if merged else None
         if last is not None and last.statement is op.statement and op.params is not None \
-                and last.params is not None:
+                and last.params is not None and op.expect_rows is None and last.expect_rows is None:
             before = [last.params] if isinstance(last.params, dict) else list(last.params)
             after = [op.params] if isinstance(op.params, dict) else list(op.params)
             merged[-1] = WriteOp(op.statement, before + after)
@@ -81,6 +87,8 @@ class StoreWriter:
             await pending.done.wait()
         if scope.cancelled_caught:
             raise StoreError(f"commit did not finish within {self._timeout_s} s")
+        if isinstance(pending.error, FencedOut):
+            raise pending.error
         if pending.error is not None:
             raise StoreError(str(pending.error)) from pending.error
 
@@ -141,7 +149,6 @@ class StoreWriter:
     @staticmethod
     def _execute(conn: sa.Connection, ops: Sequence[WriteOp]) -> None:
         for op in ops:
-            if op.params is None:
-                conn.execute(op.statement)
-            else:
-                conn.execute(op.statement, op.params)
+            result = conn.execute(op.statement) if op.params is None else conn.execute(op.statement, op.params)
+            if op.expect_rows is not None and result.rowcount != op.expect_rows:
+                raise FencedOut(f"fenced out: {op.params!r} matched {result.rowcount} rows")
