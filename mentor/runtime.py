@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import trio
 
-from mentor.actors import SessionSupervisor
+from mentor.actors import SessionSupervisor, metrics
 from mentor.actors.ownership import Ownership
 from mentor.actors.remote_streams import RemoteStreams
 from mentor.auth import Accounts
@@ -48,7 +48,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         await trio.to_thread.run_sync(migrate, engine)
         reader = StoreReader(engine, threads=settings.read_threads)
         writer = StoreWriter(engine, queue_size=settings.write_queue_size, batch_max=settings.write_batch_max,
-                             timeout_s=settings.write_timeout_s, wal_max_bytes=settings.sqlite_wal_max_bytes)
+                             timeout_s=settings.write_timeout_s, wal_max_bytes=settings.sqlite_wal_max_bytes,
+                             observe_batches=metrics.COMMIT_BATCHES.observe)
         async with trio.open_nursery() as store_nursery:
 
             async def write_until_closed(task_status: trio.TaskStatus[None]) -> None:
@@ -67,6 +68,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     # of sessions owned elsewhere follow the log, woken by NOTIFY. SQLite: one process, none.
                     ownership = None if settings.is_sqlite else Ownership(settings, reader)
                     supervisor = SessionSupervisor(settings, reader, writer, actor_nursery, answer_engine, ownership)
+                    if settings.metrics_token:
+                        actor_nursery.start_soon(metrics.sample_forever, supervisor)
                     if ownership is not None:
                         feed = Notifications(engine)
                         await actor_nursery.start(feed.run)

@@ -233,7 +233,8 @@ def test_more_than_one_worker_on_sqlite_is_refused(monkeypatch: pytest.MonkeyPat
 
 async def test_workers_share_one_port_and_serve_any_session(pg_url: str) -> None:
     environ = {**os.environ, "MENTOR_DATABASE_URL": pg_url, "MENTOR_JWT_SECRET": TEST_SECRET,
-               "MENTOR_PASSWORD_HASH_TIME_COST": "1", "MENTOR_PASSWORD_HASH_MEMORY_KIB": "1024"}
+               "MENTOR_PASSWORD_HASH_TIME_COST": "1", "MENTOR_PASSWORD_HASH_MEMORY_KIB": "1024",
+               "MENTOR_METRICS_TOKEN": "scrape-key"}
     command = [sys.executable, "-m", "mentor.cli", "serve", "--workers", "2", "--port", "0"]
     async with trio.open_nursery() as nursery:
         proc: trio.Process = await nursery.start(functools.partial(
@@ -263,7 +264,35 @@ async def test_workers_share_one_port_and_serve_any_session(pg_url: str) -> None
             with trio.fail_after(15):
                 await _collect(user, sid, None, 21, got)
             assert [ev.id for ev in got if ev.id is not None] == list(range(1, 22))
+            # /metrics on either worker sums both (prometheus-client multiprocess mode)
+            assert (await c.get("/metrics")).status_code == 401
+            text = (await c.get("/metrics", headers={"Authorization": "Bearer scrape-key"})).text
+            commits = _sample(text, 'mentor_stage_seconds_count{stage="commit"}')
+            assert commits >= 21  # session_created and 20 captions, committed by whichever worker owned it
+            assert _sample(text, "mentor_commit_batches_count") >= commits
         proc.send_signal(signal.SIGTERM)  # the parent passes it on; every worker shuts down cleanly
         with trio.fail_after(20):
             await proc.wait()
         assert proc.returncode == 0
+
+
+def _sample(text: str, name: str) -> float:
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " "))
+
+
+async def test_metrics_are_off_unless_a_token_is_set(tmp_path: Path) -> None:
+    from tests.conftest import make_settings, running_server
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    async with running_server(make_settings(url)) as srv, httpx.AsyncClient(base_url=srv.url) as c:
+        assert (await c.get("/metrics")).status_code == 404
+    async with running_server(make_settings(url, metrics_token="k" * 20)) as srv, \
+            httpx.AsyncClient(base_url=srv.url) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        assert (await user.captions(sid, {"speaker_role": "interviewer", "text": "hello"})).status_code == 200
+        assert (await c.get("/metrics", headers={"Authorization": "Bearer wrong"})).status_code == 401
+        r = await c.get("/metrics", headers={"Authorization": "Bearer " + "k" * 20})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+        assert _sample(r.text, 'mentor_stage_seconds_count{stage="commit"}') >= 2
+        assert 'mentor_stage_seconds_bucket{le="0.001",stage="publish"}' in r.text

@@ -28,7 +28,7 @@ import httpx
 import orjson
 import trio
 
-from mentor.actors import messages
+from mentor.actors import messages, metrics
 from mentor.errors import Problem, ProblemCode, unavailable
 from mentor.settings import Settings
 from mentor.store import StoreReader, WriteOp, leases
@@ -98,6 +98,7 @@ class Ownership:
         epoch, moved = got
         if moved and epoch > 1:
             self.moves += 1
+            metrics.LEASE_MOVES.inc()
         return Lease(session_id, self.owner, epoch, self.ttl_s)
 
     async def holder(self, session_id: str) -> leases.Holder | None:
@@ -142,6 +143,7 @@ class Forwarder:
 
     async def ask(self, address: str, session_id: str, message: messages.Message[Any]) -> Any:
         """Raises Problem (the owner's), or ConnectionError when the owner cannot be reached."""
+        metrics.FORWARDED.inc()
         try:
             r = await self._client.post(f"{address}/internal/ask", content=encode_message(session_id, message),
                                         headers={"Content-Type": "application/json"})

@@ -12,6 +12,7 @@ from quart_trio import QuartTrio
 from mentor.http import problems
 from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
 from mentor.http.routes.internal import bp as internal_bp
+from mentor.http.routes.metrics import bp as metrics_bp
 from mentor.http.uploads import MULTIPART_SLACK
 from mentor.runtime import Runtime
 
@@ -37,6 +38,7 @@ def create_app(rt: Runtime) -> QuartTrio:
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(internal_bp)  # peers forward commands here (PostgreSQL; 404 otherwise)
+    app.register_blueprint(metrics_bp)  # Prometheus, behind metrics_token (404 when unset)
 
     version = metadata.version("mentor")
 

@@ -13,9 +13,12 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 
 import trio
+from prometheus_client import multiprocess
 
+from mentor.actors.metrics import MULTIPROC_ENV
 from mentor.http.server import WORKER_ENV, shared_socket
 from mentor.settings import Settings
 
@@ -29,6 +32,10 @@ async def run_workers(settings: Settings, argv: list[str]) -> int:
     placeholder = shared_socket(settings.host, settings.port)
     port = int(placeholder.getsockname()[1])
     env = {**os.environ, WORKER_ENV: "1", "MENTOR_WORKERS": str(settings.worker_count)}
+    metrics_dir = None
+    if not env.get(MULTIPROC_ENV):  # one directory of metric files for all workers: /metrics sums them
+        metrics_dir = tempfile.TemporaryDirectory(prefix="mentor-metrics-")
+        env[MULTIPROC_ENV] = metrics_dir.name
     command = [sys.executable, "-m", "mentor.cli", "serve", *argv, "--port", str(port)]  # the last one wins
     procs: dict[int, trio.Process] = {}
     stopping = False
@@ -37,6 +44,7 @@ async def run_workers(settings: Settings, argv: list[str]) -> int:
         while not stopping:
             proc = procs[index] = await trio.lowlevel.open_process(command, env=env)
             code = await proc.wait()
+            multiprocess.mark_process_dead(proc.pid, env[MULTIPROC_ENV])  # type: ignore[no-untyped-call]
             if not stopping:
                 log.warning("worker %d exited with %s; starting it again", index, code)
                 await trio.sleep(RESTART_DELAY_S)
@@ -51,4 +59,6 @@ async def run_workers(settings: Settings, argv: list[str]) -> int:
                     if proc.returncode is None:
                         proc.send_signal(signum)
                 break
+    if metrics_dir is not None:
+        metrics_dir.cleanup()
     return 0

@@ -8,7 +8,7 @@ makes commits cheap (one thread hop and one fsync for up to ``batch_max`` batche
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,8 +61,9 @@ def merge_ops(ops: Sequence[WriteOp]) -> list[WriteOp]:
 
 class StoreWriter:
     def __init__(self, engine: sa.Engine, *, queue_size: int, batch_max: int, timeout_s: float,
-                 wal_max_bytes: int | None = None) -> None:
+                 wal_max_bytes: int | None = None, observe_batches: Callable[[int], None] | None = None) -> None:
         self._engine = engine
+        self._observe_batches = observe_batches  # /metrics: batches merged per transaction
         self._wal_max_bytes = wal_max_bytes if engine.dialect.name == "sqlite" else None
         self._batch_max = batch_max
         self._timeout_s = timeout_s
@@ -118,6 +119,8 @@ class StoreWriter:
     def _commit(self, batch: list[_Pending]) -> None:
         self.transactions += 1
         self.batches += len(batch)
+        if self._observe_batches is not None:
+            self._observe_batches(len(batch))
         try:
             with self._engine.begin() as conn:
                 for pending in batch:
