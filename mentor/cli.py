@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import functools
 import logging
 import os
@@ -49,8 +50,23 @@ def main(argv: list[str] | None = None) -> int:
 
         argv = list(sys.argv[2:] if argv is None else argv[1:])
         return trio.run(run_workers, settings, argv)
-    trio.run(serve, settings)
+    try:
+        trio.run(serve, settings)
+    except (OSError, BaseExceptionGroup) as exc:
+        if not _address_in_use(exc):
+            raise
+        print(f"mentor: {settings.host}:{settings.port} is already in use; pick another port with --port N "
+              f"or MENTOR_PORT=N (0 picks a free one)", file=sys.stderr)
+        return 1
     return 0
+
+
+def _address_in_use(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno == errno.EADDRINUSE
+    if isinstance(exc, BaseExceptionGroup):
+        return any(_address_in_use(inner) for inner in exc.exceptions)
+    return False
 
 
 if __name__ == "__main__":
