@@ -7,6 +7,7 @@ import dataclasses
 import errno
 import functools
 import logging
+import os
 import sys
 from typing import Any
 
@@ -36,13 +37,19 @@ def main(argv: list[str] | None = None) -> int:
     options: dict[str, Any] = {k: v for k, v in vars(args).items() if k not in {"command", "log_level"}}
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per forwarded command otherwise
     try:
         settings = from_env(**options)
     except ValueError as exc:
         print(f"mentor: {exc}", file=sys.stderr)
         return 2
-    from mentor.http.server import serve
+    from mentor.http.server import WORKER_ENV, serve
 
+    if settings.worker_count > 1 and WORKER_ENV not in os.environ:
+        from mentor.http.workers import run_workers
+
+        argv = list(sys.argv[2:] if argv is None else argv[1:])
+        return trio.run(run_workers, settings, argv)
     try:
         trio.run(serve, settings)
     except (OSError, BaseExceptionGroup) as exc:

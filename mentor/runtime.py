@@ -9,12 +9,15 @@ from dataclasses import dataclass
 
 import trio
 
-from mentor.actors import SessionSupervisor
+from mentor.actors import SessionSupervisor, metrics
+from mentor.actors.ownership import Ownership
+from mentor.actors.remote_streams import RemoteStreams
 from mentor.auth import Accounts
 from mentor.engines import AnswerEngine, make_engine
 from mentor.settings import Settings, ensure_jwt_secret
 from mentor.store import Database, StoreReader, StoreWriter, create_engine, migrate
 from mentor.store.database import checkpoint_wal
+from mentor.store.notifications import Notifications
 
 
 @dataclass
@@ -26,6 +29,7 @@ class Runtime:
     supervisor: SessionSupervisor
     accounts: Accounts
     engine: AnswerEngine  # OpenAI-compatible with offline fallback, or offline alone
+    ownership: Ownership | None = None  # PostgreSQL: session leases across processes
 
 
 @asynccontextmanager
@@ -44,7 +48,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         await trio.to_thread.run_sync(migrate, engine)
         reader = StoreReader(engine, threads=settings.read_threads)
         writer = StoreWriter(engine, queue_size=settings.write_queue_size, batch_max=settings.write_batch_max,
-                             timeout_s=settings.write_timeout_s, wal_max_bytes=settings.sqlite_wal_max_bytes)
+                             timeout_s=settings.write_timeout_s, wal_max_bytes=settings.sqlite_wal_max_bytes,
+                             observe_batches=metrics.COMMIT_BATCHES.observe)
         async with trio.open_nursery() as store_nursery:
 
             async def write_until_closed(task_status: trio.TaskStatus[None]) -> None:
@@ -59,7 +64,18 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                                             base_url=settings.openai_base_url or None)
                 # Left after the actors stopped (no answer streams any more): closes the model's connections.
                 async with answer_engine, trio.open_nursery() as actor_nursery:
-                    supervisor = SessionSupervisor(settings, reader, writer, actor_nursery, answer_engine)
+                    # PostgreSQL: sessions are leased (any number of processes share the store), and streams
+                    # of sessions owned elsewhere follow the log, woken by NOTIFY. SQLite: one process, none.
+                    ownership = None if settings.is_sqlite else Ownership(settings, reader)
+                    supervisor = SessionSupervisor(settings, reader, writer, actor_nursery, answer_engine, ownership)
+                    if settings.metrics_token:
+                        actor_nursery.start_soon(metrics.sample_forever, supervisor)
+                    if ownership is not None:
+                        feed = Notifications(engine)
+                        await actor_nursery.start(feed.run)
+                        supervisor.remote_streams = RemoteStreams(feed, reader, settings, actor_nursery)
+                        actor_nursery.start_soon(ownership.renew_forever, supervisor.held_leases,
+                                                 supervisor.lease_lost)
                     accounts = await trio.to_thread.run_sync(Accounts, settings, reader, writer)
                     # Everything alive now (modules, app, engine) lives as long as the process: keep it out
                     # of the collector's full scans, which otherwise stall the event loop for tens of ms.
@@ -68,10 +84,13 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     young, middle, old = (int(x) for x in settings.gc_thresholds.split(","))
                     gc.set_threshold(young, middle, old)  # fewer, not longer, collector pauses under load
                     try:
-                        yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine)
+                        yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine,
+                                      ownership)
                     finally:
                         with trio.CancelScope(shield=True):
                             await supervisor.stop_all(settings.graceful_timeout_s)
+                            if supervisor.forwarder is not None:
+                                await supervisor.forwarder.aclose()
                         actor_nursery.cancel_scope.cancel()
             finally:
                 writer.close()  # the writer drains its queue, then returns

@@ -37,6 +37,22 @@ class Settings:
         metadata={"help": "Python GC thresholds (allocations, gen-1, gen-2 runs); CPython's 700,10,10 stalls a "
                           "busy server for 100-200 ms every few seconds"},
     )
+    workers: str = field(
+        default="1", metadata={"help": "server processes sharing the port (SO_REUSEPORT): a number, or auto (one "
+                                       "per core); more than 1 needs PostgreSQL"}
+    )
+    advertise_host: str = field(
+        default="", metadata={"help": "address other processes reach this one at for forwarded commands "
+                                      "(PostgreSQL); empty: host, or 127.0.0.1 when host is 0.0.0.0/::"}
+    )
+    lease_ttl_s: float = field(
+        default=5.0, metadata={"help": "PostgreSQL: a session's owner renews its lease every third of this; a dead "
+                                       "owner's sessions move to another process within it"}
+    )
+    metrics_token: str = field(
+        default="", metadata={"help": "GET /metrics (Prometheus) needs 'Authorization: Bearer <this>'; empty: "
+                                      "/metrics is off"}
+    )
     # --- store
     database_url: str = field(
         default="sqlite:///mentor.db",
@@ -156,12 +172,22 @@ class Settings:
         parts = self.gc_thresholds.split(",")
         if len(parts) != 3 or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
             raise ValueError("gc_thresholds must be three positive integers, e.g. 50000,50,100")
+        if not (self.workers == "auto" or (self.workers.isdigit() and int(self.workers) >= 1)):
+            raise ValueError("workers must be a positive number or auto")
+        if self.worker_count > 1 and self.is_sqlite:
+            raise ValueError("more than one worker needs PostgreSQL: SQLite allows one writing process")
+        if not 0 < self.lease_ttl_s <= 60:
+            raise ValueError("lease_ttl_s must be in (0, 60]")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def worker_count(self) -> int:
+        return (os.cpu_count() or 1) if self.workers == "auto" else int(self.workers)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

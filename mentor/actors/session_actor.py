@@ -20,8 +20,10 @@ from typing import Any
 import outcome
 import trio
 
+from mentor.actors import metrics
 from mentor.actors.answering import AnswerQuotas, run_answer
-from mentor.actors.messages import Message, Subscribe
+from mentor.actors.messages import AnswerProgress, Message, Subscribe
+from mentor.actors.ownership import Lease
 from mentor.actors.session_core import (
     HISTORY_KEPT,
     QUESTIONS_KEPT,
@@ -37,7 +39,7 @@ from mentor.engines import AnswerEngine
 from mentor.errors import Problem, unavailable
 from mentor.events import CloseReason, Event, EventType
 from mentor.settings import Settings
-from mentor.store import StoreError, StoreReader, StoreWriter, answers, event_log, sessions
+from mentor.store import FencedOut, StoreError, StoreReader, StoreWriter, answers, event_log, sessions
 from mentor.store.company import company_summary
 
 log = logging.getLogger(__name__)
@@ -56,8 +58,10 @@ class SessionActor:
 
     def __init__(self, row: dict[str, Any], settings: Settings, reader: StoreReader, writer: StoreWriter,
                  engine: AnswerEngine, self_inbox: trio.MemorySendChannel[Message[Any]], *,
-                 fresh: bool = False) -> None:
+                 fresh: bool = False, lease: Lease | None = None) -> None:
         self.session_id: str = row["id"]
+        self.lease = lease  # PostgreSQL: every commit is fenced by it; None on SQLite
+        self.fenced = False  # a commit found another process owns the session: this actor stops
         self.settings = settings
         self.reader = reader
         self.writer = writer
@@ -69,6 +73,8 @@ class SessionActor:
         self.recent: deque[Event] = deque(maxlen=settings.actor_recent_events)
         self.subscribers: list[Subscriber] = []
         self._answers: dict[str, trio.CancelScope] = {}  # the running answer task, by answer id
+        self._answer_started_at: dict[str, float] = {}  # for the answer latency metrics
+        self._answer_delta_seen: set[str] = set()
         self._nursery: trio.Nursery | None = None
         self._stopping = False
         self._next_heartbeat = 0.0
@@ -179,6 +185,8 @@ class SessionActor:
         core = self.core
         for message in batch:
             # A Problem is the reply; any other exception is a bug and restarts the actor from the store.
+            if isinstance(message, AnswerProgress):
+                self._observe_answer(message, now)
             try:
                 if isinstance(message, Subscribe):  # its reply needs the published head: after publishing
                     core.check_owner(message)
@@ -188,20 +196,51 @@ class SessionActor:
             except Problem as problem:
                 message.reply.fail(problem)
         core.tick(now)
-        await self._commit(done, core.take())
+        await self._commit(done, core.take(), now)
         for message in subscribes:
             message.reply.set(self._subscribe(message.after, message.queue_size))
 
-    async def _commit(self, done: list[tuple[Message[Any], outcome.Outcome[Any]]], out: Output) -> None:
+    def _observe_answer(self, message: AnswerProgress, now: float) -> None:
+        started = self._answer_started_at.get(message.answer_id)
+        if started is None:
+            return
+        if message.delta is not None and message.answer_id not in self._answer_delta_seen:
+            self._answer_delta_seen.add(message.answer_id)
+            metrics.STAGE_SECONDS.labels("answer_first_delta").observe(now - started)
+        if message.first_token_ms is not None:
+            metrics.MODEL_TTFT_SECONDS.observe(message.first_token_ms / 1000)
+        if message.done is not None or message.final:
+            metrics.STAGE_SECONDS.labels("answer_complete").observe(now - started)
+            self._answer_started_at.pop(message.answer_id, None)
+            self._answer_delta_seen.discard(message.answer_id)
+
+    async def _commit(self, done: list[tuple[Message[Any], outcome.Outcome[Any]]], out: Output,
+                      received: float | None = None) -> None:
         self._run_answers(out)
         if out.ops:
+            ops = out.ops
+            if self.lease is not None:
+                ops = self.lease.fence_ops(list(ops), out.events[-1].seq if out.events else None)
             try:
-                await self.writer.write(out.ops)
+                await self.writer.write(ops)
+            except FencedOut:
+                metrics.FENCED.inc()
+                # Another process owns the session now (we were paused or cut off past the lease): nothing
+                # of this group was written, nothing is published; streams reconnect to the new owner.
+                log.warning("session %s: fenced out by a newer owner; stopping", self.session_id)
+                for message, _ in done:
+                    message.reply.fail(unavailable("the session moved to another server; retry"))
+                self.fenced = self._stopping = True
+                return
             except StoreError as exc:
                 for message, _ in done:
                     message.reply.fail(unavailable(f"could not store: {exc}"))
                 raise
+        committed = trio.current_time()
         self._publish(out.events)
+        if received is not None and out.ops:
+            metrics.STAGE_SECONDS.labels("commit").observe(committed - received)
+            metrics.STAGE_SECONDS.labels("publish").observe(trio.current_time() - committed)
         for message, result in done:
             message.reply.send(result)
         if out.close is not None:
@@ -218,6 +257,7 @@ class SessionActor:
         if out.start is not None:
             assert self._nursery is not None  # set by run() before any message is handled
             scope = self._answers[out.start.answer_id] = trio.CancelScope()
+            self._answer_started_at[out.start.answer_id] = trio.current_time()
             self._nursery.start_soon(self._answer, scope, out.start)
 
     async def _answer(self, scope: trio.CancelScope, start: AnswerStart) -> None:

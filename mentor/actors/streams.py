@@ -149,8 +149,12 @@ async def subscribe(supervisor: SessionSupervisor, reader: StoreReader, session_
     Raises Problem (404 not the user's session, 503 shutting down or overloaded) before yielding.
     """
     settings = supervisor.settings
-    sub = await supervisor.ask(session_id, Subscribe(user_id=user_id, after=after,
-                                                     queue_size=settings.subscriber_queue_size))
+    remote = supervisor.remote_streams
+    if remote is not None and await supervisor.locate(session_id) is not None:  # owned by another process
+        sub = await remote.open(session_id, user_id, after, settings.subscriber_queue_size)
+    else:
+        sub = await supervisor.ask(session_id, Subscribe(user_id=user_id, after=after,
+                                                         queue_size=settings.subscriber_queue_size), forwarded=True)
     stream = EventStream(session_id, sub, after, reader, settings)
     try:
         yield stream

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import trio
 
+from mentor.actors.metrics import LAGGED
 from mentor.events import CloseReason, Event
 
 
@@ -38,6 +39,7 @@ class Subscriber:
         if self.reason is not None or self._left:
             return False
         if len(self._queue) >= self._size:
+            LAGGED.inc()
             self.close(CloseReason.LAGGED)
             return False
         self._queue.append(event)

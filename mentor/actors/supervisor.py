@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 import trio
 
 from mentor.actors.messages import CreateSession, Message, Stop
+from mentor.actors.ownership import Forwarder, Lease, Ownership
+from mentor.actors.remote_streams import RemoteStreams
 from mentor.actors.session_actor import SessionActor
 from mentor.engines import AnswerEngine
 from mentor.errors import not_found, unavailable
@@ -31,18 +33,31 @@ T = TypeVar("T")
 
 
 class _Handle:
-    __slots__ = ("actor", "done", "inbox")
+    __slots__ = ("actor", "done", "inbox", "lease")
 
-    def __init__(self, inbox: trio.MemorySendChannel[Message[Any]]) -> None:
+    def __init__(self, inbox: trio.MemorySendChannel[Message[Any]], lease: Lease | None) -> None:
         self.inbox = inbox
         self.done = trio.Event()
         self.actor: SessionActor | None = None
+        self.lease = lease  # PostgreSQL: this process's lease on the session (None on SQLite)
+
+
+class OwnedElsewhere(Exception):
+    """The session's live actor runs in another process, reachable at ``address``."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(address)
+        self.address = address
 
 
 class SessionSupervisor:
     def __init__(self, settings: Settings, reader: StoreReader, writer: StoreWriter,
-                 nursery: trio.Nursery, engine: AnswerEngine) -> None:
+                 nursery: trio.Nursery, engine: AnswerEngine, ownership: Ownership | None = None) -> None:
         self.engine = engine
+        self.ownership = ownership  # None on SQLite: one process, no leases
+        self.forwarder = Forwarder(settings) if ownership is not None else None
+        self.remote_streams: RemoteStreams | None = None  # set by the runtime with ownership
+        self._remote: dict[str, tuple[str, float]] = {}  # session id -> (owner's address, until): skip lookups
         self.settings = settings
         self.reader = reader
         self.writer = writer
@@ -58,8 +73,9 @@ class SessionSupervisor:
 
     @property
     def live_subscribers(self) -> int:
-        return sum(sum(1 for sub in h.actor.subscribers if sub.alive)
-                   for h in self._actors.values() if h.actor is not None)
+        remote = self.remote_streams.feed.streams if self.remote_streams is not None else 0
+        return remote + sum(sum(1 for sub in h.actor.subscribers if sub.alive)
+                            for h in self._actors.values() if h.actor is not None)
 
     def is_live(self, session_id: str) -> bool:
         """Whether the session has an actor (running or starting) in this process."""
@@ -75,22 +91,61 @@ class SessionSupervisor:
             raise unavailable("the server is shutting down")
         row = {"id": str(uuid.uuid4()), "user_id": user_id, **fields, "status": "active", "auto_answer": True,
                "created_at": time.time(), "ended_at": None}
-        handle = self._spawn(row, fresh=True)
+        lease = await self.ownership.acquire(row["id"]) if self.ownership is not None else None
+        handle = self._spawn(row, lease, fresh=True)
         return await self._deliver(handle, CreateSession(user_id=user_id))
 
-    async def ask(self, session_id: str, message: Message[T]) -> T:
-        """Deliver ``message`` to the session's actor and return its reply.
+    async def ask(self, session_id: str, message: Message[T], *, forwarded: bool = False) -> T:
+        """Deliver ``message`` to the session's actor and return its reply; when another process owns the
+        session (PostgreSQL), forward it there. ``forwarded``: it came from a peer, never forward again.
 
         Raises Problem: 404 when the session does not exist (or is not the user's), 503 when shutting
         down or when the actor does not answer within ``actor_reply_timeout_s``.
         """
-        for _ in range(3):
-            handle = await self._actor(session_id)
-            try:
-                return await self._deliver(handle, message)
-            except (trio.BrokenResourceError, trio.ClosedResourceError):
-                continue  # the actor stopped between lookup and send: revive it
+        with trio.move_on_after(self.settings.actor_reply_timeout_s):
+            for attempt in range(100):
+                try:
+                    handle = await self._actor(session_id)
+                except OwnedElsewhere as elsewhere:
+                    if forwarded:
+                        raise unavailable("the session moved to another server; retry") from None
+                    assert self.forwarder is not None
+                    try:
+                        reply: T = await self.forwarder.ask(elsewhere.address, session_id, message)
+                        return reply
+                    except ConnectionError as exc:
+                        # The owner died or is paused: its lease expires within lease_ttl_s, then we take over.
+                        log.info("forwarding %s failed (%s); retrying", session_id, exc)
+                        self._remote.pop(session_id, None)
+                        await trio.sleep(min(0.05 * (attempt + 1), self.settings.lease_ttl_s / 5))
+                        continue
+                try:
+                    return await self._deliver(handle, message)
+                except (trio.BrokenResourceError, trio.ClosedResourceError):
+                    continue  # the actor stopped between lookup and send: revive it
         raise unavailable("the session could not be reached")
+
+    async def locate(self, session_id: str) -> str | None:
+        """None when the session's actor runs here (started if need be), else the owning process's
+        address. Raises Problem 404/503 as ``ask``."""
+        try:
+            await self._actor(session_id)
+            return None
+        except OwnedElsewhere as elsewhere:
+            return elsewhere.address
+
+    def held_leases(self) -> dict[str, Lease]:
+        return {sid: h.lease for sid, h in self._actors.items() if h.lease is not None}
+
+    def lease_lost(self, session_id: str) -> None:
+        """Another process took the session over: stop our actor (its commits are fenced anyway)."""
+        handle = self._actors.get(session_id)
+        if handle is not None:
+            del self._actors[session_id]  # new requests look the owner up again
+            try:
+                handle.inbox.send_nowait(Stop())
+            except (trio.WouldBlock, trio.BrokenResourceError, trio.ClosedResourceError):
+                pass
 
     async def _deliver(self, handle: _Handle, message: Message[T]) -> T:
         try:
@@ -113,21 +168,42 @@ class SessionSupervisor:
             if starting is None:
                 break
             await starting.wait()  # someone else is loading this session
+        remote = self._remote.get(session_id)
+        if remote is not None and remote[1] > trio.current_time():
+            raise OwnedElsewhere(remote[0])
         self._starting[session_id] = started = trio.Event()
         try:
+            lease = None
+            if self.ownership is not None:
+                if not self.ownership.address:
+                    raise unavailable("the server is starting; retry")
+                lease = await self.ownership.acquire(session_id)
+                if lease is None:
+                    holder = await self.ownership.holder(session_id)
+                    if holder is not None and holder.live:
+                        until = trio.current_time() + self.ownership.ttl_s / 2
+                        self._remote[session_id] = (holder.address, until)
+                        raise OwnedElsewhere(holder.address)
+                    continue_ = await self.ownership.acquire(session_id)  # released meanwhile
+                    if continue_ is None:
+                        raise unavailable("the session is changing owner; retry")
+                    lease = continue_
+                self._remote.pop(session_id, None)
             row = await self.reader.read(sessions.session_row, session_id)
             if row is None:
+                if lease is not None and self.ownership is not None:
+                    await self.ownership.release(lease)
                 raise not_found()
             if self.closing:
                 raise unavailable("the server is shutting down")
-            return self._spawn(row, fresh=False)
+            return self._spawn(row, lease, fresh=False)
         finally:
             del self._starting[session_id]
             started.set()
 
-    def _spawn(self, row: dict[str, Any], *, fresh: bool) -> _Handle:
+    def _spawn(self, row: dict[str, Any], lease: Lease | None, *, fresh: bool) -> _Handle:
         send, recv = trio.open_memory_channel[Message[Any]](self.settings.actor_inbox_size)
-        handle = _Handle(send)
+        handle = _Handle(send, lease)
         self._actors[row["id"]] = handle
         self._nursery.start_soon(self._supervise, row, handle, recv, fresh, name=f"session:{row['id']}")
         return handle
@@ -148,7 +224,7 @@ class SessionSupervisor:
         try:
             while True:
                 actor = handle.actor = SessionActor(row, self.settings, self.reader, self.writer, self.engine,
-                                                    handle.inbox.clone(), fresh=fresh)
+                                                    handle.inbox.clone(), fresh=fresh, lease=handle.lease)
                 fresh = False  # a restart loads what the store holds
                 try:
                     await actor.run(inbox, let_go_if_idle)
@@ -164,6 +240,10 @@ class SessionSupervisor:
                                       session_id, len(crashes), RESTART_WINDOW_S)
                         return
                     log.exception("session %s crashed; restarting from the store", session_id)
+                    if self.ownership is not None:  # a new epoch fences anything the crashed one left queued
+                        lease = handle.lease = await self.ownership.acquire(session_id)
+                        if lease is None:
+                            return
         finally:
             if self._actors.get(session_id) is handle:
                 del self._actors[session_id]
@@ -175,6 +255,9 @@ class SessionSupervisor:
                     break
                 message.reply.fail(unavailable("the session stopped; retry"))
             inbox.close()
+            if handle.lease is not None and self.ownership is not None:  # a no-op once fenced (epoch moved)
+                with trio.CancelScope(shield=True), trio.move_on_after(self.settings.lease_ttl_s):
+                    await self.ownership.release(handle.lease)
             handle.done.set()
 
     async def stop_all(self, timeout_s: float) -> None:

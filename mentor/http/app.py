@@ -13,6 +13,8 @@ from mentor.http import problems
 from mentor.http.openapi_doc import MentorOpenAPI
 from mentor.http.requests import check_token_holder
 from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
+from mentor.http.routes.internal import bp as internal_bp
+from mentor.http.routes.metrics import bp as metrics_bp
 from mentor.http.uploads import MULTIPART_SLACK
 from mentor.runtime import Runtime
 
@@ -38,6 +40,8 @@ def create_app(rt: Runtime) -> QuartTrio:
     for module in (auth, sessions, streams, ws, resumes, knowledge, ask, console):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(internal_bp)  # peers forward commands here (PostgreSQL; 404 otherwise)
+    app.register_blueprint(metrics_bp)  # Prometheus, behind metrics_token (404 when unset)
 
     version = metadata.version("mentor")
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 
 import trio
 from hypercorn.config import Config
@@ -18,6 +20,23 @@ from mentor.settings import Settings
 
 log = logging.getLogger(__name__)
 
+WORKER_ENV = "MENTOR_WORKER_PROCESS"  # set by ``mentor serve --workers N`` in the processes it starts
+
+
+def shared_socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def advertised_host(settings: Settings) -> str:
+    if settings.advertise_host:
+        return settings.advertise_host
+    return "127.0.0.1" if settings.host in {"0.0.0.0", "::", ""} else settings.host
+
 
 async def serve(settings: Settings, *, stop: trio.Event | None = None,
                 task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED) -> None:
@@ -30,6 +49,12 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
     async with open_runtime(settings) as rt:
         config = Config()
         config.bind = [f"{settings.host}:{settings.port}"]
+        shared = None
+        if WORKER_ENV in os.environ:  # one of ``--workers N``: the public port is shared (SO_REUSEPORT)
+            shared = shared_socket(settings.host, settings.port)
+            config.bind = [f"fd://{shared.fileno()}"]
+        if rt.ownership is not None:  # PostgreSQL: a port of our own, where peers forward commands
+            config.bind.append(f"{advertised_host(settings)}:0")
         config.graceful_timeout = settings.graceful_timeout_s
         config.websocket_max_message_size = settings.ws_max_message_bytes
         config.websocket_ping_interval = settings.heartbeat_s  # a dead WebSocket peer fails a write
@@ -50,6 +75,9 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
         async with trio.open_nursery() as nursery:
             nursery.start_soon(_signals, stop)
             binds: list[str] = await nursery.start(run_http)
+            if rt.ownership is not None:
+                rt.ownership.address = binds[-1]
+                binds = binds[:-1]
             log.info("Mentor listening on %s", ", ".join(binds))
             task_status.started(binds)
 

@@ -14,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 0x6D656E746F72  # "mentor": the advisory lock held while a process migrates
 
 Database: TypeAlias = sa.Engine
 """The handle the rest of the service holds on the database; only ``mentor.store`` uses it directly."""
@@ -66,6 +67,8 @@ def migrate(engine: sa.Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # workers starting together: one migrates, the others wait
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

@@ -8,7 +8,7 @@ makes commits cheap (one thread hop and one fsync for up to ``batch_max`` batche
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,10 +24,16 @@ class StoreError(Exception):
     """A write could not be committed (database unreachable, constraint violated, timed out)."""
 
 
+class FencedOut(StoreError):
+    """A write's fence matched no row: another process took the session over (a newer lease epoch), so
+    this write was rolled back and its actor must stop (see ``mentor.store.leases``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class WriteOp:
     statement: sa.Executable
     params: Sequence[dict[str, Any]] | dict[str, Any] | None = None
+    expect_rows: int | None = None  # a fence: any other row count rolls the transaction back (FencedOut)
 
 
 @dataclass(slots=True)
@@ -45,7 +51,7 @@ def merge_ops(ops: Sequence[WriteOp]) -> list[WriteOp]:
     for op in ops:
         last = merged[-1] if merged else None
         if last is not None and last.statement is op.statement and op.params is not None \
-                and last.params is not None:
+                and last.params is not None and op.expect_rows is None and last.expect_rows is None:
             if run is None:
                 run = [last.params] if isinstance(last.params, dict) else list(last.params)
                 merged[-1] = WriteOp(op.statement, run)
@@ -61,8 +67,9 @@ def merge_ops(ops: Sequence[WriteOp]) -> list[WriteOp]:
 
 class StoreWriter:
     def __init__(self, engine: sa.Engine, *, queue_size: int, batch_max: int, timeout_s: float,
-                 wal_max_bytes: int | None = None) -> None:
+                 wal_max_bytes: int | None = None, observe_batches: Callable[[int], None] | None = None) -> None:
         self._engine = engine
+        self._observe_batches = observe_batches  # /metrics: batches merged per transaction
         self._wal_max_bytes = wal_max_bytes if engine.dialect.name == "sqlite" else None
         self._batch_max = batch_max
         self._timeout_s = timeout_s
@@ -87,6 +94,8 @@ class StoreWriter:
             await pending.done.wait()
         if scope.cancelled_caught:
             raise StoreError(f"commit did not finish within {self._timeout_s} s")
+        if isinstance(pending.error, FencedOut):
+            raise pending.error
         if pending.error is not None:
             raise StoreError(str(pending.error)) from pending.error
 
@@ -116,6 +125,8 @@ class StoreWriter:
     def _commit(self, batch: list[_Pending]) -> None:
         self.transactions += 1
         self.batches += len(batch)
+        if self._observe_batches is not None:
+            self._observe_batches(len(batch))
         try:
             with self._engine.begin() as conn:
                 for pending in batch:
@@ -147,7 +158,6 @@ class StoreWriter:
     @staticmethod
     def _execute(conn: sa.Connection, ops: Sequence[WriteOp]) -> None:
         for op in ops:
-            if op.params is None:
-                conn.execute(op.statement)
-            else:
-                conn.execute(op.statement, op.params)
+            result = conn.execute(op.statement) if op.params is None else conn.execute(op.statement, op.params)
+            if op.expect_rows is not None and result.rowcount != op.expect_rows:
+                raise FencedOut(f"fenced out: {op.params!r} matched {result.rowcount} rows")

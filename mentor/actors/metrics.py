@@ -1,0 +1,61 @@
+"""Prometheus metrics of the session pipeline (``GET /metrics``, see docs/operations.md "Metrics").
+
+With ``mentor serve --workers N`` the parent gives every worker one ``PROMETHEUS_MULTIPROC_DIR``; the
+client library then keeps each worker's samples in files there and ``/metrics`` on any worker reports the
+sum over all of them (prometheus-client's multiprocess mode). A single process keeps them in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import trio
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+if TYPE_CHECKING:
+    from mentor.actors.supervisor import SessionSupervisor
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+STAGE_SECONDS = Histogram(
+    "mentor_stage_seconds", "Latency per pipeline stage: commit (group received -> committed), publish "
+    "(committed -> handed to every subscriber), answer_first_delta (answer_started -> first delta), "
+    "answer_complete (answer_started -> complete)", ["stage"], buckets=LATENCY_BUCKETS)
+MODEL_TTFT_SECONDS = Histogram("mentor_model_ttft_seconds", "Answer engine time to first token",
+                               buckets=LATENCY_BUCKETS)
+COMMIT_BATCHES = Histogram("mentor_commit_batches", "Actor write batches merged into one transaction",
+                           buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256))
+LIVE_SESSIONS = Gauge("mentor_live_sessions", "Session actors running", multiprocess_mode="livesum")
+LIVE_STREAMS = Gauge("mentor_live_streams", "Open SSE/WebSocket event streams", multiprocess_mode="livesum")
+LAGGED = Counter("mentor_lagged_cutoffs", "Streams cut off because their queue was full")
+LEASE_MOVES = Counter("mentor_lease_moves", "Session leases taken over from another (dead or paused) owner")
+FENCED = Counter("mentor_fenced_commits", "Commits rolled back because a newer owner holds the lease")
+FORWARDED = Counter("mentor_forwarded_commands", "Commands sent to the process owning their session")
+
+
+def render() -> tuple[bytes, str]:
+    """The exposition text over every worker (multiprocess mode) or this process."""
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+async def sample_forever(supervisor: SessionSupervisor, interval_s: float = 1.0) -> None:
+    """Gauges are sampled, not updated on every change: a dict length per second costs nothing."""
+    while True:
+        LIVE_SESSIONS.set(supervisor.live_sessions)
+        LIVE_STREAMS.set(supervisor.live_subscribers)
+        await trio.sleep(interval_s)

@@ -1,0 +1,299 @@
+"""Several processes on one PostgreSQL (issue 16): any process serves any session; commands reach the
+owner, streams on another process get the owner's events, the owner's death moves its sessions within the
+lease TTL with nothing acknowledged lost, and a stale owner's writes are fenced out.
+
+Real server processes (``mentor serve``) over real sockets; skipped when MENTOR_TEST_DATABASE_URL is unset.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, aclosing
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+import trio
+
+from mentor.store import FencedOut, StoreWriter, leases
+from mentor.store.database import create_engine, migrate
+from mentor.store.writer import WriteOp
+from tests.conftest import PG_ENV, TEST_SECRET, User, _pg_schema_url, register
+from tests.sse import SSE, read_events
+from tests.test_durability import LISTENING, _drain, server_process
+
+TTL = "2"  # seconds: failover tests wait for leases to expire
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} is not set: several processes need PostgreSQL")
+    yield from _pg_schema_url(base)
+
+
+async def _login(client: httpx.AsyncClient, email: str) -> User:
+    r = await client.post("/auth/login", json={"email": email, "password": "correct horse"})
+    assert r.status_code == 200, r.text
+    return User(client, email, r.json())
+
+
+async def _collect(user: User, sid: str, after: int | None, until: int, got: list[SSE]) -> None:
+    """Read the session's stream on ``user``'s server until event id ``until`` arrived (or it ends)."""
+    headers = {} if after is None else {"Last-Event-ID": str(after)}
+    async with user.client.stream("GET", f"/sessions/{sid}/events", headers={**user.auth, **headers}) as r, \
+            aclosing(read_events(r)) as events:
+        async for ev in events:
+            got.append(ev)
+            if ev.id is not None and ev.id >= until:
+                return
+
+
+async def test_a_stream_on_one_process_gets_what_another_owns(pg_url: str) -> None:
+    async with AsyncExitStack() as stack:
+        _, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
+                           "two@example.com")
+        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=10)),
+                         "two@example.com")
+        sid = (await a.create_session())["id"]  # owned by A
+        got: list[SSE] = []
+        with trio.fail_after(20):
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(_collect, b, sid, None, 21, got)  # a stream on B
+                await trio.sleep(0.2)
+                acked = []
+                for i in range(10):  # captions to both: B forwards its own to A
+                    for user in (a, b):
+                        r = await user.captions(sid, {"speaker_role": "interviewer", "text": f"{user is a} {i}"})
+                        assert r.status_code == 200, r.text
+                        acked.append(r.json()["results"][0]["event_id"])
+        assert sorted(acked) == list(range(2, 22))  # one log, numbered by the one owner
+        ids = [ev.id for ev in got if ev.id is not None]
+        assert ids == list(range(1, 22))  # gapless, no duplicate, across processes
+        texts = [ev.data["text"] for ev in got if ev.event == "new_caption"]
+        assert texts == [f"{who} {i}" for i in range(10) for who in (True, False)]
+        # The session's state, read through B, is the owner's; a command to B for it is the owner's reply.
+        r = await b.request("POST", f"/sessions/{sid}/end")
+        assert r.status_code == 200 and r.json()["status"] == "ended", r.text
+        r = await a.request("GET", f"/sessions/{sid}")
+        assert r.json()["status"] == "ended"
+        r = await b.client.post("/internal/ask", content=b"{}")  # peers only
+        assert r.status_code == 404
+
+
+async def test_sigkill_of_the_owner_moves_its_session_and_loses_nothing(pg_url: str) -> None:
+    async with AsyncExitStack() as stack:
+        a_proc, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
+                           "kill@example.com")
+        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=15)),
+                         "kill@example.com")
+        sid = (await a.create_session())["id"]
+        acked: dict[int, str] = {}
+        stream_on_a: list[SSE] = []
+        killed_at = moved_at = 0.0
+
+        async def write_through_b(n: int) -> None:
+            nonlocal moved_at
+            for i in range(n):
+                r = await b.captions(sid, {"speaker_role": "interviewer", "text": f"line {i}"})
+                if r.status_code == 503:  # the owner is gone and its lease not yet expired: retry
+                    continue
+                assert r.status_code == 200, r.text
+                acked[r.json()["results"][0]["event_id"]] = f"line {i}"
+                if killed_at and not moved_at:
+                    moved_at = trio.current_time()
+
+        async def read_on_a() -> None:
+            try:
+                await _collect(a, sid, None, 10**9, stream_on_a)
+            except httpx.HTTPError:
+                pass  # the owner died under the stream
+
+        with trio.fail_after(40):
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(read_on_a)
+                await write_through_b(30)  # load through B while A owns the session
+                nursery.start_soon(write_through_b, 40)
+                await trio.sleep(0.05)
+                a_proc.send_signal(signal.SIGKILL)  # under load, no shutdown path
+                killed_at = trio.current_time()
+        assert moved_at, "the session never moved"
+        print(f"failover: first acknowledged caption {moved_at - killed_at:.2f} s after SIGKILL (ttl {TTL} s)")
+        assert moved_at - killed_at <= float(TTL) + 3  # within the lease TTL (plus a retry and a load)
+        last_seen = max((ev.id for ev in stream_on_a if ev.id is not None), default=0)
+        head = max(acked)
+        got: list[SSE] = []
+        with trio.fail_after(15):  # the client reconnects to the survivor with Last-Event-ID
+            await _collect(b, sid, last_seen, head, got)
+        ids = [ev.id for ev in got if ev.id is not None]
+        assert ids == list(range(last_seen + 1, head + 1))  # misses nothing, repeats nothing
+        r = await b.request("GET", f"/sessions/{sid}/captions", params={"limit": "1000"})
+        stored = {row["text"] for row in r.json()["captions"]}
+        assert set(acked.values()) <= stored  # every acknowledged caption is there
+
+
+async def test_a_paused_owner_resumed_after_its_lease_does_not_write(pg_url: str) -> None:
+    async with AsyncExitStack() as stack:
+        a_proc, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=30)),
+                           "pause@example.com")
+        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=15)),
+                         "pause@example.com")
+        sid = (await a.create_session())["id"]
+        assert (await a.captions(sid, {"speaker_role": "interviewer", "text": "before"})).status_code == 200
+        a_proc.send_signal(signal.SIGSTOP)
+        late: list[httpx.Response] = []
+        try:
+            with trio.fail_after(30):
+                async with trio.open_nursery() as nursery:
+                    async def to_paused_a() -> None:  # queued in A's socket while A is stopped
+                        late.append(await a.captions(sid, {"speaker_role": "interviewer", "text": "stale"}))
+
+                    nursery.start_soon(to_paused_a)
+                    r = await b.captions(sid, {"speaker_role": "interviewer", "text": "after"})  # B takes over
+                    assert r.status_code == 200, r.text
+                    r = await b.captions(sid, {"speaker_role": "interviewer", "text": "after 2"})
+                    assert r.status_code == 200, r.text
+                    a_proc.send_signal(signal.SIGCONT)
+        finally:
+            a_proc.send_signal(signal.SIGCONT)
+        got: list[SSE] = []
+        with trio.fail_after(10):
+            head = (await b.request("GET", f"/sessions/{sid}/captions", params={"limit": "100"})).json()
+            await b.request("POST", f"/sessions/{sid}/end")
+            await _collect(b, sid, None, 10**9, got)
+        ids = [ev.id for ev in got if ev.id is not None]
+        assert ids == list(range(1, len(ids) + 1))  # one log, not forked
+        texts = [ev.data["text"] for ev in got if ev.event == "new_caption"]
+        assert texts[:3] == ["before", "after", "after 2"]
+        # A's stale request either failed (503: fenced, or the session moved) or went to the new owner.
+        assert late[0].status_code in {200, 503}, late[0].text
+        assert texts.count("stale") == (1 if late[0].status_code == 200 else 0)
+        assert len(head["captions"]) >= 3
+
+
+async def _writer(engine: sa.Engine) -> AsyncIterator[StoreWriter]:
+    writer = StoreWriter(engine, queue_size=8, batch_max=8, timeout_s=5)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(writer.run)
+        yield writer
+        writer.close()
+
+
+async def test_the_fence_rolls_back_a_stale_owners_commit(pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    try:
+        await trio.to_thread.run_sync(migrate, engine)
+        probe = sa.text("INSERT INTO users (id, email, password_hash, created_at) VALUES (:id, :id, 'x', 0)")
+
+        def take(owner: str) -> int | None:
+            with engine.connect() as conn:
+                got = leases.acquire(conn, "s1", owner, "http://x", 30.0)
+            return None if got is None else got[0]
+
+        assert take("old") == 1
+        assert take("new") is None  # live lease: no takeover
+        with engine.begin() as conn:  # the old owner is paused past its lease
+            conn.execute(sa.text("UPDATE session_leases SET expires_at = now() - interval '1 second'"))
+        assert take("new") == 2
+        gen = _writer(engine)
+        writer = await gen.__anext__()
+        with pytest.raises(FencedOut):
+            await writer.write([leases.fence("s1", "old", 1, 30.0), WriteOp(probe, {"id": "stale"})])
+        await writer.write([leases.fence("s1", "new", 2, 30.0), WriteOp(probe, {"id": "fresh"})])
+        with pytest.raises(StopAsyncIteration):
+            await gen.__anext__()
+        with engine.connect() as conn:
+            ids = {r[0] for r in conn.execute(sa.text("SELECT id FROM users"))}
+        assert ids == {"fresh"}  # the stale write left nothing
+    finally:
+        engine.dispose()
+
+
+def test_more_than_one_worker_on_sqlite_is_refused(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from mentor.cli import main
+
+    monkeypatch.setenv("MENTOR_JWT_SECRET", TEST_SECRET)
+    assert main(["serve", "--workers", "2", "--database-url", "sqlite:///x.db"]) == 2
+    assert capsys.readouterr().err.strip() == \
+        "mentor: more than one worker needs PostgreSQL: SQLite allows one writing process"
+
+
+async def test_workers_share_one_port_and_serve_any_session(pg_url: str) -> None:
+    environ = {**os.environ, "MENTOR_DATABASE_URL": pg_url, "MENTOR_JWT_SECRET": TEST_SECRET,
+               "MENTOR_PASSWORD_HASH_TIME_COST": "1", "MENTOR_PASSWORD_HASH_MEMORY_KIB": "1024",
+               "MENTOR_METRICS_TOKEN": "scrape-key"}
+    command = [sys.executable, "-m", "mentor.cli", "serve", "--workers", "2", "--port", "0"]
+    async with trio.open_nursery() as nursery:
+        proc: trio.Process = await nursery.start(functools.partial(
+            trio.run_process, command, env=environ, stderr=subprocess.PIPE, check=False))
+        assert proc.stderr is not None
+        log = b""
+        with trio.fail_after(40):
+            while len(urls := LISTENING.findall(log)) < 2:
+                chunk = await proc.stderr.receive_some()
+                assert chunk, log.decode(errors="replace")
+                log += chunk
+        nursery.start_soon(_drain, proc.stderr)
+        assert urls[0] == urls[1]  # both workers on the one port
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert len(children) == 2
+        base = urls[0].decode()
+        async with httpx.AsyncClient(base_url=base, timeout=15) as c:
+            user = await register(c, "workers@example.com")
+            sid = (await user.create_session())["id"]
+            for i in range(20):  # a new connection each time: the kernel spreads them over both workers
+                async with httpx.AsyncClient(base_url=base, timeout=15, headers=user.auth) as fresh:
+                    r = await fresh.post(f"/sessions/{sid}/captions",
+                                         json={"speaker_role": "interviewer", "text": f"w {i}"})
+                    assert r.status_code == 200, r.text
+                    assert r.json()["results"][0]["event_id"] == i + 2
+            got: list[SSE] = []
+            with trio.fail_after(15):
+                await _collect(user, sid, None, 21, got)
+            assert [ev.id for ev in got if ev.id is not None] == list(range(1, 22))
+            # /metrics on either worker sums both (prometheus-client multiprocess mode)
+            assert (await c.get("/metrics")).status_code == 401
+            text = (await c.get("/metrics", headers={"Authorization": "Bearer scrape-key"})).text
+            commits = _sample(text, 'mentor_stage_seconds_count{stage="commit"}')
+            assert commits >= 21  # session_created and 20 captions, committed by whichever worker owned it
+            assert _sample(text, "mentor_commit_batches_count") >= commits
+        proc.send_signal(signal.SIGTERM)  # the parent passes it on; every worker shuts down cleanly
+        with trio.fail_after(20):
+            await proc.wait()
+        assert proc.returncode == 0
+
+
+def _sample(text: str, name: str) -> float:
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " "))
+
+
+async def test_metrics_are_off_unless_a_token_is_set(tmp_path: Path) -> None:
+    from tests.conftest import make_settings, running_server
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    async with running_server(make_settings(url)) as srv, httpx.AsyncClient(base_url=srv.url) as c:
+        assert (await c.get("/metrics")).status_code == 404
+    async with running_server(make_settings(url, metrics_token="k" * 20)) as srv, \
+            httpx.AsyncClient(base_url=srv.url) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        assert (await user.captions(sid, {"speaker_role": "interviewer", "text": "hello"})).status_code == 200
+        assert (await c.get("/metrics", headers={"Authorization": "Bearer wrong"})).status_code == 401
+        r = await c.get("/metrics", headers={"Authorization": "Bearer " + "k" * 20})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+        assert _sample(r.text, 'mentor_stage_seconds_count{stage="commit"}') >= 2
+        assert 'mentor_stage_seconds_bucket{le="0.001",stage="publish"}' in r.text
