@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -40,7 +40,7 @@ from mentor.ai import compose as compose_module
 from mentor.ai.resume import parse_resume_text
 from mentor.ai.types import AnswerRequest, QuestionKind, ResumeProfile
 
-KINDS = get_args(QuestionKind)
+KINDS = tuple(QuestionKind)
 
 JOB = (
     "Senior Engineer, Platform\n\nYou will build reliable services and data pipelines, work with product "

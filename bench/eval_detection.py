@@ -31,9 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mentor.ai.assembly import CaptionUpdate
-from mentor.ai.question_rules import analyse
-from mentor.ai.question_tracker import DetectedQuestion, QuestionTracker
+from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, analyse
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _PUNCT_RE = re.compile(r"[^\w\s'’-]|(?<!\w)-|-(?!\w)")
@@ -116,6 +114,16 @@ def _interims(text: str, rng: random.Random, stripped: bool) -> list[tuple[float
     return out
 
 
+_BUCKETS = ((0, 50), (50, 150), (150, 300), (300, 10**9))
+
+
+def _bucket(words: int) -> str:
+    for lo, hi in _BUCKETS:
+        if lo <= words < hi:
+            return f"{lo}-{hi - 1}" if hi < 10**9 else f"{lo}+"
+    return "?"
+
+
 @dataclass
 class StreamReport:
     updates: int
@@ -128,6 +136,7 @@ class StreamReport:
     nonquestion_ids: int
     question_ids: int
     supersedes: int
+    cpu_by_bucket: dict[str, list[float]]
 
 
 def replay(rows: list[dict[str, object]], stripped: bool, seed: int) -> StreamReport:
@@ -141,6 +150,7 @@ def replay(rows: list[dict[str, object]], stripped: bool, seed: int) -> StreamRe
     final_at: dict[int, float] = {}
     fires: list[DetectedQuestion] = []
     caption_id = 0
+    cpu_by_bucket: dict[str, list[float]] = defaultdict(list)
     for conv, utts in by_conv.items():
         tracker = QuestionTracker(id_prefix=f"{conv}-")
         now = 0.0
@@ -167,7 +177,9 @@ def replay(rows: list[dict[str, object]], stripped: bool, seed: int) -> StreamRe
                 if deadline is not None and deadline <= at:
                     got += tracker.tick(deadline)
                 got += tracker.feed(upd)
-                cpu_ns += time.process_time_ns() - t0
+                spent = time.process_time_ns() - t0
+                cpu_ns += spent
+                cpu_by_bucket[_bucket(rev_text.count(" ") + 1)].append(spent / 1000)
                 updates += 1
                 fires += got
             final_at[caption_id] = now + revs[-1][0]
@@ -194,8 +206,40 @@ def replay(rows: list[dict[str, object]], stripped: bool, seed: int) -> StreamRe
     return StreamReport(
         updates, cpu_ns / 1000 / max(1, updates), len(questions), len(latencies), latencies,
         sum(1 for x in latencies if x < 0), duplicates, nonq, len(ids_cover),
-        sum(1 for f in fires if f.revision > 0),
+        sum(1 for f in fires if f.revision > 0), cpu_by_bucket,
     )
+
+
+def replay_long_turns(rows: list[dict[str, object]], stripped: bool, seed: int, words: int = 400) -> dict[str, list[float]]:
+    """CPU µs per caption update when one speaker's text grows into `words`-word Meet blocks: consecutive
+    utterances of a conversation are joined into one block that grows a word or two per update."""
+    rng = random.Random(seed)
+    texts: list[str] = []
+    cur: list[str] = []
+    for r in rows:
+        t = strip_punct(str(r["text"])) if stripped else str(r["text"])
+        cur.extend(t.split())
+        if len(cur) >= words:
+            texts.append(" ".join(cur[:words]))
+            cur = []
+    out: dict[str, list[float]] = defaultdict(list)
+    for n, text in enumerate(texts[:12]):
+        tracker = QuestionTracker(id_prefix=f"long{n}-")
+        at = 0.0
+        for i, (dt, rev_text) in enumerate(_interims(text, rng, stripped)):
+            upd = CaptionUpdate(n, f"long{n}", i, False, "interviewer", "x", rev_text, at + dt)
+            t0 = time.process_time_ns()
+            deadline = tracker.next_deadline()
+            if deadline is not None and deadline <= upd.at:
+                tracker.tick(deadline)
+            tracker.feed(upd)
+            out[_bucket(rev_text.count(" ") + 1)].append((time.process_time_ns() - t0) / 1000)
+    return out
+
+
+def _cpu_line(by_bucket: dict[str, list[float]]) -> str:
+    return "; ".join(f"{k} words: n {len(v)}, p50 {_pct(v, 50):.1f}, p99 {_pct(v, 99):.1f} µs"
+                     for k, v in sorted(by_bucket.items(), key=lambda kv: int(kv[0].split("-")[0].rstrip("+"))))
 
 
 # --- press briefings -------------------------------------------------------------------------
@@ -297,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"({rep.early} fired before the final revision)")
             print(f"    question ids {rep.question_ids}, on non-questions {rep.nonquestion_ids}, "
                   f"duplicates {rep.duplicates}, superseding updates {rep.supersedes}")
+            print("    CPU per update by words in the block: " + _cpu_line(rep.cpu_by_bucket))
+            print("    CPU per update, 400-word Meet blocks: " + _cpu_line(replay_long_turns(rows, stripped, args.seed)))
     if args.briefings.is_dir():
         for stripped in (False, True):
             res = evaluate_briefings(args.briefings, stripped)

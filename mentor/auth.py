@@ -98,15 +98,16 @@ class LoginThrottle:
         self._window_s = window_s
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
 
-    def check(self, key: str) -> None:
-        recent = self._recent(key)
-        if recent is not None and len(recent) >= self._max:
+    def attempt(self, key: str) -> None:
+        """Count one login attempt before its password is verified; raises Problem(429) past the limit.
+
+        Counting first is what makes the limit hold under concurrency: 150 parallel guesses all passed a
+        check-then-count throttle, because each was counted only after its (slow) hash verification."""
+        recent = self._recent(key) or deque()
+        if len(recent) >= self._max:
             retry = int(recent[0] + self._window_s - time.monotonic()) + 1
             raise Problem(ProblemCode.TOO_MANY_ATTEMPTS, f"too many failed logins; try again in {retry} s",
                           retry_after_s=retry)
-
-    def failed(self, key: str) -> None:
-        recent = self._recent(key) or deque()
         recent.append(time.monotonic())
         self._failures[key] = recent
         self._failures.move_to_end(key)
@@ -154,13 +155,12 @@ class Accounts:
 
     async def login(self, email: str, password: str) -> TokenPair:
         email = email.strip().lower()
-        self._throttle.check(email)
+        self._throttle.attempt(email)  # counted as a failure unless it succeeds
         row = await self._reader.read(accounts.user_by_email, email)
         # Verify against a dummy hash for unknown emails so timing does not reveal which emails exist.
         stored = row["password_hash"] if row else self._dummy_hash
         ok = await trio.to_thread.run_sync(self._verify, stored, password, limiter=self._hash_limiter)
         if row is None or not ok:
-            self._throttle.failed(email)
             raise unauthorized("wrong email or password")
         self._throttle.succeeded(email)
         return await self._new_family(row)

@@ -25,6 +25,13 @@ class Settings:
     graceful_timeout_s: float = field(
         default=5.0, metadata={"help": "on SIGINT/SIGTERM, how long open connections get to finish"}
     )
+    response_finish_timeout_s: float = field(
+        default=10.0, metadata={"help": "longest the last write of a response may take before its connection is "
+                                        "recycled or closed (it is shielded from the request's cancellation)"}
+    )
+    body_timeout_s: float = field(
+        default=30.0, metadata={"help": "a request body not complete after this gets 408 and the connection closes"}
+    )
     gc_thresholds: str = field(
         default="50000,50,100",
         metadata={"help": "Python GC thresholds (allocations, gen-1, gen-2 runs); CPython's 700,10,10 stalls a "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mentor.ai.assembly import AssemblerSettings, CaptionAssembler, CaptionUpdate
+from mentor.ai.detection.assembly import AssemblerSettings, CaptionAssembler, CaptionUpdate
 
 
 def up(cid: int, block: str, rev: int, text: str, at: float, *, final: bool = False,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncGenerator
 from datetime import date
-from typing import Any, get_args
+from typing import Any
 
 import pytest
 import trio
@@ -38,7 +38,7 @@ from mentor.engines.fallback import FallbackEngine
 from mentor.engines.offline import OfflineEngine
 from tests.conftest import User
 
-KINDS: tuple[str, ...] = get_args(QuestionKind)
+KINDS: tuple[str, ...] = tuple(QuestionKind)
 RESUME = parse_resume_text(SENIOR_BACKEND, today=date(2026, 11, 1))
 BANNED = ("Short answer: give a direct", "Key points for", "Pitch in three beats")
 

@@ -1,15 +1,51 @@
-"""Prompt building: budget, relevance order, recorded sources, language instruction."""
+"""Prompt building: sections, the conversation as it happened, follow-ups, answer shapes, budget, languages.
+
+The last tests send prompts through `OpenAIEngine` to the recording stub server (tests/openai_stub.py), so
+they check what a model server actually receives.
+"""
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
-from mentor.ai.prompt import PromptBudget, build_prompt, estimate_tokens, language_name, select_passages
+import trio
+
+from mentor.ai.prompt import (
+    ANSWER_SHAPES,
+    PromptBudget,
+    build_prompt,
+    conversation_lines,
+    estimate_tokens,
+    language_name,
+    needs_model,
+    select_passages,
+    source_tag,
+)
 from mentor.ai.resume import parse_resume_text
-from mentor.ai.types import AnswerRequest, Passage
-from tests.openai_stub import SAMPLE_RESUME_MD
+from mentor.ai.types import AnswerDone, AnswerRequest, Passage, QuestionKind
+from mentor.engines import FallbackEngine
+from mentor.engines.openai_engine import OpenAIEngine, OpenAIEngineSettings
+from tests.openai_stub import SAMPLE_RESUME_MD, OpenAIStub, Reply
 
 RESUME = parse_resume_text(SAMPLE_RESUME_MD, today=date(2025, 6, 1))
+
+DESIGN_Q = "How would you design the payment ledger for our checkout?"
+CANDIDATE_DESIGN = (
+    "I would write every ledger entry once, behind an outbox table, and publish the events to Kafka; "
+    "consumers dedupe on the idempotency key so a retried payment is booked once."
+)
+FOLLOW_UP_Q = "So why did you pick that?"
+KB = (
+    Passage("kb", "kb:6f1c2a9e-1111-4c3b-9d7e-0a1b2c3d4e5f:0", "Acme engineering handbook",
+            "We use the transactional outbox pattern for every service that publishes events."),
+    Passage("kb", "kb:6f1c2a9e-1111-4c3b-9d7e-0a1b2c3d4e5f:1", "Acme engineering handbook",
+            "Audio check before interviews: ask whether the candidate can hear you okay."),
+)  # fmt: skip
+JOB = (
+    "Staff Backend Engineer, Payments\n\nYou will own the payment ledger and its Kafka pipelines.\n\n"
+    "Benefits: 30 days of vacation and a yearly learning budget."
+)
 
 
 def make(question: str = "Tell me about a time you reduced costs.", **changes: object) -> AnswerRequest:
@@ -18,25 +54,106 @@ def make(question: str = "Tell me about a time you reduced costs.", **changes: o
     return AnswerRequest(**fields)  # type: ignore[arg-type]
 
 
+def follow_up(**changes: object) -> AnswerRequest:
+    conversation = (
+        ("interviewer", "Hi Maria, can you hear me okay?"),
+        ("candidate", "Yes, loud and clear. Hi Tom!"),
+        ("interviewer", DESIGN_Q),
+        ("candidate", CANDIDATE_DESIGN),
+        ("interviewer", FOLLOW_UP_Q),
+    )
+    fields: dict[str, object] = {
+        "kind": "follow_up", "conversation": conversation, "kb_passages": KB, "job_description": JOB,
+        "company": "Acme", "candidate_name": "Maria", "interviewer_name": "Tom",
+    }  # fmt: skip
+    fields.update(changes)
+    return make(FOLLOW_UP_Q, **fields)
+
+
 def test_most_relevant_passage_comes_first_after_the_background() -> None:
     refs = [p.ref for p in select_passages(make())]
     assert refs[0] == "resume:summary"
     assert refs[1] == "resume:experience:1"  # the Delivery Hero job, which reduced AWS costs
 
 
+def test_follow_up_carries_the_candidates_previous_answer_and_the_question_it_continues() -> None:
+    prompt = build_prompt(follow_up())
+    user = prompt.user
+    conversation = user.split("=== THE CONVERSATION SO FAR", 1)[1].split("=== ANSWER NOW ===")[0]
+    # The candidate's own words, labelled as theirs, after the question they answered.
+    assert f"Interviewer (Tom): {DESIGN_Q}\nCandidate (Maria): {CANDIDATE_DESIGN}" in conversation
+    assert FOLLOW_UP_Q not in conversation  # the question itself is asked once, at the end
+    assert f"Question (follow_up): {FOLLOW_UP_Q}" in user
+    assert f"It follows up on the question “{DESIGN_Q}”: continue from what the candidate said" in user
+    assert "Never restart" in prompt.system and "At most 60 spoken words." in prompt.system
+    assert prompt.max_tokens == ANSWER_SHAPES["follow_up"].max_tokens < ANSWER_SHAPES["behavioral"].max_tokens
+    # Retrieval was resolved against the earlier exchange: the outbox note is in, the audio-check note and
+    # the job ad's vacation days (matched only by fillers) are not.
+    assert "transactional outbox pattern" in user and "You will own the payment ledger" in user
+    assert "hear you okay" not in user.split("=== THE CONVERSATION")[0]
+    assert "vacation" not in user
+
+
+def test_sections_keep_the_candidates_material_apart_from_the_company_and_the_job() -> None:
+    prompt = build_prompt(follow_up())
+    own, rest = prompt.user.split("=== THE COMPANY AND THE JOB: facts about them, never the candidate's")
+    assert "=== THE CANDIDATE'S OWN MATERIAL (resume)" in own and "outbox pattern" not in own
+    assert "Zalando SE" in own and "Acme engineering handbook" not in own
+    company = rest.split("=== THE CONVERSATION")[0]
+    assert "[Company notes · Acme engineering handbook, part 1]" in company and "[Job description · part 2]" in company
+    assert "Never present company facts, numbers or incidents as the candidate's experience" in prompt.system
+    # Tags are readable; the stable refs stay in `sources`, out of the model's sight.
+    assert "6f1c2a9e" not in prompt.user and "kb:6f1c2a9e-1111-4c3b-9d7e-0a1b2c3d4e5f:0" in prompt.sources
+    assert "no bullet points" in prompt.system and "key numbers" in prompt.system
+
+
+def test_fillers_do_not_pull_in_noise() -> None:
+    request = make("Okay, great, so these days, how do you handle payment retries?", kind="technical",
+                   job_description=JOB, kb_passages=KB)
+    user = build_prompt(request).user
+    assert "payment ledger" in user  # the job's payments paragraph
+    assert "vacation" not in user and "hear you okay" not in user
+
+
+def test_conversation_keeps_the_newest_turns_within_its_budget() -> None:
+    turns: list[tuple[str, str]] = []
+    for i in range(40):
+        turns.append(("interviewer", f"Question number {i} about the platform?"))
+        turns += [("candidate", f"Answer {i}, part one."), ("candidate", f"Answer {i}, part two.")]
+    budget = PromptBudget(conversation_tokens=120)
+    lines = conversation_lines(make("Next one?", conversation=tuple(turns)), budget)
+    assert sum(estimate_tokens(line) for line in lines) <= 120
+    assert lines[-1] == "Candidate: Answer 39, part one. Answer 39, part two."  # captions of one turn joined
+    assert "Question number 0 " not in "\n".join(lines)
+    long_answer = ("interviewer", "Go on?"), ("candidate", "word " * 2000 + "the final point.")
+    cut = conversation_lines(make("And then?", conversation=long_answer), PromptBudget(turn_tokens=50))
+    assert cut[-1].endswith("the final point.") and estimate_tokens(cut[-1]) <= 60
+
+
 def test_budget_is_respected_and_sources_match_the_text() -> None:
-    kb = tuple(Passage("kb", f"kb:1:{i}", "Notes", "cost reduction " * 200) for i in range(10))
+    kb = tuple(Passage("kb", f"kb:1:{i}", "Notes", f"cost reduction {i} " * 200) for i in range(10))
     budget = PromptBudget(context_tokens=600, passage_tokens=200)
     prompt = build_prompt(make(kb_passages=kb), budget)
     chosen = select_passages(make(kb_passages=kb), budget)
-    assert sum(estimate_tokens(f"[{p.ref}] {p.title}\n{p.text}\n") for p in chosen) <= 600
+    assert sum(estimate_tokens(f"[{source_tag(p)}]\n{p.text}\n") for p in chosen) <= 600
     assert prompt.sources == tuple(p.ref for p in chosen)
-    for ref in prompt.sources:
-        assert f"[{ref}]" in prompt.user
+    for passage in chosen:
+        if passage.source != "company":
+            assert f"[{source_tag(passage)}]" in prompt.user
     assert all(len(p.text) <= 200 * 4 + 2 for p in chosen)
 
 
-def test_language_kind_company_and_history_reach_the_prompt() -> None:
+def test_overlapping_chunks_do_not_repeat_sentences() -> None:
+    shared = "Payments are retried with the same idempotency key."
+    kb = (
+        Passage("kb", "kb:d:0", "Payments guide", f"Retries happen after 5 seconds. {shared}"),
+        Passage("kb", "kb:d:1", "Payments guide", f"{shared} Keys expire after 24 hours."),
+    )
+    user = build_prompt(make("How are payment retries made idempotent?", kind="technical", kb_passages=kb)).user
+    assert user.count(shared) == 1 and "Keys expire after 24 hours." in user and "after 5 seconds" in user
+
+
+def test_language_kind_company_names_and_history_reach_the_prompt() -> None:
     request = make(
         language="fr-CA",
         company="N26",
@@ -44,15 +161,127 @@ def test_language_kind_company_and_history_reach_the_prompt() -> None:
         company_summary="Second round; they care about payments reliability.",
         history=(("Why N26?", "Because of the product."),),
         parts=("the situation", "what you changed"),
+        candidate_name="Maria",
+        interviewer_name="Tom",
     )
     prompt = build_prompt(request)
     assert "Answer in French (language code 'fr-CA')" in prompt.system and "STAR" in prompt.system
+    assert "120 to 180 spoken words." in prompt.system
     assert "Interview for: Staff Engineer at N26" in prompt.user
-    assert "payments reliability" in prompt.user and "Q: Why N26?" in prompt.user
+    assert "Candidate: Maria; Interviewer: Tom" in prompt.user
+    assert "payments reliability" in prompt.user
+    # Without the conversation, the previous suggestion is shown for what it is.
+    assert "MENTOR'S SUGGESTED ANSWERS (the candidate may have said otherwise)" in prompt.user
+    assert "Q: Why N26?" in prompt.user
     assert "1) the situation 2) what you changed" in prompt.user
     assert {"company", "history:0"} <= set(prompt.sources)
     assert [m["role"] for m in prompt.messages()] == ["system", "user"]
 
 
+def test_profile_facts_education_certifications_and_no_contradicting_years() -> None:
+    resume = parse_resume_text(
+        SAMPLE_RESUME_MD + "\n## Certifications\n- AWS Certified Solutions Architect (2022)\n",
+        today=date(2025, 6, 1),
+    )
+    assert resume.total_years > 9  # the dates add up to more than the resume's own "8 years"
+    user = build_prompt(make(resume=resume)).user
+    assert "Education: B.Sc. Computer Science, TU Berlin, 2015" in user
+    assert "Certifications: AWS Certified Solutions Architect (2022)" in user
+    assert "Latest role: Senior Backend Engineer at Zalando SE (Mar 2020 – Present)" in user
+    assert "8 years" in user and "about 9" not in user and "about 10" not in user
+
+
+def test_german_question_ranks_the_german_resume_line_first() -> None:
+    resume = parse_resume_text(GERMAN_RESUME, today=date(2025, 6, 1))
+    request = make("Wie haben Sie doppelte Buchungen bei Zahlungen verhindert?", kind="behavioral",
+                   language="de", resume=resume)
+    chosen = select_passages(request)
+    assert [p.ref for p in chosen][:2] == ["resume:summary", "resume:experience:0"]
+    prompt = build_prompt(request)
+    assert "Doppelte Buchungen bei Kartenzahlungen" in prompt.user and "Answer in German" in prompt.system
+
+
+GERMAN_RESUME = """\
+# Jonas Weber
+Senior Softwareentwickler
+
+## Profil
+Softwareentwickler mit 9 Jahren Erfahrung in Zahlungssystemen.
+
+## Berufserfahrung
+### Senior Softwareentwickler — Beispiel Bank AG (2019 – heute)
+- Doppelte Buchungen bei Kartenzahlungen um 98 % reduziert, durch idempotente Verarbeitung jeder Zahlung.
+- Leitung eines Teams von 5 Entwicklern.
+
+### Softwareentwickler — Logistik GmbH (2015 – 2019)
+- Routenplanung mit Go und PostgreSQL gebaut.
+- Urlaubsplanung der Fahrer automatisiert.
+
+## Kenntnisse
+Go, Kafka, PostgreSQL
+"""
+
+
+def test_shapes_cover_every_kind_and_small_talk_needs_no_model() -> None:
+    assert set(ANSWER_SHAPES) == {kind.value for kind in QuestionKind}
+    assert not needs_model("small_talk") and needs_model("system_design") and needs_model("whatever")
+    design = build_prompt(make("Design a rate limiter for our public API.", kind="system_design")).system
+    for step in ("requirements", "components", "data flows", "trade-offs", "failure modes"):
+        assert step in design
+    assert "One short, polite, direct line" in build_prompt(make("When can you start?", kind="logistics")).system
+
+
 def test_language_names() -> None:
     assert language_name("de-AT") == "German" and language_name("xx") == "xx"
+
+
+# --- what a model server receives ------------------------------------------------------------------------
+
+FAST = OpenAIEngineSettings(connect_timeout=2.0, first_token_timeout=2.0, stall_timeout=1.0)
+
+
+async def test_a_greeting_costs_no_model_call(nursery: trio.Nursery) -> None:
+    stub = OpenAIStub()
+    url = await nursery.start(stub.serve)
+    primary = OpenAIEngine(model="stub-model", api_key="sk-test", base_url=url, settings=FAST)
+    engine = FallbackEngine(primary)
+    try:
+        with trio.fail_after(10):
+            events = [e async for e in engine.stream(make("Hi Maria, can you hear me okay?", kind="small_talk"))]
+            done = events[-1]
+            assert isinstance(done, AnswerDone) and done.engine == "offline"
+            assert done.text.strip() and "\n" not in done.text.strip()  # one friendly line
+            assert stub.requests == []
+            # The next real question does reach the model, with its kind's completion cap.
+            events = [e async for e in engine.stream(follow_up())]
+    finally:
+        await primary.aclose()
+    assert isinstance(events[-1], AnswerDone) and events[-1].engine == "openai"
+    assert len(stub.requests) == 1
+    assert stub.requests[0].body["max_tokens"] == ANSWER_SHAPES["follow_up"].max_tokens
+    assert CANDIDATE_DESIGN in stub.requests[0].prompt_text
+
+
+async def test_the_completion_cap_is_the_smaller_of_kind_and_setting(nursery: trio.Nursery) -> None:
+    stub = OpenAIStub(default=Reply.text("An answer."))
+    url = await nursery.start(stub.serve)
+    settings = OpenAIEngineSettings(connect_timeout=2.0, first_token_timeout=2.0, max_tokens=300)
+    engine = OpenAIEngine(model="m", base_url=url, settings=settings, rng=random.Random(1))
+    try:
+        with trio.fail_after(10):
+            for kind in ("system_design", "logistics"):
+                [e async for e in engine.stream(make("Design a URL shortener.", kind=kind))]
+    finally:
+        await engine.aclose()
+    assert [r.body["max_tokens"] for r in stub.requests] == [300, ANSWER_SHAPES["logistics"].max_tokens]
+
+
+def test_the_question_is_found_mid_conversation_and_a_started_answer_is_continued() -> None:
+    conversation = (
+        ("interviewer", "Okay, interesting."),
+        ("interviewer", DESIGN_Q),
+        ("candidate", "Hmm, so first I would clarify the volume"),
+    )
+    prompt = build_prompt(make(f"Okay, interesting. {DESIGN_Q}", kind="system_design", conversation=conversation))
+    assert DESIGN_Q not in prompt.user.split("=== ANSWER NOW ===")[0]  # asked once, at the end
+    assert "The candidate has already started answering: “Hmm, so first I would clarify the volume”" in prompt.user

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentor.ai.assembly import CaptionUpdate
-from mentor.ai.question_tracker import DetectedQuestion, QuestionTracker, TrackerSettings
+from mentor.ai.detection import CaptionUpdate
+from mentor.ai.detection.tracker import DetectedQuestion, QuestionTracker, TrackerSettings
 
 
 def up(cid: int, block: str, rev: int, text: str, at: float, *, final: bool = False,
@@ -158,3 +158,90 @@ def test_revision_back_to_an_earlier_wording_is_not_sent_again() -> None:
     out = feed_all(tr, ups)
     keys = [(q.question_id, q.parts) for q in out]
     assert len(keys) == len(set(keys))
+
+
+PREAMBLE = ("We run about forty services on Kubernetes and the platform team owns the deploy pipeline. "
+            "Last year we moved the billing system off the old monolith, which took most of the spring. ") * 6
+
+
+def grow(text: str, block: str, cid: int, t0: float) -> list[CaptionUpdate]:
+    """A Meet block growing two words per update, then its final text."""
+    words = text.split()
+    ups = [up(cid, block, i, " ".join(words[:k]), t0 + 0.3 * i) for i, k in enumerate(range(2, len(words), 2))]
+    ups.append(up(cid, block, len(ups), text, t0 + 0.3 * len(ups) + 0.3, final=True))
+    return ups
+
+
+def test_long_turn_hands_over_the_question_sentence_cut_at_boundaries() -> None:
+    tr = QuestionTracker()
+    text = PREAMBLE + "Given that, how would you approach splitting the payments service?"
+    out = feed_all(tr, grow(text, "m", 1, 0.0))
+    out += tr.tick(1000.0)
+    assert [q.revision for q in out] == [0]
+    q = out[0]
+    assert q.parts == ("how would you approach splitting the payments service",)
+    # The question sentence plus the sentence before it ("Given that" leans on it), never the raw tail.
+    assert q.text.endswith("how would you approach splitting the payments service?")
+    assert q.text.startswith("Last year we moved") and len(q.text) < 250
+
+
+def test_pause_inside_a_preface_does_not_fire_and_the_question_after_it_does() -> None:
+    tr = QuestionTracker()
+    ups = grow("I want to turn to your time at Acme.", "m", 1, 0.0)
+    assert feed_all(tr, ups) == []
+    assert tr.next_deadline() is None and tr.tick(6.0) == []  # a pause of seconds: still nothing
+    ups = grow("I want to turn to your time at Acme. You said the migration took a month.", "m", 1, 0.0)
+    out = feed_all(tr, [CaptionUpdate(u.caption_id, u.block_id, u.revision + 10, u.final, u.speaker_role,
+                                      u.speaker_name, u.text, u.at + 6.0) for u in ups[5:]])
+    out += tr.tick(1000.0)
+    assert [q.parts for q in out] == [("You said the migration took a month",)]
+
+
+def test_multi_part_turn_gets_one_answer_restarted_at_most_once() -> None:
+    tr = QuestionTracker()
+    first = "What did you build there?"
+    second = first + " And why did you choose Go?"
+    third = second + " And what would you change today?"
+    out = feed_all(tr, [up(1, "m", 0, first, 0.0, final=False), up(1, "m", 1, first + " And", 0.5)])
+    out += feed_all(tr, [up(1, "m", 2, second, 1.0), up(1, "m", 3, third, 2.0), up(1, "m", 4, third, 2.4, final=True)])
+    out += tr.tick(100.0)
+    assert {q.question_id for q in out} == {"q1"}
+    assert len(out[-1].parts) == 3
+    assert [q.answer for q in out].count(True) == 2  # the first fire, and one restart when the turn grew
+    assert out[0].answer
+
+
+def test_rewording_does_not_restart_the_answer() -> None:
+    tr = QuestionTracker()
+    out = feed_all(tr, [up(1, "b", 0, "what did you use for the queue", 0.0),
+                        up(9, "c", 0, "we", 0.5, role="candidate"),
+                        up(1, "b", 1, "What did you use for the cache?", 0.7, final=True)])
+    assert [q.answer for q in out] == [True, False]
+
+
+def test_bare_backchannel_tags_do_not_fire() -> None:
+    tr = QuestionTracker()
+    for i, text in enumerate(["Right?", "Huh?", "right"]):
+        assert feed_all(tr, [up(i, f"b{i}", 0, text, float(i), final=True)]) == []
+    assert tr.tick(100.0) == []
+
+
+def test_session_language_drives_detection_and_kind() -> None:
+    tr = QuestionTracker(language="de")
+    out = feed_all(tr, [up(1, "b", 0, "Wie haben Sie den Konflikt im Team gelöst?", 0.0, final=True)])
+    out += tr.tick(10.0)
+    assert len(out) == 1 and out[0].kind == "behavioral"
+    # the same caption in an English session: the German question has only its "?" to go on
+    assert QuestionTracker(language="de").language == "de"
+
+
+def test_incremental_analysis_matches_a_fresh_analysis_on_long_turns() -> None:
+    from mentor.ai.detection import analyse
+
+    text = (PREAMBLE + "So what did you learn from it? ") * 3
+    tr = QuestionTracker()
+    feed_all(tr, grow(text, "m", 1, 0.0))
+    seg = tr._seg
+    assert seg is not None and seg.frozen_at > 0  # the text before the last stable cut is frozen
+    fresh = analyse(seg.text)
+    assert [p.text for p in seg.analysis.parts] == [p.text for p in fresh.parts]  # type: ignore[union-attr]

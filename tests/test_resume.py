@@ -9,7 +9,14 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from mentor.ai.resume import ResumeError, parse_resume, parse_resume_text, resume_passages, strip_contact
+from mentor.ai.resume import (
+    ResumeError,
+    parse_resume,
+    parse_resume_text,
+    resume_passages,
+    stated_years,
+    strip_contact,
+)
 from tests.openai_stub import SAMPLE_RESUME_MD
 
 TODAY = date(2025, 6, 1)
@@ -154,3 +161,23 @@ def test_passages_have_stable_refs() -> None:
     refs = [p.ref for p in resume_passages(parse_resume_text(SAMPLE_RESUME_MD, today=TODAY))]
     assert refs[:4] == ["resume:summary", "resume:experience:0", "resume:experience:1", "resume:experience:2"]
     assert "resume:skills" in refs and "resume:education" in refs and "resume:projects:0" in refs
+
+
+def test_role_titles_keep_their_brackets() -> None:
+    profile = parse_resume_text(
+        "## Experience\n"
+        "### Staff Engineer (Payments, Platform) — Acme GmbH (2019 – 2022)\n- Built the ledger.\n"
+        "**Senior Engineer (Payments)** | Zalando | Mar 2017 - Dec 2018\n- Ran checkout.\n",
+        today=date(2025, 6, 1),
+    )
+    first, second = profile.experience
+    assert (first.role, first.employer, first.dates) == ("Staff Engineer (Payments, Platform)", "Acme GmbH",
+                                                         "2019 – 2022")
+    assert (second.role, second.employer) == ("Senior Engineer (Payments)", "Zalando")
+
+
+def test_stated_years_are_found_in_several_languages() -> None:
+    assert stated_years("Backend engineer with 9 years building payment platforms") == 9
+    assert stated_years("8+ yrs of Go") == 8 and stated_years("über 12 Jahre Erfahrung") == 12
+    assert stated_years("10 ans d'expérience") == 10 and stated_years("7 años") == 7
+    assert stated_years("Since 2015 at TU Berlin") is None

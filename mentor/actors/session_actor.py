@@ -34,9 +34,8 @@ from mentor.actors.messages import (
     Subscribe,
 )
 from mentor.actors.subscribers import Subscriber, Subscription
-from mentor.ai.assembly import CaptionUpdate
-from mentor.ai.question_rules import question_kind
-from mentor.ai.question_tracker import DetectedQuestion, QuestionTracker
+from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, question_kind
+from mentor.ai.retrieval import retrieval_query
 from mentor.ai.types import AnswerRequest, SpeakerRole
 from mentor.engines import AnswerEngine
 from mentor.errors import Problem, ProblemCode, not_found, unavailable
@@ -100,7 +99,7 @@ class SessionActor:
         self.session = row
         self.history.extend(history)
         # Question ids are unique per incarnation: a restarted actor never reuses one already emitted.
-        self.tracker = QuestionTracker(id_prefix=f"q{last_seq}-")
+        self.tracker = QuestionTracker(id_prefix=f"q{last_seq}-", language=row.get("language"))
         self.blocks = blocks
         self.next_caption_id = max((b.caption_id for b in blocks.values()), default=0) + 1
         self.published_seq = last_seq
@@ -400,9 +399,10 @@ class SessionActor:
                 "revision": dq.revision, "trigger": dq.trigger, "source": "auto",
             })
             self._remember(QuestionRecord(dq.question_id, dq.text, dq.kind, dq.parts))
-        if detected and self.session["auto_answer"] and self.session["status"] == "active":
+        answer = [dq for dq in detected if dq.answer]  # the tracker's rule: start, or restart at most once
+        if answer and self.session["auto_answer"] and self.session["status"] == "active":
             # Only the newest matters: a revised or newer question makes any answer in progress stale.
-            last = detected[-1]
+            last = answer[-1]
             self._start_answer(self.questions[last.question_id],
                                "question_updated" if last.revision else "newer_question")
 
@@ -442,8 +442,11 @@ class SessionActor:
     async def _build_request(self, question: QuestionRecord) -> AnswerRequest:
         s = self.session
         first = not self._summary_loaded
-        ctx = await self.reader.read(answer_context, s["user_id"], s["company"], question.text, self.session_id,
-                                     4, first)
+        # The knowledge base is searched for the cleaned question; a follow-up also for what it follows up on.
+        query = retrieval_query(question.text, question.kind, parts=question.parts, history=tuple(self.history),
+                                language=s["language"])
+        ctx = await self.reader.read(answer_context, s["user_id"], s["company"], query, self.session_id,
+                                     4, first, s["language"])
         if first:  # earlier sessions do not change while this one runs: read their summary once
             self._company_summary, self._summary_loaded = ctx.company_summary, True
         return AnswerRequest(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,6 +92,25 @@ def strip_contact(line: str, *, preamble: bool = False) -> str:
 # --- text extraction ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ExtractLimits:
+    """Bounds on what one uploaded file may cost to read (settings ``upload_max_*`` and ``pdf_parse_*``).
+
+    A 1 MB DOCX can inflate to 1 GiB; a PDF's streams can too, and a crafted one can keep a parser busy
+    for minutes. ZIP entries are counted and their inflated sizes summed (from the central directory,
+    which zipfile also enforces while reading) before anything is inflated; PDFs are parsed in a child
+    process with an address-space limit and a deadline."""
+
+    max_inflated_bytes: int = 33_554_432
+    max_entries: int = 2_000
+    pdf_timeout_s: float = 20.0
+    pdf_max_memory_bytes: int = 536_870_912
+
+
+class FileTooLarge(ResumeError):
+    """The file is within the upload limit but would inflate past ``ExtractLimits``."""
+
+
 FileFormat: TypeAlias = Literal["pdf", "docx", "text", "binary"]
 
 
@@ -106,17 +127,19 @@ def file_format(data: bytes) -> FileFormat:
     return "text"
 
 
-def extract_text(data: bytes, filename: str | None = None) -> str:
+def extract_text(data: bytes, filename: str | None = None, limits: ExtractLimits | None = None) -> str:
     """The text of a resume file: PDF, DOCX, or UTF-8/Latin-1 text and Markdown.
 
     The format is chosen by content (`file_format`), not by `filename`, which only helps the error
-    message. Raises `ResumeError` for an unreadable PDF/DOCX or any other binary file.
+    message. Raises `FileTooLarge` past `limits`, `ResumeError` for an unreadable PDF/DOCX or any other
+    binary file.
     """
+    limits = limits or ExtractLimits()
     kind = file_format(data)
     if kind == "pdf":
-        return _pdf_text(data)
+        return _pdf_text_bounded(data, limits)
     if kind == "docx":
-        return _docx_text(data)
+        return _docx_text(data, limits)
     if kind == "binary":
         raise ResumeError(f"unsupported binary file {filename or ''}".strip())
     try:
@@ -125,7 +148,27 @@ def extract_text(data: bytes, filename: str | None = None) -> str:
         return data.decode("latin-1")
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text_bounded(data: bytes, limits: ExtractLimits) -> str:
+    """`pdf_text` in a child process limited to `limits.pdf_max_memory_bytes` of address space and
+    `limits.pdf_timeout_s`: no PDF can take the server's memory or a worker thread for long."""
+
+    command = [sys.executable, "-m", "mentor.ai.pdf_text", str(limits.pdf_max_memory_bytes)]
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=limits.pdf_timeout_s, check=False)
+    except subprocess.TimeoutExpired:
+        raise ResumeError(f"the PDF could not be read within {limits.pdf_timeout_s} s") from None
+    if done.returncode == 0:
+        return done.stdout.decode("utf-8", errors="replace")
+    message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+    if done.returncode == 3 and message:  # a ResumeError in the child: its message is for the client
+        raise ResumeError(message[-1])
+    if "MemoryError" in done.stderr.decode("utf-8", errors="replace"):
+        raise FileTooLarge("reading the PDF would take more memory than allowed")
+    raise ResumeError("unreadable PDF")
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of the first `MAX_PDF_PAGES` pages. Unbounded: call through `extract_text`."""
     import pypdf  # deferred: importing pypdf costs ~100 ms and most resumes arrive as text
 
     try:
@@ -135,18 +178,43 @@ def _pdf_text(data: bytes) -> str:
         pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
     except ResumeError:
         raise
+    except MemoryError:
+        raise
     except Exception as exc:  # pypdf raises a wide variety of errors on damaged files
         raise ResumeError(f"unreadable PDF: {exc}") from exc
     return "\n".join(pages)
 
 
-def _docx_text(data: bytes) -> str:
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _check_zip(data: bytes, limits: ExtractLimits) -> None:
+    """Refuse a ZIP with too many entries, too much inflated data, or XML with a DTD (entity expansion,
+    the billion laughs; Office files never carry one) -- before python-docx inflates anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > limits.max_entries:
+                raise FileTooLarge(f"the file has more than {limits.max_entries} parts")
+            if sum(e.file_size for e in entries) > limits.max_inflated_bytes:
+                raise FileTooLarge(f"the file inflates to more than {limits.max_inflated_bytes} bytes")
+            for entry in entries:
+                if entry.filename.endswith((".xml", ".rels")):
+                    with archive.open(entry) as part:
+                        if _DTD.search(part.read(4096)):
+                            raise ResumeError("unreadable DOCX: XML with a document type declaration")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
+        raise ResumeError(f"unreadable DOCX: {exc}") from exc
+
+
+def _docx_text(data: bytes, limits: ExtractLimits) -> str:
     import docx  # deferred for the same reason as pypdf
 
+    _check_zip(data, limits)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ResumeError(f"unreadable DOCX: {exc}") from exc
+    except Exception as exc:  # python-docx and lxml raise many kinds on damaged files (XMLSyntaxError too)
+        raise ResumeError(f"unreadable DOCX: {str(exc)[:200]}") from exc
     lines: list[str] = []
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
@@ -276,6 +344,35 @@ def _point_to_year(text: str, *, is_end: bool, today: date) -> float | None:
     return year + (month if is_end else month - 1) / 12
 
 
+def _split_header(header: str) -> list[str]:
+    """`header` split at its separators, except inside brackets: "Engineer (Payments, Platform)" is one
+    piece."""
+    pieces: list[str] = []
+    start = 0
+    for match in _HEADER_SPLIT.finditer(header):
+        before = header[start : match.start()]
+        if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
+            continue  # inside brackets: keep going until they close
+        pieces.append(before)
+        start = match.end()
+    pieces.append(header[start:])
+    return pieces
+
+
+def _trim_brackets(piece: str) -> str:
+    """`piece` without spaces and the brackets left over from splitting a header, keeping balanced ones:
+    "(Mar 2020 – Present)" loses its brackets, "Engineer (Platform)" keeps its closing one."""
+    piece = piece.strip()
+    while piece:
+        if piece[0] in "([" and piece.count(piece[0]) > piece.count(")]"["([".index(piece[0])]):
+            piece = piece[1:].strip()
+        elif piece[-1] in ")]" and piece.count(piece[-1]) > piece.count("(["[")]".index(piece[-1])]):
+            piece = piece[:-1].strip()
+        else:
+            break
+    return piece
+
+
 def _parse_header(header: str, today: date) -> tuple[str, str, str, float | None, float | None]:
     """(employer, role, dates, start, end) from a job's header lines joined by " | "."""
     start = end = None
@@ -294,7 +391,7 @@ def _parse_header(header: str, today: date) -> tuple[str, str, str, float | None
             end = start
     if match:
         header = header[: match.start()] + " | " + header[match.end() :]
-    pieces = [re.sub(r"[*_#`]", "", p).strip(" ()[]") for p in _HEADER_SPLIT.split(header)]
+    pieces = [_trim_brackets(re.sub(r"[*_#`]", "", p)) for p in _split_header(header)]
     pieces = [p for p in pieces if p]
     role_index = next((i for i, p in enumerate(pieces) if _ROLE_WORDS.search(p)), None)
     if role_index is None:
@@ -364,6 +461,21 @@ def _total_years(spans: list[tuple[float, float]]) -> float:
             total += end - max(start, reach)
             reach = end
     return round(total, 1)
+
+
+_STATED_YEARS = re.compile(
+    r"\b(\d{1,2})\s*\+?\s*(?:years?|yrs|jahren?|ans|années|años)\b", re.IGNORECASE
+)
+
+
+def stated_years(text: str) -> int | None:
+    """The years of experience a resume states about itself ("9 years", "8+ yrs", "über 8 Jahre"), if any.
+
+    Dated jobs overcount (internships, work next to studies) or undercount (undated jobs); the number the
+    resume states is the one the candidate stands behind, so it wins over `ResumeProfile.total_years`
+    wherever both would be shown."""
+    match = _STATED_YEARS.search(text)
+    return int(match.group(1)) if match and 0 < int(match.group(1)) <= 50 else None
 
 
 def _level(years: float, latest_role: str) -> ExperienceLevel:

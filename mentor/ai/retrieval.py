@@ -1,62 +1,290 @@
-"""Ranking of in-memory passages by term overlap (Okapi BM25).
+"""Text analysis for retrieval, per language, and ranking of in-memory passages (Okapi BM25).
 
-This is for the small sets an answer draws on (resume sections, job-description paragraphs, earlier answers,
-knowledge-base passages the store already found), typically under a few hundred passages, so it recomputes
-document frequencies per call instead of keeping an index. Cost: O(total words) per call.
+`terms` turns text into search terms: words, minus the stop-words and interview fillers of the session's
+language ("okay", "can you hear me", "genau", "d'accord", "vale"), stemmed with the Snowball stemmer of
+that language, so "payments" matches "payment", "idempotent" matches "idempotency" and "Zahlungen" matches
+"Zahlung". English, German, French and Spanish have their own stop-words and stemmers; any other language
+is tokenised and lower-cased only.
+
+`retrieval_query` is what the store's full-text search and the prompt's ranking query: the question's
+content words, and for a follow-up ("So why did you pick that?") the previous question and what the
+candidate answered to it, which is where the follow-up's subject is.
+
+Ranking is for the small sets an answer draws on (resume sections, job-description paragraphs, earlier
+turns, knowledge-base passages the store already found), typically under a few hundred passages, so it
+recomputes document frequencies per call instead of keeping an index. Cost: O(total words) per call; stems
+are cached, so the Snowball stemmer (~10 µs per word) runs once per distinct word.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+
+import snowballstemmer
 
 from mentor.ai.types import Passage
 
 _WORD = re.compile(r"[^\W_]+(?:[+#.][^\W_]*)*", re.UNICODE)
 
-# Words that carry no topic in interview questions; without this "tell me about a time" would match
-# every passage that says "time".
-_STOPWORD_TEXT = """a about above after again all also am an and any are as at be because been before being below
+SUPPORTED_LANGUAGES = ("en", "de", "fr", "es")
+"""Languages with their own stop-words and stemmer; others are analysed by lower-casing only."""
+
+_SNOWBALL = {"en": "english", "de": "german", "fr": "french", "es": "spanish"}
+
+
+def base_language(code: str | None) -> str:
+    """The primary subtag of a BCP-47-ish code, lower-cased: "de-AT" -> "de", "" or None -> "en"."""
+    return (code or "en").replace("_", "-").split("-")[0].lower() or "en"
+
+
+# Words that carry no topic in interview speech, per language: function words, the verbs of asking
+# ("tell me about a time"), and the fillers of live talk ("okay", "so", "hear me", "these days"), which
+# otherwise pull in "Can you hear me okay?" or the job ad's vacation days.
+_STOPWORD_TEXT = {
+    "en": """a about above after again all also am an and any are as at be because been before being below
     between both but by can could did do does doing done during each few for from further had has have
     having he her here hers him his how i if in into is it its itself just me more most my myself no nor
     not now of off on once only or other our ours out over own same she should so some such than that the
     their them then there these they this those through to too under until up very was we were what when
-    where which while who whom why will with would you your yours yourself tell describe explain give
-    example time walk share talk like know think get got make made use used"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+    where which while who whom why will with would you your yours yourself every tell describe explain give
+    example time walk share talk like know think get got make made use used okay ok alright right yeah yes
+    yep um uh hmm oh well actually basically really just sure cool great good nice thanks thank please
+    hear hearing see seeing say said saying mean guess kind sort bit lot maybe perhaps let lets ll ve re
+    don doesn didn isn wasn aren weren won wouldn couldn shouldn day days nowadays today thing things
+    question questions going want wanted something anything everything someone anyone pick picked
+    choose chose chosen learn learned learnt""",
+    "de": """aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
+    auch auf aus bei bin bis bist da damit dann das dass dein deine deinem deinen deiner dem den denn der
+    des dessen dich die dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen
+    einer eines er es etwas euch euer eure für gegen gewesen hab habe haben hat hatte hätte hier hin hinter
+    ich ihm ihn ihnen ihr ihre ihrem ihren ihrer im in indem ins ist jede jedem jeden jeder jedes jetzt
+    kann kannst können könnte könnten man manche mein meine meinem meinen meiner mich mir mit muss musste
+    nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen seiner seit sich sie sind so
+    solche soll sollte sondern sonst über um und uns unser unsere unter viel vom von vor war waren warst
+    was weg weil weiter welche welchem welchen welcher welches wenn wer werde werden wie wieder will wir
+    wird wirst wo wollen wollte würde würden zu zum zur zwar zwischen erzählen erzählen sie erzähl
+    beschreiben beschreiben schildern erklären mal beispiel zeit okay ok gut genau ja nein naja also äh ähm
+    hm halt eben eigentlich quasi sozusagen bitte danke hören sehen sagen gesagt meinen frage fragen
+    tage heutzutage heute ding dinge gerade warum wieso weshalb wählen gewählt""",
+    "fr": """a à ai aie aient aies ait alors as au aucun aussi autre aux avaient avais avait avec avez aviez
+    avions avoir avons ayant c ça car ce ceci cela celle celles celui ces cet cette ceux chaque chez ci
+    comme comment d dans de des donc dont du elle elles en encore est et étaient étais était été être eu
+    eux fait faire fois font hors il ils j je jusqu l la le les leur leurs lui m ma mais me même mes moi
+    mon n ne ni nos notre nous on ont ou où par parce pas peu peut peux plus pour pourquoi qu quand que
+    quel quelle quelles quels qui quoi s sa sans se ses si sien son sont sous soyez sur t ta te tes toi
+    ton tous tout toute quelles quels lequel laquelle toutes très tu un une vos votre vous vu y parlez parle parler racontez raconter
+    décrivez décrire expliquez expliquer exemple moment fois ok okay d'accord bon bien alors euh hein voilà
+    bref vraiment juste merci entendre entendez entends voir voyez dire dites question questions jours
+    aujourd hui chose choses avez pouvez pourriez choisi choisir""",
+    "es": """a al algo algunas algunos ante antes como con contra cual cuales cuando de del desde donde
+    durante e el él ella ellas ellos en entre era eran es esa esas ese eso esos esta está están estas este
+    esto estos fue fueron ha había han hasta hay la las le les lo los me mi mis mucho muy más nada ni no
+    nos nosotros o os otra otras otro otros para pero poco por porque que qué quien quienes se sea ser si
+    sí sin sobre su sus también te tiene tienen todo todos tu tus tú un una uno unos usted ustedes vosotros
+    y ya yo cómo cuál cuáles dónde cuándo quién quiénes cuéntame cuénteme cuente contar describe describa describir explica explique explicar ejemplo
+    vez veces momento ok okay vale bueno bien pues este eh mmm claro realmente gracias oír oye oyes escuchar
+    escucha ver dime diga decir pregunta preguntas días hoy cosa cosas puedes puede podría elegiste
+    elegido elegir""",
+}
+LANGUAGE_STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(text.split()) for lang, text in _STOPWORD_TEXT.items()
+}
+STOPWORDS = LANGUAGE_STOPWORDS["en"]
+"""The English stop-words and fillers (English ones are removed in every language, see `content_words`)."""
 
-
-def _stem(word: str) -> str:
-    # A deliberately light stemmer: plural, common verb endings and "-ment", so "services" matches
-    # "service", "migrated" matches "migrating" and "disagreed" matches "disagreement". Every form is
-    # reduced the same way (including a final "e" on longer words), which is all matching needs.
-    if len(word) <= 3 or word.endswith("ss"):
+@functools.lru_cache(maxsize=65536)
+def stem(word: str, language: str = "en") -> str:
+    """The Snowball stem of a lower-cased `word` in `language` (a base code); the word itself for words with
+    symbols ("c++", "node.js"), numbers, and languages without a stemmer."""
+    name = _SNOWBALL.get(language)
+    if name is None or not word.isalpha():
         return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("eed"):  # "agreed" -> "agree", like "agreement" and "agrees"
-        word = word[:-1]
-    for suffix in ("ments", "ment", "ing", "ed", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+    # A stemmer per cache miss (~1.5 µs with PyStemmer): stemmer objects keep per-call state, and the store
+    # calls this from several worker threads; the cache makes misses rare.
+    return str(snowballstemmer.stemmer(name).stemWord(word))
 
 
-def terms(text: str) -> list[str]:
-    """Lower-cased, stemmed content words of `text`, stopwords removed, in order."""
+def content_words(text: str, language: str = "en") -> list[str]:
+    """Lower-cased words of `text` without the language's stop-words and fillers, in order, unstemmed.
+
+    English stop-words are always removed as well: interviews mix English terms into every language.
+    """
+    lang = base_language(language)
+    stop = LANGUAGE_STOPWORDS.get(lang, frozenset()) | STOPWORDS
     words = (match.group(0).lower().strip(".") for match in _WORD.finditer(text))
-    return [_stem(word) for word in words if word and word not in STOPWORDS]
+    return [word for word in words if word and word not in stop]
 
 
-def overlap(query: str, text: str) -> set[str]:
+def terms(text: str, language: str = "en") -> list[str]:
+    """Search terms of `text`: content words (see `content_words`) stemmed for `language`, in order."""
+    lang = base_language(language)
+    return [stem(word, lang) for word in content_words(text, lang)]
+
+
+def overlap(query: str, text: str, language: str = "en") -> set[str]:
     """The content terms `query` and `text` share."""
-    return set(terms(query)) & set(terms(text))
+    return set(terms(query, language)) & set(terms(text, language))
+
+
+def fold(text: str) -> str:
+    """`text` without diacritics ("migración" -> "migracion"), as SQLite FTS5's unicode61 tokenizer sees it."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def prefix_terms(text: str, language: str = "en") -> list[tuple[str, bool]]:
+    """(term, is_prefix) pairs for an index that does not stem (SQLite FTS5 with unicode61).
+
+    Each content word becomes the part it shares with its stem ("payments" -> "payment", "companies" ->
+    "compan"), searched as a prefix, so every inflection of the word matches; when that part is shorter
+    than four letters ("paiements" -> "pai") a short prefix would match unrelated words, so the word itself
+    (less a plural "s") is the prefix, or for words under five letters the exact term. Diacritics are
+    folded. Deduplicated, in order.
+    """
+    lang = base_language(language)
+    out: list[tuple[str, bool]] = []
+    for word in content_words(text, lang):
+        stemmed = fold(stem(word, lang))
+        plain = fold(word)
+        common = 0
+        while common < min(len(stemmed), len(plain)) and stemmed[common] == plain[common]:
+            common += 1
+        if lang == "en" and plain[:common].endswith("i"):
+            common -= 1  # Porter's y -> i: "companies" -> "compani" must still find "company"
+        if common >= 4:
+            item = (plain[:common], True)
+        elif len(plain) >= 5:  # "paiements" (stem "pai"): the word, less a plural "s", as a prefix
+            item = (plain.removesuffix("s"), True)
+        else:
+            item = (plain, False)
+        if item[0] and item not in out:
+            out.append(item)
+    return out
+
+
+# --- follow-ups --------------------------------------------------------------------------------------------
+
+_FOLLOW_UP_TURN_CHARS = 600  # of the candidate's previous answer that a follow-up's query may use
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])\s+")
+
+
+def asking_sentence(text: str) -> str:
+    """The sentence of an interviewer turn that asks, without the lead-in: "Okay, interesting. How would
+    you scale it?" -> "How would you scale it?". The last sentence ending in "?" (¿…? included), else the
+    last sentence, else the text."""
+    sentences = [s for s in _SENTENCE_SPLIT.split(" ".join(text.split())) if s]
+    asking = [s for s in sentences if s.endswith("?")]
+    return (asking or sentences or [""])[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierExchange:
+    """The exchange a follow-up continues: the interviewer's previous question and what the candidate said
+    after it (their own words, "" if the conversation does not hold them)."""
+
+    question: str
+    answer: str
+
+
+def _same(a: str, b: str) -> bool:
+    x, y = " ".join(a.lower().split()), " ".join(b.lower().split())
+    return bool(x) and bool(y) and (x in y or y in x)
+
+
+def split_at_question(
+    question: str, conversation: Sequence[tuple[str, str]]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(turns before `question`, turns after it) in the conversation.
+
+    The question is the last run of interviewer turns that are part of it (the actor records the question
+    as a turn too, sometimes over several caption blocks). What follows it is the candidate's start of an
+    answer, when they began speaking before the answer was asked for. Without a matching turn, everything
+    is "before".
+    """
+    turns = list(conversation)
+    end = next(
+        (i + 1 for i in range(len(turns) - 1, -1, -1)
+         if turns[i][0] == "interviewer" and _same(turns[i][1], question)),
+        None,
+    )  # fmt: skip
+    if end is None:
+        return turns, []
+    start = end - 1
+    while start > 0 and turns[start - 1][0] == "interviewer" and _same(turns[start - 1][1], question):
+        start -= 1
+    return turns[:start], turns[end:]
+
+
+def earlier_turns(question: str, conversation: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The conversation before `question` (see `split_at_question`)."""
+    return split_at_question(question, conversation)[0]
+
+
+def previous_exchange(
+    question: str,
+    conversation: Sequence[tuple[str, str]] = (),
+    history: Sequence[tuple[str, str]] = (),
+) -> EarlierExchange | None:
+    """The interviewer's last question before `question` and the candidate's words since.
+
+    From the conversation when it holds one; otherwise from `history` (the last question and Mentor's
+    suggested answer, which is all an older actor knows). None at the start of an interview.
+    """
+    turns = earlier_turns(question, conversation)
+    answer: list[str] = []
+    for speaker, text in reversed(turns):
+        if speaker == "interviewer":
+            return EarlierExchange(text.strip(), " ".join(reversed(answer)).strip())
+        if speaker == "candidate":
+            answer.append(text.strip())
+    if answer:
+        return EarlierExchange("", " ".join(reversed(answer)).strip())
+    if history:
+        q, a = history[-1]
+        return EarlierExchange(q.strip(), a.strip())
+    return None
+
+
+def is_follow_up(question: str, kind: str, language: str = "en") -> bool:
+    """Whether `question` leans on the previous exchange: classified as a follow-up or a clarification, or
+    too bare to search on its own ("Why?", "And then?"). Small talk and logistics never do: "What is your
+    notice period?" is short but self-contained."""
+    if kind in ("follow_up", "clarifying"):
+        return True
+    return kind not in ("small_talk", "logistics") and not terms(question, language)
+
+
+def retrieval_query(
+    question: str,
+    kind: str = "other",
+    *,
+    parts: Sequence[str] = (),
+    conversation: Sequence[tuple[str, str]] = (),
+    history: Sequence[tuple[str, str]] = (),
+    language: str = "en",
+) -> str:
+    """What to search the candidate's material for: the content words of the question (and its parts),
+    fillers removed; for a follow-up also those of the previous question and the end of the candidate's
+    answer to it. Plain words, unstemmed, so a full-text engine can apply its own language configuration.
+    """
+    lang = base_language(language)
+    words = content_words(" ".join((question, *parts)), lang)
+    if is_follow_up(question, kind, lang):
+        earlier = previous_exchange(question, conversation, history)
+        if earlier is not None:
+            words += content_words(earlier.question, lang)
+            words += content_words(earlier.answer[-_FOLLOW_UP_TURN_CHARS:], lang)
+    return " ".join(dict.fromkeys(words))
+
+
+# --- ranking -----------------------------------------------------------------------------------------------
 
 
 def rank(
@@ -67,6 +295,7 @@ def rank(
     min_score: float = 0.0,
     k1: float = 1.2,
     b: float = 0.75,
+    language: str = "en",
 ) -> tuple[Passage, ...]:
     """Passages ordered by BM25 relevance to `query`, best first, each with its `score` set.
 
@@ -75,8 +304,8 @@ def rank(
     first). Cost: one pass over all passage words.
     """
     items = list(passages)
-    bags = [Counter(terms(f"{p.title} {p.text}")) for p in items]
-    scores = bm25_scores(terms(query), bags, k1=k1, b=b)
+    bags = [Counter(terms(f"{p.title} {p.text}", language)) for p in items]
+    scores = bm25_scores(terms(query, language), bags, k1=k1, b=b)
     order = sorted(range(len(items)), key=lambda i: -scores[i])
     ranked = [replace(items[i], score=round(scores[i], 4)) for i in order if scores[i] > min_score]
     return tuple(ranked if limit is None else ranked[:limit])

@@ -25,9 +25,10 @@ from openai.types.chat import (
 )
 from openai.types.completion_usage import CompletionUsage
 
-from mentor.ai.prompt import Prompt, PromptBudget, build_prompt, estimate_tokens
+from mentor.ai.prompt import Prompt, PromptBudget, build_prompt, estimate_tokens, needs_model
 from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest
 from mentor.engines.base import AnswerError
+from mentor.engines.offline import OfflineEngine
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,9 @@ class OpenAIEngineSettings:
         drawn uniformly from its upper half (jitter) so that clients rate-limited together spread out.
     retry_after_max: a server's Retry-After is honoured up to this many seconds (default 8).
     close_timeout: how long closing an abandoned stream may take, shielded from cancellation (default 1).
-    temperature, max_tokens: sampling settings sent with each request (defaults 0.3, 700).
+    temperature: sampling temperature sent with each request (default 0.3).
+    max_tokens: ceiling on the completion tokens of any answer (default 700); each question kind has its own
+        lower cap (`mentor.ai.prompt.ANSWER_SHAPES`), and the smaller of the two is sent.
     request_usage: ask for token usage in the stream (`stream_options.include_usage`; default True). Turn
         off for servers that reject the option; usage is then estimated.
     prompt_budget: the context budget for `build_prompt`.
@@ -149,7 +152,14 @@ class OpenAIEngine:
         Raises `AnswerError` when every attempt failed before the first token, when a non-retryable error
         (4xx, malformed chunk) occurs, or when the stream fails after text was yielded. Cancellable at any
         point; the HTTP response is closed (shielded, bounded by `close_timeout`) on every exit.
+
+        Greetings and small talk (`needs_model` is False for their kind) are answered by the offline engine
+        without any request: a model call there costs money and a second of latency for one friendly line.
         """
+        if not needs_model(request.kind):
+            async for event in OfflineEngine().stream(request):
+                yield event
+            return
         settings = self.settings
         prompt = build_prompt(request, settings.prompt_budget)
         parts: list[str] = []
@@ -216,7 +226,7 @@ class OpenAIEngine:
             stream=True,
             stream_options=stream_options,
             temperature=self.settings.temperature,
-            max_tokens=self.settings.max_tokens,
+            max_tokens=min(prompt.max_tokens, self.settings.max_tokens),
         )
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:

@@ -20,7 +20,7 @@ def create_app(rt: Runtime) -> QuartTrio:
     # The transport-level cap fits file uploads (plus multipart framing); JSON routes enforce the smaller
     # max_body_bytes themselves (requests.json_body).
     app.config["MAX_CONTENT_LENGTH"] = rt.settings.upload_max_bytes + MULTIPART_SLACK
-    app.config["BODY_TIMEOUT"] = 30
+    app.config["BODY_TIMEOUT"] = rt.settings.body_timeout_s
     app.extensions["mentor"] = rt
     QuartSchema(
         app,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Annotated, Any
@@ -73,6 +74,8 @@ class CaptionIn(Strict):
             if self.client_ts.tzinfo is None:
                 raise ValueError("client_ts needs a time zone")
             return self.client_ts.timestamp()
+        if self.client_ts is not None and not math.isfinite(self.client_ts):
+            raise ValueError("client_ts must be a finite number of seconds")  # NaN would be stored as null
         return self.client_ts
 
 

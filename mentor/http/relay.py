@@ -23,18 +23,20 @@ FINAL_EVENTS: dict[CloseReason, EventType | None] = {
 }
 
 
+MAX_EVENT_ID = 2**63 - 1  # event ids are BIGINTs; anything larger was never issued (and breaks encoders)
+
+
 def parse_last_event_id(header: str | None, query: str | None = None) -> int | None:
     """The id to resume after: the ``Last-Event-ID`` header (EventSource's reconnect) wins over the
     ``last_event_id`` query (a first connect). None for neither; -1 (always answered with ``reset``) for an
-    id this server never issued."""
+    id this server never issued: garbage, negative, or beyond 64 bits."""
     raw = header if header is not None else query
     if raw is None or raw == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19):  # int() would also take "+5", " 5", "5_0"
         return -1
-    return value if value >= 0 else -1
+    value = int(raw)
+    return value if value <= MAX_EVENT_ID else -1
 
 
 async def subscribe(rt: Runtime, session_id: str, user_id: str, after: int | None) -> Subscription:

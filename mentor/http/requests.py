@@ -79,10 +79,18 @@ async def json_body() -> Any:
     raw = await request.get_data(as_text=False)
     if len(raw) > limit:
         raise too_large
+    return parse_json(raw, "the body")
+
+
+def parse_json(raw: str | bytes, what: str) -> Any:
+    """JSON from a client; raises Problem(400) for malformed or too deeply nested input (``[`` x 100,000
+    exhausts the parser's recursion limit: a client error, not a server one)."""
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(ProblemCode.INVALID_JSON, f"the body is not valid JSON: {exc}") from None
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise Problem(ProblemCode.INVALID_JSON, f"{what} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise Problem(ProblemCode.INVALID_JSON, f"{what} is nested too deeply") from None
 
 
 def json_response(data: Any, status: int = 200) -> Response:

@@ -10,6 +10,7 @@ from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
 from mentor.http.app import create_app
+from mentor.http.response_finish import ResponseFinisher
 from mentor.http.sse_fast_path import SSEFastPath
 from mentor.runtime import open_runtime
 from mentor.settings import Settings
@@ -40,7 +41,8 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
             await rt.supervisor.stop_all(settings.graceful_timeout_s)
 
         async def run_http(task_status: trio.TaskStatus[list[str]]) -> None:
-            await hypercorn_serve(SSEFastPath(create_app(rt), rt), config, shutdown_trigger=shutdown_trigger,
+            app = ResponseFinisher(SSEFastPath(create_app(rt), rt), settings.response_finish_timeout_s)
+            await hypercorn_serve(app, config, shutdown_trigger=shutdown_trigger,
                                   task_status=task_status)
             nursery.cancel_scope.cancel()  # connections have drained: the signal listener can go
 

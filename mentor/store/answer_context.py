@@ -26,9 +26,11 @@ class AnswerContext:
 
 
 def answer_context(conn: sa.Connection, user_id: str, company: str | None, question: str, session_id: str,
-                   kb_limit: int = 4, with_summary: bool = True) -> AnswerContext:
+                   kb_limit: int = 4, with_summary: bool = True, language: str = "en") -> AnswerContext:
     """Everything an answer needs from the store, in one call (one thread hop from the session actor).
 
+    ``question`` is what to search the knowledge base for (best: ``mentor.ai.retrieval.retrieval_query``,
+    which resolves a follow-up against the previous exchange), in ``language``, the session's.
     ``session_id`` is the current session, excluded from the company summary ("" outside a session). The
     knowledge base is searched for ``company``'s documents when given, else all the user's. The company
     summary depends only on earlier sessions, so a session actor asks for it once (``with_summary``) and
@@ -37,6 +39,6 @@ def answer_context(conn: sa.Connection, user_id: str, company: str | None, quest
     """
     return AnswerContext(
         resume=active_profile(conn, user_id),
-        kb_passages=tuple(search_kb(conn, user_id, company, question, kb_limit)),
+        kb_passages=tuple(search_kb(conn, user_id, company, question, kb_limit, language)),
         company_summary=company_summary(conn, user_id, company, session_id) if with_summary else None,
     )

@@ -1,7 +1,8 @@
 """The per-company knowledge base: documents cut into chunks, and the dialect-specific full-text search.
 
 Chunks are indexed by an FTS5 table ``kb_chunks_fts`` on SQLite and a GIN expression index on PostgreSQL
-(migration 0003); ``search_kb`` speaks each dialect's query language. Reads are sync functions for
+(migrations 0003 and 0004, one per language configuration); ``search_kb`` speaks each dialect's query
+language, in the session's language. Reads are sync functions for
 ``StoreReader.read``; write builders return ``WriteOp`` lists for ``StoreWriter.write``.
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mentor.ai.retrieval import terms as retrieval_terms
+from mentor.ai.retrieval import base_language, content_words, prefix_terms
 from mentor.ai.types import Passage
 from mentor.store.company import company_key
 from mentor.store.rows import Row
@@ -129,33 +130,54 @@ def delete_kb_document(user_id: str, document_id: str) -> list[WriteOp]:
 
 _ALNUM = re.compile(r"[^\W_]+")
 
+PG_CONFIGS = {"en": "english", "de": "german", "fr": "french", "es": "spanish"}
+"""PostgreSQL text-search configuration per session language (migration 0004 indexes each); any other
+language searches with 'simple' (migration 0003's index)."""
 
-def query_terms(text: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
-    """Plain search terms of free text: content words (stop-words removed, lightly stemmed, see
-    ``mentor.ai.retrieval.terms``), then split to letters and digits only, deduplicated.
 
-    The result contains no character with a meaning in FTS5 or tsquery syntax (quotes, operators, ``*``,
-    ``:``, parentheses), whatever ``text`` was, which is what makes the MATCH expression safe.
-    """
+def pg_config(language: str) -> str:
+    """The text-search configuration for a BCP-47-ish language code: "de-AT" -> "german", "pl" -> "simple"."""
+    return PG_CONFIGS.get(base_language(language), "simple")
+
+
+def _pieces(term: str) -> list[str]:
+    # Letters and digits only: no character with a meaning in FTS5 or tsquery syntax (quotes, operators,
+    # "*", ":", parentheses) survives, whatever the text was, which is what makes the expressions safe.
+    return _ALNUM.findall(term)
+
+
+def query_terms(text: str, language: str = "en", limit: int = MAX_QUERY_TERMS) -> list[str]:
+    """Plain search words of free text in ``language``: content words (stop-words and fillers of the
+    language removed, see ``mentor.ai.retrieval.content_words``), split to letters and digits only,
+    deduplicated, unstemmed (PostgreSQL's configuration stems them)."""
     out: list[str] = []
-    for term in retrieval_terms(text):
-        for piece in _ALNUM.findall(term):
+    for word in content_words(text, language):
+        for piece in _pieces(word):
             if piece not in out:
                 out.append(piece)
     return out[:limit]
 
 
-def fts5_query(text: str) -> str | None:
-    """An FTS5 MATCH expression for free text: each term quoted, terms of 4+ characters as prefixes (the
-    stem "migrat" finds "migration"), ORed. None if ``text`` has no searchable term."""
-    parts = [f'"{t}"*' if len(t) >= 4 else f'"{t}"' for t in query_terms(text)]
-    return " OR ".join(parts) or None
+def fts5_query(text: str, language: str = "en") -> str | None:
+    """An FTS5 MATCH expression for free text: each word by the part it shares with its Snowball stem, as a
+    prefix ("payments" -> "payment"*, "Zahlungen" -> "zahlung"*), or exactly when that part is short
+    (``mentor.ai.retrieval.prefix_terms``); quoted and ORed. None if ``text`` has no searchable term."""
+    parts: list[str] = []
+    for term, is_prefix in prefix_terms(text, language):
+        pieces = _pieces(term)
+        for i, piece in enumerate(pieces):
+            # Only the last piece of "node.js" is a word stem; the pieces before it are whole words.
+            quoted = f'"{piece}"*' if is_prefix and i == len(pieces) - 1 else f'"{piece}"'
+            if quoted not in parts:
+                parts.append(quoted)
+    return " OR ".join(parts[:MAX_QUERY_TERMS]) or None
 
 
-def tsquery(text: str) -> str | None:
-    """The PostgreSQL ``to_tsquery`` equivalent of ``fts5_query``: ``'term':* | 'x'``. Terms are letters and
-    digits only, so the expression always parses. None if there is no term."""
-    parts = [f"'{t}':*" if len(t) >= 4 else f"'{t}'" for t in query_terms(text)]
+def tsquery(text: str, language: str = "en") -> str | None:
+    """A PostgreSQL ``to_tsquery`` expression for free text: ``'word':* | 'go'``, words of 4+ characters as
+    prefixes (compounds: "zahlung" finds "Zahlungsdienst"); the configuration of ``pg_config(language)``
+    stems them. Terms are letters and digits only, so the expression always parses. None if no term."""
+    parts = [f"'{t}':*" if len(t) >= 4 else f"'{t}'" for t in query_terms(text, language)]
     return " | ".join(parts) or None
 
 
@@ -168,26 +190,30 @@ WHERE kb_chunks_fts MATCH :q AND c.user_id = :user_id {company}
 ORDER BY rank LIMIT :limit
 """
 
-# The to_tsvector expression is spelled exactly as in the index (with a literal config) so the planner uses it.
+# The to_tsvector expression is spelled exactly as in the index, with a literal configuration (one of
+# PG_CONFIGS or 'simple', never user input), so the planner uses that language's index.
 _PG_SEARCH = """
 SELECT c.document_id, c.ord, c.text, d.title, d.company,
-       -ts_rank(to_tsvector('simple', c.text), to_tsquery('simple', :q)) AS rank
+       -ts_rank(to_tsvector('{config}', c.text), to_tsquery('{config}', :q)) AS rank
 FROM kb_chunks c
 JOIN kb_documents d ON d.id = c.document_id
-WHERE to_tsvector('simple', c.text) @@ to_tsquery('simple', :q) AND c.user_id = :user_id {company}
+WHERE to_tsvector('{config}', c.text) @@ to_tsquery('{config}', :q) AND c.user_id = :user_id {company}
 ORDER BY rank LIMIT :limit
 """
 
 
-def search_kb(conn: sa.Connection, user_id: str, company: str | None, query: str, limit: int = 4) -> list[Passage]:
-    """The user's knowledge-base chunks best matching ``query`` (free text, e.g. live speech), best first.
+def search_kb(conn: sa.Connection, user_id: str, company: str | None, query: str, limit: int = 4,
+              language: str = "en") -> list[Passage]:
+    """The user's knowledge-base chunks best matching ``query`` (free text, e.g. live speech, or
+    ``mentor.ai.retrieval.retrieval_query``'s output), best first.
 
-    ``company`` restricts the search to that company's documents (matched by ``company_key``); None
+    ``language`` (the session's) picks the stop-words and stemming: the Snowball stem prefixes on SQLite,
+    the text-search configuration on PostgreSQL. ``company`` restricts the search to that company's documents (matched by ``company_key``); None
     searches all the user's documents. Refs are "kb:<document id>:<chunk ord>", scores are positive, higher
     is better. Never raises for any query text. Cost: one indexed full-text query (~1 ms for 10k chunks).
     """
     dialect = conn.dialect.name
-    q = fts5_query(query) if dialect == "sqlite" else tsquery(query)
+    q = fts5_query(query, language) if dialect == "sqlite" else tsquery(query, language)
     if q is None or limit <= 0:
         return []
     params: dict[str, Any] = {"q": q, "user_id": user_id, "limit": limit}
@@ -195,9 +221,14 @@ def search_kb(conn: sa.Connection, user_id: str, company: str | None, query: str
     if company is not None:
         company_sql = "AND c.company_key = :company_key"
         params["company_key"] = company_key(company)
-    sql = (_SQLITE_SEARCH if dialect == "sqlite" else _PG_SEARCH).format(company=company_sql)
+    if dialect == "sqlite":
+        sql = _SQLITE_SEARCH.format(company=company_sql)
+    else:
+        sql = _PG_SEARCH.format(company=company_sql, config=pg_config(language))
     passages = []
     for r in conn.execute(sa.text(sql), params):
-        title = f"{r.title} ({r.company})" if r.company else r.title
+        # The company's name only when documents of several companies were searched: in the title it would
+        # count as a word of the passage ("Acme Payments" matching every question about payments).
+        title = f"{r.title} ({r.company})" if company is None and r.company else r.title
         passages.append(Passage("kb", f"kb:{r.document_id}:{r.ord}", title, r.text, score=-float(r.rank)))
     return passages

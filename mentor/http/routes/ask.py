@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
+from mentor.ai.retrieval import retrieval_query
 from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest, QuestionKind
 from mentor.engines import AnswerError
 from mentor.errors import Problem, ProblemCode
@@ -58,9 +59,11 @@ async def ask() -> Response:
 
 
 async def _answer_request(rt: Runtime, user_id: str, data: AskBody) -> AnswerRequest:
-    context = await rt.reader.read(answer_context, user_id, data.company, data.question, "")
+    kind = data.kind or _classify(data.question)
+    query = retrieval_query(data.question, kind, language=data.language)
+    context = await rt.reader.read(answer_context, user_id, data.company, query, "", 4, True, data.language)
     return AnswerRequest(
-        question=data.question, kind=data.kind or _classify(data.question), language=data.language,
+        question=data.question, kind=kind, language=data.language,
         company=data.company, role=data.role, job_description=data.job_description,
         resume=context.resume, kb_passages=context.kb_passages, company_summary=context.company_summary,
     )
@@ -68,7 +71,7 @@ async def _answer_request(rt: Runtime, user_id: str, data: AskBody) -> AnswerReq
 
 def _classify(question: str) -> str:
     try:
-        from mentor.ai.question_rules import question_kind
+        from mentor.ai.detection import question_kind
     except ImportError:  # the rules module is optional for this route
         return "other"
     return question_kind(question)

@@ -9,7 +9,6 @@ error and the connection stays up. Server -> client events: ``{"type": "event", 
 
 from __future__ import annotations
 
-import json
 import time
 from contextlib import aclosing
 from typing import Any
@@ -33,7 +32,7 @@ from mentor.http.captions_input import parse_captions
 from mentor.http.models import QuestionAsk, RegenerateBody, error_list
 from mentor.http.problems import problem_response
 from mentor.http.relay import parse_last_event_id, relay, subscribe
-from mentor.http.requests import authenticate_until, runtime
+from mentor.http.requests import authenticate_until, parse_json, runtime
 
 bp = Blueprint("websocket", __name__)
 
@@ -117,10 +116,7 @@ async def session_socket(session_id: str) -> Response | None:
             raw = await websocket.receive()
             corr: Any = None
             try:
-                try:
-                    msg = json.loads(raw)
-                except (ValueError, TypeError) as exc:
-                    raise Problem(ProblemCode.INVALID_JSON, f"the message is not valid JSON: {exc}") from None
+                msg = parse_json(raw, "the message")
                 if not isinstance(msg, dict):
                     raise Problem(ProblemCode.INVALID_MESSAGE, "a message must be a JSON object")
                 corr = msg.get("id")

@@ -1,0 +1,710 @@
+"""Rule-based question classifier for live caption text.
+
+Pure functions over one string. The rules do not trust punctuation: they look for
+linguistic cues at clause starts (wh-word + auxiliary inversion, auxiliary + subject
+inversion, imperative interview prompts such as "tell me about" or "walk me through"),
+tag questions at clause ends ("..., right", "isn't it"), and only then use a final "?"
+as supporting evidence. A clause start is the beginning of the text, a sentence or
+comma boundary, or a position after discourse markers ("so", "and", "okay so", "um").
+
+Live captions often have no boundary at all before the question ("karine on his speech
+yesterday could i follow up", "we use go here have you used it"). Inside a clause the rules
+therefore also accept (see _inner_hits): subject-auxiliary inversion whose auxiliary cannot
+continue the clause before it and agrees with its subject ("the idea is we ..." is a copula,
+"are we ..." would be a question), wh-word + inversion ("... soon when can people expect"),
+"what's the/your ...", and indirect frames ("i wanted to ask", "any update on").
+
+Punctuation that live captions put on mid-sentence words while recognition revises
+("where? the stakeholder on?") is ignored: a "?" or "." counts as a boundary only when
+the next word is capitalised or the text ends there.
+
+Cost: linear in the number of tokens; about 10-40 µs for a typical spoken question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mentor.ai.detection.lexicon.en import (
+    ABBREVIATIONS,
+    ANSWER_OBJECTS,
+    APPRECIATE,
+    AUX,
+    AUX_DO,
+    AUX_HAVE,
+    AUX_MODAL,
+    AUX_NEG,
+    AUX_PL,
+    AUX_POS,
+    AUX_SG,
+    AUX_WEAK,
+    BACKCHANNEL,
+    BOUNDARY_WORDS,
+    CHAIR_VOCATIVES,
+    CONFIRM_FRAMES,
+    CONFIRM_NEEDS_YOU,
+    CONFIRM_WORDS,
+    CUT_BEFORE,
+    DASHES,
+    DEMONSTRATIVE,
+    DETERMINER,
+    DO_SUPPORT_VERBS,
+    ELLIPSIS_OPENERS,
+    EMBED_BEFORE,
+    FILLER,
+    FILLER_TOKENS,
+    GENERIC_YOU_NEXT,
+    GIVE_NOT,
+    HARD,
+    HOW_DEGREE,
+    INDIRECT_BY_FIRST,
+    INNER_AUX,
+    INNER_DET,
+    INNER_NOT_AFTER,
+    INNER_NOT_BEFORE,
+    INNER_WH,
+    INNER_WH_FUSED,
+    MARKERS,
+    MARKERS2,
+    OBJECT_BEFORE,
+    OPEN_END,
+    PREFACE_FIRST,
+    PREFACE_HEADS,
+    PREFACE_LINKS,
+    PREFACE_NOT,
+    PREFACE_NOUN_HEADS,
+    PREFACE_VERBS,
+    PROMPT_OBJ,
+    PROMPTS,
+    PROMPTS_OBJ,
+    PRONOUN_SUBJ,
+    PUNCT,
+    RECORD_VERBS,
+    REQUEST_ENDS,
+    SUBJ_ANY,
+    SUBJ_CONTRACTED,
+    SUBJ_PL,
+    SUBJ_SG,
+    SUBJECT,
+    TAG_RIGHT_NOT,
+    TOKEN_RE,
+    WEAK_AUX_SUBJ,
+    WH,
+    WH_BARE_OK,
+    WH_CONTRACTED,
+    WH_VERBS,
+    YOU_NOT_RECORD,
+    YOU_SUBJ,
+)
+from mentor.ai.detection.verdict import QUESTION_THRESHOLD, QuestionAnalysis, QuestionPart
+
+__all__ = ["ARMED_THRESHOLD", "analyse", "is_question", "normalise"]
+
+# After a preface, a weaker cue (a declarative, a "you said ...") is taken as the announced question.
+ARMED_THRESHOLD = 0.35
+
+
+@dataclass(slots=True)
+class _Tok:
+    low: str
+    start: int
+    end: int
+    cap: bool
+
+
+def _tokenise(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    lowered = text.lower().replace("’", "'")  # same length: offsets stay valid for `text`
+    for m in TOKEN_RE.finditer(lowered):
+        low = m.group()
+        start = m.start()
+        # A dash marks an interruption or an aside, not a sentence end: treat it as a comma.
+        toks.append(_Tok("," if low in DASHES else low, start, m.end(), text[start].isupper()))
+    return toks
+
+
+def normalise(text: str) -> str:
+    """Lowercase words joined by single spaces, no punctuation; for comparing revisions."""
+    return " ".join(t.low for t in _tokenise(text) if t.low not in PUNCT)
+
+
+def _sentences(toks: list[_Tok]) -> list[list[_Tok]]:
+    """Split on hard punctuation that is real: next word capitalised, or end of text.
+
+    A "?" or "." followed by a lowercase word is an in-flight ASR artefact: dropped.
+    """
+    out: list[list[_Tok]] = []
+    cur: list[_Tok] = []
+    n = len(toks)
+    for i, t in enumerate(toks):
+        if t.low in HARD:
+            nxt = toks[i + 1] if i + 1 < n else None
+            real = nxt is None or nxt.cap or nxt.low in PUNCT or t.low not in ("?", ".")
+            if real and nxt is not None and t.low == "." and i and (len(toks[i - 1].low) == 1 or toks[i - 1].low in ABBREVIATIONS):
+                real = False  # "Mr. Chairman", "U.S. Open": an abbreviation, not a sentence end
+            if real:
+                cur.append(t)
+                if cur:
+                    out.append(cur)
+                cur = []
+            continue
+        cur.append(t)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _skip_markers(w: list[str], i: int, end: int) -> int:
+    while i < end:
+        if i + 1 < end and (w[i], w[i + 1]) in MARKERS2:
+            i += 2
+        elif w[i] in MARKERS or w[i] == ",":
+            i += 1
+        else:
+            break
+    return i
+
+
+def _starts(w: list[str]) -> list[tuple[int, bool]]:
+    """Clause starts as (token index, mid) where mid means after a comma inside a sentence."""
+    out: list[tuple[int, bool]] = []
+    seen_content = False
+    prev_start = False
+    for i, x in enumerate(w):
+        if x == ",":
+            continue
+        boundary = i == 0 or w[i - 1] == "," or w[i - 1] in BOUNDARY_WORDS or (
+            i >= 2 and (w[i - 2], w[i - 1]) in MARKERS2)
+        if boundary and (not prev_start or w[i - 1] == ","):
+            out.append((i, seen_content and w[i - 1] == ","))
+        prev_start = boundary and x in MARKERS
+        if x not in MARKERS and not (i + 1 < len(w) and (x, w[i + 1]) in MARKERS2) and not (
+                i >= 1 and (w[i - 1], x) in MARKERS2):
+            seen_content = True
+    return out
+
+
+def _match_seq(w: list[str], i: int, seq: tuple[str, ...]) -> bool:
+    return tuple(w[i:i + len(seq)]) == seq
+
+
+def _inverted_after(w: list[str], i: int, limit: int) -> float:
+    """Inversion inside a wh-phrase: "what kind of music DO YOU like" -> 0.8.
+
+    Looks at up to `limit` words from i: an auxiliary followed by a subject is a question;
+    a subject before any auxiliary ("how much control THEY have") is an embedded clause.
+    Returns 0.0 for embedded or no evidence, 0.5 for a subject question ("which team was").
+    """
+    for k in range(i, min(i + limit, len(w))):
+        x = w[k]
+        if x in PRONOUN_SUBJ or x in SUBJ_CONTRACTED:
+            return 0.0
+        if x in AUX:
+            nxt = w[k + 1] if k + 1 < len(w) else ""
+            if nxt in SUBJECT or nxt == "":
+                return 0.8
+            return 0.5
+    return 0.0
+
+
+# --- questions inside a clause: no punctuation, no marker before them ----------------------------
+# A reporter or interviewer often asks after a preamble or a name with no pause that captions
+
+def _inner_inversion(w: list[str], j: int) -> float:
+    """Score of a question beginning with the auxiliary w[j] inside a clause; 0.0 for none."""
+    a = w[j]
+    if a not in INNER_AUX or j == 0 or j + 2 >= len(w):
+        return 0.0
+    prev, subj, after = w[j - 1], w[j + 1], w[j + 2]
+    after2 = w[j + 3] if j + 3 < len(w) else ""
+    # "you"/"it"/"this"/"that" as the object of a verb or preposition may end a clause: "thank you can you",
+    # "let me ask you this do you", "with that would it be"; "all I'm asking is should it ...".
+    object_before = j >= 2 and (
+        (prev in ("you", "it") and w[j - 2] in OBJECT_BEFORE)
+        or (prev in ("this", "that") and w[j - 2] in OBJECT_BEFORE | {"you"})
+        or (prev == "is" and w[j - 2] in ("asking", "question", "wondering"))
+        # "a quick answer if you can, are you ...": an elliptical "if you can/could" closes its clause
+        or (prev in ("can", "could", "would", "will", "may") and w[j - 2] == "you" and j >= 3 and w[j - 3] == "if"))
+    if after in ("see", "know", "mean") and after2 in ANSWER_OBJECTS:
+        after = ""  # "do you see a tension": the verb itself, not the filler "you see"
+    if after in ("now", "still", "currently", "ever", "also", "really") and subj == "you" and after2:
+        after = ""  # "are you now a member"
+    if a in ("is", "isn't") and subj == "that" and prev not in INNER_NOT_AFTER and (
+            after in CONFIRM_WORDS or (after in ("a", "an") and after2 in CONFIRM_WORDS | {"reasonable"})):
+        return 0.7  # "... is that a correct understanding", "... is that right"
+    if (prev in INNER_NOT_AFTER and not object_before) or prev == "," or after in INNER_NOT_BEFORE:
+        return 0.0
+    if a in w[j + 2:j + 5]:
+        return 0.0  # "the guys would the guy would give": a restart of a declarative
+    if subj in INNER_DET:
+        return 0.6 if a in AUX_MODAL else 0.0
+    if subj not in SUBJ_ANY:
+        return 0.0
+    if (a in AUX_SG and subj not in SUBJ_SG) or (a in AUX_PL and subj not in SUBJ_PL):
+        return 0.0
+    if a == "am" and subj != "i":
+        return 0.0
+    if a in AUX_HAVE and subj not in ("you", "we", "they", "i", "he", "she"):
+        return 0.0  # "the team has it covered": "have" is the main verb
+    if a in AUX_DO and subj in ("it", "that", "this", "there"):
+        # "the team did it again": "it" is the object of the main verb "did".
+        return 0.6 if after in DO_SUPPORT_VERBS and subj != "there" else 0.0
+    if subj in DEMONSTRATIVE:
+        return 0.0  # "what I can say is that the ...": "that" is a complementiser
+    return 0.65
+
+
+def _inner_hits(w: list[str], caps: list[bool], taken: set[int]) -> list[tuple[int, str, float]]:
+    """Questions that start inside a clause, after a preamble or a name (see _inner_inversion)."""
+    out: list[tuple[int, str, float]] = []
+    n = len(w)
+    for j in range(1, n - 2):
+        if j in taken or j - 1 in taken:
+            continue
+        x, prev = w[j], w[j - 1]
+        if x in INNER_WH and w[j + 1] in AUX:
+            # "... soon when can people expect ...": inversion after a wh-word is a question.
+            cue = _cue_at(w, j, n, False, False, caps)
+            if cue is None and w[j + 1] in AUX_DO | AUX_MODAL and w[j + 2] not in AUX | PUNCT \
+                    and w[j + 2] not in ("be", "not") and prev not in EMBED_BEFORE:
+                cue = ("wh", 0.7)
+            if cue is not None:
+                out.append((j, cue[0], cue[1]))
+        elif x in INNER_AUX:
+            score = _inner_inversion(w, j)
+            if score:
+                out.append((j, "aux", score))
+        elif x in INNER_WH_FUSED and w[j + 1] in DETERMINER | {"a", "an"} and prev not in EMBED_BEFORE \
+                and prev not in INNER_NOT_AFTER and not _pseudo_cleft(w, j + 1):
+            # "... concrete action legislation what's the administration's response to that";
+            # a free relative goes on with a verb instead ("limit what's being given out").
+            out.append((j, "wh", 0.6))
+        elif x in ("i", "let", "any") and prev not in INNER_NOT_AFTER and (x != "any" or prev not in EMBED_BEFORE):
+            # Indirect frames after a preamble: "... counsel i wanted to know was ..."
+            if _preface_at(w, j):
+                out.append((j, "preface", 0.3))
+                continue
+            for seq in INDIRECT_BY_FIRST.get(x, ()):
+                if _match_seq(w, j, seq):
+                    out.append((j, "indirect", 0.7))
+                    break
+    return out
+
+
+def _merge(a: list[tuple[int, str, float]], b: list[tuple[int, str, float]]) -> list[tuple[int, str, float]]:
+    """Hits of both lists in text order (one per position)."""
+    return sorted(a + b, key=lambda h: h[0]) if b else a
+
+
+def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
+            caps: list[bool]) -> tuple[str, float] | None:
+    """Question cue beginning at token i, as (cue, score).
+
+    at_start: i is a clause start; mid: that start is a comma inside a sentence, where
+    "which"/"who" open relative clauses rather than questions.
+    """
+    a = w[i]
+    k = i + 1
+    if k < n and w[k] == "," and a in WH:
+        k += 1
+    b = w[k] if k < n else ""
+    c = w[k + 1] if k + 1 < n else ""
+    if a in WH_CONTRACTED:
+        if not at_start or (mid and a.startswith(("who", "which"))):
+            return None
+        tail = w[k:k + 8]
+        if b in ("more", "important", "interesting", "funny", "happening", "going", "great", "coming",
+                 "being", "wrong", "good", "nice", "bad", "true", "so") and ("is" in tail or "was" in tail):
+            return None  # "what's important is ..." (pseudo-cleft)
+        return ("wh", 0.85)
+    if a in WH:
+        if mid and a in ("which", "who", "whom", "whose"):
+            return None
+        if b in AUX:
+            if c in SUBJECT or c in AUX or c == "not" or c == "":
+                return ("wh", 0.9 if at_start else 0.8)
+            if at_start and a not in ("when", "where", "which", "whose") and c not in PUNCT:
+                return ("wh", 0.7)  # "what is going on", "who is responsible"
+            if at_start and a in ("when", "where") and (b in AUX_DO or b in AUX_MODAL) \
+                    and c not in PUNCT and c not in ("be", "not"):
+                return ("wh", 0.7)  # do-support or a modal after the wh-word: "when can people expect"
+            return None
+        if not at_start:
+            return None
+        if b in WH_BARE_OK or (b == "" and a == "why"):
+            if b == "if" and a != "what":
+                return None
+            return ("wh", 0.75 if b else 0.5)
+        if a == "how" and b in HOW_DEGREE:
+            inv = _inverted_after(w, k + 1, 5)
+            if inv or c == "":
+                return ("wh", 0.85 if inv >= 0.8 or c == "" else 0.6)
+            return None
+        if a == "why" and b and b not in PUNCT and (i == 0 or w[i - 1] not in EMBED_BEFORE):
+            # Clause-initial "why" is interrogative even without a verb, and interviewers' follow-ups
+            # are often verbless: "and why postgres in the end", "why go over rust".
+            return ("wh", 0.7)
+        if a in ("what", "which", "whose") and b and b not in PRONOUN_SUBJ and b not in PUNCT \
+                and b not in SUBJ_CONTRACTED:
+            if b in WH_VERBS and _pseudo_cleft(w, k + 1):
+                return None
+            inv = _inverted_after(w, k + 1, 4)
+            if inv >= 0.8:
+                return ("wh", 0.8)
+            if b in WH_VERBS and not _pseudo_cleft(w, k + 1):
+                return ("wh", 0.7)
+            if inv and not mid and not _pseudo_cleft(w, k + 1):
+                return ("wh", 0.55)
+            return None
+        if a == "who" and b and b not in PRONOUN_SUBJ and b not in PUNCT and b not in SUBJ_CONTRACTED:
+            return ("wh", 0.7)
+        if b in ("you", "ya") and a in ("where", "how", "what", "why") and n - i <= 4:
+            return ("wh", 0.45)  # colloquial "where you from", "how you doing"
+        return None
+    if not at_start:
+        return None
+    if _preface_at(w, i):
+        return ("preface", 0.3)
+    if a == "any" and b in ("questions", "question", "concerns") and not mid:
+        # The interviewer's closing invitation, only as a clause of its own ("any questions for me");
+        # mid-sentence it is a statement ("before I take any questions").
+        return ("lead", 0.75)
+    if a in AUX:
+        if a == "must" or (mid and c == ""):
+            return None  # ", isn't he" at the very end is a tag, scored by _tag_score
+        if a in AUX_WEAK or a == "had":
+            if b in WEAK_AUX_SUBJ and not (a != "do" and b in ("any", "the", "your", "these", "those")):
+                return ("aux", 0.85 if b in PRONOUN_SUBJ else 0.6)
+            if k < n and caps[k] and b not in AUX and b != "i" and not mid:
+                return ("aux", 0.7)
+            return None
+        if b == "that" and (c in PRONOUN_SUBJ and c not in ("you", "it") or c in SUBJ_CONTRACTED):
+            return None  # "is that we are ...": complementizer, not a demonstrative subject
+        if b in DEMONSTRATIVE and c in AUX and c not in AUX_WEAK:
+            return None  # "does that does not mean": a restart, the statement follows
+        if b in PRONOUN_SUBJ or b in DEMONSTRATIVE or (a in AUX_NEG and b in SUBJECT):
+            return ("aux", 0.6 if mid else 0.85)
+        if b in DETERMINER and c:
+            return ("aux", 0.45 if mid else 0.7)
+        if k < n and caps[k] and b not in AUX and not mid:
+            return ("aux", 0.7)  # a name as subject: "Has Karine ...", "Have White House officials ..."
+        if b == "not" and c in SUBJECT:
+            return ("aux", 0.75)
+        return None
+    if a in PROMPTS_OBJ and b in PROMPT_OBJ:
+        need = PROMPTS_OBJ[a]
+        if need is None or c in need or c == "":
+            if a == "give" and (w[k + 2:k + 3] and w[k + 2] in GIVE_NOT):
+                return None
+            if a == "show" and c not in ("how", "what", "your", "an", "a", "some", "where", ""):
+                return None
+            return ("prompt", 0.9 if c else 0.6)
+        return None
+    if a in ("tell", "talk") and b == "about":
+        return ("prompt", 0.75)
+    if a in PROMPTS:
+        need = PROMPTS[a]
+        if b == "" or need is None or b in need:
+            if b == "" and a in ("name", "list", "design", "write", "share"):
+                return None
+            return ("prompt", 0.85 if b else 0.6)
+        return None
+    for seq in INDIRECT_BY_FIRST.get(a, ()):
+        if _match_seq(w, i, seq):
+            return ("indirect", 0.8)
+    return None
+
+
+def _preface_at(w: list[str], i: int) -> bool:
+    """ "let me ask you about ...", "I want to turn to ...", "my next question ...": an announcement."""
+    if w[i] not in PREFACE_FIRST:
+        return False
+    for head in PREFACE_NOUN_HEADS:
+        if tuple(w[i:i + len(head)]) == head:
+            rest = w[i + len(head):i + len(head) + 2]
+            # "my next question is whether ..." asks at once; the rules find the question after it.
+            return not (rest[:1] == ["is"] and rest[1:2] and rest[1] in PREFACE_NOT)
+    for head in PREFACE_HEADS:
+        if tuple(w[i:i + len(head)]) != head:
+            continue
+        k = i + len(head)
+        if k < len(w) and w[k] in ("now", "just", "briefly", "quickly", "also", "then"):
+            k += 1
+        if k >= len(w) or w[k] not in PREFACE_VERBS:
+            return False
+        after = w[k + 1:k + 4]
+        if w[k] == "ask":
+            nxt = [x for x in after if x not in ("you", "your", "judge", "sir", "ma'am")][:1]
+            return bool(nxt) and nxt[0] not in PREFACE_NOT and (nxt[0] in PREFACE_LINKS or nxt[0] in (
+                "one", "another", "several", "two", "three", "some", "few", "couple", "follow"))
+        return any(x in PREFACE_LINKS for x in after)
+    return False
+
+
+def _pseudo_cleft(w: list[str], i: int) -> bool:
+    """ "what gets me is I ...": a wh-clause that is the subject of a later "is"/"was"."""
+    for k in range(i, min(i + 10, len(w) - 1)):
+        if w[k] in ("is", "was") and (w[k + 1] in SUBJECT or w[k + 1] in SUBJ_CONTRACTED
+                                      or w[k + 1] in ("that", ",")):
+            return True
+    return False
+
+
+def _tag_score(w: list[str], has_comma_before: bool, ends_q: bool) -> float:
+    """Score for a tag question at the end of a clause ("..., right", "isn't it")."""
+    n = len(w)
+    if n < 3:
+        return 0.0
+    last = w[-1]
+    if n >= 4 and w[-2] in AUX_NEG and last in PRONOUN_SUBJ | DEMONSTRATIVE:
+        return 0.8
+    if n >= 5 and w[-3] in AUX_NEG and w[-2] in ("that", "it") and last in CONFIRM_WORDS:
+        return 0.8  # "..., isn't that correct"
+    if n >= 5 and last == "not" and w[-3] in AUX_POS and w[-2] in PRONOUN_SUBJ:
+        return 0.8  # "all nine agreed with that, did they not"
+    if n >= 5 and w[-2] in AUX_POS and last in ("you", "he", "she", "they", "we") and (
+            w[-3] == "," or w[-3] not in TAG_RIGHT_NOT | AUX | {"even", "never", "ever", "anything"}) and any(
+            x in ("not", "never") or x in AUX_NEG for x in w[:-2]):
+        return 0.7  # "you do not have that view, do you": a positive tag after a negative clause
+    if last in ("right", "correct") and w[-2] not in TAG_RIGHT_NOT:
+        if ends_q or has_comma_before:
+            return 0.8
+        return 0.5 if last == "right" else 0.35
+    if n >= 4 and tuple(w[-3:]) in (("is", "that", "right"), ("is", "that", "correct"),
+                                     ("am", "i", "right"), ("is", "that", "true")):
+        return 0.8
+    if n >= 4 and tuple(w[-2:]) in (("or", "not"), ("or", "no"), ("or", "what")):
+        return 0.7
+    if last in ("huh", "eh", "yeah", "no") and (ends_q or has_comma_before):
+        return 0.6
+    return 0.0
+
+
+def _statement_cue(w: list[str], content: list[str], sent_q: bool, armed: bool) -> tuple[str, float] | None:
+    """A sentence in statement form that still asks: a tag, a rising "?", or a declarative that puts the
+    listener's own position or record to them for confirmation."""
+    n = len(w)
+    tag = _tag_score(content, n >= 2 and w[-2] == ",", sent_q)
+    if tag > 0 and not ("whether" in content or "if" in content) or tag >= 0.8:
+        return ("tag", tag)
+    if sent_q:
+        has_subj = any(x in PRONOUN_SUBJ or x in DEMONSTRATIVE or x in SUBJ_CONTRACTED for x in content[:4])
+        if has_subj and len(content) >= 2:
+            return ("declarative", 0.65)
+        # An elliptical follow-up with a real "?" ("And before you?", "Through the Fourteenth Amendment?").
+        return ("qmark", 0.5 if len(content) >= 2 and content[0] in ELLIPSIS_OPENERS else 0.45)
+    conf = _confirming_frame(content)
+    if conf:
+        return ("confirm", conf)
+    req = _request(content)
+    if req:
+        return ("indirect", req)
+    if len(content) >= 3 and w[-1] != ",":
+        k = 0
+        while k < len(content) - 2 and content[k] in MARKERS:
+            k += 1
+        k = k if k and any(x in ("so", "and", "but", "then") for x in content[:k]) else 0
+        if content[-1] == "then" and content[k] in YOU_SUBJ:
+            return ("declarative", 0.6)  # "you've run kafka in production then"
+        if k and _puts_record(content, k):
+            # "so you're comfortable owning ...", "and you shipped that before the deadline": the speaker
+            # infers the listener's own record or state and puts it to them.
+            return ("declarative", 0.55 if content[-1] not in OPEN_END else 0.45)
+        if content[0] == "you" and content[1] in ("said", "mentioned", "were", "think"):
+            return ("declarative", 0.4)
+    return None
+
+
+def _puts_record(content: list[str], k: int) -> bool:
+    """ "you" + a past or stative verb ("you led", "you were", "you're comfortable", "you've run"), not
+    the generic "you" of habits and advice ("you can get them cheap", "you have to", "you know")."""
+    subj = content[k]
+    nxt = content[k + 1] if k + 1 < len(content) else ""
+    if subj not in YOU_SUBJ or not nxt or nxt in YOU_NOT_RECORD:
+        return False
+    if subj == "you":
+        return nxt in RECORD_VERBS or (nxt.endswith("ed") and len(nxt) > 4)
+    return True
+
+
+def _request(content: list[str]) -> float:
+    """ "please educate me, if you would", "if you can give me more, I would appreciate that"."""
+    n = len(content)
+    for end in REQUEST_ENDS:
+        k = len(end)
+        if n > k + 1 and tuple(content[-k:]) == end:
+            return 0.6
+    if "if" in content and "you" in content and any(x in APPRECIATE for x in content):
+        i = content.index("if")
+        if content[i + 1:i + 2] == ["you"] and content[i + 2:i + 3] and content[i + 2] in (
+                "can", "could", "would", "will", "care", "might"):
+            return 0.6
+    if "please" in content:
+        i = content.index("please")
+        if any(x in ("me", "us") for x in content[i + 2:i + 4]):
+            return 0.65  # "please educate me", "please tell us"
+    return 0.0
+
+
+def _generic_you(content: list[str], i: int) -> bool:
+    """ "you know", "you can get them cheap", "you don't have a need to": the generic or filler "you"."""
+    nxt = content[i + 1:i + 3]
+    if not nxt or nxt[0] in GENERIC_YOU_NEXT:
+        return True
+    return nxt[0] in ("don't", "do", "dont") and nxt[1:] != [] and nxt[1] in GENERIC_YOU_NEXT
+
+
+def _confirming_frame(content: list[str]) -> float:
+    """ "as I understand it", "what you're saying is", "in other words, you ...": a frame that proposes a
+    reading of the listener's position or of facts they know, and asks them to confirm it."""
+    for i, x in enumerate(content):
+        for frame in CONFIRM_FRAMES.get(x, ()):
+            if tuple(content[i:i + len(frame)]) == frame:
+                after = content[i + len(frame):i + len(frame) + 5]
+                if frame in CONFIRM_NEEDS_YOU and not any(
+                        (y in YOU_SUBJ and not _generic_you(content, i + len(frame) + k)) or y == "your"
+                        for k, y in enumerate(after)):
+                    continue
+                return 0.55
+    return 0.0
+
+
+def _is_backchannel(words: list[str]) -> bool:
+    core = [x for x in words if x not in FILLER]
+    if tuple(core) in BACKCHANNEL or not core:
+        return True
+    # Bare echo questions: "do you?", "was it?", "is there not?"
+    if 2 <= len(core) <= 3 and core[0] in AUX and core[1] in PRONOUN_SUBJ | DEMONSTRATIVE:
+        return len(core) == 2 or core[2] in ("really", "too")
+    return False
+
+
+def _complete(words: list[str]) -> bool:
+    tail = [x for x in words if x not in PUNCT]
+    if len(tail) < 3:
+        return len(tail) == 2 and tail[-1] in ("not", "so", "about", "else", "come")
+    return tail[-1] not in OPEN_END
+
+
+def _clause_tokens(sent: list[_Tok]) -> list[_Tok]:
+    """Words and commas of a sentence without fillers and immediate repeats ("is, is")."""
+    out: list[_Tok] = []
+    for t in sent:
+        x = t.low
+        if x in HARD or x in FILLER_TOKENS:
+            continue
+        if x == "," and (not out or out[-1].low == ","):
+            continue
+        # "what, what individuals" / "that that" -> one word
+        if out and x != "," and (
+                out[-1].low == x or (len(out) >= 2 and out[-1].low == "," and out[-2].low == x)):
+            if out[-1].low == ",":
+                out.pop()
+            continue
+        out.append(t)
+    return out
+
+
+def _talks_on(clauses: list[list[_Tok]], si: int) -> bool:
+    """True when the speaker goes on with a statement of 4+ words after sentence si."""
+    for ctoks in clauses[si + 1:]:
+        if sum(1 for t in ctoks if t.low != ",") >= 4:
+            return True
+    return False
+
+
+def analyse(text: str, armed: bool = False) -> QuestionAnalysis:
+    """Classify a text; never raises. Cost: O(tokens), roughly 1 µs per token.
+
+    `armed`: the text continues one that ended with a preface (see ARMED_THRESHOLD)."""
+    toks = _tokenise(text)
+    sentences = _sentences(toks)
+    parts: list[QuestionPart] = []
+    last_is_q = False
+    ends_qmark = bool(toks) and toks[-1].low == "?"
+    clauses = [_clause_tokens(sent) for sent in sentences]
+    n_sent = len(sentences)
+    cuts: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for si, sent in enumerate(sentences):
+        ctoks = clauses[si]
+        if sent:
+            spans.append((sent[0].start, sent[-1].end))
+            if sent[-1].low in HARD and si + 1 < n_sent:
+                cuts.append(sent[-1].end)
+        w = [t.low for t in ctoks]
+        caps = [t.cap for t in ctoks]
+        n = len(w)
+        is_last_sentence = si == n_sent - 1
+        if is_last_sentence:
+            last_is_q = False
+        if n == 0:
+            continue
+        sent_q = sent[-1].low == "?"
+        content = [x for x in w if x != ","]
+        if _is_backchannel(content):
+            armed = False
+            continue
+        hits: list[tuple[int, str, float]] = []
+        starts = _starts(w)
+        for s, mid in starts:
+            if s > 0 and not mid and w[s - 1] in CUT_BEFORE and w[s - 1] != "," and s - 1 > 0:
+                cuts.append(ctoks[s - 1].start)
+            j = _skip_markers(w, s, n)
+            if j >= n or (hits and hits[-1][0] == j):
+                continue
+            cue = _cue_at(w, j, n, True, mid, caps)
+            if cue is not None:
+                hits.append((j, cue[0], cue[1]))
+        hits = _merge(hits, _inner_hits(w, caps, {j for j, _, _ in hits}))
+        if not any(c != "preface" for _, c, _ in hits):
+            cue2 = _statement_cue(w, content, sent_q, armed)
+            if cue2 is not None:
+                hits = _merge(hits, [(0, cue2[0], cue2[1])])
+        if not hits:
+            if content:
+                armed = False if len(content) > 3 else armed
+            continue
+        # Group hits into parts: a part runs from its cue to the next cue in this sentence.
+        for hi, (j, cue_name, score) in enumerate(hits):
+            if sent_q and cue_name not in ("declarative", "qmark", "tag", "preface", "confirm"):
+                score = min(1.0, score + 0.1)
+            first = 0 if cue_name in ("tag", "declarative", "qmark", "confirm") else j
+            stop = hits[hi + 1][0] if hi + 1 < len(hits) else n
+            while stop > first and w[stop - 1] in (",", "and", "or", "but", "so", "also", "then"):
+                stop -= 1
+            pw = [x for x in w[first:stop] if x != ","]
+            if not pw:
+                continue
+            # "and why is that? Because ..." - a question its speaker answers at once. Only for
+            # "why": after "Does this undercut ...? Because ..." the asker gives a reason.
+            if si + 1 < n_sent and hi == len(hits) - 1 and "why" in pw[:3]:
+                nxt = [t.low for t in clauses[si + 1]]
+                if nxt[:1] == ["because"] or nxt[:2] == ["it's", "because"]:
+                    score = min(score, 0.3)
+            if cue_name in ("tag", "declarative", "qmark") and _talks_on(clauses, si):
+                score = min(score, 0.4)  # "..., right? We know that ...": rhetorical
+            if hi == len(hits) - 1 and any(tuple(content[-len(v):]) == v for v in CHAIR_VOCATIVES):
+                score = min(score, 0.3)  # "How are we doing on time, Mr. Chairman?": put to the chair
+            if armed and cue_name != "preface" and score >= ARMED_THRESHOLD:
+                # A preface announced a question: what follows it is that question.
+                score = max(score, QUESTION_THRESHOLD)
+            armed = cue_name == "preface" or (armed and score < QUESTION_THRESHOLD)
+            done = cue_name == "tag" or _complete(pw)
+            start, end = ctoks[first].start, ctoks[stop - 1].end
+            parts.append(QuestionPart(text[start:end], cue_name, score, done, start, end))
+        if is_last_sentence:
+            last_is_q = parts[-1].cue != "preface" if parts else False
+    scored = tuple(p for p in parts if p.score >= QUESTION_THRESHOLD)
+    conf = max((p.score for p in parts if p.cue != "preface"), default=0.0)
+    is_q = bool(scored)
+    ends_q = last_is_q and is_q and parts[-1].score >= QUESTION_THRESHOLD
+    return QuestionAnalysis(is_q, conf, scored, ends_q, ends_q and parts[-1].complete, ends_qmark,
+                            tuple(sorted(set(cuts))), tuple(spans), armed and not ends_q)
+
+
+def is_question(text: str) -> bool:
+    """True when analyse(text) finds at least one question part."""
+    return analyse(text).is_question
+
+
