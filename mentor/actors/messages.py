@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import trio
 
+from mentor.ai.types import SpeakerRole
 from mentor.errors import unavailable
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class Reply(Generic[T]):
 class CaptionInput:
     """A caption as validated by the HTTP/WS layer; the actor checks what needs session state."""
 
-    speaker_role: str
+    speaker_role: str | None  # None: the session's roster decides from speaker_name
     text: str
     speaker_name: str | None = None
     client_ts: float | None = None
@@ -88,6 +89,17 @@ class AddCaptions(Message):
 class Subscribe(Message):
     after: int | None  # last event id the client has; None: a first connect, replay everything
     queue_size: int
+
+
+@dataclass(slots=True, kw_only=True)
+class ListSpeakers(Message):
+    pass
+
+
+@dataclass(slots=True, kw_only=True)
+class SetSpeakerRole(Message):
+    name: str  # checked by the HTTP layer (length, control characters)
+    role: SpeakerRole
 
 
 @dataclass(slots=True, kw_only=True)

@@ -27,12 +27,15 @@ from mentor.actors.messages import (
     DeleteSession,
     EndSession,
     GetSession,
+    ListSpeakers,
     Message,
     Regenerate,
     SetAutoAnswer,
+    SetSpeakerRole,
     Stop,
     Subscribe,
 )
+from mentor.actors.speaker_book import SpeakerBook
 from mentor.actors.subscribers import Subscriber, Subscription
 from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, question_kind
 from mentor.ai.retrieval import retrieval_query
@@ -41,7 +44,7 @@ from mentor.engines import AnswerEngine
 from mentor.errors import Problem, ProblemCode, not_found, unavailable
 from mentor.events import CloseReason, Event, EventType
 from mentor.settings import Settings
-from mentor.store import StoreError, StoreReader, StoreWriter, WriteOp, answers, event_log, sessions
+from mentor.store import StoreError, StoreReader, StoreWriter, WriteOp, answers, event_log, sessions, speakers
 from mentor.store.answer_context import answer_context
 from mentor.wire import public_caption, public_session
 
@@ -65,6 +68,8 @@ class SessionActor:
         self.reader = reader
         self.writer = writer
         self.blocks: dict[str, sessions.BlockState] = {}
+        self.speakers = SpeakerBook(self.session_id, session.get("candidate_name"), [],
+                                    settings.session_speakers_max)
         self.next_caption_id = 1
         self.published_seq = 0  # id of the last event committed and handed to subscribers
         self.next_seq = 1
@@ -93,10 +98,12 @@ class SessionActor:
 
     async def load(self) -> None:
         """Rebuild state from the store: what is there is exactly what was acknowledged."""
-        row, blocks, last_seq, history = await self.reader.read(_load_state, self.session_id)
+        row, blocks, last_seq, history, speaker_rows = await self.reader.read(_load_state, self.session_id)
         if row is None:
             raise ActorExit("session deleted")
         self.session = row
+        self.speakers = SpeakerBook(self.session_id, row.get("candidate_name"), speaker_rows,
+                                    self.settings.session_speakers_max)
         self.history.extend(history)
         # Question ids are unique per incarnation: a restarted actor never reuses one already emitted.
         self.tracker = QuestionTracker(id_prefix=f"q{last_seq}-", language=row.get("language"))
@@ -248,6 +255,10 @@ class SessionActor:
                 return lambda: self._subscribe(message.after, message.queue_size)
             case GetSession():
                 return public_session(self.session)
+            case ListSpeakers():
+                return self.speakers.public()
+            case SetSpeakerRole():
+                return self._set_speaker_role(message.name, message.role)
             case EndSession():
                 return self._end()
             case DeleteSession():
@@ -275,7 +286,7 @@ class SessionActor:
         plan: list[tuple[CaptionInput, str, sessions.BlockState | None]] = []
         for index, cap in enumerate(captions):
             where = {"index": index}
-            if cap.speaker_role not in SPEAKER_ROLES:
+            if cap.speaker_role is not None and cap.speaker_role not in SPEAKER_ROLES:
                 raise Problem(ProblemCode.UNKNOWN_SPEAKER, f"speaker_role must be one of {sorted(SPEAKER_ROLES)}", **where)
             if cap.client_ts is not None and cap.client_ts < earliest:
                 raise Problem(ProblemCode.TIMESTAMP_BEFORE_SESSION, "client_ts is before the session started", **where)
@@ -302,9 +313,10 @@ class SessionActor:
                 results.append({"index": index, "id": known.caption_id, "block_id": block_id,
                                 "revision": known.revision, "status": "duplicate"})
                 continue
+            role = self._speaker_role(cap.speaker_name, cap.speaker_role, now)
             row = {
                 "session_id": self.session_id, "block_id": block_id, "revision": cap.revision,
-                "final": cap.final, "speaker_role": cap.speaker_role, "speaker_name": cap.speaker_name,
+                "final": cap.final, "speaker_role": role, "speaker_name": cap.speaker_name,
                 "text": cap.text, "client_ts": cap.client_ts, "updated_at": now,
             }
             if known is None:
@@ -324,13 +336,31 @@ class SessionActor:
             # Only a block's last revision in this request reaches the detector: the earlier ones were
             # superseded before anyone could act on them (batched clients send whole staircases).
             to_detect.pop(block_id, None)
-            to_detect[block_id] = CaptionUpdate(caption_id, block_id, cap.revision, cap.final, cap.speaker_role,
+            to_detect[block_id] = CaptionUpdate(caption_id, block_id, cap.revision, cap.final, role,
                                              cap.speaker_name, cap.text, trio.current_time())
             results.append({"index": index, "id": caption_id, "block_id": block_id, "revision": cap.revision,
                             "status": status, "event_id": event.seq})
         for update in to_detect.values():
             self._on_questions(self.tracker.feed(update))
         return results
+
+    def _speaker_role(self, name: str | None, hint: str | None, now: float) -> str:
+        """The role a caption is stored and detected with: the session's for a named speaker (a new name
+        joins the session's speakers, told to every device with speaker_updated)."""
+        role, (ops, data) = self.speakers.role_for(name, hint, now)
+        self._ops.extend(ops)
+        if data is not None:
+            self._emit(EventType.SPEAKER_UPDATED, data)
+        return role
+
+    def _set_speaker_role(self, name: str, role: SpeakerRole) -> dict[str, Any]:
+        """The user's choice: stored with every caption of that speaker re-labelled, one event for every
+        device; detection follows from the next caption on. Allowed on an ended session (reports)."""
+        value, (ops, data) = self.speakers.set_role(name, role, time.time())
+        self._ops.extend(ops)
+        if data is not None:
+            self._emit(EventType.SPEAKER_UPDATED, data)
+        return value
 
     def _subscribe(self, after: int | None, queue_size: int) -> Subscription:
         sub = Subscriber(queue_size)
@@ -529,6 +559,7 @@ def merge_ops(ops: list[WriteOp]) -> list[WriteOp]:
 
 
 def _load_state(conn: Any, session_id: str) -> tuple[dict[str, Any] | None, dict[str, sessions.BlockState], int,
-                                                    list[tuple[str, str]]]:
+                                                    list[tuple[str, str]], list[dict[str, Any]]]:
     return (sessions.session_row(conn, session_id), sessions.caption_blocks(conn, session_id),
-            event_log.last_event_seq(conn, session_id), answers.recent_answers(conn, session_id, HISTORY_KEPT))
+            event_log.last_event_seq(conn, session_id), answers.recent_answers(conn, session_id, HISTORY_KEPT),
+            speakers.list_speakers(conn, session_id))

@@ -10,7 +10,18 @@ from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
 from mentor.http import problems
-from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
+from mentor.http.routes import (
+    ask,
+    auth,
+    console,
+    knowledge,
+    reports,
+    resumes,
+    sessions,
+    speakers,
+    streams,
+    ws,
+)
 from mentor.http.uploads import MULTIPART_SLACK
 from mentor.runtime import Runtime
 
@@ -32,7 +43,7 @@ def create_app(rt: Runtime) -> QuartTrio:
         swagger_ui_path=None, redoc_ui_path=None, scalar_ui_path=None,  # no CDN assets on an offline box
     )
     problems.install(app)
-    for module in (auth, sessions, streams, ws, resumes, knowledge, ask, console):
+    for module in (auth, sessions, speakers, streams, ws, resumes, knowledge, ask, console):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
 

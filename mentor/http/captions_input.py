@@ -42,6 +42,11 @@ def parse_captions(data: Any, batch_max: int, max_chars: int) -> list[CaptionInp
             ts = cap.timestamp()
         except ValueError as exc:
             raise Problem(ProblemCode.INVALID_TIMESTAMP, str(exc), index=index) from None
-        out.append(CaptionInput(cap.speaker_role, cap.text, cap.speaker_name, ts, cap.block_id, cap.revision,
-                                cap.final))
+        name = cap.speaker_name.strip() if cap.speaker_name is not None else None
+        if not name:
+            name = None  # a blank name names no one
+            if cap.speaker_role is None:
+                raise Problem(ProblemCode.INVALID_CAPTION, "a caption needs a speaker_name or a speaker_role",
+                              index=index)
+        out.append(CaptionInput(cap.speaker_role, cap.text, name, ts, cap.block_id, cap.revision, cap.final))
     return out

@@ -9,6 +9,7 @@ export function createState() {
     ended: false,
     autoAnswer: null,
     captions: new Map(),  // caption id -> caption at its latest revision, in first-arrival order
+    speakers: new Map(),  // speaker name -> role, as the session last said
     questions: new Map(), // question_id -> question (latest revision), in first-detection order
     answers: new Map(),   // answer_id -> answer
     latest: new Map(),    // question_id -> answer_id of its newest answer
@@ -38,6 +39,14 @@ export function reduce(state, type, data) {
       const known = state.captions.get(data.id);
       if (known && (data.revision ?? 0) < (known.revision ?? 0)) return null;
       state.captions.set(data.id, data);
+      return "caption";
+    }
+    case "speaker_updated": {
+      // The session re-labelled everything this speaker said: follow it in what is on screen.
+      state.speakers.set(data.name, data.role);
+      for (const [id, c] of state.captions) {
+        if (c.speaker_name === data.name && c.speaker_role !== data.role) state.captions.set(id, { ...c, speaker_role: data.role });
+      }
       return "caption";
     }
     case "question_detected": {
