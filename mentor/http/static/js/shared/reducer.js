@@ -18,7 +18,7 @@ export function createState() {
 }
 
 /**
- * Applies one durable event. Returns what changed ("session", "caption", "question", "answer") or null for
+ * Applies one durable event. Returns what changed ("session", "caption", "speaker", "question", "answer") or null for
  * an event that changes nothing (an unknown type, an older question revision, a delta already applied).
  */
 export function reduce(state, type, data) {
@@ -47,7 +47,7 @@ export function reduce(state, type, data) {
       for (const [id, c] of state.captions) {
         if (c.speaker_name === data.name && c.speaker_role !== data.role) state.captions.set(id, { ...c, speaker_role: data.role });
       }
-      return "caption";
+      return "speaker";
     }
     case "question_detected": {
       const known = state.questions.get(data.question_id);
