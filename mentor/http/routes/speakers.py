@@ -33,6 +33,7 @@ async def set_speaker_role(session_id: str, name: str) -> Response:
     """Set a speaker's role (``name`` URL-encoded): their past captions are re-labelled, every device hears
     ``speaker_updated``, and detection follows the new role from the next caption on."""
     user_id = authenticate()
+    name = name.strip()  # as captions' names are stored
     if problem := name_problem(name):
         raise Problem(ProblemCode.INVALID_SPEAKER_NAME, problem)
     data = await body(SpeakerRoleBody)
