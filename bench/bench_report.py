@@ -14,6 +14,7 @@ process's RSS growth over all runs. The garbage collector is set up as the serve
 
     python -m bench.bench_report            # ~30 s on this machine, most of it building the store
     python -m bench.bench_report --captions 2000 --questions 20 --runs 3
+    python -m bench.bench_report --insights 50   # also: insights over 50 one-hour interviews, uncached
 """
 
 from __future__ import annotations
@@ -37,12 +38,12 @@ import sqlalchemy as sa
 
 from bench._server import sample
 from mentor.ai.charts import report_charts
-from mentor.ai.report import build_report
+from mentor.ai.report import build_report, insights, trend_point
 from mentor.ai.report_export import report_markdown, report_pdf
 from mentor.events import dumps
 from mentor.settings import Settings
 from mentor.store.database import create_engine, migrate, normalize_url
-from mentor.store.reports import report_input
+from mentor.store.reports import chosen_sessions, for_each_report_input, report_input
 from mentor.store.schema import answers, captions, events, sessions, users
 
 BUDGET_MS = 500.0
@@ -171,6 +172,9 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=3.0)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--database-url", default=None, help="postgresql://... (default: SQLite in a temp dir)")
+    parser.add_argument("--insights", type=int, default=0, metavar="N",
+                        help="also time /users/me/insights over N one-hour interviews (3,000 captions, 25 questions "
+                             "each), none of them in the trend cache yet")
     args = parser.parse_args()
     # The collector as the server runs it (mentor.runtime): frozen start-up objects, its thresholds.
     gc.collect()
@@ -206,6 +210,7 @@ def main() -> None:
         chart_times, _ = timed(lambda: report_charts(report), 3)
         md_times, _ = timed(lambda: report_markdown(report), 3)
         pdf_times, pdf = timed(lambda: report_pdf(report), 1)
+        insights_figures = time_insights(engine, args.insights) if args.insights else None
 
     result = {
         "database": engine.dialect.name, "captions": args.captions, "questions": args.questions,
@@ -219,6 +224,7 @@ def main() -> None:
         "rss_growth_mb": round((rss_after - rss_before) / 1024, 1),
         "charts_ms": round(statistics.median(chart_times), 1), "markdown_ms": round(statistics.median(md_times), 1),
         "pdf_ms": round(pdf_times[0], 1), "pdf_bytes": len(pdf),
+        "insights": insights_figures,
         "budget": {"report_ms": BUDGET_MS, "extra_mb": BUDGET_MB},
         "within_budget": statistics.median(times) <= BUDGET_MS and peak / 2**20 <= BUDGET_MB,
     }
@@ -227,7 +233,31 @@ def main() -> None:
           f"(CPU median {result['report_cpu_ms']['median']} ms; load average {result['load_average_1m']}), "
           f"peak Python allocations {result['peak_python_alloc_mb']} MB, RSS growth {result['rss_growth_mb']} MB; "
           f"charts {result['charts_ms']} ms, markdown {result['markdown_ms']} ms, PDF {result['pdf_ms']} ms")
+    if insights_figures:
+        print(f"insights over {insights_figures['interviews']} one-hour interviews, uncached: "
+              f"{insights_figures['wall_ms']} ms ({insights_figures['cpu_ms']} ms CPU)")
     print(json.dumps(result, indent=2))
+
+
+def time_insights(engine: sa.Engine, n: int) -> dict[str, Any]:
+    """What the insights route's worker thread does when no interview is cached yet."""
+    owners = [build_session(engine, 3000, 25, 1.0) for _ in range(n)]
+    user_id = owners[0][0]
+    with engine.begin() as conn:
+        conn.execute(sa.update(sessions).where(sessions.c.id.in_([sid for _, sid in owners])).values(user_id=user_id))
+
+    def run() -> dict[str, Any]:
+        with engine.connect() as conn:
+            rows, truncated = chosen_sessions(conn, user_id, None, None, n)
+            points: list[dict[str, Any]] = []
+            for_each_report_input(conn, user_id, rows, lambda inp: points.append(
+                trend_point(build_report(inp, generated_at=time.time()))))
+        return insights(points, company=None, since=None, truncated=truncated)
+
+    cpu: list[float] = []
+    times, data = timed(run, 2, cpu)
+    return {"interviews": len(data["sessions"]), "captions_each": 3000, "wall_ms": round(min(times)),
+            "cpu_ms": round(min(cpu))}
 
 
 def sample_rss() -> int:

@@ -12,7 +12,8 @@ conversation so far with the candidate's own words, and the engine (`OpenAIEngin
 `FallbackEngine`) sends it to the recording OpenAI-compatible stub (tests/openai_stub.py).
 
 Checked per question, as the fixture's `expect` lists:
-    kind       the fixture's kind is the one used (the kind the rules classifier gives is reported beside it)
+    kind       the fixture's kind is the one used (--detected-kinds: the detection classifier's, given the
+               session language and the previous question); the classifier's kind is printed beside it
     model      whether a request was sent (greetings and small talk must not send one)
     present    resume or company lines that must be in the prompt (the expected material)
     conversation  turns that must be in the prompt (e.g. the candidate's previous answer)
@@ -43,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa
 
 from mentor.ai.detection import question_kind
-from mentor.ai.prompt import answer_shape, estimate_tokens
+from mentor.ai.prompt import answer_shape, build_prompt, estimate_tokens
 from mentor.ai.resume import parse_resume_text
 from mentor.ai.retrieval import retrieval_query
 from mentor.ai.types import AnswerDone, AnswerRequest
@@ -70,6 +71,7 @@ class Result:
     prompt_tokens: int = 0
     max_tokens: int | None = None
     sources: tuple[str, ...] = ()
+    build_ms: float = 0.0
 
     def check(self, name: str, ok: bool, detail: str) -> None:
         self.checks[name] = self.checks.get(name, True) and ok
@@ -91,7 +93,8 @@ def load_store(tmp: Path, fixture: dict[str, Any]) -> tuple[sa.Engine, str]:
     return engine, uid
 
 
-async def replay(fixture: dict[str, Any], stub: OpenAIStub, base_url: str, max_prompt: int) -> list[Result]:
+async def replay(fixture: dict[str, Any], stub: OpenAIStub, base_url: str, max_prompt: int,
+                 use_detected: bool = False) -> list[Result]:
     language = fixture.get("language", "en")
     resume = parse_resume_text(fixture["resume"])
     results: list[Result] = []
@@ -101,6 +104,7 @@ async def replay(fixture: dict[str, Any], stub: OpenAIStub, base_url: str, max_p
         db, uid = load_store(Path(tmp), fixture)
         conversation: list[tuple[str, str]] = []
         history: list[tuple[str, str]] = []
+        previous: str | None = None
         try:
             for index, turn in enumerate(fixture["turns"]):
                 conversation.append((turn["speaker"], turn["text"]))
@@ -108,6 +112,10 @@ async def replay(fixture: dict[str, Any], stub: OpenAIStub, base_url: str, max_p
                 if expect is None:
                     continue
                 question, kind = turn["text"], expect["kind"]
+                rules_kind = str(question_kind(question, language, previous=previous))
+                previous = question
+                if use_detected:
+                    kind = rules_kind
                 parts = tuple(turn.get("parts", ()))
                 query = retrieval_query(question, kind, parts=parts, conversation=conversation, language=language)
                 with db.connect() as conn:
@@ -118,13 +126,16 @@ async def replay(fixture: dict[str, Any], stub: OpenAIStub, base_url: str, max_p
                     kb_passages=kb, history=tuple(history), conversation=tuple(conversation),
                     candidate_name=fixture.get("candidate_name"), interviewer_name=fixture.get("interviewer_name"),
                 )
+                started = time.perf_counter()
+                build_prompt(request)  # timed alone: the engine builds it again below
+                build_ms = (time.perf_counter() - started) * 1000
                 sent_before = len(stub.requests)
                 with trio.fail_after(30):
                     events = [event async for event in engine.stream(request)]
                 done = events[-1]
                 assert isinstance(done, AnswerDone)
                 history.append((question, done.text))
-                result = Result(fixture["name"], index, question, kind, question_kind(question))
+                result = Result(fixture["name"], index, question, expect["kind"], rules_kind, build_ms=build_ms)
                 results.append(result)
                 check(result, expect, stub, sent_before, done, max_prompt)
         finally:
@@ -168,13 +179,14 @@ def check(result: Result, expect: dict[str, Any], stub: OpenAIStub, sent_before:
     result.check("tokens", result.prompt_tokens <= max_prompt, f"{result.prompt_tokens} > {max_prompt} tokens")
 
 
-async def run(paths: list[Path], max_prompt: int) -> list[Result]:
+async def run(paths: list[Path], max_prompt: int, use_detected: bool) -> list[Result]:
     stub = OpenAIStub(default=Reply.text("A spoken answer of a few words."))
     results: list[Result] = []
     async with trio.open_nursery() as nursery:
         base_url = await nursery.start(stub.serve)
         for path in paths:
-            results += await replay(json.loads(path.read_text(encoding="utf-8")), stub, base_url, max_prompt)
+            fixture = json.loads(path.read_text(encoding="utf-8"))
+            results += await replay(fixture, stub, base_url, max_prompt, use_detected)
         nursery.cancel_scope.cancel()
     return results
 
@@ -201,6 +213,8 @@ def report(results: list[Result], show: int) -> dict[str, Any]:
         "prompt_tokens_mean": round(statistics.mean(sizes)) if sizes else 0,
         "prompt_tokens_max": max(sizes, default=0),
         "rules_kind_agrees": f"{sum(r.rules_kind == r.kind for r in results)}/{len(results)}",
+        "build_prompt_ms_p50": round(statistics.median(r.build_ms for r in results), 2) if results else 0,
+        "build_prompt_ms_max": round(max((r.build_ms for r in results), default=0), 2),
     }
     print()
     print(f"questions passing every check: {questions_ok}/{len(results)}")
@@ -209,6 +223,8 @@ def report(results: list[Result], show: int) -> dict[str, Any]:
     print(f"model calls {summary['model_calls']}, avoided {summary['model_calls_avoided']} (small talk); "
           f"prompt tokens mean {summary['prompt_tokens_mean']}, max {summary['prompt_tokens_max']}")
     print(f"kind from the rules classifier agrees with the fixture: {summary['rules_kind_agrees']}")
+    print(f"build_prompt: p50 {summary['build_prompt_ms_p50']} ms, max {summary['build_prompt_ms_max']} ms "
+          "(the first includes cold stem caches)")
     return summary
 
 
@@ -218,9 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-tokens", type=int, default=3000, help="largest acceptable prompt (estimated)")
     parser.add_argument("--show", type=int, default=5, help="failures printed per question")
     parser.add_argument("--json", type=Path, help="also write the summary as JSON here")
+    parser.add_argument("--detected-kinds", action="store_true",
+                        help="answer with the detection classifier's kind instead of the fixture's (end to end)")
     args = parser.parse_args(argv)
     paths = args.fixtures or sorted(FIXTURES.glob("*.json"))
-    results = trio.run(run, paths, args.max_tokens)
+    results = trio.run(run, paths, args.max_tokens, args.detected_kinds)
     summary = report(results, args.show)
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))

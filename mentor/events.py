@@ -39,7 +39,7 @@ class EventType(StrEnum):
 
 class CloseReason(StrEnum):
     """Why the session closed a stream (SSE or WebSocket); it decides the stream's last control event
-    (``mentor.http.relay.FINAL_EVENTS``) and is that event's ``reason``."""
+    (``mentor.actors.streams.FINAL_EVENTS``) and is that event's ``reason``."""
 
     LAGGED = "lagged"  # fell more than subscriber_queue_size events behind -> ``lagged``
     SHUTDOWN = "shutdown"  # the server is stopping -> ``shutdown``

@@ -30,8 +30,9 @@ class Runtime:
 
 @asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    """Migrate the store, start the writer and the supervisor; on exit stop the actors (streams get their
-    final event), then commit whatever is queued, then close the database."""
+    """Migrate the store, start the writer, the answer engine and the supervisor; on exit stop the actors
+    (answers in flight end, streams get their final event), close the engine, then commit whatever is
+    queued, then close the database."""
     settings = ensure_jwt_secret(settings)
     engine = create_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
                            busy_timeout_ms=settings.db_busy_timeout_ms, pool_size=settings.read_threads + 1,
@@ -54,9 +55,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             if settings.is_sqlite:
                 store_nursery.start_soon(_checkpoints, engine, settings.sqlite_checkpoint_s)
             try:
-                async with trio.open_nursery() as actor_nursery:
-                    answer_engine = make_engine(model=settings.model or None, api_key=settings.openai_api_key or None,
-                                                base_url=settings.openai_base_url or None)
+                answer_engine = make_engine(model=settings.model or None, api_key=settings.openai_api_key or None,
+                                            base_url=settings.openai_base_url or None)
+                # Left after the actors stopped (no answer streams any more): closes the model's connections.
+                async with answer_engine, trio.open_nursery() as actor_nursery:
                     supervisor = SessionSupervisor(settings, reader, writer, actor_nursery, answer_engine)
                     accounts = await trio.to_thread.run_sync(Accounts, settings, reader, writer)
                     # Everything alive now (modules, app, engine) lives as long as the process: keep it out

@@ -110,9 +110,21 @@ class Settings:
     openai_base_url: str = field(default="", metadata={"help": "OpenAI-compatible base URL", "env": "OPENAI_BASE_URL"})
     model: str = field(default="", metadata={"help": "model name; empty: offline engine", "env": "MENTOR_MODEL"})
     answer_timeout_s: float = field(default=60.0, metadata={"help": "longest an answer may stream"})
+    answer_conversation_turns: int = field(
+        default=12, metadata={"help": "latest turns of what was said (both sides) given to the answer engine"}
+    )
+    answer_conversation_chars: int = field(
+        default=4000, metadata={"help": "at most this many characters of those turns (the oldest is cut)"}
+    )
+    answer_resume_window_s: float = field(
+        default=120.0, metadata={"help": "after a crash, an answer cut within this window is regenerated"}
+    )
     # --- reports
     insights_max_sessions: int = field(
         default=50, metadata={"help": "interviews /users/me/insights reads at most (the newest that match)"}
+    )
+    insights_cache_sessions: int = field(
+        default=1000, metadata={"help": "ended interviews whose trend figures are kept in memory (LRU; 0: none)"}
     )
 
     def __post_init__(self) -> None:

@@ -17,18 +17,36 @@ class SSE:
     id: int | None
 
 
-async def read_events(response: httpx.Response) -> AsyncIterator[SSE]:
-    """Yield events (comments and the bare ``retry:`` block are skipped) until the server closes."""
-    fields: dict[str, str] = {}
-    async for line in response.aiter_lines():
-        if line == "":
-            if "data" in fields:
-                raw_id = fields.get("id")
-                yield SSE(fields.get("event", "message"), json.loads(fields["data"]),
-                          int(raw_id) if raw_id else None)
-            fields = {}
-            continue
-        if line.startswith(":"):
-            continue
-        name, _, value = line.partition(":")
-        fields[name] = value.removeprefix(" ")
+class _Events:
+    """An iterator object, not an async generator: a test that stops reading early leaves nothing for the
+    garbage collector to finalize, and ``aclose`` closes httpx's line iterator."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._lines = response.aiter_lines()
+
+    def __aiter__(self) -> _Events:
+        return self
+
+    async def __anext__(self) -> SSE:
+        fields: dict[str, str] = {}
+        async for line in self._lines:
+            if line == "":
+                if "data" in fields:
+                    raw_id = fields.get("id")
+                    return SSE(fields.get("event", "message"), json.loads(fields["data"]),
+                               int(raw_id) if raw_id else None)
+                fields = {}
+                continue
+            if line.startswith(":"):
+                continue
+            name, _, value = line.partition(":")
+            fields[name] = value.removeprefix(" ")
+        raise StopAsyncIteration
+
+    async def aclose(self) -> None:
+        await self._lines.aclose()  # type: ignore[attr-defined]
+
+
+def read_events(response: httpx.Response) -> AsyncIterator[SSE]:
+    """Events (comments and the bare ``retry:`` block are skipped) until the server closes."""
+    return _Events(response)

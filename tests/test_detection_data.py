@@ -54,3 +54,23 @@ def test_stripped_dev_set_f1_floor() -> None:
     b = bench()
     s, _, _ = b.evaluate_static(b.load(DATA / "questions-dev.jsonl"), stripped=True)
     assert s.f1 >= 0.75
+
+
+def test_question_text_is_cut_at_word_boundaries_on_long_real_turns() -> None:
+    import re
+
+    from mentor.ai.detection import CaptionUpdate, QuestionTracker
+
+    b = bench()
+    rows = [r for r in b.load(DATA / "hearings-dev" / "questions.jsonl") if len(str(r["text"]).split()) >= 100]
+    assert rows
+    for stripped in (False, True):
+        for i, r in enumerate(rows):
+            text = b.strip_punct(str(r["text"])) if stripped else str(r["text"])
+            tr = QuestionTracker()
+            out = tr.feed(CaptionUpdate(i, "b", 0, True, "interviewer", "s", text, 0.0)) + tr.tick(100.0)
+            words = set(re.findall(r"\w+(?:['’-]\w+)*", text))
+            for q in out:
+                assert len(q.text) <= 1500
+                for piece in re.findall(r"\w+(?:['’-]\w+)*", q.text):
+                    assert piece in words, (piece, q.text)  # whole words of the turn, never a cut word

@@ -273,6 +273,10 @@ def test_follow_up_continues_the_candidates_own_words() -> None:
     result = compose_answer(ask("And what was the result?", "follow_up",
                                 history=(("Tell me about a migration you led.", "I led the ledger migration."),)))
     assert result.text.startswith("The result: that cut settlement time from 6 hours to 20 minutes.")
+    # The candidate has started on the follow-up already: that start is not the answer being continued.
+    started = (*conversation, ("interviewer", "So why did you pick Kafka for that?"), ("candidate", "Well, so,"))
+    again = compose_answer(ask("So why did you pick Kafka for that?", "follow_up", conversation=started)).text
+    assert again.startswith("The main reason: we needed to replay a day of postings after a bad deploy.")
     bare = compose_answer(ask("Why that approach?", "follow_up")).text
     assert bare == ENGLISH.asks["follow_up"]
 

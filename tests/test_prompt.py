@@ -7,8 +7,13 @@ they check what a model server actually receives.
 from __future__ import annotations
 
 import random
+from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
+from typing import Any
 
+import httpx
+import pytest
 import trio
 
 from mentor.ai.prompt import (
@@ -26,7 +31,9 @@ from mentor.ai.resume import parse_resume_text
 from mentor.ai.types import AnswerDone, AnswerRequest, Passage, QuestionKind
 from mentor.engines import FallbackEngine
 from mentor.engines.openai_engine import OpenAIEngine, OpenAIEngineSettings
+from tests.conftest import User, make_settings, register, running_server
 from tests.openai_stub import SAMPLE_RESUME_MD, OpenAIStub, Reply
+from tests.sse import read_events
 
 RESUME = parse_resume_text(SAMPLE_RESUME_MD, today=date(2025, 6, 1))
 
@@ -285,3 +292,71 @@ def test_the_question_is_found_mid_conversation_and_a_started_answer_is_continue
     prompt = build_prompt(make(f"Okay, interesting. {DESIGN_Q}", kind="system_design", conversation=conversation))
     assert DESIGN_Q not in prompt.user.split("=== ANSWER NOW ===")[0]  # asked once, at the end
     assert "The candidate has already started answering: “Hmm, so first I would clarify the volume”" in prompt.user
+
+
+# --- end to end: captions into a live session, the request the model server receives ---------------------
+
+
+@pytest.fixture
+async def live(tmp_path: Path) -> AsyncIterator[tuple[OpenAIStub, User]]:
+    """A server with a model configured (the recording stub) and a registered user; SQLite, since this
+    exercises the answer path, not the database."""
+    stub = OpenAIStub(default=Reply.text("A spoken answer."))
+    async with trio.open_nursery() as nursery:
+        url = await nursery.start(stub.serve)
+        settings = make_settings(f"sqlite:///{tmp_path / 'm.db'}", model="stub-model", openai_base_url=url,
+                                 openai_api_key="test")
+        async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as client:
+            yield stub, await register(client)
+        nursery.cancel_scope.cancel()
+
+
+async def answers_after(user: User, sid: str, captions: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    """Send `captions` one by one while watching the session's events; the first `count` final answers."""
+    done: list[dict[str, Any]] = []
+    async with trio.open_nursery() as nursery:
+        ready = trio.Event()
+
+        async def watch() -> None:
+            async with user.client.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as response:
+                ready.set()
+                async for event in read_events(response):
+                    if event.event == "new_answer":
+                        done.append(event.data)
+                        if len(done) == count:
+                            nursery.cancel_scope.cancel()
+
+        nursery.start_soon(watch)
+        await ready.wait()
+        for caption in captions:
+            r = await user.captions(sid, caption)
+            assert r.status_code == 200, r.text
+    return done
+
+
+def said(text: str, role: str, block: str) -> dict[str, Any]:
+    return {"speaker_role": role, "text": text, "block_id": block, "revision": 1, "final": True}
+
+
+async def test_live_a_german_question_is_answered_from_the_german_resume_line(
+        live: tuple[OpenAIStub, User]) -> None:
+    stub, user = live
+    r = await user.request("POST", "/resumes", json={"name": "Jonas", "text": GERMAN_RESUME})
+    assert r.status_code == 201, r.text
+    sid = (await user.create_session(company="Beispiel Bank", language="de"))["id"]
+    with trio.fail_after(20):
+        answers = await answers_after(user, sid, [
+            said("Wie haben Sie doppelte Buchungen bei Zahlungen verhindert?", "interviewer", "i1")], 1)
+    assert answers[0]["engine"] == "openai"
+    sent = stub.requests[-1]
+    assert "Doppelte Buchungen bei Kartenzahlungen um 98 % reduziert" in sent.prompt_text
+    assert "Urlaubsplanung" not in sent.prompt_text and "Answer in German" in sent.prompt_text
+
+
+async def test_live_a_greeting_costs_no_model_call(live: tuple[OpenAIStub, User]) -> None:
+    stub, user = live
+    sid = (await user.create_session(company="Acme", candidate_name="Maria"))["id"]
+    with trio.fail_after(20):
+        answers = await answers_after(user, sid, [said("Hi Maria, can you hear me okay?", "interviewer", "i1")], 1)
+    assert answers[0]["engine"] == "offline" and answers[0]["text"].strip()
+    assert stub.requests == []

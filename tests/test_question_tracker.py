@@ -245,3 +245,15 @@ def test_incremental_analysis_matches_a_fresh_analysis_on_long_turns() -> None:
     assert seg is not None and seg.frozen_at > 0  # the text before the last stable cut is frozen
     fresh = analyse(seg.text)
     assert [p.text for p in seg.analysis.parts] == [p.text for p in fresh.parts]  # type: ignore[union-attr]
+
+
+def test_german_question_with_question_mark_on_a_final_caption_fires() -> None:
+    # Issue 17: a German yes/no question in declarative form scored 0.45 and never fired.
+    tr = QuestionTracker(language="de")
+    out = feed_all(tr, [up(1, "b", 0, "Das war Ihre Entscheidung", 0.0),
+                        up(1, "b", 1, "Das war Ihre Entscheidung?", 0.4, final=True)])
+    out += tr.tick(10.0)
+    assert [q.parts for q in out] == [("Das war Ihre Entscheidung",)]
+    # the same words in an English session are not taken for a question by their "?" alone
+    tr_en = QuestionTracker(language="en")
+    assert feed_all(tr_en, [up(1, "b", 0, "Entscheidung?", 0.0, final=True)]) + tr_en.tick(10.0) == []

@@ -132,6 +132,7 @@ def test_talk_share_overlaps_interruptions_and_fillers() -> None:
     assert shares == {"interviewer": 0.51, "candidate": 0.49}
     assert talk["overlaps"] == {"count": 2, "seconds": 2.2}  # type: ignore[index]
     assert talk["interruptions"] == {"count": 1, "by": {"candidate_interrupted_interviewer": 1}}  # type: ignore[index]
+    assert r["talk"]["by_name"] == []  # type: ignore[index]  # no names were sent
     fillers = r["fillers"]
     assert fillers["count"] == 4 and fillers["per_minute"] == 24.0  # type: ignore[index]
 
@@ -140,6 +141,22 @@ def test_captions_sent_in_one_piece_count_at_the_assumed_pace() -> None:
     r = report([cap(1, "candidate", " ".join(["word"] * 30), 0, client=False)], [])
     [speaker] = r["talk"]["speakers"]  # type: ignore[index]
     assert speaker["seconds"] == 12.0 and speaker["wpm"] == 150.0 and speaker["pace_measured"] is False
+
+
+def test_one_speakers_overlapping_captions_count_once_and_people_are_told_apart() -> None:
+    captions = [cap(1, "candidate", "We sharded the ledger by account", 0, 4.0),
+                cap(2, "candidate", "and replayed the outbox nightly", 2, 4.0),  # overlaps the one before
+                cap(3, "interviewer", "Why nightly?", 10, 2.0), cap(4, "other", "Sorry to interrupt", 13, 2.0)]
+    captions = [CaptionRow(c.id, c.speaker_role, c.text, c.created_at, c.updated_at, c.revision, c.client_ts,
+                           {"candidate": "Sam", "interviewer": "Dana", "other": "Lee"}[c.speaker_role])
+                for c in captions]
+    talk = report(captions, [])["talk"]
+    assert {s["role"]: s["seconds"] for s in talk["speakers"]} == {"interviewer": 2.0, "candidate": 6.0,  # type: ignore[index]
+                                                                   "other": 2.0}
+    assert talk["by_name"] == [  # type: ignore[index]
+        {"name": "Sam", "role": "candidate", "seconds": 6.0, "share": 0.6},
+        {"name": "Dana", "role": "interviewer", "seconds": 2.0, "share": 0.2},
+        {"name": "Lee", "role": "other", "seconds": 2.0, "share": 0.2}]
 
 
 def test_the_timeline_merges_close_captions_of_one_speaker() -> None:
@@ -209,3 +226,19 @@ def test_exports_escape_table_cells_and_survive_any_script() -> None:
     assert "better \\| worse: 数据库" in md
     pdf = pypdf.PdfReader(io.BytesIO(report_pdf(r)))
     assert "Which is better | worse" in "".join(p.extract_text() for p in pdf.pages)
+
+
+def test_the_trend_cache_keeps_the_most_recently_used_points() -> None:
+    from mentor.http.trend_cache import TrendCache
+
+    cache = TrendCache(2)
+    cache.put(("a", 1.0), {"n": 1})
+    cache.put(("b", 1.0), {"n": 2})
+    assert cache.get(("a", 1.0)) == {"n": 1}  # "a" is now the most recent
+    cache.put(("c", 1.0), {"n": 3})
+    assert cache.get(("b", 1.0)) is None and cache.get(("a", 1.0)) == {"n": 1} and cache.get(("c", 1.0))
+    assert cache.get(("a", 2.0)) is None  # another ended_at is another key
+    assert (cache.hits, cache.misses) == (3, 2)
+    off = TrendCache(0)
+    off.put(("a", 1.0), {"n": 1})
+    assert off.get(("a", 1.0)) is None

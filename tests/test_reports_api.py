@@ -13,7 +13,8 @@ import httpx
 import pypdf
 import trio
 
-from tests.conftest import User, register
+from tests.conftest import User, make_settings, register, running_server
+from tests.openai_stub import SAMPLE_RESUME_MD
 from tests.sse import SSE, read_events
 
 JD = """Senior Backend Engineer, Payments
@@ -62,6 +63,8 @@ async def interview(user: User, **fields: Any) -> str:
 
 
 async def test_a_session_reports_live_then_final_with_exports(user: User) -> None:
+    r = await user.request("POST", "/resumes", json={"name": "Sam", "text": SAMPLE_RESUME_MD})
+    assert r.status_code == 201, r.text
     sid = await interview(user, company="Acme")
 
     r = await user.request("GET", f"/sessions/{sid}/report")
@@ -77,6 +80,7 @@ async def test_a_session_reports_live_then_final_with_exports(user: User) -> Non
     assert q["response"]["wpm"] is not None
     roles = {s["role"]: s for s in live["talk"]["speakers"]}
     assert set(roles) == {"interviewer", "candidate"} and roles["interviewer"]["names"] == ["Dana"]
+    assert [(n["name"], n["role"]) for n in live["talk"]["by_name"]] == [("Sam", "candidate"), ("Dana", "interviewer")]
     assert abs(sum(s["share"] for s in roles.values()) - 1) < 0.01
     assert live["fillers"]["count"] == 2 and {f["word"] for f in live["fillers"]["top"]} == {"um", "uh"}
     assert [s["speaker"] for s in live["timeline"]["segments"]] == ["interviewer", "candidate"]
@@ -86,6 +90,10 @@ async def test_a_session_reports_live_then_final_with_exports(user: User) -> Non
     assert skills["PostgreSQL"]["mentioned"] and not skills["PostgreSQL"]["asked"]
     assert skills["Kubernetes"] == {"name": "Kubernetes", "asked": False, "mentioned": False}
     assert len(live["jd"]["requirements"]) == 3 and live["jd"]["requirements"][2]["mentioned"] is False
+    # the offline suggestion drew on the active resume: its items are named by their resume titles
+    cited = [s for s in q["suggestion"]["sources"] if s.startswith("resume:")]
+    assert cited and [i["ref"] for i in live["resume"]["items"]] == sorted(cited)
+    assert all(i["title"] and i["uses"] == 1 for i in live["resume"]["items"]), live["resume"]
 
     r = await user.request("POST", f"/sessions/{sid}/end")
     assert r.status_code == 200
@@ -180,3 +188,25 @@ async def test_reports_are_in_the_openapi_document(client: httpx.AsyncClient) ->
     insights = paths["/users/me/insights"]["get"]
     assert {p["name"] for p in insights["parameters"] if p["in"] == "query"} == {"company", "since", "include"}
     assert "/sessions/{session_id}/report.md" in paths and "/sessions/{session_id}/report.pdf" in paths
+
+
+async def test_insights_read_at_most_the_newest_insights_max_sessions(database_url: str) -> None:
+    async with running_server(make_settings(database_url, insights_max_sessions=2)) as srv, \
+            httpx.AsyncClient(base_url=srv.url, timeout=10) as client:
+        user = await register(client)
+        ids = [(await user.create_session(title=f"Interview {i}"))["id"] for i in range(3)]
+        data = (await user.request("GET", "/users/me/insights")).json()
+        assert data["truncated"] is True and [s["session_id"] for s in data["sessions"]] == ids[1:]
+
+
+async def test_insights_of_ended_interviews_are_stable_and_deleted_ones_disappear(user: User) -> None:
+    kept = await interview(user, company="Acme")
+    gone = await interview(user, company="Acme")
+    for sid in (kept, gone):
+        assert (await user.request("POST", f"/sessions/{sid}/end")).status_code == 200
+    first = (await user.request("GET", "/users/me/insights")).json()
+    again = (await user.request("GET", "/users/me/insights")).json()  # served from the trend cache
+    assert first == again and [s["session_id"] for s in first["sessions"]] == [kept, gone]
+    assert (await user.request("DELETE", f"/sessions/{gone}")).status_code == 204
+    after = (await user.request("GET", "/users/me/insights")).json()
+    assert [s["session_id"] for s in after["sessions"]] == [kept] and after["totals"]["questions"] == 1

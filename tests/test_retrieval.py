@@ -91,6 +91,11 @@ def test_stemming_and_stop_words_follow_the_language() -> None:
     ]
     question = "Wie haben Sie doppelte Buchungen verhindert?"
     assert [x.ref for x in rank(question, german, language="de")] == ["billing"]
+    # German compounds: "Zahlungen" is found inside "Kartenzahlungen"; short terms are not searched inside.
+    assert [x.ref for x in rank("Wie sichern Sie Zahlungen ab?", german, language="de")] == ["billing"]
+    assert rank("Wie sichern Sie Zahlungen ab?", german, language="en") == ()
+    notice = [p("notice", "Meine Kündigungsfristen: drei Monate."), p("other", "Kafka und Go.")]
+    assert [x.ref for x in rank("Ihre Kündigungsfrist?", notice, language="de")] == ["notice"]
 
 
 def test_fillers_are_not_search_terms() -> None:
@@ -191,3 +196,13 @@ def test_the_asking_sentence_drops_the_lead_in() -> None:
     assert asking_sentence("Okay, interesting. How would you scale it?") == "How would you scale it?"
     assert asking_sentence("Got it. ¿Y por qué? Cuéntame.") == "¿Y por qué?"
     assert asking_sentence("Tell me about your last role.") == "Tell me about your last role."
+
+
+NASTY = ["O'Reilly's C++ & node.js?", "a:* | !b & (c <-> d)", "\"quoted\" NEAR(x y) OR AND NOT", "\\'; DROP TABLE",
+         "日本語のテキスト", "emoji 🚀 rocket", "", "   ", "über-schnelle Straße", "¿Qué tal? ¡Vale!", "x" * 500]
+
+
+def test_store_search_never_fails_on_odd_text(kb_store: tuple[sa.Engine, str]) -> None:
+    for language in ("en", "de", "fr-CA", "es", "pl", "", "x-klingon"):
+        for text in NASTY:
+            found(kb_store, text, language)  # must not raise

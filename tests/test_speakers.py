@@ -188,6 +188,8 @@ async def test_a_200_character_name_is_fine_and_captions_need_a_name_or_a_role(u
     assert r.status_code == 422 and r.json()["code"] == "invalid_caption"
     r = await user.captions(sid, {"text": "Hi", "speaker_name": "Dana\x07"})
     assert r.status_code == 422 and r.json()["code"] == "invalid_caption"
+    r = await user.captions(sid, {"text": "Hi", "speaker_name": "Da\x85na"})
+    assert r.status_code == 422 and r.json()["code"] == "invalid_caption" and r.json()["index"] == 0
     assert (await user.request("GET", f"/sessions/{sid}/captions")).json()["captions"] == []
 
 

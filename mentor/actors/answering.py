@@ -1,83 +1,72 @@
-"""One answer in flight: a task in the session actor's nursery that gathers context, runs the engine and
+"""One answer in flight: a task in the session actor's nursery that completes the request the core built
+(with what the store knows: the active resume and the knowledge base), runs the one answer pipeline and
 reports every step back to the actor's inbox, where it becomes durable events like everything else.
 
-The actor cancels the task's scope when a newer question arrives; nothing it reported after that counts,
-because the actor ignores progress for answers that are no longer current.
+The task writes no actor state. The actor cancels the task's scope when its answer is no longer current
+(a newer question, the session ended); nothing it reported after that counts, because the core ignores
+progress for answers that are not current.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from contextlib import aclosing
 from typing import Any
 
 import trio
 
 from mentor.actors.messages import AnswerProgress
-from mentor.ai.types import AnswerDelta, AnswerDone, AnswerFailure, AnswerRequest
-from mentor.engines import AnswerEngine, AnswerError
+from mentor.actors.session_core import AnswerStart
+from mentor.ai.retrieval import retrieval_query
+from mentor.ai.types import AnswerFailure
+from mentor.engines import AnswerEngine, Failed, Finished, answer_steps
+from mentor.store import StoreReader
+from mentor.store.answer_context import answer_context
 
 log = logging.getLogger(__name__)
 
+KB_PASSAGES = 4  # knowledge-base passages retrieved per answer
 
-@dataclass(frozen=True, slots=True)
-class QuestionRecord:
-    """A question the session knows, as the answer engines need it."""
-
-    question_id: str
-    text: str
-    kind: str
-    parts: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class AnswerJob:
-    answer_id: str
-    question: QuestionRecord
-    started_at: float  # trio clock, when the question was taken up
-    scope: trio.CancelScope = field(default_factory=trio.CancelScope)
-    deltas: int = 0  # answer_delta events emitted so far (their ``seq``)
-
-
-BuildRequest = Callable[[QuestionRecord], Awaitable[AnswerRequest]]
 Report = Callable[[AnswerProgress], Awaitable[None]]
 
 
-async def run_answer(job: AnswerJob, engine: AnswerEngine, build_request: BuildRequest, report: Report,
-                     owner: str, timeout_s: float) -> None:
-    """Stream one answer into ``report``; ends with a ``done`` or a final ``failure`` progress message."""
+async def run_answer(start: AnswerStart, engine: AnswerEngine, reader: StoreReader, report: Report,
+                     timeout_s: float) -> None:
+    """Stream one answer into ``report``; ends with a ``done`` or a final ``failure`` progress message.
+    The whole answer, context read included, is bounded by ``timeout_s`` from ``start.started_at``."""
 
     def progress(**kw: Any) -> AnswerProgress:
-        return AnswerProgress(user_id=owner, answer_id=job.answer_id, **kw)
+        return AnswerProgress(user_id=start.user_id, answer_id=start.answer_id, **kw)
 
-    first_token_ms: float | None = None
-    with job.scope:
-        try:
-            with trio.fail_after(timeout_s):
-                request = await build_request(job.question)
-                async for item in engine.stream(request):
-                    now_ms = (trio.current_time() - job.started_at) * 1000
-                    if isinstance(item, AnswerDelta):
-                        if first_token_ms is None:
-                            first_token_ms = now_ms
-                        await report(progress(delta=item.text))
-                    elif isinstance(item, AnswerFailure):
-                        first_token_ms = None  # what streamed so far is void; the fallback starts over
-                        await report(progress(failure=item))
-                    elif isinstance(item, AnswerDone):
-                        await report(progress(done=item, first_token_ms=first_token_ms, complete_ms=now_ms))
-                        return
-            await report(progress(failure=AnswerFailure("the engine ended without an answer", True), final=True))
-        except AnswerError as exc:
-            await report(progress(failure=AnswerFailure(str(exc), exc.retryable), final=True))
-        except trio.TooSlowError:
-            await report(progress(failure=AnswerFailure(f"no complete answer within {timeout_s} s", True),
+    request = start.request
+    try:
+        # The knowledge base is searched for the cleaned question; a follow-up also for what it follows up on.
+        query = retrieval_query(request.question, request.kind, parts=request.parts,
+                                conversation=request.conversation, history=request.history,
+                                language=request.language)
+        with trio.move_on_at(start.started_at + timeout_s) as reading:
+            ctx = await reader.read(answer_context, start.user_id, request.company, query, start.session_id,
+                                    KB_PASSAGES, False, request.language)
+        if reading.cancelled_caught:
+            await report(progress(failure=AnswerFailure(f"no complete answer within {timeout_s:g} s", True),
                                   final=True))
-        except (trio.BrokenResourceError, trio.ClosedResourceError):
-            pass  # the actor is gone; so is the session's interest in this answer
-        except Exception as exc:  # a bug here must cost one answer, not the session
-            log.exception("answer %s failed", job.answer_id)
-            with trio.move_on_after(1):
-                await report(progress(failure=AnswerFailure(f"internal error: {type(exc).__name__}", True),
-                                      final=True))
+            return
+        request = dataclasses.replace(request, resume=ctx.resume, kb_passages=ctx.kb_passages)
+        steps = answer_steps(engine, request, timeout_s=timeout_s, started_at=start.started_at)
+        async with aclosing(steps) as answer:
+            async for step in answer:
+                if isinstance(step, Finished):
+                    await report(progress(done=step.done, first_token_ms=step.first_token_ms,
+                                          complete_ms=step.complete_ms))
+                elif isinstance(step, Failed):
+                    await report(progress(failure=step.failure, final=step.final))
+                else:
+                    await report(progress(delta=step.text))
+    except (trio.BrokenResourceError, trio.ClosedResourceError):
+        pass  # the actor is gone; so is the session's interest in this answer
+    except Exception as exc:  # the context read failed, or a bug here: it must cost one answer, not the session
+        log.exception("answer %s failed", start.answer_id)
+        with trio.move_on_after(1):
+            await report(progress(failure=AnswerFailure(f"internal error: {type(exc).__name__}", True), final=True))

@@ -1,7 +1,8 @@
 """What a session actor accepts (messages) and what it answers with (replies).
 
-Handlers build a message, send it into the actor's bounded inbox, and await ``reply``. The actor fulfils
-every reply exactly once, with a value or a Problem.
+Handlers build a message, hand it to ``SessionSupervisor.ask`` and get the value its type promises: each
+message class is a ``Message[T]`` and ``ask`` returns ``T``. The actor fulfils every reply exactly once,
+with an ``outcome.Value`` or an ``outcome.Error`` (a Problem), as trio's ``outcome`` models a call's result.
 """
 
 from __future__ import annotations
@@ -9,57 +10,59 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+import outcome
 import trio
 
-from mentor.ai.types import SpeakerRole
+from mentor.actors.subscribers import Subscription
 from mentor.errors import unavailable
 
 if TYPE_CHECKING:
-    from mentor.ai.types import AnswerDone, AnswerFailure
+    from mentor.ai.types import AnswerDone, AnswerFailure, SpeakerRole
 
 T = TypeVar("T")
 
+Row = dict[str, Any]
+
 
 class Reply(Generic[T]):
-    """A one-shot answer slot."""
+    """A one-shot answer slot holding an ``outcome.Outcome``; the first fulfilment wins."""
 
-    __slots__ = ("_done", "_error", "_value")
+    __slots__ = ("_done", "_outcome")
 
     def __init__(self) -> None:
         self._done = trio.Event()
-        self._value: T | None = None
-        self._error: BaseException | None = None
+        self._outcome: outcome.Outcome[T] | None = None
+
+    def send(self, result: outcome.Outcome[T]) -> None:
+        if self._outcome is None:
+            self._outcome = result
+            self._done.set()
 
     def set(self, value: T) -> None:
-        if not self._done.is_set():
-            self._value = value
-            self._done.set()
+        self.send(outcome.Value(value))
 
     def fail(self, error: BaseException) -> None:
-        if not self._done.is_set():
-            self._error = error
-            self._done.set()
+        self.send(outcome.Error(error))
 
     @property
     def done(self) -> bool:
-        return self._done.is_set()
+        return self._outcome is not None
 
     async def wait(self, timeout_s: float) -> T:
         """The value; raises the actor's Problem, or 503 if no answer came within ``timeout_s``."""
-        with trio.move_on_after(timeout_s):
-            await self._done.wait()
-        if not self._done.is_set():
+        if self._outcome is None:
+            with trio.move_on_after(timeout_s):
+                await self._done.wait()
+        if self._outcome is None:
             raise unavailable(f"the session did not answer within {timeout_s} s")
-        if self._error is not None:
-            raise self._error
-        return self._value  # type: ignore[return-value]
+        return self._outcome.unwrap()
 
 
 @dataclass(frozen=True, slots=True)
 class CaptionInput:
     """A caption as validated by the HTTP/WS layer; the actor checks what needs session state."""
 
-    speaker_role: str | None  # None: the session's roster decides from speaker_name
+    speaker_role: str | None  # None: the session's speakers decide from speaker_name
     text: str
     speaker_name: str | None = None
     client_ts: float | None = None
@@ -69,74 +72,82 @@ class CaptionInput:
 
 
 @dataclass(slots=True, kw_only=True)
-class Message:
+class Message(Generic[T]):
+    """``T`` is what the reply carries."""
+
     user_id: str
-    reply: Reply[Any] = field(default_factory=Reply)
+    reply: Reply[T] = field(default_factory=Reply)
     internal: ClassVar[bool] = False  # sent by the actor's own tasks, not on behalf of a client
 
 
 @dataclass(slots=True, kw_only=True)
-class GetSession(Message):
+class CreateSession(Message[Row]):
+    """The first message of a new session's actor: stores the row and event 1 (``session_created``)."""
+
+
+@dataclass(slots=True, kw_only=True)
+class GetSession(Message[Row]):
     pass
 
 
 @dataclass(slots=True, kw_only=True)
-class AddCaptions(Message):
+class AddCaptions(Message[list[Row]]):
     captions: list[CaptionInput]
 
 
 @dataclass(slots=True, kw_only=True)
-class Subscribe(Message):
+class Subscribe(Message[Subscription]):
     after: int | None  # last event id the client has; None: a first connect, replay everything
     queue_size: int
 
 
 @dataclass(slots=True, kw_only=True)
-class ListSpeakers(Message):
+class ListSpeakers(Message[list[Row]]):
     pass
 
 
 @dataclass(slots=True, kw_only=True)
-class SetSpeakerRole(Message):
+class SetSpeakerRole(Message[Row]):
     name: str  # checked by the HTTP layer (length, control characters)
     role: SpeakerRole
 
 
 @dataclass(slots=True, kw_only=True)
-class EndSession(Message):
+class EndSession(Message[Row]):
     pass
 
 
 @dataclass(slots=True, kw_only=True)
-class DeleteSession(Message):
+class DeleteSession(Message[None]):
     pass
 
 
 @dataclass(slots=True, kw_only=True)
-class SetAutoAnswer(Message):
+class SetAutoAnswer(Message[Row]):
     enabled: bool
 
 
 @dataclass(slots=True, kw_only=True)
-class AskQuestion(Message):
+class AskQuestion(Message[Row]):
     text: str
 
 
 @dataclass(slots=True, kw_only=True)
-class Regenerate(Message):
+class Regenerate(Message[Row]):
     question_id: str | None  # None: the latest question
 
 
 @dataclass(slots=True, kw_only=True)
-class Stop(Message):
-    """Sent by the supervisor at shutdown: finish queued work, close every stream, exit."""
+class Stop(Message[None]):
+    """Sent by the supervisor at shutdown: finish queued work, end the answer in flight, close every
+    stream, exit."""
 
     internal: ClassVar[bool] = True
     user_id: str = ""
 
 
 @dataclass(slots=True, kw_only=True)
-class AnswerProgress(Message):
+class AnswerProgress(Message[None]):
     """From an answer task to its actor: a delta, a failure (the fallback may follow), or the end."""
 
     internal: ClassVar[bool] = True

@@ -1,20 +1,22 @@
 """SessionSupervisor: starts session actors on demand inside its nursery, restarts them when they crash,
 lets idle ones go, and stops them all at shutdown.
 
-Handlers talk to sessions only through ``ask``: it finds (or revives) the session's actor, puts the
-message in its bounded inbox and waits for the reply.
+Handlers talk to sessions only through ``create`` and ``ask``: ``ask`` finds (or revives) the session's
+actor, puts the message in its bounded inbox and waits for the reply; ``create`` starts the actor of a new
+session, which stores it with its first event, so every event id is assigned by an actor.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections import deque
-from typing import Any
+from typing import Any, TypeVar
 
 import trio
 
-from mentor.actors.messages import Message, Stop
+from mentor.actors.messages import CreateSession, Message, Stop
 from mentor.actors.session_actor import SessionActor
 from mentor.engines import AnswerEngine
 from mentor.errors import not_found, unavailable
@@ -25,11 +27,13 @@ log = logging.getLogger(__name__)
 
 RESTART_WINDOW_S = 60.0
 
+T = TypeVar("T")
+
 
 class _Handle:
     __slots__ = ("actor", "done", "inbox")
 
-    def __init__(self, inbox: trio.MemorySendChannel[Message]) -> None:
+    def __init__(self, inbox: trio.MemorySendChannel[Message[Any]]) -> None:
         self.inbox = inbox
         self.done = trio.Event()
         self.actor: SessionActor | None = None
@@ -57,7 +61,20 @@ class SessionSupervisor:
         return sum(sum(1 for sub in h.actor.subscribers if sub.alive)
                    for h in self._actors.values() if h.actor is not None)
 
-    async def ask(self, session_id: str, message: Message) -> Any:
+    async def create(self, user_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Start a new session of ``user_id`` with ``fields`` (title, company, ...); its actor commits the
+        row together with event 1 (``session_created``) and the reply is the stored session.
+
+        Raises Problem 503 when shutting down or when the commit fails.
+        """
+        if self.closing:
+            raise unavailable("the server is shutting down")
+        row = {"id": str(uuid.uuid4()), "user_id": user_id, **fields, "status": "active", "auto_answer": True,
+               "created_at": time.time(), "ended_at": None}
+        handle = self._spawn(row, fresh=True)
+        return await self._deliver(handle, CreateSession(user_id=user_id))
+
+    async def ask(self, session_id: str, message: Message[T]) -> T:
         """Deliver ``message`` to the session's actor and return its reply.
 
         Raises Problem: 404 when the session does not exist (or is not the user's), 503 when shutting
@@ -66,17 +83,20 @@ class SessionSupervisor:
         for _ in range(3):
             handle = await self._actor(session_id)
             try:
-                try:
-                    handle.inbox.send_nowait(message)  # the common case: no deadline to arm
-                except trio.WouldBlock:
-                    with trio.move_on_after(self.settings.actor_reply_timeout_s) as scope:
-                        await handle.inbox.send(message)
-                    if scope.cancelled_caught:
-                        raise unavailable("the session is overloaded; retry shortly") from None
+                return await self._deliver(handle, message)
             except (trio.BrokenResourceError, trio.ClosedResourceError):
                 continue  # the actor stopped between lookup and send: revive it
-            return await message.reply.wait(self.settings.actor_reply_timeout_s)
         raise unavailable("the session could not be reached")
+
+    async def _deliver(self, handle: _Handle, message: Message[T]) -> T:
+        try:
+            handle.inbox.send_nowait(message)  # the common case: no deadline to arm
+        except trio.WouldBlock:
+            with trio.move_on_after(self.settings.actor_reply_timeout_s) as scope:
+                await handle.inbox.send(message)
+            if scope.cancelled_caught:
+                raise unavailable("the session is overloaded; retry shortly") from None
+        return await message.reply.wait(self.settings.actor_reply_timeout_s)
 
     async def _actor(self, session_id: str) -> _Handle:
         while True:
@@ -96,17 +116,20 @@ class SessionSupervisor:
                 raise not_found()
             if self.closing:
                 raise unavailable("the server is shutting down")
-            send, recv = trio.open_memory_channel[Message](self.settings.actor_inbox_size)
-            handle = _Handle(send)
-            self._actors[session_id] = handle
-            self._nursery.start_soon(self._supervise, row, handle, recv, name=f"session:{session_id}")
-            return handle
+            return self._spawn(row, fresh=False)
         finally:
             del self._starting[session_id]
             started.set()
 
+    def _spawn(self, row: dict[str, Any], *, fresh: bool) -> _Handle:
+        send, recv = trio.open_memory_channel[Message[Any]](self.settings.actor_inbox_size)
+        handle = _Handle(send)
+        self._actors[row["id"]] = handle
+        self._nursery.start_soon(self._supervise, row, handle, recv, fresh, name=f"session:{row['id']}")
+        return handle
+
     async def _supervise(self, row: dict[str, Any], handle: _Handle,
-                         inbox: trio.MemoryReceiveChannel[Message]) -> None:
+                         inbox: trio.MemoryReceiveChannel[Message[Any]], fresh: bool) -> None:
         session_id = row["id"]
         crashes: deque[float] = deque()
 
@@ -121,12 +144,13 @@ class SessionSupervisor:
         try:
             while True:
                 actor = handle.actor = SessionActor(row, self.settings, self.reader, self.writer, self.engine,
-                                                    handle.inbox.clone())
+                                                    handle.inbox.clone(), fresh=fresh)
+                fresh = False  # a restart loads what the store holds
                 try:
                     await actor.run(inbox, let_go_if_idle)
                     return
                 except Exception:
-                    now = time.monotonic()
+                    now = trio.current_time()  # the trio clock: tests drive it
                     crashes.append(now)
                     while crashes and crashes[0] < now - RESTART_WINDOW_S:
                         crashes.popleft()

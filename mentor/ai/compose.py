@@ -62,7 +62,7 @@ def compose_answer(request: AnswerRequest) -> Composed:
             f"(Offline answer in English: no language model is configured to answer in "
             f"{language_name(request.language)}.)\n"
         )
-    kind = request.kind if request.kind in _COMPOSERS else "other"
+    kind = str(request.kind) if request.kind in _COMPOSERS else "other"
     draft = _Draft()
     try:
         _COMPOSERS[kind](request, draft)
@@ -248,9 +248,20 @@ def _clause(match: re.Match[str]) -> str:
     return f"{wh} you {aux} {do or ''}"
 
 
+_CLAUSE_START = frozenset(
+    ["that", "which", "who", "whom", "where", "when", "because", "while", "whose", "if", "so"]
+)
+
+
 def _clip(text: str, words: int) -> str:
-    """The first `words` words of `text`, not ending on a bare "and" or "the"."""
-    kept = text.split()[:words]
+    """The first `words` words of `text`, not ending on a bare "and" or "the"; a phrase too long is cut before
+    its last relative clause ("a service that depends on ..." -> "a service") rather than mid-clause."""
+    split = text.split()
+    kept = split[:words]
+    if len(split) > words:
+        starts = [i for i, w in enumerate(kept) if i >= 3 and w.lower() in _CLAUSE_START]
+        if starts:
+            kept = kept[: starts[-1]]
     while len(kept) > 1 and kept[-1].lower().strip(",;:") in _TAIL_STOPWORDS:
         kept.pop()
     return " ".join(kept).strip(" ,;:")
@@ -460,9 +471,9 @@ _FRAMING = re.compile(
 
 
 @functools.lru_cache(maxsize=4096)
-def _term_set(text: str) -> frozenset[str]:
-    """`terms(text)` as a set, cached: the same resume lines are checked for every question."""
-    return frozenset(terms(text))
+def _term_set(text: str, language: str) -> frozenset[str]:
+    """`terms(text, language)` as a set, cached: the same resume lines are checked for every question."""
+    return frozenset(terms(text, language))
 
 
 def _names(question: str) -> list[str]:
@@ -499,13 +510,15 @@ def _ranked_lines(request: AnswerRequest, query: str | None = None) -> list[_Lin
     # On topic: a line sharing two of the question's words (one if it has only one), a name the question
     # capitalises ("Redis", "Kafka", "SQL"), or a concept word. One shared common word of many is chance
     # ("rate" in "rate limiter" and in "pass rate").
-    asked = {t for t in terms(query) if len(t) > 1}
-    names = {t for t in terms(" ".join(_names(request.question))) if len(t) > 1}
-    related = set(terms(concepts))
+    # Terms in the session language, as the prompt's retrieval does (mentor.ai.prompt.select_passages).
+    language = request.language
+    asked = {t for t in terms(query, language) if len(t) > 1}
+    names = {t for t in terms(" ".join(_names(request.question)), language) if len(t) > 1}
+    related = set(terms(concepts, language))
     need = min(2, len(asked))
     ranked = []
-    for passage in rank(f"{query} {concepts}", passages):
-        words = _term_set(f"{passage.title} {passage.text}")
+    for passage in rank(f"{query} {concepts}", passages, language=language):
+        words = _term_set(f"{passage.title} {passage.text}", language)
         if len(words & asked) >= need or words & (names | related):
             ranked.append(lines[int(passage.ref)])
     return sorted(ranked, key=lambda line: line.ref == "resume:summary")
@@ -528,13 +541,24 @@ def _evidence(request: AnswerRequest, ranked: list[_Line]) -> _Line | None:
 
 
 def _earlier(request: AnswerRequest) -> tuple[str, str]:
-    """(earlier question, what the candidate answered): the candidate's own last words when the conversation
-    has them, else Mentor's suggested answer to the previous question."""
+    """(earlier question, what the candidate answered): the candidate's own words before the current question
+    when the conversation has them, else Mentor's suggested answer to the previous question."""
     question, answer = request.history[-1] if request.history else ("", "")
-    said = [text for role, text in request.conversation if role == "candidate" and text.strip()]
+    turns = [(role, text.strip()) for role, text in request.conversation if text.strip()]
+    # The current question is the interviewer's last turn that holds it; what the candidate is saying after
+    # it is the start of the new answer, not the one being followed up.
+    asking = [
+        i
+        for i, (role, text) in enumerate(turns)
+        if role == "interviewer"
+        and request.question.strip()
+        and (request.question.strip() in text or text in request.question)
+    ]
+    end = asking[-1] if asking else len(turns)
+    said = [text for role, text in turns[:end] if role == "candidate"]
     if said:
-        answer = said[-1]
-        asked = [text for role, text in request.conversation if role == "interviewer" and text.strip()]
+        answer = " ".join(said[-2:]) if len(said[-1].split()) < 8 else said[-1]
+        asked = [text for role, text in turns[:end] if role == "interviewer"]
         question = question or (asked[-1] if asked else "")
     return question, answer
 
@@ -542,15 +566,15 @@ def _earlier(request: AnswerRequest) -> tuple[str, str]:
 def _matching_skills(request: AnswerRequest, profile: ResumeProfile, limit: int = 5) -> list[str]:
     """Skills named in the question or job description, else the first ones listed."""
     wanted = " ".join(filter(None, (_query(request), request.job_description or "")))
-    wanted_terms = set(terms(wanted))
-    matched = [s for s in profile.skills if set(terms(s)) & wanted_terms]
+    wanted_terms = set(terms(wanted, request.language))
+    matched = [s for s in profile.skills if set(terms(s, request.language)) & wanted_terms]
     rest = [s for s in profile.skills if s not in matched]
     return (matched + rest)[:limit]
 
 
 def _asked_skills(request: AnswerRequest, profile: ResumeProfile) -> list[str]:
     """The skills the question itself names."""
-    return [s for s in profile.skills if overlap(_query(request), s)]
+    return [s for s in profile.skills if overlap(_query(request), s, request.language)]
 
 
 def _phrases(request: AnswerRequest) -> Phrases:
@@ -658,14 +682,17 @@ def _kb_points(request: AnswerRequest, limit: int = 2) -> list[tuple[str, str, s
     """(sentence, passage ref, passage title) of the knowledge-base sentences closest to the question."""
     found: list[Passage] = []
     query = _query(request)
-    for passage in rank(query, request.kb_passages, limit=3):
+    for passage in rank(query, request.kb_passages, limit=3, language=request.language):
         for sentence in (s for chunk in passage.text.splitlines() for s in sentences(chunk)):
             cleaned = sentence.strip(" -•*")
             if len(cleaned.split()) >= 4:
                 # Titled "" so that a title matching the question does not drag in every sentence under it.
                 found.append(Passage("kb", passage.ref, "", cleaned))
     titles = {p.ref: p.title for p in request.kb_passages}
-    return [(p.text, p.ref, titles.get(p.ref, "")) for p in rank(query, found, limit=limit)]
+    return [
+        (p.text, p.ref, titles.get(p.ref, ""))
+        for p in rank(query, found, limit=limit, language=request.language)
+    ]
 
 
 def _tie(request: AnswerRequest, draft: _Draft, ph: Phrases, ranked: list[_Line], template: str) -> bool:
@@ -760,10 +787,10 @@ _PITCH = (
 
 def _named_entry(request: AnswerRequest, profile: ResumeProfile) -> int | None:
     """The job whose employer the question names ("your time at Brightnet")."""
-    asked = set(terms(request.question))
+    asked = set(terms(request.question, request.language))
     generic = {"group", "gmbh", "inc", "ltd", "llc", "corp", "company", "sa", "ag", "se", "university"}
     for i, entry in enumerate(profile.experience):
-        if (set(terms(entry.employer)) - generic) & asked:
+        if (set(terms(entry.employer, request.language)) - generic) & asked:
             return i
     return None
 
@@ -787,7 +814,10 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
     refs = (evidence.ref,) if evidence else ()
     target = _target(request, ph)
     if subject == "strength":
-        skills = ph.join(_matching_skills(request, profile, limit=2)) if profile.skills else ""
+        # The skills the evidence line shows first, so that the sentence and its proof agree.
+        shown = [k for k in profile.skills if evidence and overlap(k, evidence.text)]
+        chosen = list(dict.fromkeys((*shown, *_matching_skills(request, profile, limit=2))))[:2]
+        skills = ph.join(chosen) if chosen else ""
         if skills and said:
             draft.add(ph.strength.format(skills=skills, said=said), *refs, "resume:skills")
         elif skills:
@@ -1063,9 +1093,10 @@ def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
     if not earlier_answer and not earlier_question:
         draft.add(ph.asks["follow_up"])
         return
-    said_before = set(terms(earlier_answer))
-    fresh = [x for x in ranked if not set(terms(x.text)) <= said_before]
+    said_before = set(terms(earlier_answer, request.language))
+    fresh = [x for x in ranked if not set(terms(x.text, request.language)) <= said_before]
     line: _Line | None = ranked[0] if ranked else None
+    used: set[str] = set()
     question = request.question
     if _matches(_WHY, question):
         reason = next((s for s in sentences(earlier_answer) if _BECAUSE.search(s)), "")
@@ -1074,14 +1105,15 @@ def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
             draft.add(ph.follow_why.format(reason=clause.strip().rstrip(".!?")), "conversation")
         elif line is not None:
             draft.add(ph.follow_why.format(reason=_lower_first(_said(line.text, ph))), line.ref)
-            line = None
+            used.add(line.text)
     elif _matches(_RESULT, question) and line is not None:
         action, result = _action_and_result(line.text, ph)
         text = _lower_first(result) if result else _lower_first(action)
         draft.add(ph.follow_result.format(result=text.rstrip(".")), line.ref)
-        line = None
-    more = line if line is not None else next((x for x in fresh if x.text not in draft.text), None)
-    if more is not None and more.text not in draft.text and len(draft.parts) < 3:
+        used.add(line.text)
+    # One new detail on the same subject: a line the earlier answer did not already say.
+    more = next((x for x in fresh if x.text not in used), None)
+    if more is not None and len(draft.parts) < 3:
         draft.add(ph.follow_more.format(said=_said(more.text, ph)), more.ref)
     if not draft.parts:
         draft.add(ph.asks["follow_up"])

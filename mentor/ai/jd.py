@@ -152,18 +152,22 @@ def parse_job_description(text: str | None) -> JobProfile:
     return JobProfile(requirements, tuple(find_skills(text)))
 
 
-def mentioned_skills(text: str, skills: tuple[str, ...] | list[str]) -> set[str]:
+def mentioned_skills(text: str, skills: tuple[str, ...] | list[str], words: set[str] | None = None) -> set[str]:
     """Which of ``skills`` (canonical names) ``text`` names. For long texts (a whole transcript) and few
-    skills: a substring test per spelling first, the word-boundary regex only on a hit.
+    skills: a one-word spelling is looked up in ``words`` (the text's distinct lower-case words, if the
+    caller has them), any other is a substring test first; the word-boundary regex runs only on a hit.
 
-    Cost: O(len(text) x spellings of ``skills``), each pass a C-level substring search.
+    Cost: O(len(text)) per spelling that is not a plain word (a C-level substring search), O(1) per other.
     """
     lowered = text.lower()
     found: set[str] = set()
-    for name in skills:
+    for name in dict.fromkeys(skills):
         spellings = (name.lower(), *SKILLS.get(name, ()))
         for alias in spellings:
-            if alias not in lowered:
+            if words is not None and alias.isalnum():
+                if alias not in words:
+                    continue
+            elif alias not in lowered:
                 continue
             if alias in _AMBIGUOUS_LOWER and name in _CASE_SENSITIVE:
                 if _CASE_SENSITIVE[name].search(text):

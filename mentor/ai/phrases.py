@@ -1,6 +1,6 @@
 """The offline engine's own wording, per answer language: English (the reference), German, French, Spanish.
 
-Each `Phrases` holds named `str.format` templates for the framing sentences the composers in `offline.py`
+Each `Phrases` holds named `str.format` templates for the framing sentences the composers in `mentor.ai.compose`
 write around the candidate's own material (resume bullets, employers, skills, notes), which is inserted as
 written and never translated. A template may ignore fields it does not need: the composers pass `a_role`
 ("a Backend Engineer") for English, which needs an article, and plain `role` for the other languages,
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Phrases:
-    """The framing sentences of one language. Fields in braces are filled by `offline.py`."""
+    """The framing sentences of one language. Fields in braces are filled by `mentor.ai.compose`."""
 
     code: str
     and_: str

@@ -8,6 +8,7 @@ The Markdown keeps every character.
 from __future__ import annotations
 
 import io
+import textwrap
 import time
 import unicodedata
 from typing import Any
@@ -54,6 +55,9 @@ def _lines(report: dict[str, Any]) -> dict[str, list[str]]:
              f"suggestion first token median {_num(summary['first_token_ms']['median'], ' ms')}")]
     speaking = [f"{sp['role']}: {round(sp['share'] * 100)}% of talk time, {sp['seconds'] / 60:.1f} min, "
                 f"{sp['words']} words, {_num(sp['wpm'], ' wpm')}" for sp in talk["speakers"]]
+    if talk["by_name"]:
+        speaking.append("by person: " + ", ".join(f"{n['name']} ({n['role']}) {round(n['share'] * 100)}%"
+                                                  for n in talk["by_name"]))
     speaking.append(f"overlaps: {talk['overlaps']['count']} ({talk['overlaps']['seconds']} s); "
                     f"interruptions: {talk['interruptions']['count']}")
     speaking.append(f"your filler words: {fillers['count']} ({fillers['per_minute']} per minute)"
@@ -117,7 +121,17 @@ def report_pdf(report: dict[str, Any]) -> bytes:
         pdf.set_font("Helvetica", "", 10)
 
     def para(text: str) -> None:
-        pdf.multi_cell(width, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        # Wrapped here and written line by line: fpdf2's multi_cell measures every character again for every
+        # candidate break (6 s for 150 questions); one width check per line is enough.
+        text = _latin1(text)
+        chars = 100 if pdf.font_style == "" else 90
+        while True:
+            lines = textwrap.wrap(text, chars, break_long_words=True) or [""]
+            if chars <= 20 or all(pdf.get_string_width(line) <= width for line in lines):
+                break
+            chars -= 8
+        for line in lines:
+            pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
 
     pdf.set_font("Helvetica", "B", 16)
     pdf.multi_cell(width, 9, _latin1(f"Interview report: {report['session']['title']}"), new_x="LMARGIN",

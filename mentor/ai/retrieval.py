@@ -300,15 +300,39 @@ def rank(
     """Passages ordered by BM25 relevance to `query`, best first, each with its `score` set.
 
     Passages scoring `min_score` or less are dropped (by default: those sharing no term with the query).
-    Ties keep input order, so callers can pass passages in a meaningful default order (e.g. most recent job
+    In German, a query term inside a compound counts ("Zahlung" in "Kartenzahlungen"). Ties keep input order, so callers can pass passages in a meaningful default order (e.g. most recent job
     first). Cost: one pass over all passage words.
     """
     items = list(passages)
-    bags = [Counter(terms(f"{p.title} {p.text}", language)) for p in items]
-    scores = bm25_scores(terms(query, language), bags, k1=k1, b=b)
+    lang = base_language(language)
+    query_terms = terms(query, lang)
+    bags = []
+    for p in items:
+        words = content_words(f"{p.title} {p.text}", lang)
+        bag = Counter(stem(word, lang) for word in words)
+        if lang in _COMPOUNDING:
+            _count_compound_parts(bag, words, query_terms, lang)
+        bags.append(bag)
+    scores = bm25_scores(query_terms, bags, k1=k1, b=b)
     order = sorted(range(len(items)), key=lambda i: -scores[i])
     ranked = [replace(items[i], score=round(scores[i], 4)) for i in order if scores[i] > min_score]
     return tuple(ranked if limit is None else ranked[:limit])
+
+
+_COMPOUNDING = frozenset({"de"})  # languages that write compounds as one word
+_MIN_COMPOUND_PART = 5
+
+
+def _count_compound_parts(bag: Counter[str], words: Sequence[str], query_terms: Sequence[str], lang: str) -> None:
+    """Count a query term found inside a longer word of the passage as an occurrence of its own, so that
+    "Zahlungen" (stem "zahlung") matches "Kartenzahlungen" (stem "kartenzahl") and "Zahlungsdienst". The
+    word, not its stem, is searched: Snowball cuts a compound's end differently. Only terms of at least five
+    letters: shorter ones occur inside too many words. Cost: query terms x passage words."""
+    for term in {t for t in query_terms if len(t) >= _MIN_COMPOUND_PART and t.isalpha()}:
+        # Folded: the German stemmer drops umlauts ("Kündigung" -> "kundig"), the words keep them.
+        inside = sum(1 for word in words if term in fold(word) and stem(word, lang) != term)
+        if inside:
+            bag[term] += inside
 
 
 def bm25_scores(

@@ -12,13 +12,13 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
 from mentor.ai.types import AnswerEvent, AnswerFailure, AnswerRequest
-from mentor.engines.base import AnswerEngine, AnswerError
+from mentor.engines.base import AnswerEngine, AnswerError, EngineContext
 from mentor.engines.offline import OfflineEngine
 
 log = logging.getLogger(__name__)
 
 
-class FallbackEngine:
+class FallbackEngine(EngineContext):
     """`primary` (normally `OpenAIEngine`), then `offline` if `primary` raises.
 
     Never raises for a model failure: an `AnswerError` or any other `Exception` from `primary` becomes an
@@ -29,6 +29,13 @@ class FallbackEngine:
         self.primary = primary
         self.offline = offline or OfflineEngine()
         self.name = primary.name
+
+    async def aclose(self) -> None:
+        """Close both engines (the offline one even if closing the primary fails)."""
+        try:
+            await self.primary.aclose()
+        finally:
+            await self.offline.aclose()
 
     async def stream(self, request: AnswerRequest) -> AsyncGenerator[AnswerEvent, None]:
         """Events of `primary`; on its failure an `AnswerFailure`, then the events of `offline`."""

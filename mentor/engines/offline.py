@@ -10,11 +10,12 @@ import trio
 from mentor.ai.compose import compose
 from mentor.ai.prompt import estimate_tokens
 from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest
+from mentor.engines.base import EngineContext
 
 _CHUNK = re.compile(r"\s*\S+\s*")
 
 
-class OfflineEngine:
+class OfflineEngine(EngineContext):
     """Answers from the request's own material.
 
     `stream` yields `AnswerDelta`s then one `AnswerDone` with engine "offline", model None, prompt_tokens 0
@@ -42,6 +43,3 @@ class OfflineEngine:
             completion_tokens=estimate_tokens(text),
             usage_estimated=True,
         )
-
-    async def aclose(self) -> None:
-        """Nothing to release."""

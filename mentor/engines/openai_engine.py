@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 import httpx2
@@ -27,7 +28,7 @@ from openai.types.completion_usage import CompletionUsage
 
 from mentor.ai.prompt import Prompt, PromptBudget, build_prompt, estimate_tokens, needs_model
 from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest
-from mentor.engines.base import AnswerError
+from mentor.engines.base import AnswerError, EngineContext
 from mentor.engines.offline import OfflineEngine
 
 log = logging.getLogger(__name__)
@@ -105,12 +106,12 @@ def _classify(exc: Exception) -> tuple[str, bool, float | None]:
     return f"malformed response from the model server ({type(exc).__name__}: {exc})", False, None
 
 
-class OpenAIEngine:
+class OpenAIEngine(EngineContext):
     """Streams answers from an OpenAI-compatible chat-completions endpoint.
 
     `api_key`, `base_url` and `model` come from the caller (the service reads OPENAI_API_KEY,
     OPENAI_BASE_URL and MENTOR_MODEL); a missing key is sent as a placeholder, which local servers ignore.
-    One connection pool serves all answers: call `aclose` at shutdown.
+    One connection pool serves all answers: the runtime closes it at shutdown (`async with` / `aclose`).
     """
 
     name = "openai"
@@ -157,8 +158,9 @@ class OpenAIEngine:
         without any request: a model call there costs money and a second of latency for one friendly line.
         """
         if not needs_model(request.kind):
-            async for event in OfflineEngine().stream(request):
-                yield event
+            async with aclosing(OfflineEngine().stream(request)) as events:
+                async for event in events:
+                    yield event
             return
         settings = self.settings
         prompt = build_prompt(request, settings.prompt_budget)

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from mentor.actors.messages import CaptionInput
+from mentor.ai.speakers import name_problem
 from mentor.errors import Problem, ProblemCode
 from mentor.http.models import CaptionIn, error_list
 
@@ -43,6 +44,8 @@ def parse_captions(data: Any, batch_max: int, max_chars: int) -> list[CaptionInp
         except ValueError as exc:
             raise Problem(ProblemCode.INVALID_TIMESTAMP, str(exc), index=index) from None
         name = cap.speaker_name.strip() if cap.speaker_name is not None else None
+        if name and (problem := name_problem(cap.speaker_name or "")):  # C1 controls too, as PUT refuses them
+            raise Problem(ProblemCode.INVALID_CAPTION, problem, index=index)
         if not name:
             name = None  # a blank name names no one
             if cap.speaker_role is None:

@@ -9,17 +9,18 @@ task that notices the client leaving. Everything else goes to Quart unchanged.
 from __future__ import annotations
 
 import re
+from contextlib import aclosing
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
 import trio
 from hypercorn.typing import ASGIFramework, ASGIReceiveCallable, ASGISendCallable, HTTPScope, Scope
 
+from mentor.actors.streams import parse_last_event_id, subscribe
 from mentor.errors import Problem
 from mentor.http.problems import problem_body
-from mentor.http.relay import parse_last_event_id
 from mentor.http.requests import ACCESS_COOKIE, access_token
-from mentor.http.routes.streams import SSE_HEADERS, open_stream, sse_chunks
+from mentor.http.routes.streams import SSE_HEADERS, sse_chunks
 from mentor.runtime import Runtime
 
 EVENTS_PATH = re.compile(r"/sessions/([^/]+)/events")
@@ -46,29 +47,28 @@ class SSEFastPath:
     async def _stream(self, session_id: str, scope: HTTPScope, receive: ASGIReceiveCallable,
                       send: ASGISendCallable) -> None:
         user_id, expires_at, after = self._read_request(scope)  # its parsed headers die here, not with us
-        sub = await open_stream(self.rt, session_id, user_id, after)
-        if sub is None:
-            await send({"type": "http.response.start", "status": 204, "headers": [], "trailers": False})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-            return
-        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS, "trailers": False})
-        async with trio.open_nursery() as nursery:
+        rt = self.rt
+        async with subscribe(rt.supervisor, rt.reader, session_id, user_id, after) as stream:
+            if stream.caught_up_and_ended:
+                await send({"type": "http.response.start", "status": 204, "headers": [], "trailers": False})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS,
+                        "trailers": False})
+            async with trio.open_nursery() as nursery:
 
-            async def until_client_leaves() -> None:
-                while (await receive())["type"] != "http.disconnect":
-                    pass
+                async def until_client_leaves() -> None:
+                    while (await receive())["type"] != "http.disconnect":
+                        pass
+                    nursery.cancel_scope.cancel()
+
+                nursery.start_soon(until_client_leaves)
+                async with aclosing(sse_chunks(stream, rt.settings.sse_retry_ms, expires_at)) as chunks:
+                    async for chunk in chunks:
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                        del chunk  # not kept while waiting for the next
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
                 nursery.cancel_scope.cancel()
-
-            nursery.start_soon(until_client_leaves)
-            chunks = sse_chunks(self.rt, session_id, sub, after, expires_at)
-            try:
-                async for chunk in chunks:
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                    del chunk  # not kept while waiting for the next
-            finally:
-                await chunks.aclose()
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-            nursery.cancel_scope.cancel()
 
     def _read_request(self, scope: HTTPScope) -> tuple[str, float, int | None]:
         """(user id, token expiry, last event id) from the request; raises Problem(401)."""

@@ -38,6 +38,18 @@ def events_after(conn: sa.Connection, session_id: str, after: int, upto: int, li
     return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in conn.execute(stmt)]
 
 
+def recent_events(conn: sa.Connection, session_id: str, types: tuple[str, ...], limit: int) -> list[Event]:
+    """The session's last ``limit`` events of the given types, newest first (a restarted actor reads
+    its recent questions and its unfinished answer from them)."""
+    stmt = (
+        sa.select(events.c.seq, events.c.type, events.c.data, events.c.created_at)
+        .where(events.c.session_id == session_id, events.c.type.in_(types))
+        .order_by(events.c.seq.desc())
+        .limit(limit)
+    )
+    return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in conn.execute(stmt)]
+
+
 def append(evs: list[Event]) -> WriteOp:
     """The write that appends ``evs`` (numbered, in order) to the log, as one executemany."""
     return WriteOp(INSERT_EVENT, event_rows(evs))

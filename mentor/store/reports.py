@@ -101,22 +101,30 @@ def report_input(conn: sa.Connection, user_id: str, session_id: str) -> ReportIn
 
 def chosen_sessions(conn: sa.Connection, user_id: str, company: str | None, since: float | None,
                     limit: int) -> tuple[list[Any], bool]:
-    """The user's sessions for insights, newest first, at most ``limit``; and whether more matched."""
-    stmt = sa.select(sessions).where(sessions.c.user_id == user_id)
+    """The user's sessions for insights, newest first, at most ``limit``; and whether more matched.
+
+    Two queries: ids and companies of the user's sessions (the scan), then the chosen rows in full (their
+    job descriptions are up to 50 kB each, so only those of the chosen few are read)."""
+    stmt = sa.select(sessions.c.id, sessions.c.company).where(sessions.c.user_id == user_id)
     if since is not None:
         stmt = stmt.where(sessions.c.created_at >= since)
     stmt = stmt.order_by(sessions.c.created_at.desc(), sessions.c.id.desc())
     key = company_key(company) if company else None
-    chosen: list[Any] = []
-    for row in conn.execute(stmt):
+    ids: list[str] = []
+    truncated = False
+    for sid, name in conn.execute(stmt):
         # Company names match as the knowledge base matches them ("ACME, Inc." is "acme"): in Python, since
-        # the key is not stored on sessions. Only metadata is read here; a user has at most thousands.
-        if key is not None and company_key(row.company or "") != key:
+        # the key is not stored on sessions.
+        if key is not None and company_key(name or "") != key:
             continue
-        if len(chosen) == limit:
-            return chosen, True
-        chosen.append(row)
-    return chosen, False
+        if len(ids) == limit:
+            truncated = True
+            break
+        ids.append(sid)
+    if not ids:
+        return [], truncated
+    rows = {r.id: r for r in conn.execute(sa.select(sessions).where(sessions.c.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows], truncated
 
 
 def for_each_report_input(conn: sa.Connection, user_id: str, session_rows: list[Any],

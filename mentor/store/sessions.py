@@ -69,6 +69,13 @@ def caption_blocks(conn: sa.Connection, session_id: str) -> dict[str, BlockState
     return {r.block_id: BlockState(r.id, r.revision, r.final) for r in conn.execute(stmt)}
 
 
+def recent_captions(conn: sa.Connection, session_id: str, limit: int) -> list[tuple[int, str, str]]:
+    """The session's last ``limit`` captions as (id, speaker role, text), oldest first."""
+    stmt = (sa.select(captions.c.id, captions.c.speaker_role, captions.c.text)
+            .where(captions.c.session_id == session_id).order_by(captions.c.id.desc()).limit(limit))
+    return [(r.id, r.speaker_role, r.text) for r in reversed(conn.execute(stmt).all())]
+
+
 def list_captions(conn: sa.Connection, session_id: str, after: int, limit: int, final_only: bool) -> list[Row]:
     stmt = sa.select(captions).where(captions.c.session_id == session_id, captions.c.id > after)
     if final_only:

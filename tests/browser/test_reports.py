@@ -53,8 +53,10 @@ async def test_report_and_trends_pages_render_server_charts_and_fit_a_phone(
             badge: document.getElementById('r-status').textContent,
             questions: [...document.querySelectorAll('#r-questions .q')].map(q => q.textContent),
             answered: document.querySelector('#r-questions .facts').textContent,
+            people: document.getElementById('r-people').textContent,
             scripts: document.querySelectorAll('svg script').length })""")
         assert state["badge"] == "Live — updating" and state["scripts"] == 0
+        assert state["people"].startswith("Talk time by person: Sam (candidate)"), state["people"]
         assert state["questions"] == ["behavioral" + QUESTION]
         assert "you answered" in state["answered"] and "suggestion (offline)" in state["answered"]
         await b.screenshot("report-session.png", full_page=True)

@@ -22,14 +22,16 @@ def language_code(language: str | None) -> str:
     return code or "en"
 
 
-def analyse(text: str, language: str | None = "en", armed: bool = False) -> QuestionAnalysis:
+def analyse(text: str, language: str | None = "en", armed: bool = False,
+            lead: tuple[str, ...] = ()) -> QuestionAnalysis:
     """Classify a text in the given language; never raises. Cost: O(tokens).
 
-    `armed`: the text continues one that ended with a preface announcing a question."""
+    `armed`: the text continues one that ended with a preface announcing a question. `lead`: the text starts
+    inside a sentence whose first words (lowercased) are these; see `clauses_en.analyse`."""
     code = language_code(language)
     if code in clauses_eu.LANGUAGES:
         return clauses_eu.analyse(text, code, armed)
-    return clauses_en.analyse(text, armed)
+    return clauses_en.analyse(text, armed, lead)
 
 
 def is_question(text: str, language: str | None = "en") -> bool:

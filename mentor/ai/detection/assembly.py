@@ -50,7 +50,7 @@ class CaptionBlock:
     revision: int
     final: bool
     text: str
-    key: str        # normalised text, for staircase detection
+    key: str | None  # normalised text, for staircase detection; None until needed (computed lazily)
     first_at: float
     last_at: float
 
@@ -165,7 +165,8 @@ class CaptionAssembler:
         if u.text == b.text:
             return newly_final
         b.text = u.text
-        b.key = _key(u.text)
+        b.key = None  # recomputed only if a new entry is compared with it: a Meet block re-sent per word
+        # would otherwise pay a regex pass over its whole text at every update
         turn.version += 1
         return True
 
@@ -173,6 +174,8 @@ class CaptionAssembler:
         key = _key(u.text)
         last = turn.blocks[-1] if turn.blocks else None
         if last is not None and u.at - last.last_at <= self.settings.staircase_window_s:
+            if last.key is None:
+                last.key = _key(last.text)
             # Teams savers store every partial line as its own entry: fold the staircase.
             if last.key and key.startswith(last.key):
                 last.block_ids.append(u.block_id)

@@ -45,6 +45,7 @@ from mentor.ai.detection.lexicon.en import (
     CONFIRM_NEEDS_YOU,
     CONFIRM_WORDS,
     CUT_BEFORE,
+    CUT_UNSAFE,
     DASHES,
     DEMONSTRATIVE,
     DETERMINER,
@@ -66,6 +67,7 @@ from mentor.ai.detection.lexicon.en import (
     INNER_WH_FUSED,
     MARKERS,
     MARKERS2,
+    MARKERS2_FIRST,
     OBJECT_BEFORE,
     OPEN_END,
     PREFACE_FIRST,
@@ -170,17 +172,23 @@ def _starts(w: list[str]) -> list[tuple[int, bool]]:
     out: list[tuple[int, bool]] = []
     seen_content = False
     prev_start = False
+    n = len(w)
+    prev = prev2 = ""
     for i, x in enumerate(w):
         if x == ",":
+            prev2, prev = prev, x
             continue
-        boundary = i == 0 or w[i - 1] == "," or w[i - 1] in BOUNDARY_WORDS or (
-            i >= 2 and (w[i - 2], w[i - 1]) in MARKERS2)
-        if boundary and (not prev_start or w[i - 1] == ","):
-            out.append((i, seen_content and w[i - 1] == ","))
+        # Pairs are looked up only when their first word can start one (cheaper than building tuples).
+        boundary = i == 0 or prev == "," or prev in BOUNDARY_WORDS or (
+            prev2 in MARKERS2_FIRST and (prev2, prev) in MARKERS2)
+        if boundary and (not prev_start or prev == ","):
+            out.append((i, seen_content and prev == ","))
         prev_start = boundary and x in MARKERS
-        if x not in MARKERS and not (i + 1 < len(w) and (x, w[i + 1]) in MARKERS2) and not (
-                i >= 1 and (w[i - 1], x) in MARKERS2):
+        if not seen_content and x not in MARKERS and not (
+                x in MARKERS2_FIRST and i + 1 < n and (x, w[i + 1]) in MARKERS2) and not (
+                prev in MARKERS2_FIRST and (prev, x) in MARKERS2):
             seen_content = True
+        prev2, prev = prev, x
     return out
 
 
@@ -480,10 +488,14 @@ def _tag_score(w: list[str], has_comma_before: bool, ends_q: bool) -> float:
     return 0.0
 
 
-def _statement_cue(w: list[str], content: list[str], sent_q: bool, armed: bool) -> tuple[str, float] | None:
+def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[str, ...],
+                   hesitant: bool = False) -> tuple[str, float] | None:
     """A sentence in statement form that still asks: a tag, a rising "?", or a declarative that puts the
-    listener's own position or record to them for confirmation."""
+    listener's own position or record to them for confirmation. `lead`: the first words of the sentence when
+    `content` continues it after a cut (the rules that look at a sentence's start see the real start)."""
     n = len(w)
+    if lead:
+        content = list(lead) + content
     tag = _tag_score(content, n >= 2 and w[-2] == ",", sent_q)
     if tag > 0 and not ("whether" in content or "if" in content) or tag >= 0.8:
         return ("tag", tag)
@@ -492,7 +504,10 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, armed: bool) 
         if has_subj and len(content) >= 2:
             return ("declarative", 0.65)
         # An elliptical follow-up with a real "?" ("And before you?", "Through the Fourteenth Amendment?").
-        return ("qmark", 0.5 if len(content) >= 2 and content[0] in ELLIPSIS_OPENERS else 0.45)
+        # A hesitation inside the fragment ("uh, the causes of crime?") marks an echo or a self-repair
+        # checking what was meant, not a new question.
+        elliptic = len(content) >= 2 and content[0] in ELLIPSIS_OPENERS and not hesitant
+        return ("qmark", 0.5 if elliptic else 0.45)
     conf = _confirming_frame(content)
     if conf:
         return ("confirm", conf)
@@ -613,10 +628,11 @@ def _talks_on(clauses: list[list[_Tok]], si: int) -> bool:
     return False
 
 
-def analyse(text: str, armed: bool = False) -> QuestionAnalysis:
+def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> QuestionAnalysis:
     """Classify a text; never raises. Cost: O(tokens), roughly 1 µs per token.
 
-    `armed`: the text continues one that ended with a preface (see ARMED_THRESHOLD)."""
+    `armed`: the text continues one that ended with a preface (see ARMED_THRESHOLD). `lead`: the text starts
+    inside a sentence (after a cut) whose first words, lowercased, are these."""
     toks = _tokenise(text)
     sentences = _sentences(toks)
     parts: list[QuestionPart] = []
@@ -626,15 +642,23 @@ def analyse(text: str, armed: bool = False) -> QuestionAnalysis:
     n_sent = len(sentences)
     cuts: list[int] = []
     spans: list[tuple[int, int]] = []
+    marks: list[tuple[int, bool]] = []  # (position, armed from there on), for the armed state at each cut
     for si, sent in enumerate(sentences):
         ctoks = clauses[si]
         if sent:
             spans.append((sent[0].start, sent[-1].end))
+            marks.append((sent[0].start, armed))
             if sent[-1].low in HARD and si + 1 < n_sent:
                 cuts.append(sent[-1].end)
         w = [t.low for t in ctoks]
         caps = [t.cap for t in ctoks]
         n = len(w)
+        # Safe cuts inside a run: before a content word after a content word. No cue starts at either, so
+        # the text after the cut analysed on its own finds the same cues (those before it are frozen with
+        # the lookahead they had).
+        for k in range(2, n - 1):
+            if w[k] not in CUT_UNSAFE and w[k - 1] not in CUT_UNSAFE:
+                cuts.append(ctoks[k].start)
         is_last_sentence = si == n_sent - 1
         if is_last_sentence:
             last_is_q = False
@@ -658,7 +682,8 @@ def analyse(text: str, armed: bool = False) -> QuestionAnalysis:
                 hits.append((j, cue[0], cue[1]))
         hits = _merge(hits, _inner_hits(w, caps, {j for j, _, _ in hits}))
         if not any(c != "preface" for _, c, _ in hits):
-            cue2 = _statement_cue(w, content, sent_q, armed)
+            cue2 = _statement_cue(w, content, sent_q, lead if si == 0 else (),
+                                  any(t.low in FILLER_TOKENS for t in sent))
             if cue2 is not None:
                 hits = _merge(hits, [(0, cue2[0], cue2[1])])
         if not hits:
@@ -693,14 +718,26 @@ def analyse(text: str, armed: bool = False) -> QuestionAnalysis:
             done = cue_name == "tag" or _complete(pw)
             start, end = ctoks[first].start, ctoks[stop - 1].end
             parts.append(QuestionPart(text[start:end], cue_name, score, done, start, end))
+            marks.append((ctoks[j].start, armed))
+        if sent:
+            marks.append((sent[-1].end, armed))
         if is_last_sentence:
             last_is_q = parts[-1].cue != "preface" if parts else False
     scored = tuple(p for p in parts if p.score >= QUESTION_THRESHOLD)
     conf = max((p.score for p in parts if p.cue != "preface"), default=0.0)
     is_q = bool(scored)
     ends_q = last_is_q and is_q and parts[-1].score >= QUESTION_THRESHOLD
+    cut_list = sorted(set(cuts))
+    armed_cuts: list[int] = []
+    if any(a for _, a in marks):
+        mi = -1
+        for c in cut_list:
+            while mi + 1 < len(marks) and marks[mi + 1][0] <= c:
+                mi += 1
+            if mi >= 0 and marks[mi][1]:
+                armed_cuts.append(c)
     return QuestionAnalysis(is_q, conf, scored, ends_q, ends_q and parts[-1].complete, ends_qmark,
-                            tuple(sorted(set(cuts))), tuple(spans), armed and not ends_q)
+                            tuple(cut_list), tuple(spans), armed and not ends_q, tuple(armed_cuts))
 
 
 def is_question(text: str) -> bool:

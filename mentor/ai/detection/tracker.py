@@ -57,6 +57,8 @@ __all__ = ["DetectedQuestion", "QuestionTracker", "TrackerSettings"]
 INTERVIEWER = SpeakerRole.INTERVIEWER
 _EMITTED_KEEP = 32
 _PUNCT_CUES = frozenset({"declarative", "qmark"})
+_LEAD_WORDS = 6
+_END_CUES = frozenset({"tag", "declarative", "qmark"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,8 @@ class TrackerSettings:
     max_text_chars: int = 1500        # bound of the question text handed to the engine (cut at boundaries)
     keep_closed: int = 4              # recent segments kept for late revisions
     max_restarts: int = 1             # superseding updates of one question that may restart its answer
-    lookahead_words: int = 12         # words kept after a stable cut before the text before it is frozen
+    lookahead_words: int = 6          # words kept after a stable cut before the text before it is frozen
+    analyse_every: int = 4            # interim updates (without "?") between two analyses of a growing turn
     assembler: AssemblerSettings = field(default_factory=AssemblerSettings)
 
 
@@ -96,6 +99,8 @@ class _Segment:
     first: CaptionBlock | None      # first block of the segment (None: from the turn's start)
     offset: int               # characters of `first` that belong to an earlier segment
     last_at: float
+    last_final: bool = False  # the last update of the segment was a final caption
+    skipped: int = 0          # interim updates not analysed since the last analysis
     question_id: str | None = None
     revision: int = 0
     restarts: int = 0
@@ -113,6 +118,8 @@ class _Segment:
     frozen_parts: tuple[QuestionPart, ...] = ()
     frozen_spans: tuple[tuple[int, int], ...] = ()
     frozen_armed: bool = False    # the frozen text ends with a preface
+    frozen_open: bool = False     # the last frozen sentence goes on after the cut
+    frozen_lead: tuple[str, ...] = ()  # then: the first words of that sentence
 
     def blocks(self) -> list[CaptionBlock]:
         blocks = self.turn.blocks
@@ -140,11 +147,12 @@ class _Segment:
         self.caption_ids = tuple(ids)
         if self.frozen_at and (len(text) < self.frozen_at or text[:self.frozen_at] != old[:self.frozen_at]):
             self.frozen_at, self.frozen_parts, self.frozen_spans = 0, (), ()  # rewritten before the cut
-            self.frozen_armed = False
+            self.frozen_armed = self.frozen_open = False
+            self.frozen_lead = ()
         base = self.frozen_at
-        tail = analyse(text[base:], language, self.frozen_armed)
+        tail = analyse(text[base:], language, self.frozen_armed, self.frozen_lead)
         self.analysis = self._combine(tail, base)
-        self._advance(tail, base, language, lookahead_words)
+        self._advance(tail, base, lookahead_words)
         self.cache_version = self.turn.version
         return self.analysis
 
@@ -155,31 +163,49 @@ class _Segment:
                         for p in tail.parts)
         parts = self.frozen_parts + shifted
         conf = max([tail.confidence] + [p.score for p in self.frozen_parts])
-        spans = self.frozen_spans + tuple((a + base, b + base) for a, b in tail.sentences)
+        spans = _join_spans(self.frozen_spans, tuple((a + base, b + base) for a, b in tail.sentences),
+                            self.frozen_open)
         return QuestionAnalysis(bool(parts), conf, parts, tail.ends_with_question, tail.complete,
                                 tail.ends_with_qmark, (), spans, tail.armed)
 
-    def _advance(self, tail: QuestionAnalysis, base: int, language: str, lookahead_words: int) -> None:
+    def _advance(self, tail: QuestionAnalysis, base: int, lookahead_words: int) -> None:
         """Freeze the text up to the last cut that has `lookahead_words` words after it."""
         text = self.text
         for cut in reversed(tail.cuts):
             at = base + cut
             if at <= self.frozen_at or text.count(" ", at) < lookahead_words:
                 continue
+            inside = next((a for a, b in tail.sentences if a < cut < b), None)  # cut inside a sentence
             # A part that runs across the cut (an unpunctuated question followed by more talk) is frozen
-            # up to the cut: the text after it is analysed afresh.
+            # up to the cut: the text after it is analysed afresh. A part that only the end of its still
+            # open sentence makes a question (a tag, a "?") is not frozen: that end is not there yet.
             self.frozen_parts += tuple(
                 QuestionPart(text[p.start + base:min(p.end, cut) + base].rstrip(), p.cue, p.score, p.complete,
                              p.start + base, min(p.end, cut) + base)
-                for p in tail.parts if p.start < cut)
-            self.frozen_spans += tuple((a + base, min(b, cut) + base) for a, b in tail.sentences if a < cut)
-            # Once per cut: does the frozen text end with a preface that arms what follows?
-            self.frozen_armed = analyse(text[base:at], language, self.frozen_armed).armed
+                for p in tail.parts
+                if p.start < cut and not (inside is not None and p.cue in _END_CUES and p.end > inside))
+            self.frozen_spans = _join_spans(
+                self.frozen_spans, tuple((a + base, min(b, cut) + base) for a, b in tail.sentences if a < cut),
+                self.frozen_open)
+            if inside is None:
+                self.frozen_lead = ()
+            elif not (self.frozen_open and inside == 0):  # else the sentence began before `base`: keep its lead
+                self.frozen_lead = tuple(normalise(text[base + inside:at][:80]).split()[:_LEAD_WORDS])
+            self.frozen_open = inside is not None
+            self.frozen_armed = cut in tail.armed_cuts  # a preface before the cut arms what follows
             # The next analysis starts at the first word after the cut.
             while at < len(text) and text[at] == " ":
                 at += 1
             self.frozen_at = at
             return
+
+
+def _join_spans(old: tuple[tuple[int, int], ...], new: tuple[tuple[int, int], ...],
+                open_end: bool) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of the frozen text then of the text after it; a sentence cut inside is one span."""
+    if open_end and old and new:
+        return old[:-1] + ((old[-1][0], new[0][1]),) + new[1:]
+    return old + new
 
 
 class QuestionTracker:
@@ -229,6 +255,16 @@ class QuestionTracker:
                 grown_in_place = bool(seg_blocks) and last is seg_blocks[-1] and update.block_id in last.block_ids
                 seg = self._seg = _Segment(turn, last, prev_len if grown_in_place else 0, update.at)
         seg.last_at = update.at
+        seg.last_final = update.final
+        if not update.final and not update.text.rstrip().endswith("?") \
+                and seg.skipped < self.settings.analyse_every:
+            # Nothing fires at once on an interim without "?": only a pause or a speaker change can fire it.
+            # So the analysis waits for that moment (tick, or the next final / "?" update), except every
+            # `analyse_every` updates, which moves the stable cut on and keeps each analysis short.
+            seg.skipped += 1
+            seg.deadline = update.at + self.settings.pause_s
+            return out
+        seg.skipped = 0
         a = self._analyse(seg)
         if not a.is_question or a.armed:
             seg.deadline = None  # nothing asked yet, or a preface announced the question: wait for it
@@ -248,10 +284,19 @@ class QuestionTracker:
         seg = self._seg
         if seg is None or seg.deadline is None or now < seg.deadline:
             return []
+        a = self._analyse(seg)
+        if not a.is_question or a.armed:
+            seg.deadline = None  # nothing asked yet, or a preface announced the question: wait for it
+            return []
+        weak_until = seg.last_at + self.settings.weak_pause_s
+        if not seg.last_final and now < weak_until and all(p.cue in _PUNCT_CUES for p in a.parts):
+            seg.deadline = weak_until  # only a "?" on interim text says question: wait longer
+            return []
         return self._fire(seg, "pause", now)
 
     def next_deadline(self) -> float | None:
-        """When tick() may fire next; None when nothing is pending."""
+        """When tick() may fire next; None when nothing is pending. After an interim caption without "?"
+        this is the pause deadline even when the text asks nothing: tick() analyses it then."""
         return self._seg.deadline if self._seg is not None else None
 
     def _analyse(self, seg: _Segment) -> QuestionAnalysis:

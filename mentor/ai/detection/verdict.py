@@ -39,13 +39,15 @@ class QuestionAnalysis:
     ends_with_qmark: bool            # the text ends with "?" (a weak cue in live captions)
     # Character offsets where the text may be cut and the rest analysed on its own with the same verdict
     # for what lies before: after a real sentence end, or before a clause-start marker ("so", "and") in an
-    # unpunctuated run. The tracker re-analyses only the text after its last such cut.
+    # unpunctuated run, or between content words where no cue can span the cut. The tracker re-analyses
+    # only the text after its last such cut.
     cuts: tuple[int, ...] = ()
     # (start, end) of every sentence, for cutting the question text handed to the engine.
     sentences: tuple[tuple[int, int], ...] = ()
     # The text ends with a preface that announces a question ("let me ask you about ...") and no question
     # after it: the detector waits for the question instead of firing.
     armed: bool = False
+    armed_cuts: tuple[int, ...] = ()  # the cuts after which the text is armed by a preface before them
 
     @property
     def part_texts(self) -> tuple[str, ...]:

@@ -1,13 +1,13 @@
 """One-off questions outside any session (POST /ask), answered with the user's active resume and knowledge base.
 
 The handler reads the answer's context (``mentor.store.answer_context``), builds the ``AnswerRequest`` and
-hands it to the engine; the streaming and the JSON form differ only in how the engine's events are written.
+runs the sessions' answer pipeline (``mentor.engines.answer_steps``: one timeout, one failure mapping); the
+streaming and the JSON form differ only in how its steps are written (SSE with the sessions' encoder).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Annotated, Any
 
@@ -17,10 +17,10 @@ from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
 from mentor.ai.retrieval import retrieval_query
-from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerFailure, AnswerRequest, QuestionKind
-from mentor.engines import AnswerError
+from mentor.ai.types import AnswerDelta, AnswerRequest, QuestionKind
+from mentor.engines import Failed, Finished, Step, answer_steps
 from mentor.errors import Problem, ProblemCode
-from mentor.events import dumps
+from mentor.events import Event, EventType
 from mentor.http.models import JobDescription, Language, Name, Strict, Text, not_blank
 from mentor.http.requests import authenticate, json_body, json_response, runtime, validate
 from mentor.runtime import Runtime
@@ -51,7 +51,7 @@ async def ask() -> Response:
     user_id = authenticate()
     data = validate(AskBody, await json_body())
     rt = runtime()
-    started = time.monotonic()
+    started = trio.current_time()
     req = await _answer_request(rt, user_id, data)
     if "text/event-stream" in request.headers.get("Accept", ""):
         return _sse_response(_answer_sse(rt, req, started))
@@ -77,63 +77,47 @@ def _classify(question: str) -> str:
     return question_kind(question)
 
 
-async def _answer_events(rt: Runtime, req: AnswerRequest) -> AsyncIterator[AnswerEvent]:
-    """The engine's events up to its ``AnswerDone``, all within ``answer_timeout_s``. Raises Problem 504 on
-    timeout, 502 when the engine failed or ended without an answer."""
-    deadline = trio.current_time() + rt.settings.answer_timeout_s
-    async with aclosing(rt.engine.stream(req)) as events:
-        while True:
-            # The cancel scope covers only the wait for the next event, never a yield: a scope left open
-            # across a yield would cancel the consumer's writes and break when the generator is dropped.
-            event: AnswerEvent | None = None
-            with trio.move_on_at(deadline):
-                try:
-                    event = await events.__anext__()
-                except StopAsyncIteration:
-                    raise Problem(ProblemCode.ANSWER_FAILED, "the answer engine ended without an answer") from None
-                except AnswerError as exc:
-                    raise Problem(ProblemCode.ANSWER_FAILED, exc.reason, retryable=exc.retryable) from None
-            if event is None:
-                raise Problem(ProblemCode.ANSWER_TIMEOUT, f"no complete answer within {rt.settings.answer_timeout_s} s")
-            yield event
-            if isinstance(event, AnswerDone):
-                return
+def _steps(rt: Runtime, req: AnswerRequest, started: float) -> AsyncGenerator[Step, None]:
+    """The sessions' answer pipeline: one timeout (``answer_timeout_s``), one failure mapping."""
+    return answer_steps(rt.engine, req, timeout_s=rt.settings.answer_timeout_s, started_at=started)
 
 
-def _final(done: AnswerDone, started: float) -> dict[str, Any]:
+def _final(finished: Finished) -> dict[str, Any]:
+    done = finished.done
     return {"text": done.text, "engine": done.engine, "model": done.model, "sources": list(done.sources),
             "tokens": {"prompt": done.prompt_tokens, "completion": done.completion_tokens,
                        "estimated": done.usage_estimated},
-            "latency_ms": round((time.monotonic() - started) * 1000, 1)}
+            "latency_ms": round(finished.complete_ms, 1)}
 
 
 async def _answer_json(rt: Runtime, req: AnswerRequest, started: float) -> dict[str, Any]:
-    done: AnswerDone | None = None
-    async for event in _answer_events(rt, req):
-        if isinstance(event, AnswerDone):
-            done = event
-    if done is None:  # unreachable: _answer_events raises instead
-        raise Problem(ProblemCode.ANSWER_FAILED, "the answer engine ended without an answer")
-    return _final(done, started)
+    """The answer; raises Problem 504 (answer_timeout) or 502 (answer_failed) when it fails."""
+    async with aclosing(_steps(rt, req, started)) as steps:
+        async for step in steps:
+            if isinstance(step, Finished):
+                return _final(step)
+            if isinstance(step, Failed) and step.final:
+                raise Problem(ProblemCode(step.code), step.reason, retryable=step.retryable)
+    raise Problem(ProblemCode.ANSWER_FAILED, "the answer engine ended without an answer")  # unreachable
 
 
-def _sse(event: str, data: dict[str, Any]) -> bytes:
-    return f"event: {event}\ndata: {dumps(data)}\n\n".encode()
+def _sse(type: EventType, data: dict[str, Any]) -> bytes:
+    return Event.control("", type, data).sse  # the sessions' encoder; no id: nothing here is replayed
 
 
 async def _answer_sse(rt: Runtime, req: AnswerRequest, started: float) -> AsyncIterator[bytes]:
     seq = 0
-    try:
-        async for event in _answer_events(rt, req):
-            if isinstance(event, AnswerDelta):
+    async with aclosing(_steps(rt, req, started)) as steps:
+        async for step in steps:
+            if isinstance(step, AnswerDelta):
                 seq += 1
-                yield _sse("answer_delta", {"seq": seq, "text": event.text})
-            elif isinstance(event, AnswerFailure):
-                yield _sse("answer_failed", {"reason": event.reason, "retryable": event.retryable})
-            elif isinstance(event, AnswerDone):
-                yield _sse("new_answer", _final(event, started))
-    except Problem as problem:  # the status line is gone: report in-band
-        yield _sse("answer_failed", {"reason": problem.detail, "retryable": True, "code": problem.code})
+                yield _sse(EventType.ANSWER_DELTA, {"seq": seq, "text": step.text})
+            elif isinstance(step, Finished):
+                yield _sse(EventType.NEW_ANSWER, _final(step))
+            else:  # the status line is gone: failures are reported in-band
+                seq = 0  # a fallback answer starts over
+                failed = {"reason": step.reason, "retryable": step.retryable}
+                yield _sse(EventType.ANSWER_FAILED, {**failed, "code": step.code} if step.final else failed)
 
 
 def _sse_response(chunks: AsyncIterator[bytes]) -> Response:

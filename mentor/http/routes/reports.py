@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import trio
 from pydantic import BaseModel, Field, ValidationError
-from quart import Blueprint, Response, request
+from quart import Blueprint, Response, current_app, request
 from quart_schema import document_querystring, document_response, tag
 
 from mentor.ai.charts import report_charts, trend_charts
@@ -23,6 +23,7 @@ from mentor.ai.report_export import report_markdown, report_pdf
 from mentor.errors import Problem, ProblemCode, not_found
 from mentor.http.models import Name, error_list
 from mentor.http.requests import authenticate, json_response, runtime
+from mentor.http.trend_cache import TrendCache
 from mentor.store import reports as store
 
 bp = Blueprint("reports", __name__)
@@ -71,6 +72,15 @@ class InsightsDoc(BaseModel):
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _trend_cache() -> TrendCache:
+    # One per application, made on first use (kept in the app's extensions, beside the runtime).
+    app = current_app
+    cache: TrendCache | None = app.extensions.get("mentor_trend_cache")
+    if cache is None:
+        cache = app.extensions["mentor_trend_cache"] = TrendCache(runtime().settings.insights_cache_sessions)
+    return cache
 
 
 def _query(model: type[Any]) -> Any:
@@ -156,12 +166,27 @@ async def my_insights() -> Response:
     since = parse_since(query.since)
     limit = runtime().settings.insights_max_sessions
 
+    cache = _trend_cache()
+
     def read_and_summarise(conn: Any) -> tuple[list[dict[str, Any]], bool]:
         rows, truncated = store.chosen_sessions(conn, user_id, query.company, since, limit)
         points: list[dict[str, Any]] = []
+        missing = []
+        for row in rows:
+            cached = cache.get((row.id, row.ended_at)) if row.ended_at is not None else None
+            if cached is not None:
+                points.append(cached)
+            else:
+                missing.append(row)
         now = time.time()
-        store.for_each_report_input(conn, user_id, rows,
-                                    lambda inp: points.append(trend_point(build_report(inp, generated_at=now))))
+
+        def summarise(inp: ReportInput) -> None:
+            point = trend_point(build_report(inp, generated_at=now))
+            if inp.session.ended_at is not None and inp.session.status != "active":
+                cache.put((inp.session.id, inp.session.ended_at), point)
+            points.append(point)
+
+        store.for_each_report_input(conn, user_id, missing, summarise)
         return points, truncated
 
     points, truncated = await runtime().reader.read(read_and_summarise)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import time
-import uuid
 
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
@@ -19,7 +17,6 @@ from mentor.actors.messages import (
     SetAutoAnswer,
 )
 from mentor.errors import Problem, ProblemCode
-from mentor.events import Event, EventType
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import (
     AutoAnswerBody,
@@ -29,7 +26,7 @@ from mentor.http.models import (
     SessionCreate,
 )
 from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime
-from mentor.store import answers, event_log, sessions
+from mentor.store import answers, sessions
 from mentor.wire import public_answer, public_caption, public_session
 
 bp = Blueprint("sessions", __name__)
@@ -41,14 +38,7 @@ bp = Blueprint("sessions", __name__)
 async def create_session() -> Response:
     user_id = authenticate()
     data = await body(SessionCreate)
-    rt = runtime()
-    now = time.time()
-    row = {"id": str(uuid.uuid4()), "user_id": user_id, **data.model_dump(), "status": "active",
-           "auto_answer": True, "created_at": now, "ended_at": None}
-    created = Event.make(row["id"], 1, EventType.SESSION_CREATED, public_session(row))
-    # The session row and its first event commit together: the log never lacks its beginning.
-    await rt.writer.write([sessions.insert_session(row), event_log.append([created])])
-    return json_response(public_session(row), 201)
+    return json_response(await runtime().supervisor.create(user_id, data.model_dump()), 201)
 
 
 @bp.get("/sessions")

@@ -33,9 +33,9 @@ async def set_speaker_role(session_id: str, name: str) -> Response:
     """Set a speaker's role (``name`` URL-encoded): their past captions are re-labelled, every device hears
     ``speaker_updated``, and detection follows the new role from the next caption on."""
     user_id = authenticate()
-    name = name.strip()  # as captions' names are stored
-    if problem := name_problem(name):
+    if problem := name_problem(name):  # before stripping: str.strip() also takes some controls (U+0085)
         raise Problem(ProblemCode.INVALID_SPEAKER_NAME, problem)
+    name = name.strip()  # as captions' names are stored
     data = await body(SpeakerRoleBody)
     if data.role not in ROLES:
         raise Problem(ProblemCode.INVALID_SPEAKER_ROLE, f"role must be one of {ROLES}")

@@ -2,53 +2,37 @@
 
 Servers run this route through ``sse_fast_path`` (plain ASGI, no Quart request per stream: ~11 KiB less
 per idle subscriber); the Quart route below documents it in /openapi.json and serves it wherever the
-app runs without that wrapper. Both are built from the same two helpers.
+app runs without that wrapper. Both relay ``mentor.actors.streams.subscribe`` through ``sse_chunks``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncGenerator
+from contextlib import AsyncExitStack, aclosing
 
 from quart import Blueprint, Response, request
 from quart_schema import tag
 
-from mentor.actors.subscribers import Subscription
+from mentor.actors.streams import EventStream, parse_last_event_id, subscribe
 from mentor.events import Event, EventType
-from mentor.http.relay import parse_last_event_id, relay, subscribe
 from mentor.http.requests import authenticate_until, runtime
-from mentor.runtime import Runtime
 
 bp = Blueprint("streams", __name__)
 
 SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no", "X-Content-Type-Options": "nosniff"}
 
 
-async def open_stream(rt: Runtime, session_id: str, user_id: str, after: int | None) -> Subscription | None:
-    """The subscription to relay, or None when the session has ended and the client has everything (answer
-    204, which tells EventSource to stop reconnecting). Raises Problem (404, 503)."""
-    sub = await subscribe(rt, session_id, user_id, after)
-    if sub.ended and not sub.reset and after is not None and after >= sub.head:
-        sub.subscriber.leave()
-        return None
-    return sub
-
-
-async def sse_chunks(rt: Runtime, session_id: str, sub: Subscription, after: int | None,
-                     expires_at: float) -> AsyncGenerator[bytes, None]:
+async def sse_chunks(stream: EventStream, retry_ms: int, expires_at: float) -> AsyncGenerator[bytes, None]:
     """The stream's bytes. It ends at the first event or heartbeat after its token expires (so within
     ``heartbeat_s``): a lapsed login does not keep watching."""
-    yield f"retry: {rt.settings.sse_retry_ms}\n\n".encode()
-    batches = relay(rt, session_id, sub, after)
-    try:
-        async for batch in batches:
-            if time.time() >= expires_at:
-                yield Event.control(session_id, EventType.TOKEN_EXPIRED,
-                                    {"reason": "the access token expired; reconnect with a fresh one"}).sse
-                return
-            yield _encode(batch)  # no local keeps the chunk: an idle stream holds no old data while it waits
-    finally:
-        await batches.aclose()  # now, not at garbage collection: the subscriber leaves its actor at once
+    yield f"retry: {retry_ms}\n\n".encode()
+    async for batch in stream:
+        if time.time() >= expires_at:
+            yield Event.control(stream.session_id, EventType.TOKEN_EXPIRED,
+                                {"reason": "the access token expired; reconnect with a fresh one"}).sse
+            return
+        yield _encode(batch)  # no local keeps the chunk: an idle stream holds no old data while it waits
 
 
 def _encode(batch: list[Event]) -> bytes:
@@ -68,10 +52,17 @@ async def events(session_id: str) -> Response:
     rt = runtime()
     user_id, expires_at = authenticate_until(for_stream=True)
     after = parse_last_event_id(request.headers.get("Last-Event-ID"), request.args.get("last_event_id"))
-    sub = await open_stream(rt, session_id, user_id, after)
-    if sub is None:
+    held = AsyncExitStack()  # the subscription outlives this handler: body() leaves it
+    stream = await held.enter_async_context(subscribe(rt.supervisor, rt.reader, session_id, user_id, after))
+    if stream.caught_up_and_ended:
+        await held.aclose()
         return Response(b"", status=204)
-    response = Response(sse_chunks(rt, session_id, sub, after, expires_at), content_type="text/event-stream",
-                        headers=SSE_HEADERS)
+
+    async def body() -> AsyncGenerator[bytes, None]:
+        async with held, aclosing(sse_chunks(stream, rt.settings.sse_retry_ms, expires_at)) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
+    response = Response(body(), content_type="text/event-stream", headers=SSE_HEADERS)
     response.timeout = None  # Quart's RESPONSE_TIMEOUT would silently cut long streams
     return response

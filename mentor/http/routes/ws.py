@@ -10,7 +10,7 @@ error and the connection stays up. Server -> client events: ``{"type": "event", 
 from __future__ import annotations
 
 import time
-from contextlib import aclosing
+from contextlib import AsyncExitStack
 from typing import Any
 
 import trio
@@ -26,12 +26,12 @@ from mentor.actors.messages import (
     Regenerate,
     SetAutoAnswer,
 )
+from mentor.actors.streams import EventStream, parse_last_event_id, subscribe
 from mentor.errors import Problem, ProblemCode
 from mentor.events import dumps
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import QuestionAsk, RegenerateBody, error_list
 from mentor.http.problems import problem_response
-from mentor.http.relay import parse_last_event_id, relay, subscribe
 from mentor.http.requests import authenticate_until, parse_json, runtime
 
 bp = Blueprint("websocket", __name__)
@@ -44,7 +44,7 @@ def _error(corr: Any, problem: Problem) -> str:
                   "detail": problem.detail})
 
 
-def _to_message(user_id: str, kind: str, data: dict[str, Any]) -> Message:
+def _to_message(user_id: str, kind: str, data: dict[str, Any]) -> Message[Any]:
     """Translate one client message into an actor message; raises Problem for anything malformed."""
     settings = runtime().settings
     try:
@@ -75,15 +75,26 @@ async def session_socket(session_id: str) -> Response | None:
     sender does not need every event echoed back, and that write is the costliest part of a caption."""
     rt = runtime()
     wants_events = websocket.args.get("events", "true").lower() not in {"false", "0", "no"}
-    try:
-        user_id, expires_at = authenticate_until(for_stream=True)
-        after = parse_last_event_id(None, websocket.args.get("last_event_id"))
-        if wants_events:
-            sub = await subscribe(rt, session_id, user_id, after)
-        else:
-            await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
-    except Problem as problem:
-        return problem_response(problem)  # refused before the upgrade: a plain HTTP error
+    async with AsyncExitStack() as held:
+        try:
+            user_id, expires_at = authenticate_until(for_stream=True)
+            after = parse_last_event_id(None, websocket.args.get("last_event_id"))
+            stream: EventStream | None = None
+            if wants_events:
+                stream = await held.enter_async_context(subscribe(rt.supervisor, rt.reader, session_id, user_id,
+                                                                  after))
+            else:
+                await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
+        except Problem as problem:
+            return problem_response(problem)  # refused before the upgrade: a plain HTTP error
+        await _serve_socket(session_id, user_id, expires_at, stream)
+    return None
+
+
+async def _serve_socket(session_id: str, user_id: str, expires_at: float, stream: EventStream | None) -> None:
+    """Relay ``stream`` (None: a producer-only socket) and serve commands until the stream ends, the client
+    leaves or the token expires."""
+    rt = runtime()
     await websocket.accept()
     out_send, out_recv = trio.open_memory_channel[str](rt.settings.subscriber_queue_size)
 
@@ -104,10 +115,11 @@ async def session_socket(session_id: str) -> Response | None:
                 raise trio.BrokenResourceError("client stopped reading")
 
     async def event_loop() -> None:
-        if not wants_events:
+        if stream is None:
             await trio.sleep_forever()  # until the client closes the socket
-        async with out_send.clone() as out, aclosing(relay(rt, session_id, sub, after)) as batches:
-            async for batch in batches:
+            return
+        async with out_send.clone() as out:
+            async for batch in stream:
                 for event in batch:
                     await out.send(event.ws)
 
@@ -152,5 +164,5 @@ async def session_socket(session_id: str) -> Response | None:
             nursery.start_soon(events_then_finish)
             nursery.start_soon(commands)
     if token_life.cancelled_caught:
-        await websocket.send(_error(None, Problem(ProblemCode.TOKEN_EXPIRED, "the access token expired; reconnect with a fresh one")))
-    return None
+        await websocket.send(_error(None, Problem(ProblemCode.TOKEN_EXPIRED,
+                                                  "the access token expired; reconnect with a fresh one")))

@@ -187,6 +187,7 @@ OPEN_END = frozenset({
     "sort", "type", "example", "time", "situation", "instance", "moment", "where's", "what's",
 })
 BACKCHANNEL = frozenset({
+    ("all", "right"), ("alright",), ("got", "it"), ("i", "see"), ("sure",), ("fine",), ("okay", "okay"),
     ("really",), ("oh", "really"), ("is", "that", "right"), ("is", "that", "so"), ("is", "that",
     "true"), ("right",), ("yeah",), ("huh",), ("what",), ("pardon",), ("sorry",), ("i", "beg",
     "your", "pardon"), ("how", "are", "you"), ("how", "are", "you", "doing"), ("how's", "it",
@@ -299,7 +300,9 @@ _CONFIRM = (
     ("you", "would", "agree"), ("you'd", "agree"), ("you", "would", "not", "deny"), ("you", "wouldn't", "deny"),
     ("you", "would", "not", "disagree"), ("you", "wouldn't", "disagree"), ("i", "assume", "you"),
     ("am", "i", "to", "understand"), ("if", "i", "heard", "you"), ("i", "would", "assume"), ("i", "assume"),
-    ("i'm", "sure"), ("i", "am", "sure"), ("i", "would", "imagine"), ("i", "imagine"),
+    ("i'm", "sure"), ("i", "am", "sure"), ("i", "would", "imagine"), ("i", "imagine"), ("it", "seems", "to", "me"),
+    ("it", "seemed", "to", "me"),
+    ("the", "point", "is"),
     ("your", "position", "is"), ("your", "view", "is"), ("your", "testimony", "is"), ("you're", "telling", "us"),
     ("you", "are", "telling", "us"), ("as", "you", "see", "it"), ("in", "your", "view"), ("in", "your", "opinion"),
 )
@@ -359,3 +362,14 @@ CONFIRM_WORDS = frozenset({"correct", "right", "true", "accurate", "fair", "so",
 # After "you": the filler "you know" and the generic "you" of habits and advice ("you can", "you have to").
 GENERIC_YOU_NEXT = frozenset({"know", "see", "mean", "can", "can't", "cant", "could", "have", "get", "got", "need",
                               "gotta", "just", "never", "always", "guys", "all"})
+# Words no cut may touch: a cue can start, end or hinge on them (auxiliaries, wh-words, subjects, markers,
+# prompt verbs, frame words). A cut between three other words cannot split a cue.
+CUT_UNSAFE = (AUX | WH | WH_CONTRACTED | PRONOUN_SUBJ | SUBJ_CONTRACTED | DEMONSTRATIVE | DETERMINER | MARKERS
+              | frozenset(PROMPTS) | frozenset(PROMPTS_OBJ) | PROMPT_OBJ | frozenset(INDIRECT_BY_FIRST)
+              | PREFACE_FIRST | frozenset(CONFIRM_FRAMES) | BOUNDARY_WORDS | frozenset({
+                  "if", "whether", "please", "any", "let", "let's", "not", "never", "right", "correct", "then",
+                  "one", "more", "to", "of", "about", "for", "with", "on", "in", "at", "by", "from", "as", "than",
+                  "that", "which", "who", "whom", "because", "being", "been", "be", "ever", "even", "still",
+                  "mr", "madam", "chairman", "chair", "appreciate", "grateful", "helpful", "thankful", "n't",
+              }) | YOU_SUBJ | CONFIRM_WORDS | GENERIC_YOU_NEXT)
+MARKERS2_FIRST = frozenset(a for a, _ in MARKERS2)

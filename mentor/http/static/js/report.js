@@ -87,6 +87,9 @@ function renderReport(r) {
     [pct(r.jd.skills_covered), "JD skills that came up"],
   ]);
   drawCharts(r.charts, "chart-");
+  const people = r.talk.by_name.map((p) => `${p.name} (${p.role}) ${pct(p.share)}`).join(" · ");
+  const cross = `${r.talk.overlaps.count} overlaps, ${r.talk.interruptions.count} interruptions`;
+  $("r-people").textContent = people ? `Talk time by person: ${people} — ${cross}` : cross;
 
   const qs = $("r-questions");
   if (!r.questions.length) qs.replaceChildren(el("li", { class: "empty" }, "No questions yet."));

@@ -1,0 +1,233 @@
+"""Session actors and their supervisor on trio's autojump clock: idle stop, heartbeats, restart limit,
+question pauses, and answers cut by a stop or a crash, with no real-time waits.
+
+The store is real (SQLite, migrated) but read and written inline on the event loop: a worker thread would
+let the autojump clock leap past every deadline while the thread runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+import trio
+import trio.testing
+
+from mentor.actors import SessionSupervisor
+from mentor.actors.messages import AddCaptions, AskQuestion, CaptionInput
+from mentor.actors.streams import EventStream, subscribe
+from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest
+from mentor.engines import OfflineEngine
+from mentor.engines.base import EngineContext
+from mentor.errors import Problem
+from mentor.events import Event
+from mentor.settings import Settings
+from mentor.store import StoreError, WriteOp, create_engine, event_log, migrate
+from mentor.store.writer import StoreWriter, merge_ops
+
+USER = "u1"
+
+
+class InlineReader:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    async def read(self, fn: Any, *args: Any) -> Any:
+        await trio.lowlevel.checkpoint()
+        with self.engine.connect() as conn:
+            return fn(conn, *args)
+
+
+class InlineWriter:
+    """Commits at once; fails every write whose parameters mention ``fail_on`` (a crash to recover from)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.fail_on: str | None = None
+
+    async def write(self, ops: Sequence[WriteOp]) -> None:
+        await trio.lowlevel.checkpoint()
+        if self.fail_on is not None and any(self.fail_on in str(op.params) for op in ops):
+            raise StoreError("disk on fire")
+        with self.engine.begin() as conn:
+            StoreWriter._execute(conn, merge_ops(ops))
+
+
+class SlowEngine(EngineContext):
+    """One word per second: an answer that is still streaming when we stop or crash."""
+
+    name = "slow"
+
+    def __init__(self, words: int = 30) -> None:
+        self.words = words
+
+    async def stream(self, request: AnswerRequest) -> AsyncGenerator[AnswerEvent, None]:
+        for i in range(self.words):
+            await trio.sleep(1)
+            yield AnswerDelta(f"w{i} ")
+        yield AnswerDone("".join(f"w{i} " for i in range(self.words)), "slow", None, (), 0, self.words)
+
+
+class Rig:
+    def __init__(self, supervisor: SessionSupervisor, reader: InlineReader, writer: InlineWriter) -> None:
+        self.supervisor = supervisor
+        self.reader = reader
+        self.writer = writer
+
+    async def create(self) -> str:
+        return str((await self.supervisor.create(USER, {"title": "Interview", "company": None, "role": None,
+                                                       "job_description": None, "language": "en",
+                                                       "candidate_name": None, "interviewer_name": None}))["id"])
+
+    async def say(self, sid: str, text: str, role: str = "interviewer", **kw: Any) -> list[dict[str, Any]]:
+        return await self.supervisor.ask(sid, AddCaptions(user_id=USER, captions=[CaptionInput(role, text, **kw)]))
+
+    def subscribe(self, sid: str, after: int | None = None) -> Any:
+        return subscribe(self.supervisor, self.reader, sid, USER, after)  # type: ignore[arg-type]
+
+    def log(self, sid: str) -> list[Event]:
+        with self.reader.engine.connect() as conn:
+            return event_log.events_after(conn, sid, 0, 10**9, 10_000)
+
+
+@asynccontextmanager
+async def rig(tmp_path: Path, engine: Any = None, **overrides: Any) -> AsyncIterator[Rig]:
+    settings = Settings(jwt_secret="x" * 40, database_url=f"sqlite:///{tmp_path / 'm.db'}", **overrides)
+    db = create_engine(settings.database_url)
+    migrate(db)
+    with db.begin() as conn:
+        conn.execute(sa.text("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'a@b.c', 'x', 0)"))
+    reader, writer = InlineReader(db), InlineWriter(db)
+    try:
+        async with engine or OfflineEngine() as answers, trio.open_nursery() as nursery:
+            supervisor = SessionSupervisor(settings, reader, writer, nursery, answers)  # type: ignore[arg-type]
+            try:
+                yield Rig(supervisor, reader, writer)
+            finally:
+                await supervisor.stop_all(5)
+                nursery.cancel_scope.cancel()
+    finally:
+        db.dispose()
+
+
+async def next_events(stream: EventStream, batches: AsyncIterator[list[Event]], until: str) -> list[Event]:
+    """Events up to the first ``until``; fails after 120 s on the mock clock (at once in real time)."""
+    got: list[Event] = []
+    with trio.fail_after(120):
+        async for batch in batches:
+            got.extend(batch)
+            if any(e.type == until for e in batch):
+                return got
+    raise AssertionError(f"the stream ended before {until}: {[e.type for e in got]}")
+
+
+async def test_an_idle_actor_stops_after_the_idle_timeout_and_revives_with_its_state(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, actor_idle_timeout_s=300) as r:
+        sid = await r.create()
+        await r.say(sid, "so", block_id="b", revision=1, final=False)
+        await trio.sleep(299)
+        assert r.supervisor.live_sessions == 1
+        await trio.sleep(2)
+        assert r.supervisor.live_sessions == 0
+        again = await r.say(sid, "so", block_id="b", revision=1, final=False)
+        assert again[0]["status"] == "duplicate" and r.supervisor.live_sessions == 1
+
+
+async def test_heartbeats_keep_streams_and_their_actor_alive(tmp_path: Path,
+                                                             autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, actor_idle_timeout_s=60, heartbeat_s=30) as r:
+        sid = await r.create()
+        async with r.subscribe(sid) as stream:
+            batches = aiter(stream)
+            assert [e.type for e in await anext(batches)] == ["session_created"]  # the replay
+            t0 = trio.current_time()
+            beats = []
+            for _ in range(4):
+                beats.extend(await anext(batches))
+                assert trio.current_time() - t0 == pytest.approx(30 * len(beats))
+            assert {e.type for e in beats} == {"heartbeat"} and all(e.seq == 0 for e in beats)
+            assert r.supervisor.live_sessions == 1  # 120 s with no message, but a stream is open
+        await trio.sleep(61)
+        assert r.supervisor.live_sessions == 0
+
+
+async def test_restarts_are_limited_per_minute(tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, actor_max_restarts=2) as r:
+        sid = await r.create()
+        r.writer.fail_on = "fail me"
+        for _ in range(3):
+            with pytest.raises(Problem) as exc:
+                await r.say(sid, "fail me")
+            assert exc.value.status == 503
+        await trio.testing.wait_all_tasks_blocked()
+        assert r.supervisor.restarts == 3 and r.supervisor.live_sessions == 0  # gave up after the third
+
+        other = await r.create()
+        for _ in range(4):  # as many crashes, but a minute apart: restarted every time
+            with pytest.raises(Problem):
+                await r.say(other, "fail me")
+            await trio.sleep(61)
+        assert r.supervisor.restarts == 7 and r.supervisor.live_sessions == 1
+        r.writer.fail_on = None
+        assert (await r.say(other, "works"))[0]["id"] == 1  # nothing half-committed was kept
+
+
+async def test_a_question_fires_when_the_interviewer_pauses(tmp_path: Path,
+                                                            autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path) as r:
+        sid = await r.create()
+        async with r.subscribe(sid) as stream:
+            batches = aiter(stream)
+            await anext(batches)
+            said_at = trio.current_time()
+            await r.say(sid, "so tell me about a time you disagreed with your manager", block_id="b",
+                        revision=1, final=False)
+            got = await next_events(stream, batches, "question_detected")
+            detected = next(e for e in got if e.type == "question_detected")
+            assert detected.data["trigger"] == "pause"
+            assert trio.current_time() - said_at >= 0.8  # the tracker's pause_s, passed on the mock clock
+            got = await next_events(stream, batches, "new_answer")
+            assert next(e for e in got if e.type == "new_answer").data["engine"] == "offline"
+
+
+async def test_a_graceful_stop_ends_the_answer_in_flight(tmp_path: Path,
+                                                         autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, engine=SlowEngine()) as r:
+        sid = await r.create()
+        async with r.subscribe(sid) as stream:
+            batches = aiter(stream)
+            await anext(batches)
+            asked = await r.supervisor.ask(sid, AskQuestion(user_id=USER, text="Why Kafka?"))
+            await next_events(stream, batches, "answer_delta")
+            await r.supervisor.stop_all(5)
+            got = [e async for batch in batches for e in batch]
+        assert [e.type for e in got][-2:] == ["answer_failed", "shutdown"]
+        assert got[-2].data == {"answer_id": asked["answer_id"], "question_id": asked["question_id"],
+                                "reason": "interrupted", "retryable": True, "fallback": None}
+        assert r.log(sid)[-1].type == "answer_failed"  # durable before the stream was told
+
+
+async def test_a_crash_mid_answer_regenerates_it_when_the_question_is_current(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, engine=SlowEngine(words=5)) as r:
+        sid = await r.create()
+        asked = await r.supervisor.ask(sid, AskQuestion(user_id=USER, text="Why Kafka?"))
+        await trio.sleep(2.5)  # two words streamed
+        r.writer.fail_on = "a background remark"
+        with pytest.raises(Problem):
+            await r.say(sid, "a background remark", role="other")  # the commit fails: the actor restarts
+        r.writer.fail_on = None
+        async with r.subscribe(sid, after=r.log(sid)[-1].seq) as stream:
+            got = await next_events(stream, aiter(stream), "new_answer")
+        cut = next(e for e in got if e.type == "answer_cancelled")
+        assert cut.data == {"answer_id": asked["answer_id"], "question_id": asked["question_id"],
+                            "reason": "interrupted"}
+        restarted = next(e for e in got if e.type == "answer_started")
+        done = next(e for e in got if e.type == "new_answer")
+        assert restarted.data["answer_id"] == done.data["answer_id"] != asked["answer_id"]
+        assert done.data["text"] == "w0 w1 w2 w3 w4 "
