@@ -7,12 +7,14 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 import pytest
 
 from mentor.ai.detection import CaptionAssembler, CaptionUpdate
 from mentor.ai.speakers import Roster, default_role
 from mentor.ai.types import SpeakerRole
-from tests.conftest import User, register
+from mentor.settings import Settings
+from tests.conftest import User, register, running_server
 
 
 def said(name: str, text: str, block: str, **kw: Any) -> dict[str, Any]:
@@ -202,3 +204,18 @@ async def test_another_users_session_is_not_found(user: User) -> None:
     r = await other.request("GET", f"/sessions/{sid}/speakers")
     assert r.status_code == 404
     assert await roles(user, sid) == {"Dana": "interviewer"}
+
+
+async def test_the_speakers_survive_a_restart(settings: Settings) -> None:
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as client:
+        user = await register(client)
+        sid = await quiet_session(user, candidate_name="Sam")
+        await user.captions(sid, [said("Alex", "Hi all.", "b1"), said("Sam", "Hello.", "b2")])
+        r = await user.request("PUT", f"/sessions/{sid}/speakers/Alex", json={"role": "other"})
+        assert r.status_code == 200, r.text
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as client:
+        user.client = client  # the same account and token: the store and the signing key outlive the process
+        assert await roles(user, sid) == {"Alex": "other", "Sam": "candidate"}
+        await user.captions(sid, said("Alex", "What is your notice period?", "b3", speaker_role="interviewer"))
+        rows = (await user.request("GET", f"/sessions/{sid}/captions")).json()["captions"]
+        assert [c["speaker_role"] for c in rows] == ["other", "candidate", "other"]
