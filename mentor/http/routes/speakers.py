@@ -26,7 +26,8 @@ async def list_speakers(session_id: str) -> Response:
     return json_response({"speakers": speakers})
 
 
-@bp.put("/sessions/<session_id>/speakers/<path:name>")
+# "string:" spelled out: quart-schema's OpenAPI path regex would otherwise swallow "<session_id>/…/<path:" whole
+@bp.put("/sessions/<string:session_id>/speakers/<path:name>")
 @document_request(SpeakerRoleBody)
 @tag(["speakers"])
 async def set_speaker_role(session_id: str, name: str) -> Response:
