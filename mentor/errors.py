@@ -39,6 +39,7 @@ class ProblemCode(StrEnum):
     SESSION_ENDED = "session_ended"
     REVISION_BACKWARDS = "revision_backwards"
     BLOCK_FINAL = "block_final"
+    TOO_MANY_SPEAKERS = "too_many_speakers"
     # 413
     REQUEST_ENTITY_TOO_LARGE = "request_entity_too_large"
     BATCH_TOO_LARGE = "batch_too_large"
@@ -57,6 +58,8 @@ class ProblemCode(StrEnum):
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
     REVISION_WITHOUT_BLOCK = "revision_without_block"
     UNKNOWN_SPEAKER = "unknown_speaker"
+    INVALID_SPEAKER_NAME = "invalid_speaker_name"
+    INVALID_SPEAKER_ROLE = "invalid_speaker_role"
     EMPTY_FILE = "empty_file"
     UNREADABLE_FILE = "unreadable_file"
     NO_TEXT = "no_text"
@@ -86,7 +89,7 @@ PROBLEM_STATUS: dict[ProblemCode, int] = {
     ProblemCode.METHOD_NOT_ALLOWED: 405,
     ProblemCode.REQUEST_TIMEOUT: 408,
     **dict.fromkeys((ProblemCode.EMAIL_TAKEN, ProblemCode.SESSION_ENDED, ProblemCode.REVISION_BACKWARDS,
-                     ProblemCode.BLOCK_FINAL), 409),
+                     ProblemCode.BLOCK_FINAL, ProblemCode.TOO_MANY_SPEAKERS), 409),
     **dict.fromkeys((ProblemCode.REQUEST_ENTITY_TOO_LARGE, ProblemCode.BATCH_TOO_LARGE,
                      ProblemCode.FILE_TOO_LARGE), 413),
     **dict.fromkeys((ProblemCode.UNSUPPORTED_MEDIA_TYPE, ProblemCode.UNSUPPORTED_FILE_TYPE,
@@ -94,7 +97,8 @@ PROBLEM_STATUS: dict[ProblemCode, int] = {
     **dict.fromkeys((ProblemCode.INVALID_BODY, ProblemCode.INVALID_MESSAGE, ProblemCode.INVALID_CAPTION,
                      ProblemCode.CAPTION_TOO_LONG, ProblemCode.INVALID_TIMESTAMP,
                      ProblemCode.TIMESTAMP_BEFORE_SESSION, ProblemCode.TIMESTAMP_IN_FUTURE,
-                     ProblemCode.REVISION_WITHOUT_BLOCK, ProblemCode.UNKNOWN_SPEAKER, ProblemCode.EMPTY_FILE,
+                     ProblemCode.REVISION_WITHOUT_BLOCK, ProblemCode.UNKNOWN_SPEAKER, ProblemCode.INVALID_SPEAKER_NAME,
+                     ProblemCode.INVALID_SPEAKER_ROLE, ProblemCode.EMPTY_FILE,
                      ProblemCode.UNREADABLE_FILE, ProblemCode.NO_TEXT, ProblemCode.DOCUMENT_TOO_LONG), 422),
     **dict.fromkeys((ProblemCode.TOO_MANY_ATTEMPTS, ProblemCode.TOO_MANY_REGISTRATIONS,
                      ProblemCode.QUOTA_EXCEEDED), 429),

@@ -19,6 +19,7 @@ class EventType(StrEnum):
     SESSION_ENDED = "session_ended"
     NEW_CAPTION = "new_caption"
     CAPTION_UPDATED = "caption_updated"
+    SPEAKER_UPDATED = "speaker_updated"
     QUESTION_DETECTED = "question_detected"
     ANSWERS_PAUSED = "answers_paused"
     ANSWERS_RESUMED = "answers_resumed"

@@ -123,6 +123,9 @@ class Settings:
     caption_clock_skew_s: float = field(
         default=300.0, metadata={"help": "client timestamps may precede the session start by this much"}
     )
+    session_speakers_max: int = field(
+        default=200, metadata={"help": "speaker names remembered per session (a panel rarely has ten)"}
+    )
     max_body_bytes: int = field(default=1_048_576, metadata={"help": "largest JSON request body"})
     upload_max_bytes: int = field(default=10_485_760, metadata={"help": "largest resume / knowledge file upload"})
     upload_max_inflated_bytes: int = field(

@@ -3,7 +3,7 @@
 // chrome.storage.local. Content scripts keep their own unacknowledged captions and retry.
 import { renewAt, singleFlight } from "./shared/auth.js";
 
-const SESSION_TITLE = (meeting) => `Google Meet ${meeting.code} — ${new Date().toLocaleDateString()}`;
+const SESSION_TITLE = (meeting) => `${meeting.platform || "Google Meet"} ${meeting.code} — ${new Date().toLocaleDateString()}`;
 
 chrome.runtime.onInstalled.addListener(() => {
   chrome.sidePanel?.setPanelBehavior?.({ openPanelOnActionClick: true }).catch(() => {});

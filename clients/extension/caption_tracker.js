@@ -1,5 +1,6 @@
-// Pure caption logic, no browser APIs: turns successive snapshots of Meet's caption blocks into caption
-// revisions for the server, and keeps the not-yet-acknowledged ones. content.js is the I/O shell.
+// Pure caption logic, no browser APIs: turns successive snapshots of a meeting's caption blocks (Meet, Zoom
+// or Teams: platforms/*.js read them off the page) into caption revisions for the server, and keeps the
+// not-yet-acknowledged ones. content.js is the I/O shell.
 //
 // Rules (the server's contract): a block has a stable block_id; each change is sent as a higher revision
 // with the whole text of the block; the last revision is final. Re-sending a revision the server already
@@ -14,11 +15,13 @@ const ANCHOR_CHARS = 24;
 
 class MentorCaptionTracker {
   /**
-   * @param {{prefix?: string, roleOf: (speaker: string) => string, now?: () => number}} opts
+   * roleOf(speaker) is the client's guess of a speaker's role, or null to let the session decide from the
+   * name (it remembers a role per name, which the user can change).
+   * @param {{prefix?: string, roleOf?: (speaker: string) => string | null, now?: () => number}} opts
    */
   constructor({ prefix, roleOf, now }) {
     this.prefix = prefix || Math.random().toString(36).slice(2, 8);
-    this.roleOf = roleOf;
+    this.roleOf = roleOf || (() => null);
     this.now = now || (() => Date.now() / 1000);
     this.count = 0;
     this.blocks = new Map(); // DOM element (or any key) -> block state
@@ -100,8 +103,12 @@ class MentorCaptionTracker {
   }
 
   _caption(block) {
-    return { block_id: block.id, revision: block.revision, final: block.final, text: this._text(block),
-             speaker_name: block.speaker || null, speaker_role: block.role, client_ts: block.startedAt };
+    const caption = { block_id: block.id, revision: block.revision, final: block.final, text: this._text(block),
+                      speaker_name: block.speaker || null, client_ts: block.startedAt };
+    // without a name the server cannot tell who spoke: the caption must say it
+    const role = block.role || (block.speaker ? null : "interviewer");
+    if (role) caption.speaker_role = role;
+    return caption;
   }
 }
 

@@ -1,14 +1,20 @@
-// Content script on meet.google.com: watches the caption region and sends each speaker block as it grows.
+// Content script on Google Meet, Zoom's web client and Teams on the web: the platform's adapter
+// (platforms/*.js) finds the caption region and reads its blocks; this script watches the region and sends
+// each speaker block as it grows.
 // The network calls happen in the service worker (background.js); this script keeps the unacknowledged
 // captions itself, because it lives as long as the meeting tab and a service worker may be stopped at any
 // time. Every 250 ms, what is pending goes out as one batch; a failure keeps it for the next round (with
 // back-off), and the server ignores revisions it already has, so nothing is lost or stored twice.
-/* global MENTOR_MEET_SELECTORS, MentorCaptionTracker, MentorCaptionOutbox */
+/* global MENTOR_PLATFORMS, MentorCaptionTracker, MentorCaptionOutbox */
 (() => {
   const FLUSH_MS = 250;
   const MAX_BACKOFF_MS = 8000;
-  const meeting = { code: location.pathname.split("/").filter(Boolean)[0] || "meet", title: document.title };
-  let selectors = { ...MENTOR_MEET_SELECTORS };
+  const FIND_MS = 1000; // captions turned on later, or inside a frame the body observer does not see
+  const url = new URL(location.href);
+  const platform = (globalThis.MENTOR_PLATFORMS || []).find((p) => p.matches(url));
+  if (!platform) return;
+  const meeting = { code: platform.meetingCode(url), title: document.title, platform: platform.label };
+  let selectors = { ...platform.selectors };
   let settings = { candidateName: "", selfIsCandidate: true };
   let tracker = null;
   const outbox = new MentorCaptionOutbox();
@@ -21,30 +27,23 @@
 
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim().toLowerCase();
 
+  // The client's guess, sent only for the user themself: everyone else's role is the session's to decide
+  // (an interviewer by default, or what the user chose for that name), so a correction made on any device
+  // sticks. A caption without a name gets "interviewer" from the tracker.
   function roleOf(speaker) {
     const name = norm(speaker);
     if (settings.candidateName && name === norm(settings.candidateName)) return "candidate";
-    if (settings.selfIsCandidate && selectors.selfNames.some((n) => norm(n) === name)) return "candidate";
-    return "interviewer";
+    if (settings.selfIsCandidate && (selectors.selfNames || []).some((n) => norm(n) === name)) return "candidate";
+    return null;
   }
 
-  function first(root, list) {
-    try { return root.querySelector(list); } catch { return null; }
-  }
+  const dom = {
+    first(root, list) { try { return root.querySelector(list); } catch { return null; } },
+    all(root, list) { try { return [...root.querySelectorAll(list)]; } catch { return []; } },
+  };
 
   function snapshot() {
-    let blocks = [];
-    try { blocks = [...region.querySelectorAll(selectors.block)]; } catch { blocks = []; }
-    const out = [];
-    for (const el of blocks) {
-      const textEl = first(el, selectors.text);
-      if (!textEl) continue; // Meet's non-caption children
-      const speakerEl = first(el, selectors.speaker) || el.firstElementChild;
-      const text = textEl.textContent || "";
-      if (!text.trim()) continue;
-      out.push({ key: el, speaker: (speakerEl?.textContent || "").trim(), text });
-    }
-    return out;
+    try { return platform.snapshot(region, selectors, dom); } catch { return []; }
   }
 
   function scan() {
@@ -53,8 +52,16 @@
     schedule(FLUSH_MS);
   }
 
+  function findRegion() {
+    for (const doc of platform.documents(document)) {
+      const found = platform.findRegion ? platform.findRegion(doc, selectors, dom) : dom.first(doc, selectors.region);
+      if (found) return found;
+    }
+    return null;
+  }
+
   function attach() {
-    const found = first(document, selectors.region);
+    const found = findRegion();
     if (found === region) return;
     if (observer) observer.disconnect();
     if (region && !found) for (const c of tracker.finishAll()) outbox.put(c); // captions were turned off
@@ -103,12 +110,16 @@
   async function start() {
     const stored = await chrome.storage.local.get(["candidateName", "selfIsCandidate", "selectors"]);
     settings = { candidateName: stored.candidateName || "", selfIsCandidate: stored.selfIsCandidate !== false };
-    if (stored.selectors && typeof stored.selectors === "object") selectors = { ...selectors, ...stored.selectors };
+    // overrides per platform ({"zoom": {...}}); a flat object (the older format) is Meet's
+    const saved = stored.selectors && typeof stored.selectors === "object" ? stored.selectors : {};
+    const override = saved[platform.id] || (platform.id === "meet" && !saved.zoom && !saved.teams ? saved : null);
+    if (override && typeof override === "object") selectors = { ...selectors, ...override };
     tracker = new MentorCaptionTracker({ roleOf });
     attach();
-    // the caption region appears only once captions are on; Meet may also rebuild it
+    // the caption region appears only once captions are on; the page may also rebuild it
     new MutationObserver(() => { if (!region || !region.isConnected) attach(); })
       .observe(document.body, { childList: true, subtree: true });
+    setInterval(() => { if (!region || !region.isConnected) attach(); }, FIND_MS);
     addEventListener("pagehide", () => {
       for (const c of tracker.finishAll()) outbox.put(c);
       if (outbox.size) chrome.runtime.sendMessage({ type: "captions", meeting, captions: outbox.take() }).catch(() => {});
@@ -119,7 +130,7 @@
         settings.selfIsCandidate = (changes.selfIsCandidate?.newValue ?? settings.selfIsCandidate) !== false;
       }
     });
-    document.documentElement.dataset.mentorCaptions = "on"; // lets tests (and curious users) see it is running
+    document.documentElement.dataset.mentorCaptions = platform.id; // lets tests (and curious users) see it runs
   }
 
   start();

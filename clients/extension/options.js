@@ -80,7 +80,7 @@ meeting.addEventListener("submit", async (e) => {
   }
   await chrome.storage.local.set({ candidateName: meeting.candidateName.value.trim(),
     selfIsCandidate: meeting.selfIsCandidate.checked, selectors });
-  status(out, "Saved. Reload the Meet tab for selector changes.", "ok");
+  status(out, "Saved. Reload the meeting tab for selector changes.", "ok");
 });
 
 load();

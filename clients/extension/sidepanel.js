@@ -111,7 +111,7 @@ function follow(currentSession) {
   state = createState();
   pinned = null;
   render();
-  if (!sessionId) { setConn("idle", "Not connected"); hint("Join a Google Meet call with captions on: the session starts by itself."); return; }
+  if (!sessionId) { setConn("idle", "Not connected"); hint("Join a Google Meet, Zoom or Teams call with captions on: the session starts by itself."); return; }
   if (!server || !access) { setConn("idle", "Signed out"); hint("Sign in from the extension's options page."); return; }
   const sid = sessionId;
   stream = new EventStream({

@@ -66,3 +66,11 @@ test("the outbox keeps the newest revision per block until the server has it", (
   box.drop({ block_id: "b3", revision: 0 });
   assert.equal(box.size, 0);
 });
+
+test("the role is left to the session for a named speaker the client has no guess for; a nameless block says interviewer", () => {
+  const t = new MentorCaptionTracker({ prefix: "r", roleOf: (s) => (s === "You" ? "candidate" : null), now: () => 1 });
+  const out = t.update([block("A", "Dana", "Hello"), block("B", "You", "Hi"), block("C", "", "Who is this")]);
+  const seen = out.map((c) => [c.block_id, c.final, c.speaker_name, "speaker_role" in c ? c.speaker_role : "-"]);
+  assert.deepEqual(seen, [["r-1", false, "Dana", "-"], ["r-1", true, "Dana", "-"], ["r-2", false, "You", "candidate"],
+    ["r-2", true, "You", "candidate"], ["r-3", false, null, "interviewer"]]);
+});

@@ -88,3 +88,12 @@ test("captions keep their latest revision; session and pause events update the s
   assert.equal(s.autoAnswer, false);
   assert.equal(reduce(s, "heartbeat", {}), null);
 });
+
+test("speaker_updated re-labels every caption of that name, and only those", () => {
+  const cap = (id, name, role) => ({ id, block_id: `b${id}`, revision: 0, final: true, speaker_name: name, speaker_role: role, text: "hi" });
+  const s = play([["new_caption", cap(1, "Alex Kim", "interviewer")], ["new_caption", cap(2, "Dana Lee", "interviewer")],
+    ["new_caption", cap(3, "Alex Kim", "interviewer")]]);
+  assert.equal(reduce(s, "speaker_updated", { name: "Alex Kim", role: "other", previous_role: "interviewer", source: "user" }), "speaker");
+  assert.deepEqual([...s.captions.values()].map((c) => c.speaker_role), ["other", "interviewer", "other"]);
+  assert.equal(s.speakers.get("Alex Kim"), "other");
+});

@@ -17,7 +17,7 @@ from mentor.actors.subscribers import Subscription
 from mentor.errors import unavailable
 
 if TYPE_CHECKING:
-    from mentor.ai.types import AnswerDone, AnswerFailure
+    from mentor.ai.types import AnswerDone, AnswerFailure, SpeakerRole
 
 T = TypeVar("T")
 
@@ -62,7 +62,7 @@ class Reply(Generic[T]):
 class CaptionInput:
     """A caption as validated by the HTTP/WS layer; the actor checks what needs session state."""
 
-    speaker_role: str
+    speaker_role: str | None  # None: the session's speakers decide from speaker_name
     text: str
     speaker_name: str | None = None
     client_ts: float | None = None
@@ -99,6 +99,17 @@ class AddCaptions(Message[list[Row]]):
 class Subscribe(Message[Subscription]):
     after: int | None  # last event id the client has; None: a first connect, replay everything
     queue_size: int
+
+
+@dataclass(slots=True, kw_only=True)
+class ListSpeakers(Message[list[Row]]):
+    pass
+
+
+@dataclass(slots=True, kw_only=True)
+class SetSpeakerRole(Message[Row]):
+    name: str  # checked by the HTTP layer (length, control characters)
+    role: SpeakerRole
 
 
 @dataclass(slots=True, kw_only=True)

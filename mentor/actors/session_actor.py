@@ -39,7 +39,16 @@ from mentor.engines import AnswerEngine
 from mentor.errors import Problem, unavailable
 from mentor.events import CloseReason, Event, EventType
 from mentor.settings import Settings
-from mentor.store import FencedOut, StoreError, StoreReader, StoreWriter, answers, event_log, sessions
+from mentor.store import (
+    FencedOut,
+    StoreError,
+    StoreReader,
+    StoreWriter,
+    answers,
+    event_log,
+    sessions,
+    speakers,
+)
 from mentor.store.company import company_summary
 
 log = logging.getLogger(__name__)
@@ -294,7 +303,7 @@ class SessionActor:
 
 
 def load_session(conn: Any, session_id: str, captions_kept: int) -> LoadedSession | None:
-    """Everything a restarted actor needs, in one thread hop (eight indexed queries); ``captions_kept``
+    """Everything a restarted actor needs, in one thread hop (nine indexed queries); ``captions_kept``
     recent captions for the conversation window."""
     row = sessions.session_row(conn, session_id)
     if row is None:
@@ -306,4 +315,5 @@ def load_session(conn: Any, session_id: str, captions_kept: int) -> LoadedSessio
         row=row, blocks=sessions.caption_blocks(conn, session_id), last_seq=event_log.last_event_seq(conn, session_id),
         history=answers.recent_answers(conn, session_id, HISTORY_KEPT),
         said=sessions.recent_captions(conn, session_id, captions_kept), questions=questions, unfinished=unfinished,
-        company_summary=company_summary(conn, row["user_id"], row["company"], session_id))
+        company_summary=company_summary(conn, row["user_id"], row["company"], session_id),
+        speakers=speakers.list_speakers(conn, session_id))

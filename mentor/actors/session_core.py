@@ -34,11 +34,14 @@ from mentor.actors.messages import (
     DeleteSession,
     EndSession,
     GetSession,
+    ListSpeakers,
     Message,
     Regenerate,
     SetAutoAnswer,
+    SetSpeakerRole,
     Stop,
 )
+from mentor.actors.speaker_book import SpeakerBook
 from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, question_kind
 from mentor.ai.types import AnswerRequest, SpeakerRole
 from mentor.errors import Problem, ProblemCode, not_found
@@ -110,6 +113,7 @@ class LoadedSession:
     questions: list[QuestionRecord]  # recent questions, oldest first
     unfinished: UnfinishedAnswer | None
     company_summary: str | None
+    speakers: list[Row] = field(default_factory=list)  # session_speakers rows, first seen first
 
 
 @dataclass(slots=True)
@@ -163,6 +167,7 @@ class SessionCore:
         self.wall_clock = wall_clock
         self.next_seq = next_seq
         self.blocks: dict[str, BlockState] = {}
+        self.speakers = SpeakerBook(self.session_id, row.get("candidate_name"), [], settings.session_speakers_max)
         self.next_caption_id = 1
         # Question ids are unique per incarnation: a restarted actor never reuses one already emitted.
         self.tracker = QuestionTracker(id_prefix=f"q{next_seq - 1}-", language=row.get("language"))
@@ -187,6 +192,8 @@ class SessionCore:
         core = cls(state.row, settings, engine_name=engine_name, next_seq=state.last_seq + 1,
                    wall_clock=wall_clock)
         core.blocks = state.blocks
+        core.speakers = SpeakerBook(core.session_id, state.row.get("candidate_name"), state.speakers,
+                                    settings.session_speakers_max)
         core.next_caption_id = max((b.caption_id for b in state.blocks.values()), default=0) + 1
         core.history.extend(state.history)
         for caption_id, role, text in state.said:
@@ -220,6 +227,10 @@ class SessionCore:
                 return self._add_captions(message.captions, now)
             case GetSession():
                 return public_session(self.session)
+            case ListSpeakers():
+                return self.speakers.public()
+            case SetSpeakerRole():
+                return self._set_speaker_role(message.name, message.role)
             case CreateSession():
                 return self._create()
             case EndSession():
@@ -314,7 +325,7 @@ class SessionCore:
         plan: list[tuple[CaptionInput, str]] = []
         for index, cap in enumerate(captions):
             where = {"index": index}
-            if cap.speaker_role not in SPEAKER_ROLES:
+            if cap.speaker_role is not None and cap.speaker_role not in SPEAKER_ROLES:
                 raise Problem(ProblemCode.UNKNOWN_SPEAKER, f"speaker_role must be one of {sorted(SPEAKER_ROLES)}", **where)
             if cap.client_ts is not None and cap.client_ts < earliest:
                 raise Problem(ProblemCode.TIMESTAMP_BEFORE_SESSION, "client_ts is before the session started", **where)
@@ -342,9 +353,10 @@ class SessionCore:
                 results.append({"index": index, "id": known.caption_id, "block_id": block_id,
                                 "revision": known.revision, "status": "duplicate"})
                 continue
+            role = self._speaker_role(cap.speaker_name, cap.speaker_role, wall)
             row = {
                 "session_id": self.session_id, "block_id": block_id, "revision": cap.revision,
-                "final": cap.final, "speaker_role": cap.speaker_role, "speaker_name": cap.speaker_name,
+                "final": cap.final, "speaker_role": role, "speaker_name": cap.speaker_name,
                 "text": cap.text, "client_ts": cap.client_ts, "updated_at": wall,
             }
             if known is None:
@@ -361,17 +373,35 @@ class SessionCore:
                 event = self._emit(EventType.CAPTION_UPDATED, public_caption({**row, "id": caption_id}))
                 status = "updated"
             self.blocks[block_id] = BlockState(caption_id, cap.revision, cap.final)
-            self._remember_said(caption_id, cap.speaker_role, cap.text)
+            self._remember_said(caption_id, role, cap.text)
             # Only a block's last revision in this request reaches the detector: the earlier ones were
             # superseded before anyone could act on them (batched clients send whole staircases).
             to_detect.pop(block_id, None)
-            to_detect[block_id] = CaptionUpdate(caption_id, block_id, cap.revision, cap.final, cap.speaker_role,
+            to_detect[block_id] = CaptionUpdate(caption_id, block_id, cap.revision, cap.final, role,
                                                 cap.speaker_name, cap.text, now)
             results.append({"index": index, "id": caption_id, "block_id": block_id, "revision": cap.revision,
                             "status": status, "event_id": event.seq})
         for update in to_detect.values():
             self._on_questions(self.tracker.feed(update), now)
         return results
+
+    def _speaker_role(self, name: str | None, hint: str | None, wall: float) -> str:
+        """The role a caption is stored and detected with: the session's for a named speaker (a new name
+        joins the session's speakers, told to every device with speaker_updated)."""
+        role, (ops, data) = self.speakers.role_for(name, hint, wall)
+        self._ops.extend(ops)
+        if data is not None:
+            self._emit(EventType.SPEAKER_UPDATED, data)
+        return role
+
+    def _set_speaker_role(self, name: str, role: SpeakerRole) -> Row:
+        """The user's choice: stored with every caption of that speaker re-labelled, one event for every
+        device; detection follows from the next caption on. Allowed on an ended session (reports)."""
+        value, (ops, data) = self.speakers.set_role(name, role, self.wall_clock())
+        self._ops.extend(ops)
+        if data is not None:
+            self._emit(EventType.SPEAKER_UPDATED, data)
+        return value
 
     def _end(self) -> Row:
         if self.active:

@@ -12,7 +12,18 @@ from quart_trio import QuartTrio
 from mentor.http import problems
 from mentor.http.openapi_doc import MentorOpenAPI
 from mentor.http.requests import check_token_holder
-from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
+from mentor.http.routes import (
+    ask,
+    auth,
+    console,
+    knowledge,
+    reports,
+    resumes,
+    sessions,
+    speakers,
+    streams,
+    ws,
+)
 from mentor.http.routes.internal import bp as internal_bp
 from mentor.http.routes.metrics import bp as metrics_bp
 from mentor.http.uploads import MULTIPART_SLACK
@@ -37,7 +48,7 @@ def create_app(rt: Runtime) -> QuartTrio:
         openapi_provider_class=MentorOpenAPI,  # declares the problem responses every route can give
     )
     problems.install(app)
-    for module in (auth, sessions, streams, ws, resumes, knowledge, ask, console):
+    for module in (auth, sessions, speakers, streams, ws, resumes, knowledge, ask, console):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(internal_bp)  # peers forward commands here (PostgreSQL; 404 otherwise)

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from mentor.actors.messages import CaptionInput
+from mentor.ai.speakers import name_problem
 from mentor.errors import Problem, ProblemCode
 from mentor.http.models import CaptionIn, error_list
 
@@ -42,6 +43,13 @@ def parse_captions(data: Any, batch_max: int, max_chars: int) -> list[CaptionInp
             ts = cap.timestamp()
         except ValueError as exc:
             raise Problem(ProblemCode.INVALID_TIMESTAMP, str(exc), index=index) from None
-        out.append(CaptionInput(cap.speaker_role, cap.text, cap.speaker_name, ts, cap.block_id, cap.revision,
-                                cap.final))
+        name = cap.speaker_name.strip() if cap.speaker_name is not None else None
+        if name and (problem := name_problem(cap.speaker_name or "")):  # C1 controls too, as PUT refuses them
+            raise Problem(ProblemCode.INVALID_CAPTION, problem, index=index)
+        if not name:
+            name = None  # a blank name names no one
+            if cap.speaker_role is None:
+                raise Problem(ProblemCode.INVALID_CAPTION, "a caption needs a speaker_name or a speaker_role",
+                              index=index)
+        out.append(CaptionInput(cap.speaker_role, cap.text, name, ts, cap.block_id, cap.revision, cap.final))
     return out

@@ -63,7 +63,8 @@ class SessionCreate(Strict):
 
 
 class CaptionIn(Strict):
-    speaker_role: SpeakerRole
+    speaker_role: SpeakerRole | None = Field(
+        default=None, description="who spoke; may be left out when speaker_name is given (the session decides)")
     speaker_name: Name | None = None
     text: Annotated[Text, AfterValidator(not_blank), NOT_BLANK_SCHEMA]
     client_ts: datetime | float | None = Field(
@@ -93,6 +94,10 @@ class QuestionAsk(Strict):
 
 class RegenerateBody(Strict):
     question_id: Annotated[StrictStr, Field(max_length=64)] | None = None
+
+
+class SpeakerRoleBody(Strict):
+    role: StrictStr = Field(description="interviewer, candidate or other")
 
 
 class AutoAnswerBody(Strict):

@@ -74,6 +74,17 @@ captions = sa.Table(
     sa.UniqueConstraint("session_id", "block_id", name="uq_captions_session_block"),
 )
 
+session_speakers = sa.Table(
+    "session_speakers",
+    metadata,
+    sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),  # exactly as the captions spell it
+    sa.Column("role", sa.String(16), nullable=False),  # a SpeakerRole
+    sa.Column("source", sa.String(16), nullable=False),  # "auto" | "caption" | "user"
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=False),
+)
+
 events = sa.Table(
     "events",
     metadata,

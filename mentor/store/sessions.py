@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mentor.store.rows import Row, one
-from mentor.store.schema import answers, captions, events, sessions
+from mentor.store.schema import answers, captions, events, session_speakers, sessions
 from mentor.store.writer import WriteOp
 
 # --- sessions
@@ -48,6 +48,7 @@ def delete_session(session_id: str) -> list[WriteOp]:
         WriteOp(sa.delete(events).where(events.c.session_id == session_id)),
         WriteOp(sa.delete(answers).where(answers.c.session_id == session_id)),
         WriteOp(sa.delete(captions).where(captions.c.session_id == session_id)),
+        WriteOp(sa.delete(session_speakers).where(session_speakers.c.session_id == session_id)),
         WriteOp(sa.delete(sessions).where(sessions.c.id == session_id)),
     ]
 

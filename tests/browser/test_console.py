@@ -125,6 +125,14 @@ async def test_console_live_captions_and_resume_after_network_cut(
         headers = resumed[0].decode("latin-1").lower()
         assert "last-event-id: " in headers or "last_event_id=" in headers, headers
 
+        # a speaker's role changed on another device: the transcript re-labels what they said
+        r = await user.request("PUT", f"/sessions/{sid}/speakers/Dana", json={"role": "other"})
+        assert r.status_code == 200, r.text
+        await b.wait_for("() => [...document.querySelectorAll('#transcript li')].filter(li => "
+                         "li.querySelector('.who').textContent === 'Dana').every(li => li.dataset.role === 'other')")
+        assert await b.eval("() => [...document.querySelectorAll('#transcript li')].map(li => li.dataset.role)") == [
+            "other", "candidate", "other", "candidate"]
+
         # answers: rendered live if this server emits them (the answer engine is optional here)
         answers = [e for e in events if e.event == "new_answer"]
         if answers:

@@ -9,6 +9,7 @@ export function createState() {
     ended: false,
     autoAnswer: null,
     captions: new Map(),  // caption id -> caption at its latest revision, in first-arrival order
+    speakers: new Map(),  // speaker name -> role, as the session last said
     questions: new Map(), // question_id -> question (latest revision), in first-detection order
     answers: new Map(),   // answer_id -> answer
     latest: new Map(),    // question_id -> answer_id of its newest answer
@@ -17,7 +18,7 @@ export function createState() {
 }
 
 /**
- * Applies one durable event. Returns what changed ("session", "caption", "question", "answer") or null for
+ * Applies one durable event. Returns what changed ("session", "caption", "speaker", "question", "answer") or null for
  * an event that changes nothing (an unknown type, an older question revision, a delta already applied).
  */
 export function reduce(state, type, data) {
@@ -39,6 +40,14 @@ export function reduce(state, type, data) {
       if (known && (data.revision ?? 0) < (known.revision ?? 0)) return null;
       state.captions.set(data.id, data);
       return "caption";
+    }
+    case "speaker_updated": {
+      // The session re-labelled everything this speaker said: follow it in what is on screen.
+      state.speakers.set(data.name, data.role);
+      for (const [id, c] of state.captions) {
+        if (c.speaker_name === data.name && c.speaker_role !== data.role) state.captions.set(id, { ...c, speaker_role: data.role });
+      }
+      return "speaker";
     }
     case "question_detected": {
       const known = state.questions.get(data.question_id);

@@ -4,8 +4,8 @@
 
 /** Stored in the session's log, carry an id, replayed after a reconnect. */
 export const DURABLE_EVENTS = Object.freeze([
-  "session_created", "session_ended", "new_caption", "caption_updated", "question_detected", "answers_paused",
-  "answers_resumed", "answer_started", "answer_delta", "new_answer", "answer_failed", "answer_cancelled",
+  "session_created", "session_ended", "new_caption", "caption_updated", "speaker_updated", "question_detected",
+  "answers_paused", "answers_resumed", "answer_started", "answer_delta", "new_answer", "answer_failed", "answer_cancelled",
 ]);
 
 /** Per connection, no id, never stored. */

@@ -52,7 +52,9 @@ export class LiveView {
   apply(type, data) {
     const changed = reduce(this.state, type, data);
     if (changed === "caption") this._caption(this.state.captions.get(data.id));
-    else if (changed) this._schedule();
+    else if (changed === "speaker") { // a speaker's role changed: redraw what they said
+      for (const c of this.state.captions.values()) if (c.speaker_name === data.name) this._caption(c);
+    } else if (changed) this._schedule();
   }
 
   shown() { return this.pinned || this.state.current; }
