@@ -249,8 +249,10 @@ async def test_workers_share_one_port_and_serve_any_session(pg_url: str) -> None
                 log += chunk
         nursery.start_soon(_drain, proc.stderr)
         assert urls[0] == urls[1]  # both workers on the one port
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-        assert len(children) == 2
+        # Children are listed under the thread that started them: read every thread's list.
+        children = [pid for task in Path(f"/proc/{proc.pid}/task").iterdir()
+                    for pid in (task / "children").read_text().split()]
+        assert len(children) == 2, children
         base = urls[0].decode()
         async with httpx.AsyncClient(base_url=base, timeout=15) as c:
             user = await register(c, "workers@example.com")
