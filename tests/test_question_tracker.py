@@ -20,8 +20,12 @@ def up(cid: int, block: str, rev: int, text: str, at: float, *, final: bool = Fa
 def feed_all(tr: QuestionTracker, updates: list[CaptionUpdate]) -> list[DetectedQuestion]:
     out: list[DetectedQuestion] = []
     for u in updates:
-        d = tr.next_deadline()
-        if d is not None and d <= u.at:
+        # As the actor does: every deadline that passed before this caption is ticked at its time (a tick may
+        # set a later deadline, e.g. the longer wait for a weak cue).
+        for _ in range(8):
+            d = tr.next_deadline()
+            if d is None or d > u.at:
+                break
             out += tr.tick(d)
         out += tr.feed(u)
     return out
