@@ -1,7 +1,7 @@
 """SessionActor: the trio shell around a SessionCore. It owns the session's inbox, its subscribers, its
 in-memory replay window and its answer task; the core owns every rule.
 
-The loop: wait for a message (or the next deadline: a question pause, a heartbeat, the idle timeout), take
+The loop: wait for a message (or the next deadline: a question pause, a heartbeat, hibernation), take
 up to ``write_batch_max`` queued messages as one group, let the core handle each, commit what the group
 staged in one write (group commit), publish its events to every subscriber without waiting on any, then
 reply. A reply therefore means "durable", and subscribers see events in id order with no gap. If a commit
@@ -125,12 +125,9 @@ class SessionActor:
                 self._heartbeat()
             if not batch:
                 if self._tick_due(now):
-                    await self._process([], now)
-                    continue
+                    await self._process([], now)  # then it may hibernate at once: no wait for the next
                 self.subscribers = [s for s in self.subscribers if s.alive]
-                quiet_s = now - self._last_message
-                if (quiet_s >= self.settings.actor_idle_timeout_s and not self.subscribers
-                        and not self.answering and idle()):
+                if self._may_hibernate(now) and idle():
                     return
                 continue
             self._last_message = now
@@ -146,12 +143,19 @@ class SessionActor:
                     message.reply.fail(unavailable("the session failed; retry"))
                 raise
 
+    def _may_hibernate(self, now: float) -> bool:
+        """Hibernate: quiet for ``actor_hibernate_s`` with nothing that needs a live actor (no stream, no
+        answer, no question waiting for its pause). Everything else it holds is in the store, which the next
+        message's actor loads: replay then pages from the log, which holds the same events as ``recent``."""
+        return (now - self._last_message >= self.settings.actor_hibernate_s and not self.subscribers
+                and not self.answering and self.core.next_deadline() is None)
+
     def _wait_s(self) -> float:
         """Until the core's next deadline, the next heartbeat, or the idle timeout."""
         now = trio.current_time()
-        wait = self._last_message + self.settings.actor_idle_timeout_s - now
-        if wait <= 0:  # idle long enough but kept alive by streams or an answer: check again later
-            wait = self.settings.actor_idle_timeout_s
+        wait = self._last_message + self.settings.actor_hibernate_s - now
+        if wait <= 0:  # quiet long enough but kept alive by streams or an answer: their end wakes us (a
+            wait = self.settings.heartbeat_s  # message), or the heartbeat finds the streams gone
         if self.subscribers:
             wait = min(wait, self._next_heartbeat - now)
         deadline = self.core.next_deadline()
