@@ -3,7 +3,7 @@
     python -m bench.wakeups                      # 50 sessions x (WS producer at 2/s + 3 SSE subscribers), 10 s
     python -m bench.wakeups --producer http --sessions 20
 
-Starts a local server with ``MENTOR_BENCH_WAKEUPS`` (mentor/wakeups.py: a trio Instrument counting every task
+Starts a local server with ``MENTOR_BENCH_WAKEUPS`` (mentor/http/wakeups.py: a trio Instrument counting every task
 step, installed only then), runs the load, stops the server (which writes the counts), and prints steps per
 acknowledged caption by task kind, plus group commits (thread hops to the writer) per caption. The setup
 (registering, connecting) is included, so use a run long enough for the captions to dominate.

@@ -9,7 +9,7 @@ import trio
 from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
-from mentor import wakeups
+from mentor.http import wakeups
 from mentor.http.app import create_app
 from mentor.http.response_finish import ResponseFinisher
 from mentor.http.sse_fast_path import SSEFastPath
