@@ -121,7 +121,7 @@ class SessionActor:
             try:  # a busy actor finds its next message queued: no deadline to arm, no yield
                 batch.append(inbox.receive_nowait())
             except trio.WouldBlock:
-                with trio.move_on_after(self._wait_s()):
+                with trio.move_on_at(self._wake_at()):
                     batch.append(await inbox.receive())
             now = trio.current_time()
             if now >= self._next_heartbeat:
@@ -150,21 +150,22 @@ class SessionActor:
         """Hibernate: quiet for ``actor_hibernate_s`` with nothing that needs a live actor (no stream, no
         answer, no question waiting for its pause). Everything else it holds is in the store, which the next
         message's actor loads: replay then pages from the log, which holds the same events as ``recent``."""
-        return (now - self._last_message >= self.settings.actor_hibernate_s and not self.subscribers
+        return (now >= self._last_message + self.settings.actor_hibernate_s and not self.subscribers  # as _wake_at
                 and not self.answering and self.core.next_deadline() is None)
 
-    def _wait_s(self) -> float:
-        """Until the core's next deadline, the next heartbeat, or the idle timeout."""
+    def _wake_at(self) -> float:
+        """The core's next deadline, the next heartbeat, or hibernation, whichever is first. Absolute times
+        (``move_on_at``), so waking at the hibernation time compares equal to it: no float drift."""
         now = trio.current_time()
-        wait = self._last_message + self.settings.actor_hibernate_s - now
-        if wait <= 0:  # quiet long enough but kept alive by streams or an answer: their end wakes us (a
-            wait = self.settings.heartbeat_s  # message), or the heartbeat finds the streams gone
+        wake = self._last_message + self.settings.actor_hibernate_s
+        if wake <= now:  # quiet long enough but kept alive by streams or an answer: their end wakes us (a
+            wake = now + self.settings.heartbeat_s  # message), or the heartbeat finds the streams gone
         if self.subscribers:
-            wait = min(wait, self._next_heartbeat - now)
+            wake = min(wake, self._next_heartbeat)
         deadline = self.core.next_deadline()
         if deadline is not None:
-            wait = min(wait, deadline - now)
-        return max(0.0, wait)
+            wake = min(wake, deadline)
+        return wake
 
     def _tick_due(self, now: float) -> bool:
         deadline = self.core.next_deadline()
