@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from typing import Any
@@ -22,7 +23,7 @@ from mentor.actors.session_core import AnswerStart
 from mentor.ai.retrieval import retrieval_query
 from mentor.ai.types import AnswerFailure
 from mentor.engines import AnswerEngine, Failed, Finished, answer_steps
-from mentor.store import StoreReader
+from mentor.store import StoreReader, accounts
 from mentor.store.answer_context import answer_context
 
 log = logging.getLogger(__name__)
@@ -32,16 +33,41 @@ KB_PASSAGES = 4  # knowledge-base passages retrieved per answer
 Report = Callable[[AnswerProgress], Awaitable[None]]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class AnswerQuotas:
+    """The per-user answer quotas (settings ``quota_answers_per_day``, ``quota_model_tokens_per_month``;
+    0 = unlimited). Automatic and hand-asked session answers count against them as ``POST /ask`` does."""
+
+    answers_per_day: int = 0
+    model_tokens_per_month: int = 0
+
+    def exceeded(self, used: dict[str, int]) -> str | None:
+        """Why one more answer would pass a limit, or None."""
+        for name, limit in (("answers_per_day", self.answers_per_day),
+                            ("model_tokens_per_month", self.model_tokens_per_month)):
+            if limit and used[name] + (1 if name == "answers_per_day" else 0) > limit:
+                return f"quota_exceeded: the {name.replace('_', ' ')} quota ({limit}) is used up"
+        return None
+
+
 async def run_answer(start: AnswerStart, engine: AnswerEngine, reader: StoreReader, report: Report,
-                     timeout_s: float) -> None:
+                     timeout_s: float, quotas: AnswerQuotas = AnswerQuotas()) -> None:
     """Stream one answer into ``report``; ends with a ``done`` or a final ``failure`` progress message.
-    The whole answer, context read included, is bounded by ``timeout_s`` from ``start.started_at``."""
+    The whole answer, context read included, is bounded by ``timeout_s`` from ``start.started_at``. A user
+    past an answer quota gets a final, non-retryable failure instead of an answer."""
 
     def progress(**kw: Any) -> AnswerProgress:
         return AnswerProgress(user_id=start.user_id, answer_id=start.answer_id, **kw)
 
     request = start.request
     try:
+        if quotas.answers_per_day or quotas.model_tokens_per_month:
+            now = time.time()
+            used = await reader.read(accounts.answer_usage, start.user_id, now - accounts.DAY_S,
+                                     now - accounts.MONTH_S)
+            if (why := quotas.exceeded(used)) is not None:
+                await report(progress(failure=AnswerFailure(why, False), final=True))
+                return
         # The knowledge base is searched for the cleaned question; a follow-up also for what it follows up on.
         query = retrieval_query(request.question, request.kind, parts=request.parts,
                                 conversation=request.conversation, history=request.history,

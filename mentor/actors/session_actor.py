@@ -20,7 +20,7 @@ from typing import Any
 import outcome
 import trio
 
-from mentor.actors.answering import run_answer
+from mentor.actors.answering import AnswerQuotas, run_answer
 from mentor.actors.messages import Message, Subscribe
 from mentor.actors.session_core import (
     HISTORY_KEPT,
@@ -230,7 +230,9 @@ class SessionActor:
 
     async def _answer(self, scope: trio.CancelScope, start: AnswerStart) -> None:
         with scope:
-            await run_answer(start, self.engine, self.reader, self._self_inbox.send, self.settings.answer_timeout_s)
+            quotas = AnswerQuotas(self.settings.quota_answers_per_day, self.settings.quota_model_tokens_per_month)
+            await run_answer(start, self.engine, self.reader, self._self_inbox.send, self.settings.answer_timeout_s,
+                             quotas)
 
     def _publish(self, events: list[Event]) -> None:
         if not events:

@@ -1,0 +1,70 @@
+"""Issue 10, item 12: per-user quotas (429 naming the limit, shown in /users/me/usage) and a registration
+rate limit per client address."""
+
+from __future__ import annotations
+
+import httpx
+import trio
+
+from tests.conftest import make_settings, register, running_server
+from tests.sse import read_events
+
+
+async def test_quotas_are_enforced_named_and_shown(database_url: str) -> None:
+    settings = make_settings(database_url, quota_live_sessions=2, quota_stored_sessions=3, quota_upload_bytes=100,
+                             quota_answers_per_day=0)
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        first = (await user.create_session())["id"]
+        await user.create_session()
+        r = await user.request("POST", "/sessions", json={"title": "third"})
+        assert r.status_code == 429 and r.json()["code"] == "quota_exceeded", r.text
+        assert (r.json()["limit"], r.json()["limit_value"], r.json()["used"]) == ("live_sessions", 2, 2)
+        assert (await user.request("POST", f"/sessions/{first}/end")).status_code == 200
+        await user.create_session()  # one live slot again; three stored now
+        assert (await user.request("POST", f"/sessions/{first}/end")).status_code in (200, 409)
+        r = await user.request("POST", "/sessions", json={"title": "fourth"})
+        assert r.status_code == 429 and r.json()["limit"] in ("stored_sessions", "live_sessions")
+        r = await user.request("POST", "/resumes", json={"name": "r", "text": "Experience\n" + "x" * 200})
+        assert r.status_code == 429 and r.json()["limit"] == "upload_bytes"
+        usage = (await user.request("GET", "/users/me/usage")).json()["quotas"]
+        assert usage["stored_sessions"] == {"used": 3, "limit": 3}
+        assert usage["answers_per_day"] == {"used": 0, "limit": None}  # 0: unlimited
+        other = await register(c)  # quotas are per user
+        assert (await other.request("POST", "/sessions", json={"title": "mine"})).status_code == 201
+
+
+async def test_registration_is_rate_limited_per_client_address(database_url: str) -> None:
+    settings = make_settings(database_url, register_max_per_address=3)
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        for _ in range(3):
+            await register(c)
+        r = await c.post("/auth/register", json={"email": "one-more@example.com", "password": "password123"})
+        assert r.status_code == 429 and r.json()["code"] == "too_many_registrations"
+        assert int(r.headers["retry-after"]) > 0
+
+
+async def test_session_answers_stop_at_the_answers_per_day_quota(database_url: str) -> None:
+    """Issue 10 item 12: answers inside a session count against the quota as POST /ask does; past it the
+    answer fails with a non-retryable quota_exceeded reason instead of calling an engine."""
+    settings = make_settings(database_url, quota_answers_per_day=1)
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        seen: list[str] = []
+        for text in ("Describe your ideal team", "What is your biggest strength?"):
+            r = await user.request("POST", f"/sessions/{sid}/questions", json={"text": text})
+            assert r.status_code == 202, r.text
+            answer_id = r.json()["answer_id"]
+            with trio.fail_after(10):
+                async with user.client.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as response:
+                    async for ev in read_events(response):
+                        if ev.data.get("answer_id") == answer_id and ev.event in ("new_answer", "answer_failed"):
+                            seen.append(ev.event)
+                            if ev.event == "answer_failed":
+                                assert ev.data["reason"].startswith("quota_exceeded"), ev.data
+                                assert ev.data["retryable"] is False, ev.data
+                            break
+        assert seen == ["new_answer", "answer_failed"]
+        usage = (await user.request("GET", "/users/me/usage")).json()["quotas"]
+        assert usage["answers_per_day"] == {"used": 1, "limit": 1}
