@@ -320,7 +320,7 @@ class HttpProducer(Producer):
         async def send(caps: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
             try:
                 status, body = await conn.request("POST", path, {"captions": caps}, headers)
-            except (OSError, WireError):
+            except (OSError, WireError, trio.BrokenResourceError):  # e.g. reset by an overloaded server
                 self.ctx.tally.error("http_io")
                 return None
             if status != 200:

@@ -98,8 +98,10 @@ def peer_server(python: str) -> Iterator[tuple[str, int]]:
 
 
 @contextmanager
-def mentor_server(server_args: str) -> Iterator[tuple[str, int]]:
-    with local_server(args=server_args.split() if server_args else None) as srv:
+def mentor_server(server_args: str, code_root: str | None = None) -> Iterator[tuple[str, int]]:
+    """``code_root``: run Mentor from that checkout instead (e.g. an export of main, for before/after)."""
+    env = {"PYTHONPATH": code_root} if code_root else None
+    with local_server(env, args=server_args.split() if server_args else None) as srv:
         trio.run(wait_ready, srv.url, srv.process)
         yield srv.url, srv.pid
 
@@ -117,17 +119,25 @@ def median(values: list[float | None]) -> float | None:
     return statistics.median(present) if present else None
 
 
-def table(results: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
-    rows = ["| figure | Mentor | peer | Mentor/peer (higher is better) |", "|---|---|---|---|"]
+def table(results: dict[str, dict[str, list[dict[str, Any]]]], baseline: bool = False) -> str:
+    head = "| figure | Mentor | peer | Mentor/peer (higher is better) |"
+    rows = [head + " Mentor before | before/peer |" if baseline else head,
+            "|---|---|---|---|" + ("---|---|" if baseline else "")]
+
+    def ratio(m: float | None, p: float | None, fig: Figure) -> float | None:
+        if not (m and p):
+            return None
+        return m / p if fig.higher_is_better else p / m
+
     for fig in FIGURES:
         if fig.scenario not in results:
             continue
-        m = median([fig.read(r) for r in results[fig.scenario]["mentor"]])
-        p = median([fig.read(r) for r in results[fig.scenario]["peer"]])
-        ratio = None
-        if m and p:
-            ratio = m / p if fig.higher_is_better else p / m
-        rows.append(f"| {fig.label} | {_fmt(m)} | {_fmt(p)} | {_fmt(ratio, 2)} |")
+        m, p, b = (median([fig.read(r) for r in results[fig.scenario][name] if "failed" not in r])
+                   for name in ("mentor", "peer", "before"))
+        row = f"| {fig.label} | {_fmt(m)} | {_fmt(p)} | {_fmt(ratio(m, p, fig), 2)} |"
+        if baseline:
+            row += f" {_fmt(b)} | {_fmt(ratio(b, p, fig), 2)} |"
+        rows.append(row)
     return "\n".join(rows)
 
 
@@ -145,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="extra bench.load options for every scenario (default: --no-auto-answer, as the "
                              "peer never answers; Mentor still detects questions)")
     parser.add_argument("--json", help="write every round's reports here")
+    parser.add_argument("--baseline", help="also run Mentor from this checkout (PYTHONPATH), interleaved: "
+                                           "before/after in the same run")
     args = parser.parse_args(argv)
     if not PEER_DIR.exists():
         raise SystemExit(f"the peer is not at {PEER_DIR}")
@@ -152,16 +164,24 @@ def main(argv: list[str] | None = None) -> int:
     python = peer_python(args.peer_python)
     scenarios = [s for s in args.scenarios.split(",") if s]
     extra = args.load_args.split()
-    results: dict[str, dict[str, list[dict[str, Any]]]] = {s: {"mentor": [], "peer": []} for s in scenarios}
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {
+        s: {"mentor": [], "peer": [], "before": []} for s in scenarios}
+    servers: list[tuple[str, Callable[[], Any]]] = [("mentor", lambda: mentor_server(args.server_args)),
+                                                    ("peer", lambda: peer_server(python))]
+    if args.baseline:
+        servers.append(("before", lambda: mentor_server(args.server_args, args.baseline)))
     for round_no in range(1, args.rounds + 1):
         for scenario in scenarios:
             scenario_extra = [a for a in extra if not (scenario == "idle" and a == "--no-auto-answer")]
-            for name, server in (("mentor", lambda: mentor_server(args.server_args)),
-                                 ("peer", lambda: peer_server(python))):
+            for name, server in servers:
                 print(f"round {round_no}: {scenario} on {name} …", file=sys.stderr, flush=True)
                 with server() as (url, pid):
-                    results[scenario][name].append(run_scenario(scenario, url, pid, scenario_extra))
-    print(table(results))
+                    try:
+                        results[scenario][name].append(run_scenario(scenario, url, pid, scenario_extra))
+                    except subprocess.CalledProcessError as exc:  # one failed run is a missing figure
+                        print(f"  {scenario} on {name} failed: {exc}", file=sys.stderr, flush=True)
+                        results[scenario][name].append({"failed": str(exc)})
+    print(table(results, baseline=bool(args.baseline)))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     return 0

@@ -18,7 +18,7 @@ async def health(c: httpx.AsyncClient) -> dict[str, Any]:
 
 
 async def test_idle_actors_stop_and_are_revived_with_their_state(database_url: str) -> None:
-    settings = make_settings(database_url, actor_idle_timeout_s=0.1)
+    settings = make_settings(database_url, actor_hibernate_s=0.1)
     async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
         user = await register(c)
         sid = (await user.create_session())["id"]
@@ -27,7 +27,7 @@ async def test_idle_actors_stop_and_are_revived_with_their_state(database_url: s
         assert r.status_code == 200  # served by a live actor, which then goes quiet
         with trio.fail_after(10):
             while (await health(c))["live_sessions"]:
-                await trio.sleep(0.05)  # the actor lets go after actor_idle_timeout_s of quiet
+                await trio.sleep(0.05)  # the actor lets go after actor_hibernate_s of quiet
         r = await user.captions(sid, {**block, "text": "so tell", "revision": 1})
         assert r.json()["results"][0]["status"] == "duplicate"  # the revived actor knows the block
         r = await user.captions(sid, {**block, "text": "so tell me", "revision": 2})

@@ -125,22 +125,48 @@ async def next_events(stream: EventStream, batches: AsyncIterator[list[Event]], 
     raise AssertionError(f"the stream ended before {until}: {[e.type for e in got]}")
 
 
-async def test_an_idle_actor_stops_after_the_idle_timeout_and_revives_with_its_state(
+async def test_an_idle_session_hibernates_and_revives_with_no_visible_difference(
         tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
-    async with rig(tmp_path, actor_idle_timeout_s=300) as r:
+    async with rig(tmp_path) as r:  # the default actor_hibernate_s
+        hibernate_s = r.supervisor.settings.actor_hibernate_s
         sid = await r.create()
         await r.say(sid, "so", block_id="b", revision=1, final=False)
-        await trio.sleep(299)
+        async with r.subscribe(sid) as stream:  # what a live actor replays from memory
+            live_replay = [(e.seq, e.type, e.data) for e in await anext(aiter(stream))]
+        await trio.sleep(hibernate_s - 0.1)
         assert r.supervisor.live_sessions == 1
-        await trio.sleep(2)
+        await trio.sleep(0.2)
+        assert r.supervisor.live_sessions == 0  # hibernated: no actor, no inbox, no buffers
+        async with r.subscribe(sid) as stream:  # revived: the replay now pages from the log, the same events
+            assert [(e.seq, e.type, e.data) for e in await anext(aiter(stream))] == live_replay
+            assert r.supervisor.live_sessions == 1
+        await trio.sleep(hibernate_s + 30)  # the heartbeat finds the stream gone; then it hibernates again
         assert r.supervisor.live_sessions == 0
         again = await r.say(sid, "so", block_id="b", revision=1, final=False)
-        assert again[0]["status"] == "duplicate" and r.supervisor.live_sessions == 1
+        assert again[0]["status"] == "duplicate" and r.supervisor.live_sessions == 1  # it knows the block
+        more = await r.say(sid, "so tell me", block_id="b", revision=2, final=False)
+        assert more[0]["status"] == "updated" and more[0]["event_id"] == live_replay[-1][0] + 1  # ids go on
+
+
+async def test_a_session_does_not_hibernate_while_a_question_waits_for_its_pause_or_an_answer_runs(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, engine=SlowEngine(words=3), actor_hibernate_s=0.5) as r:
+        sid = await r.create()
+        await r.say(sid, "so tell me about a time you disagreed with your manager", block_id="b",
+                    revision=1, final=False)
+        await trio.sleep(0.7)  # quiet past actor_hibernate_s, but the question's pause (0.8 s) is pending
+        assert r.supervisor.live_sessions == 1
+        await trio.sleep(1.0)  # the question fired and its answer streams (one word a second)
+        assert r.supervisor.live_sessions == 1
+        assert [e.type for e in r.log(sid)][-2:] == ["question_detected", "answer_started"]
+        await trio.sleep(3.0)  # the answer ended (a message), then quiet again: hibernated
+        assert r.supervisor.live_sessions == 0
+        assert r.log(sid)[-1].type == "new_answer"
 
 
 async def test_heartbeats_keep_streams_and_their_actor_alive(tmp_path: Path,
                                                              autojump_clock: trio.testing.MockClock) -> None:
-    async with rig(tmp_path, actor_idle_timeout_s=60, heartbeat_s=30) as r:
+    async with rig(tmp_path, heartbeat_s=30) as r:
         sid = await r.create()
         async with r.subscribe(sid) as stream:
             batches = aiter(stream)
@@ -152,12 +178,12 @@ async def test_heartbeats_keep_streams_and_their_actor_alive(tmp_path: Path,
                 assert trio.current_time() - t0 == pytest.approx(30 * len(beats))
             assert {e.type for e in beats} == {"heartbeat"} and all(e.seq == 0 for e in beats)
             assert r.supervisor.live_sessions == 1  # 120 s with no message, but a stream is open
-        await trio.sleep(61)
+        await trio.sleep(31)  # the next heartbeat finds the stream gone: hibernated
         assert r.supervisor.live_sessions == 0
 
 
 async def test_restarts_are_limited_per_minute(tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
-    async with rig(tmp_path, actor_max_restarts=2) as r:
+    async with rig(tmp_path, actor_max_restarts=2, actor_hibernate_s=300) as r:
         sid = await r.create()
         r.writer.fail_on = "fail me"
         for _ in range(3):

@@ -1,7 +1,7 @@
 """SessionActor: the trio shell around a SessionCore. It owns the session's inbox, its subscribers, its
 in-memory replay window and its answer task; the core owns every rule.
 
-The loop: wait for a message (or the next deadline: a question pause, a heartbeat, the idle timeout), take
+The loop: wait for a message (or the next deadline: a question pause, a heartbeat, hibernation), take
 up to ``write_batch_max`` queued messages as one group, let the core handle each, commit what the group
 staged in one write (group commit), publish its events to every subscriber without waiting on any, then
 reply. A reply therefore means "durable", and subscribers see events in id order with no gap. If a commit
@@ -133,19 +133,19 @@ class SessionActor:
         self._last_message = trio.current_time()
         while not self._stopping:
             batch: list[Message[Any]] = []
-            with trio.move_on_after(self._wait_s()):
-                batch.append(await inbox.receive())
+            try:  # a busy actor finds its next message queued: no deadline to arm, no yield
+                batch.append(inbox.receive_nowait())
+            except trio.WouldBlock:
+                with trio.move_on_at(self._wake_at()):
+                    batch.append(await inbox.receive())
             now = trio.current_time()
             if now >= self._next_heartbeat:
                 self._heartbeat()
             if not batch:
                 if self._tick_due(now):
-                    await self._process([], now)
-                    continue
+                    await self._process([], now)  # then it may hibernate at once: no wait for the next
                 self.subscribers = [s for s in self.subscribers if s.alive]
-                quiet_s = now - self._last_message
-                if (quiet_s >= self.settings.actor_idle_timeout_s and not self.subscribers
-                        and not self.answering and idle()):
+                if self._may_hibernate(now) and idle():
                     return
                 continue
             self._last_message = now
@@ -161,18 +161,26 @@ class SessionActor:
                     message.reply.fail(unavailable("the session failed; retry"))
                 raise
 
-    def _wait_s(self) -> float:
-        """Until the core's next deadline, the next heartbeat, or the idle timeout."""
+    def _may_hibernate(self, now: float) -> bool:
+        """Hibernate: quiet for ``actor_hibernate_s`` with nothing that needs a live actor (no stream, no
+        answer, no question waiting for its pause). Everything else it holds is in the store, which the next
+        message's actor loads: replay then pages from the log, which holds the same events as ``recent``."""
+        return (now >= self._last_message + self.settings.actor_hibernate_s and not self.subscribers  # as _wake_at
+                and not self.answering and self.core.next_deadline() is None)
+
+    def _wake_at(self) -> float:
+        """The core's next deadline, the next heartbeat, or hibernation, whichever is first. Absolute times
+        (``move_on_at``), so waking at the hibernation time compares equal to it: no float drift."""
         now = trio.current_time()
-        wait = self._last_message + self.settings.actor_idle_timeout_s - now
-        if wait <= 0:  # idle long enough but kept alive by streams or an answer: check again later
-            wait = self.settings.actor_idle_timeout_s
+        wake = self._last_message + self.settings.actor_hibernate_s
+        if wake <= now:  # quiet long enough but kept alive by streams or an answer: their end wakes us (a
+            wake = now + self.settings.heartbeat_s  # message), or the heartbeat finds the streams gone
         if self.subscribers:
-            wait = min(wait, self._next_heartbeat - now)
+            wake = min(wake, self._next_heartbeat)
         deadline = self.core.next_deadline()
         if deadline is not None:
-            wait = min(wait, deadline - now)
-        return max(0.0, wait)
+            wake = min(wake, deadline)
+        return wake
 
     def _tick_due(self, now: float) -> bool:
         deadline = self.core.next_deadline()

@@ -11,6 +11,7 @@ import trio
 from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
+from mentor.http import wakeups
 from mentor.http.app import create_app
 from mentor.http.front_door import FrontDoor
 from mentor.http.response_finish import ResponseFinisher
@@ -46,6 +47,7 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
     ``task_status.started`` receives the bound addresses, e.g. ``["http://127.0.0.1:40123"]``.
     """
     stop = trio.Event() if stop is None else stop
+    counter = wakeups.install()  # bench builds only (MENTOR_BENCH_WAKEUPS); None otherwise
     async with open_runtime(settings) as rt:
         config = Config()
         config.bind = [f"{settings.host}:{settings.port}"]
@@ -80,6 +82,7 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
                 binds = binds[:-1]
             log.info("Mentor listening on %s", ", ".join(binds))
             task_status.started(binds)
+        wakeups.dump(counter, {"transactions": rt.writer.transactions, "write_batches": rt.writer.batches})
 
 
 async def _signals(stop: trio.Event) -> None:

@@ -88,7 +88,10 @@ class StoreWriter:
         pending = _Pending(merge_ops(ops))
         with trio.move_on_after(self._timeout_s) as scope:
             try:
-                await self._send.send(pending)
+                try:
+                    self._send.send_nowait(pending)  # the common case: no extra trip through the scheduler
+                except trio.WouldBlock:
+                    await self._send.send(pending)
             except trio.ClosedResourceError:
                 raise StoreError("the store is shutting down") from None
             await pending.done.wait()
@@ -108,7 +111,10 @@ class StoreWriter:
         async with self._recv:
             while True:
                 try:
-                    batch = [await self._recv.receive()]
+                    try:  # a busy writer finds the next batches already queued: take them without a yield
+                        batch = [self._recv.receive_nowait()]
+                    except trio.WouldBlock:
+                        batch = [await self._recv.receive()]
                 except trio.EndOfChannel:
                     return
                 while len(batch) < self._batch_max:

@@ -124,6 +124,12 @@ async def _serve_socket(session_id: str, user_id: str, expires_at: float, stream
                     await out.send(event.ws)
 
     async def command_loop(out: trio.MemorySendChannel[str]) -> None:
+        async def reply(text: str) -> None:
+            try:
+                out.send_nowait(text)  # the usual case: send_loop is waiting; no extra scheduler trip
+            except trio.WouldBlock:
+                await out.send(text)
+
         while True:
             raw = await websocket.receive()
             corr: Any = None
@@ -137,12 +143,12 @@ async def _serve_socket(session_id: str, user_id: str, expires_at: float, stream
                     raise Problem(ProblemCode.MISSING_ID, "every message needs an id (string or integer) to correlate")
                 kind = msg.get("type")
                 if kind == "ping":
-                    await out.send(dumps({"type": "pong", "id": corr}))
+                    await reply(dumps({"type": "pong", "id": corr}))
                     continue
                 result = await rt.supervisor.ask(session_id, _to_message(user_id, str(kind), msg))
-                await out.send(dumps({"type": "ack", "id": corr, "result": result}))
+                await reply(dumps({"type": "ack", "id": corr, "result": result}))
             except Problem as problem:
-                await out.send(_error(corr, problem))
+                await reply(_error(corr, problem))
 
     commands_scope = trio.CancelScope()
 
