@@ -99,8 +99,9 @@ def peer_server(python: str) -> Iterator[tuple[str, int]]:
 
 @contextmanager
 def mentor_server(server_args: str, code_root: str | None = None) -> Iterator[tuple[str, int]]:
-    """``code_root``: run Mentor from that checkout instead (e.g. an export of main, for before/after)."""
-    env = {"PYTHONPATH": code_root} if code_root else None
+    """``code_root``: run Mentor from that checkout instead (e.g. an export of main, for before/after).
+    Sessions hibernate after 2 s here (the default is longer) so the idle scenario measures hibernated ones."""
+    env = {"MENTOR_ACTOR_HIBERNATE_S": "2", **({"PYTHONPATH": code_root} if code_root else {})}
     with local_server(env, args=server_args.split() if server_args else None) as srv:
         trio.run(wait_ready, srv.url, srv.process)
         yield srv.url, srv.pid

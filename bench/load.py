@@ -141,7 +141,8 @@ def _step_line(step: dict[str, Any]) -> str:
 
 
 async def idle(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[str, Any]:
-    async with target(args) as t:
+    # Idle sessions measured hibernated: a local server hibernates them after 2 s (the default is longer).
+    async with target(args, {"MENTOR_ACTOR_HIBERNATE_S": "2"}) as t:
         if t.pid is None:
             raise SystemExit("idle needs the server's memory: run it locally or pass --server-pid")
         endpoint = Endpoint.parse(t.url)
