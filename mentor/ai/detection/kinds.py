@@ -48,7 +48,7 @@ _EN: _Rules = (
     ("behavioral", (
         "tell me about a time", "tell us about a time", "describe a time", "describe a situation",
         "give me an example", "give us an example", "a time when", "a time you", "a situation where",
-        "how did you", "what did you do", "what did you learn", "have you ever", "walk me through how you",
+        "how did you", "what did you learn", "have you ever", "walk me through how you",
         "conflict", "disagree", "disagreement", "failure", "failed", "mistake", "feedback", "challenge",
         "difficult", "proud", "handled", "deal with", "dealt with", "pressure", "deadline", "led a",
         "lead a", "took the lead", "coworker", "co-worker", "colleague", "manager", "stakeholder",
@@ -108,8 +108,7 @@ _DE: _Rules = (
     ("behavioral", ("von einer situation", "eine situation", "ein beispiel", "konflikt", "fehler", "feedback",
                     "herausforderung", "schwierig", "stolz", "druck", "deadline", "kollegen", "vorgesetzten",
                     "team geleitet", "überzeugen", "gescheitert", "als sie einmal", "einmal erlebt",
-                    " wie haben sie ", " wie hast du ", " was haben sie gemacht", " was haben sie getan",
-                    " was haben sie gelernt", " was hast du gemacht", " wie sind sie vorgegangen",
+                    " wie haben sie ", " wie hast du ", " was haben sie gelernt", " wie sind sie vorgegangen",
                     " wie sind sie damit umgegangen", " haben sie schon einmal ", " haben sie jemals ",
                     " hatten sie schon einmal ", " schildern sie ", " beschreiben sie eine ")),
     ("situational", ("was würden sie tun", "wie würden sie vorgehen", "wie würden sie reagieren",
@@ -147,8 +146,7 @@ _FR: _Rules = (
     ("behavioral", ("une fois où", "une fois que", "une situation où", "une situation dans laquelle",
                     "un exemple", "conflit", "désaccord", "échec", "erreur", "retour", "défi", "difficile",
                     "fier", "fière", "pression", "délai", "collègue", "manager", "convaincre",
-                    " comment avez-vous ", " comment as-tu ", " qu'avez-vous fait", " qu'avez-vous appris",
-                    " qu'as-tu fait", " avez-vous déjà ", " avez-vous jamais ", " as-tu déjà ", " décrivez une ",
+                    " comment avez-vous ", " comment as-tu ", " qu'avez-vous appris", " avez-vous déjà ", " avez-vous jamais ", " as-tu déjà ", " décrivez une ",
                     " racontez-moi une ", " racontez-moi un ", "parlez-moi d'une", "parlez-moi d'un ",
                     " de votre projet", " de vos projets", " de la migration", " du projet", " de la refonte",
                     " du lancement", " de l'incident", " de la panne")),
@@ -186,7 +184,7 @@ _ES: _Rules = (
     ("behavioral", ("una vez que", "una vez en que", "una vez en la que", "una situación en la que",
                     "una situación donde", "un ejemplo", "conflicto", "desacuerdo", "fracaso", "error",
                     "retroalimentación", "desafío", "reto", "difícil", "orgulloso", "orgullosa", "presión", "plazo",
-                    "compañero", "jefe", "convencer", " qué hiciste", " qué hizo usted", " qué aprendiste",
+                    "compañero", "jefe", "convencer", " qué aprendiste",
                     " alguna vez has ", " alguna vez ha ", " has tenido que ", " ha tenido que ", " describe una ",
                     " describa una ", "cuéntame de un", "cuénteme de un", "cuéntame sobre un", "cuénteme sobre un",
                     "háblame de un", "hábleme de un", " de tu proyecto", " de su proyecto", " de la migración",
@@ -211,6 +209,7 @@ _ES: _Rules = (
                     "motivación", "tu equipo", "tu rol", "años", "por qué este puesto", "por qué nosotros")),
 )
 
+# "What did you do at X?" is not among the story cues: it asks about a named job (background).
 # A greeting is small talk only when it is (nearly) all the turn says and no other family matched:
 # "Bonjour, parlez-moi de vous" asks for the candidate's background and must be answered.
 _GREETINGS: dict[str, tuple[str, ...]] = {
