@@ -264,10 +264,10 @@ def _norm(text: str) -> str:
 
 
 def _match(rules: _Rules, low: str, patterns: dict[str, re.Pattern[str]]) -> str | None:
+    contains = low.__contains__
     for kind, keys in rules:
-        for k in keys:
-            if k in low:
-                return kind
+        if any(map(contains, keys)):  # the scan runs in C: a few µs for all families
+            return kind
         pattern = patterns.get(kind)
         if pattern is not None and pattern.search(low):
             return kind
