@@ -416,3 +416,35 @@ async def test_live_a_long_turn_sends_the_cleaned_question_and_the_relevant_resu
     assert "how did you bring down the AWS costs of your batch jobs at Delivery Hero?" in asked
     assert "vacation" not in asked and "Thanks for joining" not in asked and len(asked.split()) < 60, asked
     assert "Reduced AWS costs by $180k per year by moving batch jobs to spot instances." in user_message
+
+
+LONG_PREAMBLE_DE = (
+    "Vielen Dank, dass Sie sich heute Zeit nehmen. Ich erzähle Ihnen zuerst kurz etwas über unser Team. "
+    "Wir sind zwölf Entwicklerinnen und Entwickler in Frankfurt und Leipzig, wir betreuen den Zahlungsverkehr "
+    "und das Kundenportal, und wir sind seit dem letzten Frühjahr stark gewachsen. Die Urlaubsregelung ist "
+    "großzügig, dreißig Tage im Jahr, und die Bereitschaft teilen sich beide Standorte. Die meisten Dienste "
+    "sind in Go geschrieben, einige ältere noch in Java. In den letzten Monaten hatten wir mehrere "
+    "Beschwerden über doppelt abgebuchte Kartenzahlungen. "
+)
+LONG_QUESTION_DE = "Wie haben Sie in Ihrer letzten Stelle doppelte Buchungen bei Zahlungen verhindert?"
+
+
+async def test_live_a_long_german_turn_sends_the_cleaned_question_and_the_german_resume_line(
+        live: tuple[OpenAIStub, User]) -> None:
+    stub, user = live
+    r = await user.request("POST", "/resumes", json={"name": "Jonas", "text": GERMAN_RESUME})
+    assert r.status_code == 201, r.text
+    sid = (await user.create_session(company="Beispiel Bank", language="de"))["id"]
+    words = (LONG_PREAMBLE_DE + LONG_QUESTION_DE).split()
+    revisions = [{"speaker_role": "interviewer", "text": " ".join(words[:n]), "block_id": "b1", "revision": i,
+                  "final": False} for i, n in enumerate(range(8, len(words), 8), start=1)]
+    revisions.append({"speaker_role": "interviewer", "text": " ".join(words), "block_id": "b1",
+                      "revision": len(revisions) + 1, "final": True})
+    with trio.fail_after(20):
+        answers = await answers_after(user, sid, revisions, 1)
+    assert answers[0]["engine"] == "openai" and len(stub.requests) == 1
+    user_message = stub.requests[0].messages[1]["content"]
+    asked = next(line for line in user_message.splitlines() if line.startswith("Question ("))
+    assert asked.startswith("Question (behavioral)") and LONG_QUESTION_DE in asked, asked
+    assert "Urlaubsregelung" not in asked and "Vielen Dank" not in asked, asked
+    assert "Doppelte Buchungen bei Kartenzahlungen um 98 % reduziert" in user_message
