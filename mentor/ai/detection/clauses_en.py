@@ -114,33 +114,14 @@ class _Tok:
     cap: bool
 
 
-# The last text tokenised and its tokens: a caption revision usually repeats it and adds a word or two, so
-# its tokens up to a whitespace gap before the end are reused (tokens are never mutated).
-_last_tokens: tuple[str, list[_Tok]] = ("", [])
-_REUSE_BACK = 3  # tokens looked back from the end for a whitespace gap
-
-
 def _tokenise(text: str) -> list[_Tok]:
-    global _last_tokens
-    old_text, old_toks = _last_tokens
     toks: list[_Tok] = []
-    pos = 0
-    for k in range(len(old_toks) - 2, max(-1, len(old_toks) - 2 - _REUSE_BACK), -1):
-        end = old_toks[k].end
-        # A token followed by whitespace ends there whatever comes after it; one followed by "'" or "-"
-        # might grow ("don'" -> "don't"), so only a whitespace gap inside the common prefix is reused.
-        if old_text[end:end + 1].isspace():
-            if text[:end + 1] == old_text[:end + 1]:
-                toks = old_toks[:k + 1]
-                pos = end + 1
-            break
     lowered = text.lower().replace("’", "'")  # same length: offsets stay valid for `text`
-    for m in TOKEN_RE.finditer(lowered, pos):
+    for m in TOKEN_RE.finditer(lowered):
         low = m.group()
         start = m.start()
         # A dash marks an interruption or an aside, not a sentence end: treat it as a comma.
         toks.append(_Tok("," if low in DASHES else low, start, m.end(), text[start].isupper()))
-    _last_tokens = (text, toks)
     return toks
 
 
