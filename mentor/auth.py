@@ -40,10 +40,14 @@ class TokenService:
         self._aud = settings.jwt_audience
         self.ttl_s = settings.access_token_ttl_s
 
-    def issue(self, user_id: str, now: float | None = None) -> str:
+    def issue(self, user_id: str, now: float | None = None, login_id: str | None = None) -> str:
+        """An access token for ``user_id``; ``login_id`` (claim ``sid``) names the login (refresh-token
+        family) it belongs to, so revoking that login revokes its access tokens too."""
         now = time.time() if now is None else now
         claims = {"sub": user_id, "iat": int(now), "exp": int(now) + self.ttl_s, "iss": self._iss,
                   "aud": self._aud, "typ": "access"}
+        if login_id is not None:
+            claims["sid"] = login_id
         return jwt.encode(claims, self._key, algorithm=self._alg)
 
     def verify(self, token: str) -> str:
@@ -53,6 +57,13 @@ class TokenService:
     def verify_until(self, token: str) -> tuple[str, float]:
         """(user id, expiry as UNIX time) of a valid access token; raises Problem(401) for anything else.
         Streams use the expiry to end themselves when their token does."""
+        user_id, expires_at, _ = self.verify_claims(token)
+        return user_id, expires_at
+
+    def verify_claims(self, token: str) -> tuple[str, float, str | None]:
+        """(user id, expiry, login id or None) of a validly signed access token; raises Problem(401).
+        Only the signature and claims: whether the user and the login still exist is
+        ``Accounts.ensure_active``'s question."""
         try:
             claims = jwt.decode(
                 token, self._key, algorithms=[self._alg], audience=self._aud, issuer=self._iss,
@@ -62,9 +73,10 @@ class TokenService:
             raise unauthorized("the access token has expired; refresh it") from None
         except jwt.PyJWTError as exc:
             raise unauthorized(f"invalid access token: {exc}") from None
-        if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str):
+        if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str) or not claims["sub"]:
             raise unauthorized("invalid access token: not an access token")
-        return str(claims["sub"]), float(claims["exp"])
+        sid = claims.get("sid")
+        return str(claims["sub"]), float(claims["exp"]), sid if isinstance(sid, str) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +105,12 @@ class LoginThrottle:
 
     MAX_TRACKED = 10_000
 
-    def __init__(self, max_failures: int, window_s: float) -> None:
+    def __init__(self, max_failures: int, window_s: float, code: ProblemCode = ProblemCode.TOO_MANY_ATTEMPTS,
+                 what: str = "failed logins") -> None:
         self._max = max_failures
         self._window_s = window_s
+        self._code = code
+        self._what = what
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
 
     def attempt(self, key: str) -> None:
@@ -106,8 +121,7 @@ class LoginThrottle:
         recent = self._recent(key) or deque()
         if len(recent) >= self._max:
             retry = int(recent[0] + self._window_s - time.monotonic()) + 1
-            raise Problem(ProblemCode.TOO_MANY_ATTEMPTS, f"too many failed logins; try again in {retry} s",
-                          retry_after_s=retry)
+            raise Problem(self._code, f"too many {self._what}; try again in {retry} s", retry_after_s=retry)
         recent.append(time.monotonic())
         self._failures[key] = recent
         self._failures.move_to_end(key)
@@ -125,6 +139,49 @@ class LoginThrottle:
         return recent
 
 
+class ActiveLogins:
+    """What this node knows about tokens' users and logins, bounded in size and age.
+
+    ``known`` answers "seen active within ``cache_s``" without a store read. Revoked logins are kept
+    (at most ``max_size``, each for one access-token lifetime: after that no token of the login can be
+    valid anyway) so this node refuses them at once; deleted users are simply forgotten, and their next
+    request reads the store and finds no user."""
+
+    def __init__(self, cache_s: float, max_size: int, token_ttl_s: float) -> None:
+        self._cache_s = cache_s
+        self._max = max_size
+        self._token_ttl_s = token_ttl_s
+        self._active: OrderedDict[tuple[str, str | None], float] = OrderedDict()
+        self._revoked: OrderedDict[str, float] = OrderedDict()
+
+    def known(self, user_id: str, login_id: str | None) -> bool:
+        now = time.monotonic()
+        if login_id is not None and login_id in self._revoked:
+            if self._revoked[login_id] > now:
+                raise unauthorized("this login was revoked (logout or reuse of a refresh token); log in again")
+            del self._revoked[login_id]
+        until = self._active.get((user_id, login_id))
+        return until is not None and until > now
+
+    def remember(self, user_id: str, login_id: str | None) -> None:
+        self._active[(user_id, login_id)] = time.monotonic() + self._cache_s
+        self._active.move_to_end((user_id, login_id))
+        while len(self._active) > self._max:
+            self._active.popitem(last=False)
+
+    def revoke(self, login_id: str) -> None:
+        self._revoked[login_id] = time.monotonic() + self._token_ttl_s
+        self._revoked.move_to_end(login_id)
+        while len(self._revoked) > self._max:
+            self._revoked.popitem(last=False)
+        for key in [k for k in self._active if k[1] == login_id]:
+            del self._active[key]
+
+    def forget_user(self, user_id: str) -> None:
+        for key in [k for k in self._active if k[0] == user_id]:
+            del self._active[key]
+
+
 class Accounts:
     def __init__(self, settings: Settings, reader: StoreReader, writer: StoreWriter) -> None:
         self.tokens = TokenService(settings)
@@ -137,8 +194,16 @@ class Accounts:
         self._hash_limiter = trio.CapacityLimiter(settings.password_hash_threads)
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
         self._throttle = LoginThrottle(settings.login_max_failures, settings.login_window_s)
+        self._registrations = LoginThrottle(settings.register_max_per_address, settings.register_window_s,
+                                            ProblemCode.TOO_MANY_REGISTRATIONS, "registrations from this address") \
+            if settings.register_max_per_address > 0 else None
+        self._active = ActiveLogins(settings.auth_cache_s, settings.auth_cache_size, settings.access_token_ttl_s)
 
-    async def register(self, email: str, password: str) -> TokenPair:
+    async def register(self, email: str, password: str, client_address: str = "") -> TokenPair:
+        """A new account. Raises Problem 409 (email taken), 429 (``register_max_per_address`` registrations
+        from this client address within ``register_window_s``; every attempt counts)."""
+        if self._registrations is not None:
+            self._registrations.attempt(client_address)
         email = email.strip().lower()
         if await self._reader.read(accounts.user_by_email, email) is not None:
             raise Problem(ProblemCode.EMAIL_TAKEN, "an account with this email already exists")
@@ -173,7 +238,7 @@ class Accounts:
         if stored["revoked"] or stored["expires_at"] < time.time():
             raise unauthorized("the refresh token has expired or was revoked; log in again")
         if stored["used_at"] is not None:
-            await self._writer.write([accounts.revoke_family(stored["family_id"])])
+            await self._revoke(stored["family_id"])
             raise unauthorized("the refresh token was already used; every session of this login is revoked")
         user = await self._reader.read(accounts.user_by_id, stored["user_id"])
         if user is None:
@@ -185,7 +250,7 @@ class Accounts:
         # If a concurrent refresh won the race, its mark stands, not ours: treat that as reuse.
         again = await self._reader.read(accounts.refresh_token, token_id)
         if again is None or again["used_at"] != used_at:
-            await self._writer.write([accounts.revoke_family(stored["family_id"])])
+            await self._revoke(stored["family_id"])
             raise unauthorized("the refresh token was already used; every session of this login is revoked")
         return pair
 
@@ -194,7 +259,39 @@ class Accounts:
         stored = await self._reader.read(accounts.refresh_token, token_id) if token_id and secret else None
         if stored is None or not hmac.compare_digest(stored["secret_hash"], _sha256(secret)):
             raise unauthorized("invalid refresh token")
-        await self._writer.write([accounts.revoke_family(stored["family_id"])])
+        await self._revoke(stored["family_id"])
+
+    async def _revoke(self, login_id: str) -> None:
+        await self._writer.write([accounts.revoke_family(login_id)])
+        self._active.revoke(login_id)
+
+    async def ensure_active(self, user_id: str, login_id: str | None) -> None:
+        """Raise Problem(401) unless the user exists and the login (``sid``) was not revoked (logout,
+        refresh-token reuse). Answers from memory within ``auth_cache_s``; another node's revocation or
+        deletion is seen within that time, this node's at once."""
+        if self._active.known(user_id, login_id):
+            return
+        state = await self._reader.read(accounts.login_state, user_id, login_id)
+        if not state.user_exists:
+            self._active.forget_user(user_id)
+            raise unauthorized("the account no longer exists")
+        if state.login_revoked and login_id is not None:
+            self._active.revoke(login_id)
+            raise unauthorized("this login was revoked (logout or reuse of a refresh token); log in again")
+        self._active.remember(user_id, login_id)
+
+    async def authorize(self, token: str) -> tuple[str, float]:
+        """(user id, expiry) of an access token whose user and login are still active; raises Problem(401)."""
+        user_id, expires_at, login_id = self.tokens.verify_claims(token)
+        await self.ensure_active(user_id, login_id)
+        return user_id, expires_at
+
+    async def delete_user(self, user_id: str) -> None:
+        """Delete the account and every row that belongs to it (the store cascades from ``users``); its
+        tokens stop working on this node at once."""
+        self._active.forget_user(user_id)
+        await self._writer.write([accounts.delete_user(user_id)])
+        self._active.forget_user(user_id)
 
     async def user(self, user_id: str) -> dict[str, Any]:
         row = await self._reader.read(accounts.user_by_id, user_id)
@@ -218,6 +315,6 @@ class Accounts:
         token_id, secret = str(uuid.uuid4()), secrets.token_urlsafe(32)
         row = {"id": token_id, "user_id": user["id"], "family_id": family_id, "secret_hash": _sha256(secret),
                "created_at": now, "expires_at": now + self._refresh_ttl_s, "used_at": None, "revoked": False}
-        pair = TokenPair(self.tokens.issue(user["id"], now), f"{token_id}.{secret}", self.tokens.ttl_s,
+        pair = TokenPair(self.tokens.issue(user["id"], now, family_id), f"{token_id}.{secret}", self.tokens.ttl_s,
                          public_user(user))
         return pair, row

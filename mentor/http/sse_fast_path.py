@@ -8,20 +8,30 @@ task that notices the client leaving. Everything else goes to Quart unchanged.
 
 from __future__ import annotations
 
+import logging
 import re
 from contextlib import aclosing
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
 import trio
-from hypercorn.typing import ASGIFramework, ASGIReceiveCallable, ASGISendCallable, HTTPScope, Scope
+from hypercorn.typing import (
+    ASGIFramework,
+    ASGIReceiveCallable,
+    ASGISendCallable,
+    ASGISendEvent,
+    HTTPScope,
+    Scope,
+)
 
 from mentor.actors.streams import parse_last_event_id, subscribe
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.http.problems import problem_body
 from mentor.http.requests import ACCESS_COOKIE, access_token
 from mentor.http.routes.streams import SSE_HEADERS, sse_chunks
 from mentor.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = re.compile(r"/sessions/([^/]+)/events")
 
@@ -36,9 +46,22 @@ class SSEFastPath:
                 or (match := EVENTS_PATH.fullmatch(scope["path"])) is None:
             await self.app(scope, receive, send)
             return
+        started = False
+
+        async def tracking_send(message: ASGISendEvent) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self._stream(match.group(1), scope, receive, send)
-        except Problem as problem:
+            await self._stream(match.group(1), scope, receive, tracking_send)
+        except Exception as exc:  # a problem, or a bug: either way the client gets problem+json, not a bare 500
+            if started:
+                raise  # the stream was under way: nothing but closing it is left
+            if not isinstance(exc, Problem):
+                log.exception("unhandled error on the event stream")
+            problem = exc if isinstance(exc, Problem) else Problem(
+                ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged")
             status, headers, body = problem_body(problem)
             await send({"type": "http.response.start", "status": status, "headers": _encode(headers),
                         "trailers": False})
@@ -46,7 +69,8 @@ class SSEFastPath:
 
     async def _stream(self, session_id: str, scope: HTTPScope, receive: ASGIReceiveCallable,
                       send: ASGISendCallable) -> None:
-        user_id, expires_at, after = self._read_request(scope)  # its parsed headers die here, not with us
+        token, after = self._read_request(scope)  # its parsed headers die here, not with us
+        user_id, expires_at = await self.rt.accounts.authorize(token)  # 401 for a deleted user, revoked login
         rt = self.rt
         async with subscribe(rt.supervisor, rt.reader, session_id, user_id, after) as stream:
             if stream.caught_up_and_ended:
@@ -70,14 +94,13 @@ class SSEFastPath:
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 nursery.cancel_scope.cancel()
 
-    def _read_request(self, scope: HTTPScope) -> tuple[str, float, int | None]:
-        """(user id, token expiry, last event id) from the request; raises Problem(401)."""
+    def _read_request(self, scope: HTTPScope) -> tuple[str, int | None]:
+        """(access token, last event id) from the request; raises Problem(401)."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode("latin-1")).items()}
         stream_token = query.get("token", "") or _cookie(headers.get("cookie", ""), ACCESS_COOKIE)
-        user_id, expires_at = self.rt.accounts.tokens.verify_until(
-            access_token(headers.get("authorization", ""), stream_token))
-        return user_id, expires_at, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id"))
+        token = access_token(headers.get("authorization", ""), stream_token)
+        return token, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id"))
 
 
 def _encode(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
