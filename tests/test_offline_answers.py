@@ -384,3 +384,39 @@ async def test_a_session_question_on_the_bullet_less_job_gets_an_answer_not_answ
     with trio.fail_after(15):
         got = await events_until(user, sid, {"new_answer", "answer_failed"}, after=0)
     assert got[-1].event == "new_answer" and "Brightnet" in got[-1].data["text"], [e.event for e in got]
+
+
+GERMAN_RESUME_LINES = """\
+# Jonas Weber
+Senior Softwareentwickler
+
+## Profil
+Softwareentwickler mit 9 Jahren Erfahrung in Zahlungssystemen.
+
+## Berufserfahrung
+### Senior Softwareentwickler — Beispiel Bank AG (2019 – heute)
+- Leitung eines Teams von 5 Entwicklern und Einführung von Code-Reviews.
+- Doppelte Buchungen bei Kartenzahlungen um 98 % reduziert, durch idempotente Verarbeitung jeder Zahlung.
+
+### Softwareentwickler — Logistik GmbH (2015 – 2019)
+- Routenplanung mit Go und PostgreSQL gebaut.
+- Ausfälle der Datenbank durch Replikation auf 2 Minuten pro Jahr gesenkt.
+"""
+
+
+@pytest.mark.parametrize(("kind", "question", "line"), [
+    # A compound of the question ("Zahlungsverarbeitung") is matched by the resume's separate words.
+    ("technical", "Wie machen Sie eine Zahlungsverarbeitung idempotent?", "Doppelte Buchungen"),
+    ("behavioral", "Wie haben Sie verhindert, dass Buchungen doppelt verarbeitet wurden?", "Doppelte Buchungen"),
+    # "ausgefallen" names the failure concept; its German resume words ("Ausfälle") pick the line over
+    # a shorter line that only shares the database.
+    ("behavioral", "Erzählen Sie von einer Situation, in der die Datenbank ausgefallen ist.", "Ausfälle der Datenbank"),
+    ("other", "Haben Sie Erfahrung mit Buchungen?", "Doppelte Buchungen"),
+])
+def test_a_german_question_cites_the_german_worded_resume_line(kind: str, question: str, line: str) -> None:
+    resume = parse_resume_text(GERMAN_RESUME_LINES)
+    composed = compose_answer(AnswerRequest(question=question, kind=QuestionKind(kind), resume=resume,
+                                            language="de"))
+    first_resume_line = next(x for x in composed.text.splitlines()[1:] if "Buchungen" in x or "Datenbank" in x
+                             or "Routenplanung" in x or "Leitung" in x)
+    assert line in first_resume_line, composed.text

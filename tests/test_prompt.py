@@ -350,7 +350,11 @@ async def test_live_a_german_question_is_answered_from_the_german_resume_line(
     assert answers[0]["engine"] == "openai"
     sent = stub.requests[-1]
     assert "Doppelte Buchungen bei Kartenzahlungen um 98 % reduziert" in sent.prompt_text
-    assert "Urlaubsplanung" not in sent.prompt_text and "Answer in German" in sent.prompt_text
+    assert "Answer in German" in sent.prompt_text
+    # A past "how did you ..." is a story (behavioral): the matching line leads, the candidate's other job
+    # follows only as background, after it.
+    assert "Question (behavioral)" in sent.prompt_text
+    assert sent.prompt_text.index("Doppelte Buchungen") < sent.prompt_text.index("Urlaubsplanung")
 
 
 async def test_live_a_greeting_costs_no_model_call(live: tuple[OpenAIStub, User]) -> None:
@@ -376,3 +380,71 @@ async def test_live_a_follow_up_carries_what_the_candidate_said(live: tuple[Open
     assert f"Candidate (Maria): {CANDIDATE_DESIGN}" in user_message
     assert f"It follows up on the question “{DESIGN_Q}”" in user_message
     assert stub.requests[-1].body["max_tokens"] == ANSWER_SHAPES["follow_up"].max_tokens
+
+
+LONG_PREAMBLE = (
+    "Thanks for joining us today. Let me give you some background on the team first. We are a group of "
+    "twelve engineers spread across Berlin and Lisbon, we run the checkout and the loyalty programme, and we "
+    "have been growing quickly since last spring. Our vacation policy is generous, thirty days a year, and "
+    "people really do take them. The on-call rotation is shared between the two offices, and we try hard to "
+    "keep the pager quiet at night. Most of our services are in Go, some older ones are still in Python, and "
+    "we are moving the last reporting jobs to the cloud this year. Budgets have been tight since the autumn, "
+    "so everybody here cares about what things cost. "
+)
+LONG_QUESTION = "So with that in mind, how did you bring down the AWS costs of your batch jobs at Delivery Hero?"
+
+
+async def test_live_a_long_turn_sends_the_cleaned_question_and_the_relevant_resume_line(
+        live: tuple[OpenAIStub, User]) -> None:
+    """A 130-word turn arriving as growing Meet revisions: the model gets the question sentence (not the
+    raw block) and the resume line on its topic, and exactly one request is sent."""
+    stub, user = live
+    r = await user.request("POST", "/resumes", json={"name": "Maria", "text": SAMPLE_RESUME_MD})
+    assert r.status_code == 201, r.text
+    sid = (await user.create_session(company="Acme", candidate_name="Maria"))["id"]
+    words = (LONG_PREAMBLE + LONG_QUESTION).split()
+    revisions = [{"speaker_role": "interviewer", "text": " ".join(words[:n]), "block_id": "b1", "revision": i,
+                  "final": False} for i, n in enumerate(range(8, len(words), 8), start=1)]
+    revisions.append({"speaker_role": "interviewer", "text": " ".join(words), "block_id": "b1",
+                      "revision": len(revisions) + 1, "final": True})
+    with trio.fail_after(20):
+        answers = await answers_after(user, sid, revisions, 1)
+    assert answers[0]["engine"] == "openai"
+    assert len(stub.requests) == 1, [r.prompt_text[-300:] for r in stub.requests]
+    user_message = stub.requests[0].messages[1]["content"]
+    asked = next(line for line in user_message.splitlines() if line.startswith("Question ("))
+    assert "how did you bring down the AWS costs of your batch jobs at Delivery Hero?" in asked
+    assert "vacation" not in asked and "Thanks for joining" not in asked and len(asked.split()) < 60, asked
+    assert "Reduced AWS costs by $180k per year by moving batch jobs to spot instances." in user_message
+
+
+LONG_PREAMBLE_DE = (
+    "Vielen Dank, dass Sie sich heute Zeit nehmen. Ich erzähle Ihnen zuerst kurz etwas über unser Team. "
+    "Wir sind zwölf Entwicklerinnen und Entwickler in Frankfurt und Leipzig, wir betreuen den Zahlungsverkehr "
+    "und das Kundenportal, und wir sind seit dem letzten Frühjahr stark gewachsen. Die Urlaubsregelung ist "
+    "großzügig, dreißig Tage im Jahr, und die Bereitschaft teilen sich beide Standorte. Die meisten Dienste "
+    "sind in Go geschrieben, einige ältere noch in Java. In den letzten Monaten hatten wir mehrere "
+    "Beschwerden über doppelt abgebuchte Kartenzahlungen. "
+)
+LONG_QUESTION_DE = "Wie haben Sie in Ihrer letzten Stelle doppelte Buchungen bei Zahlungen verhindert?"
+
+
+async def test_live_a_long_german_turn_sends_the_cleaned_question_and_the_german_resume_line(
+        live: tuple[OpenAIStub, User]) -> None:
+    stub, user = live
+    r = await user.request("POST", "/resumes", json={"name": "Jonas", "text": GERMAN_RESUME})
+    assert r.status_code == 201, r.text
+    sid = (await user.create_session(company="Beispiel Bank", language="de"))["id"]
+    words = (LONG_PREAMBLE_DE + LONG_QUESTION_DE).split()
+    revisions = [{"speaker_role": "interviewer", "text": " ".join(words[:n]), "block_id": "b1", "revision": i,
+                  "final": False} for i, n in enumerate(range(8, len(words), 8), start=1)]
+    revisions.append({"speaker_role": "interviewer", "text": " ".join(words), "block_id": "b1",
+                      "revision": len(revisions) + 1, "final": True})
+    with trio.fail_after(20):
+        answers = await answers_after(user, sid, revisions, 1)
+    assert answers[0]["engine"] == "openai" and len(stub.requests) == 1
+    user_message = stub.requests[0].messages[1]["content"]
+    asked = next(line for line in user_message.splitlines() if line.startswith("Question ("))
+    assert asked.startswith("Question (behavioral)") and LONG_QUESTION_DE in asked, asked
+    assert "Urlaubsregelung" not in asked and "Vielen Dank" not in asked, asked
+    assert "Doppelte Buchungen bei Kartenzahlungen um 98 % reduziert" in user_message

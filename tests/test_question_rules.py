@@ -325,3 +325,52 @@ def test_kinds_follow_the_session_language() -> None:
     assert question_kind("Comment concevriez-vous une architecture pour des millions d'utilisateurs ?", "fr") \
         == "system_design"
     assert question_kind("¿Cuál es tu expectativa de salario?", "es") == "logistics"
+
+
+# Sentences written for these tests (not taken from bench fixtures): every kind in each language.
+KIND_CASES: list[tuple[str, str, str]] = [
+    ("de", "Guten Morgen, verstehen Sie mich jetzt?", "small_talk"),
+    ("de", "Können Sie mich jetzt wieder hören?", "small_talk"),
+    ("de", "Hallo Frau Klein, schön Sie kennenzulernen.", "small_talk"),
+    ("de", "Was meinen Sie mit Eventual Consistency?", "clarifying"),
+    ("de", "Wie sieht Ihre Gehaltsvorstellung aus?", "logistics"),
+    ("de", "Erzählen Sie von einer Situation, in der ein Release schiefging.", "behavioral"),
+    ("de", "Wie haben Sie das Onboarding neuer Kollegen organisiert?", "behavioral"),
+    ("de", "Haben Sie das Team schon einmal durch eine Krise geführt?", "behavioral"),
+    ("de", "Was würden Sie tun, wenn der Kunde am Freitag alles umwerfen will?", "situational"),
+    ("de", "Wie würden Sie einen Dienst für Millionen Benachrichtigungen entwerfen?", "system_design"),
+    ("de", "Wie stellen Sie sicher, dass eine Nachricht nicht doppelt verarbeitet wird?", "technical"),
+    ("de", "Guten Tag, erzählen Sie doch kurz etwas über sich.", "background"),
+    ("fr", "Bonjour, tu m'entends bien là ?", "small_talk"),
+    ("fr", "Salut Paul, comment vas-tu ?", "small_talk"),
+    ("fr", "Que voulez-vous dire par cohérence à terme ?", "clarifying"),
+    ("fr", "Quelles sont vos prétentions salariales ?", "logistics"),
+    ("fr", "Parlez-moi d'une fois où vous avez dû dire non à un client.", "behavioral"),
+    ("fr", "Comment avez-vous organisé l'astreinte de l'équipe ?", "behavioral"),
+    ("fr", "Que feriez-vous si la mise en production échouait un vendredi soir ?", "situational"),
+    ("fr", "Comment concevriez-vous un service de notifications pour des millions d'utilisateurs ?", "system_design"),
+    ("fr", "Comment éviter qu'un message soit traité deux fois ?", "technical"),
+    ("fr", "Bonjour, parlez-moi de vous.", "background"),
+    ("es", "Hola, ¿me escuchas bien ahora?", "small_talk"),
+    ("es", "Buenas tardes, ¿qué tal?", "small_talk"),
+    ("es", "¿A qué te refieres con consistencia eventual?", "clarifying"),
+    ("es", "¿Cuál es tu expectativa salarial?", "logistics"),
+    ("es", "Cuénteme de una vez que tuvo que entregar algo con muy poco tiempo.", "behavioral"),
+    ("es", "¿Cómo organizaste las guardias del equipo?", "behavioral"),
+    ("es", "¿Qué harías si el despliegue falla un viernes por la noche?", "situational"),
+    ("es", "¿Cómo diseñarías un servicio de notificaciones para millones de usuarios?", "system_design"),
+    ("es", "¿Cómo evitar que un mensaje se procese dos veces?", "technical"),
+    ("es", "¿Cómo está implementada la caché de sesiones?", "technical"),
+    ("es", "Hola, háblame de ti.", "background"),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "kind"), KIND_CASES)
+def test_kinds_in_german_french_spanish(language: str, text: str, kind: str) -> None:
+    assert question_kind(text, language) == kind
+
+
+def test_a_greeting_does_not_hide_the_question_after_it() -> None:
+    assert question_kind("Good morning, tell me about a time you missed a deadline.") == "behavioral"
+    assert question_kind("Good morning!") == "small_talk"
+    assert question_kind("Bonjour, comment avez-vous réduit la latence ?", "fr") == "behavioral"

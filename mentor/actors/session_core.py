@@ -439,7 +439,7 @@ class SessionCore:
 
     def _ask(self, text: str, now: float) -> Row:
         self._require_active()
-        question = QuestionRecord(f"m{self.next_seq}", text, question_kind(text), (text,))
+        question = QuestionRecord(f"m{self.next_seq}", text, question_kind(text, self.session.get("language")), (text,))
         event = self._emit(EventType.QUESTION_DETECTED, {
             "question_id": question.question_id, "text": text, "caption_ids": [], "kind": question.kind,
             "confidence": 1.0, "parts": [text], "revision": 0, "trigger": "manual", "source": "manual",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from mentor.ai.phrases import ENGLISH, Phrases, phrasebook
 from mentor.ai.prompt import job_passages, language_name
 from mentor.ai.resume import entry_title
-from mentor.ai.retrieval import overlap, rank, terms
+from mentor.ai.retrieval import base_language, compound_parts, overlap, rank, terms
 from mentor.ai.types import AnswerRequest, ExperienceEntry, Passage, ResumeProfile
 
 log = logging.getLogger(__name__)
@@ -436,30 +436,72 @@ def _query(request: AnswerRequest) -> str:
 # retrieval stays lexical and ranked by BM25; this only widens what it looks for.
 _CONCEPTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("conflict", "disagree", "argu", "push back", "pushed back", "pushback", "colleague", "teammate",
-      "coworker", "co-worker", "konflikt", "uneinig", "kolleg", "conflit", "désaccord", "collègue", "conflicto",
-      "desacuerdo", "compañer"),
+      "coworker", "co-worker", "konflikt", "uneinig", "kolleg", "streit", "conflit", "désaccord", "collègue",
+      "conflicto", "desacuerdo", "compañer"),
      "conflict disagreed disagreement pushed back agreed colleagues"),
-    (("deadline", "tight", "urgent", "pressure", "prioriti", "frist", "zeitdruck", "délai", "échéance",
-      "urgen", "plazo"),
+    (("deadline", "tight", "urgent", "pressure", "prioriti", "frist", "zeitdruck", "termindruck", "délai",
+      "échéance", "urgen", "plazo"),
      "deadline weeks days hours shipped scope urgent"),
     (("mistake", "failure", "fail", "error", "bug", "outage", "incident", "went down", "broke", "fehler",
-      "ausfall", "erreur", "panne", "échec", "fallo", "caída"),
+      "ausfall", "ausgefallen", "störung", "absturz", "abgestürzt", "erreur", "panne", "échec", "incident",
+      "fallo", "caída", "incidente", "error"),
      "mistake error bug outage incident failure rollback fixed"),
-    (("mentor", "coach", "teach", "taught", "grow", "junior", "onboard", "betreu", "encadr", "enseign", "enseñ"),
+    (("mentor", "coach", "teach", "taught", "grow", "junior", "onboard", "betreu", "einarbeit", "encadr",
+      "enseign", "enseñ"),
      "mentored coached taught teaching labs students promoted onboarding"),
-    (("cost", "money", "saved", "saving", "budget", "spend", "expens", "kosten", "geld", "coût", "argent",
-      "économ", "coste", "dinero", "ahorr"),
+    (("cost", "money", "saved", "saving", "budget", "spend", "expens", "kosten", "geld", "gespart", "coût",
+      "argent", "économ", "coste", "dinero", "ahorr"),
      "cost costs saving saved spend reduced budget money"),
     (("faster", "speed", "slow", "latency", "performance", "optimiz", "optimise", "optimising", "optimisation",
-      "quick", "schneller", "leistung", "rapide",
-      "rápido", "rendimiento"),
+      "quick", "schneller", "leistung", "latenz", "langsam", "rapide", "lent", "latence", "rápido", "lento",
+      "latencia", "rendimiento"),
      "latency faster performance caching speed"),
     (("study", "studied", "degree", "university", "education", "school", "college", "studium", "studiert",
       "études", "diplôme", "estudi"),
      "education degree university certificate certification course"),
     (("sql", "query", "queries", "database", "datenbank", "base de données", "base de datos"),
      "sql postgresql database queries"),
+    (("duplicate", "twice", "idempoten", "exactly once", "doppelt", "duplikat", "zweimal", "doublon",
+      "deux fois", "duplicad", "dos veces"),
+     "idempotency idempotent duplicate duplicates exactly-once deduplication"),
 )  # fmt: skip
+# The same concepts in the words resumes in German, French and Spanish use (index-aligned with _CONCEPTS):
+# a German question must find the German-worded line, so the expansion is in the session language too.
+_CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Konflikt Meinungsverschiedenheit Kollegen geeinigt",
+        "Frist Wochen Tage termingerecht geliefert",
+        "Fehler Ausfall Ausfälle Störung Vorfall behoben Rollback",
+        "betreut Mentor Einarbeitung geschult",
+        "Kosten gesenkt Einsparung eingespart Budget",
+        "Latenz schneller Leistung Performance Caching",
+        "Studium Abschluss Universität Zertifikat Zertifizierung",
+        "Datenbank Abfragen PostgreSQL SQL",
+        "idempotent idempotente doppelte Duplikate Deduplizierung",
+    ),
+    "fr": (
+        "conflit désaccord collègues accord",
+        "délai semaines jours livré urgence",
+        "erreur panne incident bug échec corrigé",
+        "encadré formé mentorat intégration",
+        "coûts réduit économies budget",
+        "latence rapide performance cache",
+        "études diplôme université certificat certification",
+        "base de données requêtes PostgreSQL SQL",
+        "idempotence idempotent doublons dédoublonnage",
+    ),
+    "es": (
+        "conflicto desacuerdo compañeros acuerdo",
+        "plazo semanas días entregado urgente",
+        "error fallo caída incidente corregido",
+        "mentor mentoría formación incorporación",
+        "costes costos reducido ahorro presupuesto",
+        "latencia rápido rendimiento caché",
+        "estudios título universidad certificado certificación",
+        "base de datos consultas PostgreSQL SQL",
+        "idempotencia idempotente duplicados deduplicación",
+    ),
+}
 
 
 # Words that frame an interview question rather than say its topic ("how would you handle it").
@@ -488,9 +530,18 @@ def _names(question: str) -> list[str]:
     return found
 
 
-def _concept_words(query: str) -> str:
+def _concept_words(query: str, language: str = "en") -> str:
+    """The words resumes use for the concepts `query` names: English (resumes mix in English terms), and in
+    the session language when it is German, French or Spanish."""
     lowered = query.lower()
-    return " ".join(words for keys, words in _CONCEPTS if _has_key(keys, lowered))
+    local = _CONCEPT_WORDS.get(base_language(language), ())
+    found = []
+    for n, (keys, words) in enumerate(_CONCEPTS):
+        if _has_key(keys, lowered):
+            found.append(words)
+            if local:
+                found.append(local[n])
+    return " ".join(found)
 
 
 def _ranked_lines(request: AnswerRequest, query: str | None = None) -> list[_Line]:
@@ -506,13 +557,16 @@ def _ranked_lines(request: AnswerRequest, query: str | None = None) -> list[_Lin
         employer = profile.experience[line.entry].employer if line.entry is not None else ""
         passages.append(Passage("resume", str(n), employer, line.text))
     query = _FRAMING.sub(" ", query if query is not None else _query(request))
-    concepts = _concept_words(query)
+    concepts = _concept_words(query, request.language)
     # On topic: a line sharing two of the question's words (one if it has only one), a name the question
     # capitalises ("Redis", "Kafka", "SQL"), or a concept word. One shared common word of many is chance
     # ("rate" in "rate limiter" and in "pass rate").
     # Terms in the session language, as the prompt's retrieval does (mentor.ai.prompt.select_passages).
     language = request.language
     asked = {t for t in terms(query, language) if len(t) > 1}
+    # German compounds: "Zahlungsverarbeitung" asks about the resume's "Verarbeitung jeder Zahlung" too.
+    vocabulary = {t for p in passages for t in _term_set(f"{p.title} {p.text}", language)}
+    asked = set(compound_parts(sorted(asked), vocabulary, language))
     names = {t for t in terms(" ".join(_names(request.question)), language) if len(t) > 1}
     related = set(terms(concepts, language))
     need = min(2, len(asked))
@@ -815,7 +869,7 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
     target = _target(request, ph)
     if subject == "strength":
         # The skills the evidence line shows first, so that the sentence and its proof agree.
-        shown = [k for k in profile.skills if evidence and overlap(k, evidence.text)]
+        shown = [k for k in profile.skills if evidence and overlap(k, evidence.text, request.language)]
         chosen = list(dict.fromkeys((*shown, *_matching_skills(request, profile, limit=2))))[:2]
         skills = ph.join(chosen) if chosen else ""
         if skills and said:
@@ -907,7 +961,7 @@ def _pitch(request: AnswerRequest, draft: _Draft, ph: Phrases, profile: ResumePr
     query = " ".join((request.job_description or "", request.question))
     told = 0
     for position, (i, entry) in enumerate(list(enumerate(jobs))[:2]):
-        bullets = _ranked_bullets(query, entry)
+        bullets = _ranked_bullets(query, entry, request.language)
         if not bullets:
             continue
         template = (
@@ -927,17 +981,20 @@ def _pitch(request: AnswerRequest, draft: _Draft, ph: Phrases, profile: ResumePr
     skills = _matching_skills(request, profile, limit=4)
     if skills and told < 2:
         draft.add(ph.strengths.format(skills=ph.join(skills)), "resume:skills")
-    job_refs = [p.ref for p in rank(" ".join(profile.skills), job_passages(request.job_description or ""))][
-        :1
-    ]
+    job_refs = [
+        p.ref
+        for p in rank(
+            " ".join(profile.skills), job_passages(request.job_description or ""), language=request.language
+        )
+    ][:1]
     draft.add(ph.pitch_close.format(target=_target(request, ph)), *job_refs)
 
 
-def _ranked_bullets(query: str, entry: ExperienceEntry) -> list[str]:
+def _ranked_bullets(query: str, entry: ExperienceEntry, language: str = "en") -> list[str]:
     """An entry's bullets, closest to `query` first, then those with numbers, then the rest in order."""
     bullets = [b for b in entry.bullets if b.strip()]
     passages = [Passage("resume", str(i), "", b) for i, b in enumerate(bullets)]
-    order = [int(p.ref) for p in rank(query, passages)]
+    order = [int(p.ref) for p in rank(query, passages, language=language)]
     rest = sorted(
         (i for i in range(len(bullets)) if i not in order), key=lambda i: not _has_figure(bullets[i])
     )
@@ -1059,7 +1116,7 @@ def _compose_clarifying(request: AnswerRequest, draft: _Draft) -> None:
         r"\b(?:that|this|it|those|earlier|before|previous|last)\b", restated, re.IGNORECASE
     )
     ref = ""
-    if last is not None and (refers_back or overlap(restated, " ".join(last))):
+    if last is not None and (refers_back or overlap(restated, " ".join(last), request.language)):
         line = ph.clarify_follow_up.format(restated=restated, last=_quote(topic(last[0]), ph))
         ref = f"history:{len(request.history) - 1}"
     else:

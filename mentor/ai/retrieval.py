@@ -306,9 +306,11 @@ def rank(
     items = list(passages)
     lang = base_language(language)
     query_terms = terms(query, lang)
+    texts = [content_words(f"{p.title} {p.text}", lang) for p in items]
+    if lang in _COMPOUNDING:
+        query_terms = compound_parts(query_terms, {stem(w, lang) for words in texts for w in words}, lang)
     bags = []
-    for p in items:
-        words = content_words(f"{p.title} {p.text}", lang)
+    for words in texts:
         bag = Counter(stem(word, lang) for word in words)
         if lang in _COMPOUNDING:
             _count_compound_parts(bag, words, query_terms, lang)
@@ -321,6 +323,21 @@ def rank(
 
 _COMPOUNDING = frozenset({"de"})  # languages that write compounds as one word
 _MIN_COMPOUND_PART = 5
+
+
+def compound_parts(query_terms: Sequence[str], vocabulary: Iterable[str], language: str) -> list[str]:
+    """`query_terms` plus the terms of `vocabulary` found inside a compound query term, so that a question
+    on "Zahlungsverarbeitung" (stem "zahlungsverarbeit") matches a line on "Verarbeitung jeder Zahlung" — the
+    reverse of `_count_compound_parts`. Only in compounding languages and for parts of at least five letters.
+    """
+    if base_language(language) not in _COMPOUNDING:
+        return list(query_terms)
+    long_terms = [t for t in query_terms if len(t) > _MIN_COMPOUND_PART and t.isalpha()]
+    if not long_terms:
+        return list(query_terms)
+    parts = [v for v in vocabulary if len(v) >= _MIN_COMPOUND_PART and v.isalpha()
+             and any(v in t and v != t for t in long_terms)]
+    return list(dict.fromkeys((*query_terms, *sorted(parts))))
 
 
 def _count_compound_parts(bag: Counter[str], words: Sequence[str], query_terms: Sequence[str], lang: str) -> None:

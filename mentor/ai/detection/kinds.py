@@ -29,8 +29,7 @@ _Rules = tuple[tuple[str, tuple[str, ...]], ...]  # (QuestionKind value, cues)
 _EN: _Rules = (
     ("small_talk", (
         " hear me", " see me ", "see my screen", "how are you", "how's it going", "how is it going",
-        "how's your day", "how was your weekend", "how is your day", "nice to meet you", "good morning",
-        "good afternoon", "good evening", "find us okay", "find the link", "my audio", "your audio",
+        "how's your day", "how was your weekend", "how is your day", "nice to meet you", "find us okay", "find the link", "my audio", "your audio",
         "am i audible", "is the connection", "weather", "are you ready to start",
         "ready to get started", "did you have a good", "how have you been", "can you see me",
     )),
@@ -49,6 +48,7 @@ _EN: _Rules = (
     ("behavioral", (
         "tell me about a time", "tell us about a time", "describe a time", "describe a situation",
         "give me an example", "give us an example", "a time when", "a time you", "a situation where",
+        "how did you", "what did you learn", "have you ever", "walk me through how you",
         "conflict", "disagree", "disagreement", "failure", "failed", "mistake", "feedback", "challenge",
         "difficult", "proud", "handled", "deal with", "dealt with", "pressure", "deadline", "led a",
         "lead a", "took the lead", "coworker", "co-worker", "colleague", "manager", "stakeholder",
@@ -77,6 +77,10 @@ _EN: _Rules = (
         "how do you implement", "implement", "optimi", "performance", "security", "encryption",
         "machine learning", "model", "query", "schema", "transaction", "consistency", "idempoten",
         "framework", "library", "language", "bug", "git ", "cloud", "aws", "gcp", "azure", "scalab",
+        "how do you ensure", "how would you ensure", "how do you guarantee", "how would you guarantee",
+        "how do you prevent", "how would you prevent", "how do you avoid", "exactly once", "at least once",
+        "twice", "duplicate", "retries", "race condition", "deadlock", "failover", "replica", "encrypt",
+        "authenticat",
     )),
     ("background", (
         "yourself", "your background", "your resume", "your cv", "your experience", "current role",
@@ -89,75 +93,151 @@ _EN: _Rules = (
 )
 
 _DE: _Rules = (
-    ("small_talk", (" hören sie mich", " hörst du mich", "wie geht es", "wie geht's", "guten morgen",
-                    "guten tag", "schön sie kennenzulernen", "sehen sie meinen bildschirm", "können sie mich sehen",
-                    "ton funktioniert", "wetter")),
+    ("small_talk", (" hören sie mich", " hörst du mich", " verstehen sie mich", " verstehst du mich",
+                    " hört man mich", " sehen sie mich", " siehst du mich", "wie geht es ihnen", "wie geht es dir",
+                    "wie geht's", "schön sie kennenzulernen", "schön, sie kennenzulernen", "sehen sie meinen bildschirm",
+                    "ton funktioniert", "mein mikrofon", "ihr mikrofon", "ihr ton", "mein ton", "wetter",
+                    "wie war ihr wochenende", "haben sie gut hergefunden", "können wir anfangen",
+                    "sind sie bereit")),
     ("clarifying", ("was meinen sie", "was meinst du", "können sie das wiederholen", "noch einmal",
-                    "habe ich richtig verstanden", "meinen sie", "wie bitte")),
+                    "habe ich richtig verstanden", "meinen sie", "wie bitte", "wie meinen sie das",
+                    "was genau meinen", "verstehe ich richtig")),
     ("logistics", ("gehalt", "vergütung", "kündigungsfrist", "eintrittstermin", "umzug", "visum",
                    "fragen an uns", "fragen an mich", "nächste schritte", "homeoffice", "remote", "urlaub",
-                   "wann können sie anfangen", "verfügbar")),
-    ("behavioral", ("erzählen sie von einer situation", "eine situation", "ein beispiel", "konflikt",
-                    "fehler", "feedback", "herausforderung", "schwierig", "stolz", "druck", "deadline",
-                    "kollegen", "vorgesetzten", "team geleitet", "überzeugen", "gescheitert")),
+                   "wann können sie anfangen", "verfügbar", "gehaltsvorstellung", "arbeitsort", "zeitzone")),
+    ("behavioral", ("von einer situation", "eine situation", "ein beispiel", "konflikt", "fehler", "feedback",
+                    "herausforderung", "schwierig", "stolz", "druck", "deadline", "kollegen", "vorgesetzten",
+                    "team geleitet", "überzeugen", "gescheitert", "als sie einmal", "einmal erlebt",
+                    " wie haben sie ", " wie hast du ", " was haben sie gelernt", " wie sind sie vorgegangen",
+                    " wie sind sie damit umgegangen", " haben sie schon einmal ", " haben sie jemals ",
+                    " hatten sie schon einmal ", " schildern sie ", " beschreiben sie eine ")),
     ("situational", ("was würden sie tun", "wie würden sie vorgehen", "wie würden sie reagieren",
-                     "stellen sie sich vor", "angenommen", "was wäre wenn", "nehmen wir an")),
-    ("system_design", ("entwerfen sie", "entwerfen", "systemdesign", "architektur", "skalieren", "millionen",
-                       "komponenten", "lastverteil", "verteiltes system", "engpass")),
-    ("technical", ("algorithmus", "komplexität", "datenstruktur", "datenbank", "sql", "api", "latenz", "cache",
+                     "stellen sie sich vor", "angenommen", "was wäre wenn", "nehmen wir an", "was würdest du tun",
+                     "wie würden sie damit umgehen", "was machen sie, wenn", "was tun sie, wenn")),
+    ("system_design", ("entwerfen sie", "entwerfen", "systemdesign", "systementwurf", "architektur", "skalieren",
+                       "skalierbar", "millionen", "komponenten", "lastverteil", "load balanc", "verteiltes system",
+                       "verteilten system", "engpass", "anfragen pro sekunde", "hochverfügbar", "datenfluss",
+                       "wie würden sie ein system", "wie würden sie einen dienst", "aufbauen")),
+    ("technical", ("algorithmus", "komplexität", "datenstruktur", "datenbank", "sql", " api", "latenz", "cache",
                    "thread", "speicher", "kubernetes", "docker", "microservice", "deployment", "testen", "python",
-                   "java", "rust", "kafka", "redis", "postgres", "netzwerk", "protokoll", "code", "programm",
-                   "idempoten", "transaktion", "konsistenz", "performance", "sicherheit", "unterschied zwischen")),
-    ("background", ("über sich", "ihren werdegang", "ihr lebenslauf", "ihre erfahrung", "aktuelle rolle",
-                    "letzten job", "warum möchten sie", "warum wollen sie", "stärke", "schwäche", "studiert",
-                    "ihre karriere", "motivation", "ihr team", "ihre rolle", "gearbeitet", "jahre")),
+                   "java", "rust", "kafka", "redis", "postgres", "netzwerk", "protokoll", " code", "programm",
+                   "idempoten", "transaktion", "konsistenz", "performance", "sicherheit", "unterschied zwischen",
+                   "wie stellen sie sicher", "sicherstellen", "gewährleisten", "verhindern", "vermeiden",
+                   "doppelt", "duplikat", "wie funktioniert", "implementier", "warteschlange", "nebenläufig",
+                   "ausfall", "fehlertoleran", "schnittstelle", " index", "abfrage", "verschlüssel",
+                   "authentifizier", "replikation", "partition", "wiederholung", "debugg", "schneller machen")),
+    ("background", ("über sich", "ihren werdegang", "ihr werdegang", "ihr lebenslauf", "ihren lebenslauf",
+                    "ihre erfahrung", "aktuelle rolle", "letzten job", "warum möchten sie", "warum wollen sie",
+                    "stärke", "schwäche", "studiert", "ihre karriere", "motivation", "ihr team", "ihre rolle",
+                    "gearbeitet", "jahre", "stellen sie sich kurz vor", "warum diese stelle", "warum wir")),
 )
 
 _FR: _Rules = (
-    ("small_talk", ("m'entendez", "m'entends", "comment allez-vous", "comment ça va", "ça va", "bonjour",
-                    "enchanté", "voyez-vous mon écran", "me voyez-vous", "météo")),
+    ("small_talk", ("m'entendez", "m'entends", " vous me voyez", " tu me vois", "me voyez-vous", "comment allez-vous",
+                    "comment vas-tu", "comment ça va", "enchanté", "voyez-vous mon écran", "vous voyez mon écran",
+                    "mon micro", "votre micro", " le son ", "météo", "bon week-end", "votre week-end",
+                    "on peut commencer", "êtes-vous prêt", "êtes-vous prête", "vous êtes prêt")),
     ("clarifying", ("que voulez-vous dire", "qu'entendez-vous", "pouvez-vous répéter", "vous voulez dire",
-                    "si je comprends bien", "pardon", "encore une fois")),
+                    "si je comprends bien", "pardon", "encore une fois", "c'est-à-dire", "qu'est-ce que vous entendez",
+                    "vous parlez de")),
     ("logistics", ("salaire", "rémunération", "préavis", "date de début", "déménag", "visa", "des questions",
-                   "prochaines étapes", "télétravail", "disponib", "quand pouvez-vous commencer", "avantages")),
-    ("behavioral", ("une fois où", "une situation", "un exemple", "conflit", "désaccord", "échec", "erreur",
-                    "retour", "défi", "difficile", "fier", "fière", "pression", "délai", "collègue", "manager",
-                    "convaincre")),
+                   "prochaines étapes", "télétravail", "disponib", "quand pouvez-vous commencer", "avantages",
+                   "prétentions", "fuseau horaire")),
+    ("behavioral", ("une fois où", "une fois que", "une situation où", "une situation dans laquelle",
+                    "un exemple", "conflit", "désaccord", "échec", "erreur", "retour", "défi", "difficile",
+                    "fier", "fière", "pression", "délai", "collègue", "manager", "convaincre",
+                    " comment avez-vous ", " comment as-tu ", " qu'avez-vous appris", " avez-vous déjà ", " avez-vous jamais ", " as-tu déjà ", " décrivez une ",
+                    " racontez-moi une ", " racontez-moi un ", "parlez-moi d'une", "parlez-moi d'un ",
+                    " de votre projet", " de vos projets", " de la migration", " du projet", " de la refonte",
+                    " du lancement", " de l'incident", " de la panne")),
     ("situational", ("que feriez-vous", "comment réagiriez-vous", "comment géreriez-vous", "imaginez",
-                     "supposons", "si vous étiez", "que se passerait-il")),
-    ("system_design", ("concevoir", "concevez", "conception", "architecture", "mise à l'échelle", "millions",
-                       "composants", "répartition de charge", "système distribué", "goulot")),
-    ("technical", ("algorithme", "complexité", "structure de données", "base de données", "sql", "api", "latence",
-                   "cache", "thread", "mémoire", "kubernetes", "docker", "microservice", "déploi", "test",
-                   "python", "java", "rust", "kafka", "redis", "postgres", "réseau", "protocole", "code",
-                   "idempoten", "transaction", "cohérence", "performance", "sécurité", "différence entre")),
-    ("background", ("présentez-vous", "parlez-moi de vous", "votre parcours", "votre cv", "votre expérience",
-                    "poste actuel", "pourquoi voulez-vous", "pourquoi souhaitez-vous", "qualité", "défaut",
-                    "vos études", "votre carrière", "motivation", "votre équipe", "votre rôle", "années")),
+                     "supposons", "si vous étiez", "que se passerait-il", "que ferais-tu", "comment feriez-vous si",
+                     "mettons que", "admettons que")),
+    ("system_design", ("concevoir", "concevez", "concevriez", "conception", "architecture", "mise à l'échelle",
+                       "passer à l'échelle", "millions", "composants", "répartition de charge", "répartiteur de charge",
+                       "load balanc", "système distribué", "systèmes distribués", "goulot", "requêtes par seconde",
+                       "haute disponibilité", "flux de données", "comment construiriez-vous")),
+    ("technical", ("algorithme", "complexité", "structure de données", "base de données", "sql", " api", "latence",
+                   "cache", "thread", "mémoire", "kubernetes", "docker", "microservice", "déploi", " test",
+                   "python", "java", "rust", "kafka", "redis", "postgres", "réseau", "protocole", " code",
+                   "idempoten", "transaction", "cohérence", "performance", "sécurité", "différence entre",
+                   "garantir", "s'assurer", "assurer que", "éviter", "empêcher", "deux fois", "doublon",
+                   "comment fonctionne", "implément", "file d'attente", "concurren", "panne", "tolérance",
+                   " index", "requête", "chiffr", "authentifi", "réplication", "partition", "nouvelle tentative",
+                   "débogu", "optimis")),
+    ("background", ("présentez-vous", "parlez-moi de vous", "parle-moi de toi", "votre parcours", "votre cv",
+                    "votre expérience", "poste actuel", "pourquoi voulez-vous", "pourquoi souhaitez-vous",
+                    "qualité", "défaut", "vos études", "votre carrière", "motivation", "votre équipe", "votre rôle",
+                    "années", "point fort", "point faible", "pourquoi ce poste", "pourquoi nous")),
 )
 
 _ES: _Rules = (
-    ("small_talk", ("me escuchas", "me escucha", "me oyes", "me oye", "cómo estás", "cómo está", "buenos días",
-                    "buenas tardes", "mucho gusto", "ves mi pantalla", "clima")),
+    ("small_talk", ("me escuchas", "me escucha", "me oyes", "me oye ", "me ves ", "me ve bien", "se me escucha",
+                    "se me oye", "se me ve", "cómo estás", "cómo está usted", "cómo te va", "qué tal estás",
+                    "mucho gusto", "ves mi pantalla", "ve mi pantalla", "mi micrófono", "tu micrófono", "el audio",
+                    "clima", "fin de semana", "podemos empezar", "estás listo", "estás lista")),
     ("clarifying", ("qué quieres decir", "qué quiere decir", "puedes repetir", "puede repetir", "te refieres",
-                    "se refiere", "si entiendo bien", "perdón")),
+                    "se refiere", "si entiendo bien", "perdón", "otra vez", "a qué te refieres")),
     ("logistics", ("salario", "sueldo", "preaviso", "fecha de inicio", "reubica", "visa", "alguna pregunta",
-                   "preguntas para", "próximos pasos", "remoto", "disponib", "cuándo puedes empezar", "beneficios")),
-    ("behavioral", ("una vez que", "una situación", "un ejemplo", "conflicto", "desacuerdo", "fracaso", "error",
-                    "retroalimentación", "desafío", "reto", "difícil", "orgulloso", "orgullosa", "presión",
-                    "plazo", "compañero", "jefe", "convencer")),
+                   "preguntas para", "próximos pasos", "remoto", "disponib", "cuándo puedes empezar", "beneficios",
+                   "expectativa salarial", "zona horaria")),
+    ("behavioral", ("una vez que", "una vez en que", "una vez en la que", "una situación en la que",
+                    "una situación donde", "un ejemplo", "conflicto", "desacuerdo", "fracaso", "error",
+                    "retroalimentación", "desafío", "reto", "difícil", "orgulloso", "orgullosa", "presión", "plazo",
+                    "compañero", "jefe", "convencer", " qué aprendiste",
+                    " alguna vez has ", " alguna vez ha ", " has tenido que ", " ha tenido que ", " describe una ",
+                    " describa una ", "cuéntame de un", "cuénteme de un", "cuéntame sobre un", "cuénteme sobre un",
+                    "háblame de un", "hábleme de un", " de tu proyecto", " de su proyecto", " de la migración",
+                    " del proyecto", " del lanzamiento", " del incidente")),
     ("situational", ("qué harías", "qué haría", "cómo manejarías", "cómo reaccionarías", "imagina", "imagine",
-                     "supongamos", "si fueras", "qué pasaría si")),
+                     "supongamos", "si fueras", "qué pasaría si", "cómo actuarías", "pongamos que")),
     ("system_design", ("diseña", "diseñar", "diseñarías", "diseño de sistema", "arquitectura", "escalar",
-                       "millones", "componentes", "balanceo de carga", "sistema distribuido", "cuello de botella")),
-    ("technical", ("algoritmo", "complejidad", "estructura de datos", "base de datos", "sql", "api", "latencia",
-                   "caché", "cache", "hilo", "memoria", "kubernetes", "docker", "microservicio", "despliegue",
-                   "prueba", "python", "java", "rust", "kafka", "redis", "postgres", "red", "protocolo", "código",
-                   "idempoten", "transacción", "consistencia", "rendimiento", "seguridad", "diferencia entre")),
-    ("background", ("háblame de ti", "cuéntame sobre ti", "tu trayectoria", "tu currículum", "tu experiencia",
-                    "puesto actual", "por qué quieres", "fortaleza", "debilidad", "estudiaste", "tu carrera",
-                    "motivación", "tu equipo", "tu rol", "años")),
+                       "millones", "componentes", "balanceo de carga", "balanceador", "sistema distribuido",
+                       "sistemas distribuidos", "cuello de botella", "peticiones por segundo", "alta disponibilidad",
+                       "flujo de datos", "cómo construirías")),
+    ("technical", ("algoritmo", "complejidad", "estructura de datos", "base de datos", "sql", " api", "latencia",
+                   "caché", "cache", " hilo", "memoria", "kubernetes", "docker", "microservicio", "despliegue",
+                   "prueba", "python", "java", "rust", "kafka", "redis", "postgres", " red ", " redes ", "protocolo",
+                   "código", "idempoten", "transacción", "consistencia", "rendimiento", "seguridad",
+                   "diferencia entre", "garantizar", "asegurar", "asegurarte", "evitar", "impedir", "dos veces",
+                   "duplicad", "cómo funciona", "implement", " cola", "concurren", "caída", "tolerancia",
+                   " índice", "consulta", "cifrad", "autenticación", "replicación", "partición", "reintento",
+                   "depura", "optimiza")),
+    ("background", ("háblame de ti", "cuéntame sobre ti", "cuéntame de ti", "hábleme de usted", "preséntate",
+                    "tu trayectoria", "tu currículum", "tu experiencia", "su experiencia", "puesto actual",
+                    "por qué quieres", "por qué quiere", "fortaleza", "debilidad", "estudiaste", "tu carrera",
+                    "motivación", "tu equipo", "tu rol", "años", "por qué este puesto", "por qué nosotros")),
 )
+
+# "What did you do at X?" is not among the story cues: it asks about a named job (background).
+# A greeting is small talk only when it is (nearly) all the turn says and no other family matched:
+# "Bonjour, parlez-moi de vous" asks for the candidate's background and must be answered.
+_GREETINGS: dict[str, tuple[str, ...]] = {
+    "en": (" hi ", " hello ", " hey ", " good morning ", " good afternoon ", " good evening ", " welcome ",
+           " thanks for joining ", " how are you "),
+    "de": (" hallo ", " guten morgen ", " guten tag ", " guten abend ", " servus ", " willkommen ", " grüß gott ",
+           " moin "),
+    "fr": (" bonjour ", " bonsoir ", " salut ", " bienvenue ", " ça va ", " merci d'être là "),
+    "es": (" hola ", " buenos días ", " buenas tardes ", " buenas noches ", " bienvenido ", " bienvenida ",
+           " cómo está ", " qué tal "),
+}
+_GREETING_MAX_WORDS = 6
+
+# Cues that keywords cannot carry: German puts the verb last, with words between ("können Sie mich gut
+# hören", "haben Sie das Team schon einmal geleitet"); Spanish marks a past "you" by the verb ending.
+_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
+    "de": {
+        "small_talk": re.compile(r" (sie|du|ihr) mich (\w+ ){0,3}(hören|verstehen|sehen) "),
+        "behavioral": re.compile(r" (haben|hatten|hast) (sie|du) (\w+ ){0,6}(schon|einmal|jemals|je) "),
+    },
+    "fr": {
+        "small_talk": re.compile(r" (vous|tu) (m'entendez|m'entends|me voyez|me vois) "),
+    },
+    "es": {
+        "small_talk": re.compile(r" (me|se me) (escuchas?|oyes?|ves?|escucha|oye) (\w+ )?(bien|ahora) "),
+        "behavioral": re.compile(r" (cómo|qué|por qué) (\w+ ){0,2}\w+(aste|iste) "),
+    },
+}
 
 _RULES: dict[str, _Rules] = {"en": _EN, "de": _DE, "fr": _FR, "es": _ES}
 
@@ -183,13 +263,14 @@ def _norm(text: str) -> str:
     return " " + " ".join(_WORD_RE.findall(text.lower().replace("’", "'"))) + " "
 
 
-def _match(rules: _Rules, low: str, skip: frozenset[str] = frozenset()) -> str | None:
+def _match(rules: _Rules, low: str, patterns: dict[str, re.Pattern[str]]) -> str | None:
+    contains = low.__contains__
     for kind, keys in rules:
-        if kind in skip:
-            continue
-        for k in keys:
-            if k in low:
-                return kind
+        if any(map(contains, keys)):  # the scan runs in C: a few µs for all families
+            return kind
+        pattern = patterns.get(kind)
+        if pattern is not None and pattern.search(low):
+            return kind
     return None
 
 
@@ -202,7 +283,8 @@ def question_kind(text: str, language: str | None = "en", previous: str | None =
     words = low.split()
     if not words:
         return QuestionKind.OTHER
-    early = _match(rules[:3], low)  # small talk, clarifying, logistics
+    patterns = _PATTERNS.get(code, {})
+    early = _match(rules[:3], low, patterns)  # small talk, clarifying, logistics
     if early is not None:
         return QuestionKind(early)
     if previous and len(words) <= _FOLLOW_MAX_WORDS:
@@ -212,7 +294,10 @@ def question_kind(text: str, language: str | None = "en", previous: str | None =
         refers = any(w in anaphors for w in words)
         if opens or (refers and len(words) <= 7):
             return QuestionKind.FOLLOW_UP
-    found = _match(rules[3:], low)
+    found = _match(rules[3:], low, patterns)
     if found is None and code != "en":
-        found = _match(_EN[3:], low)  # technical terms are often English in any language
+        found = _match(_EN[3:], low, {})  # technical terms are often English in any language
+    if found is None and len(words) <= _GREETING_MAX_WORDS \
+            and any(g in low for g in _GREETINGS.get(code, _GREETINGS["en"])):
+        found = "small_talk"
     return QuestionKind(found) if found else QuestionKind.OTHER
