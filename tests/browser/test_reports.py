@@ -22,7 +22,7 @@ FITS = "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
 
 async def open_report(b: Browser, sid: str) -> None:
     await b.call("click", page="main", selector=f"#t-sessions a[href='#/s/{sid}']")
-    await b.wait_for("() => document.body.dataset.loaded === 'report'")
+    await b.wait_for("() => document.body?.dataset.loaded === 'report'")
 
 
 async def test_report_and_trends_pages_render_server_charts_and_fit_a_phone(
@@ -39,7 +39,7 @@ async def test_report_and_trends_pages_render_server_charts_and_fit_a_phone(
 
         await log_in(b, server.url, user.email, "correct horse battery")
         await b.call("click", page="main", selector="#to-insights")
-        await b.wait_for("() => document.body.dataset.loaded === 'trends'")
+        await b.wait_for("() => document.body?.dataset.loaded === 'trends'")
         await b.wait_for(CHARTS, ["tchart-kinds", "tchart-talk_share", "tchart-pace", "tchart-latency"])
         sessions = await b.eval("() => [...document.querySelectorAll('#t-sessions a')].map(a => a.textContent)")
         assert sessions == ["Backend loop at Acme", "Screening call with Acme"]  # newest first
@@ -71,7 +71,7 @@ async def test_report_and_trends_pages_render_server_charts_and_fit_a_phone(
         await b.wait_for(FITS)
         await b.screenshot("report-session-phone.png", full_page=False)
         await b.call("goto", page="main", url=f"{server.url}/static/report.html#/trends?company=acme")
-        await b.wait_for("() => document.body.dataset.loaded === 'trends'")
+        await b.wait_for("() => document.body?.dataset.loaded === 'trends'")
         assert await b.eval(FITS)
         await b.screenshot("report-trends-phone.png", full_page=False)
 
