@@ -40,10 +40,14 @@ class TokenService:
         self._aud = settings.jwt_audience
         self.ttl_s = settings.access_token_ttl_s
 
-    def issue(self, user_id: str, now: float | None = None) -> str:
+    def issue(self, user_id: str, now: float | None = None, login_id: str | None = None) -> str:
+        """An access token for ``user_id``; ``login_id`` (claim ``sid``) names the login (refresh-token
+        family) it belongs to, so revoking that login revokes its access tokens too."""
         now = time.time() if now is None else now
         claims = {"sub": user_id, "iat": int(now), "exp": int(now) + self.ttl_s, "iss": self._iss,
                   "aud": self._aud, "typ": "access"}
+        if login_id is not None:
+            claims["sid"] = login_id
         return jwt.encode(claims, self._key, algorithm=self._alg)
 
     def verify(self, token: str) -> str:
@@ -53,6 +57,13 @@ class TokenService:
     def verify_until(self, token: str) -> tuple[str, float]:
         """(user id, expiry as UNIX time) of a valid access token; raises Problem(401) for anything else.
         Streams use the expiry to end themselves when their token does."""
+        user_id, expires_at, _ = self.verify_claims(token)
+        return user_id, expires_at
+
+    def verify_claims(self, token: str) -> tuple[str, float, str | None]:
+        """(user id, expiry, login id or None) of a validly signed access token; raises Problem(401).
+        Only the signature and claims: whether the user and the login still exist is
+        ``Accounts.ensure_active``'s question."""
         try:
             claims = jwt.decode(
                 token, self._key, algorithms=[self._alg], audience=self._aud, issuer=self._iss,
@@ -62,9 +73,48 @@ class TokenService:
             raise unauthorized("the access token has expired; refresh it") from None
         except jwt.PyJWTError as exc:
             raise unauthorized(f"invalid access token: {exc}") from None
-        if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str):
+        if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str) or not claims["sub"]:
             raise unauthorized("invalid access token: not an access token")
-        return str(claims["sub"]), float(claims["exp"])
+        sid = claims.get("sid")
+        return str(claims["sub"]), float(claims["exp"]), sid if isinstance(sid, str) else None
+
+    def issue_share(self, owner_id: str, share_id: str, session_id: str, role: str, expires_at: float,
+                    now: float | None = None) -> tuple[str, int]:
+        """A share access token (``typ: "share"``: ``verify_until`` refuses it, so no account route takes
+        it) for one session and role; it lives ``ttl_s`` or until the share expires, whichever is first.
+        Returns (token, seconds it lives)."""
+        now = time.time() if now is None else now
+        exp = int(min(now + self.ttl_s, expires_at))
+        claims = {"sub": owner_id, "iat": int(now), "exp": exp, "iss": self._iss, "aud": self._aud,
+                  "typ": "share", "scope": "share", "sid": share_id, "sess": session_id, "role": role}
+        return jwt.encode(claims, self._key, algorithm=self._alg), max(0, exp - int(now))
+
+    def verify_share(self, token: str) -> dict[str, Any]:
+        """The claims of a valid share token (``sub``, ``sid``, ``sess``, ``role``, ``exp``); raises
+        Problem(401) for anything else."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, self._key, algorithms=[self._alg], audience=self._aud, issuer=self._iss,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "sid", "sess", "role"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise unauthorized("the share token has expired; open the share link again") from None
+        except jwt.PyJWTError as exc:
+            raise unauthorized(f"invalid share token: {exc}") from None
+        if claims.get("typ") != "share" or not all(isinstance(claims.get(k), str) and claims[k]
+                                                   for k in ("sub", "sid", "sess", "role")):
+            raise unauthorized("invalid share token")
+        return claims
+
+    @staticmethod
+    def token_type(token: str) -> str:
+        """The ``typ`` claim of a token, unverified: only to choose which verification applies."""
+        try:
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            return ""
+        typ = claims.get("typ") if isinstance(claims, dict) else None
+        return typ if isinstance(typ, str) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +258,16 @@ class Accounts:
         except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
             return False
 
-    async def _new_family(self, user: dict[str, Any]) -> TokenPair:
-        pair, row = self._pair(user, str(uuid.uuid4()))
+    async def device_tokens(self, user_id: str, device_id: str) -> TokenPair:
+        """Tokens for a newly paired device: its own refresh-token family, whose id is the device id (so
+        its access tokens carry ``sid`` = the device id, and revoking the device revokes the family)."""
+        user = await self._reader.read(accounts.user_by_id, user_id)
+        if user is None:
+            raise unauthorized("the account no longer exists")
+        return await self._new_family(user, device_id)
+
+    async def _new_family(self, user: dict[str, Any], family_id: str | None = None) -> TokenPair:
+        pair, row = self._pair(user, family_id or str(uuid.uuid4()))
         await self._writer.write([accounts.insert_refresh_token(row)])
         return pair
 
@@ -218,6 +276,6 @@ class Accounts:
         token_id, secret = str(uuid.uuid4()), secrets.token_urlsafe(32)
         row = {"id": token_id, "user_id": user["id"], "family_id": family_id, "secret_hash": _sha256(secret),
                "created_at": now, "expires_at": now + self._refresh_ttl_s, "used_at": None, "revoked": False}
-        pair = TokenPair(self.tokens.issue(user["id"], now), f"{token_id}.{secret}", self.tokens.ttl_s,
+        pair = TokenPair(self.tokens.issue(user["id"], now, family_id), f"{token_id}.{secret}", self.tokens.ttl_s,
                          public_user(user))
         return pair, row

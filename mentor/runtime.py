@@ -13,6 +13,7 @@ from mentor.actors import SessionSupervisor
 from mentor.auth import Accounts
 from mentor.engines import AnswerEngine, make_engine
 from mentor.settings import Settings, ensure_jwt_secret
+from mentor.sharing import Grants
 from mentor.store import Database, StoreReader, StoreWriter, create_engine, migrate
 from mentor.store.database import checkpoint_wal
 
@@ -26,6 +27,7 @@ class Runtime:
     supervisor: SessionSupervisor
     accounts: Accounts
     engine: AnswerEngine  # OpenAI-compatible with offline fallback, or offline alone
+    grants: Grants  # paired devices, share links, and the one session authorisation check
 
 
 @asynccontextmanager
@@ -61,6 +63,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 async with answer_engine, trio.open_nursery() as actor_nursery:
                     supervisor = SessionSupervisor(settings, reader, writer, actor_nursery, answer_engine)
                     accounts = await trio.to_thread.run_sync(Accounts, settings, reader, writer)
+                    grants = Grants(settings, reader, writer, accounts)
+                    actor_nursery.start_soon(grants.poll_revocations)  # cancelled with the actors
                     # Everything alive now (modules, app, engine) lives as long as the process: keep it out
                     # of the collector's full scans, which otherwise stall the event loop for tens of ms.
                     gc.collect()
@@ -68,7 +72,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     young, middle, old = (int(x) for x in settings.gc_thresholds.split(","))
                     gc.set_threshold(young, middle, old)  # fewer, not longer, collector pauses under load
                     try:
-                        yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine)
+                        yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine, grants)
                     finally:
                         with trio.CancelScope(shield=True):
                             await supervisor.stop_all(settings.graceful_timeout_s)

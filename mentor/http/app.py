@@ -10,7 +10,19 @@ from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
 from mentor.http import problems
-from mentor.http.routes import ask, auth, console, knowledge, reports, resumes, sessions, streams, ws
+from mentor.http.routes import (
+    ask,
+    auth,
+    console,
+    devices,
+    knowledge,
+    reports,
+    resumes,
+    sessions,
+    shares,
+    streams,
+    ws,
+)
 from mentor.http.uploads import MULTIPART_SLACK
 from mentor.runtime import Runtime
 
@@ -35,6 +47,8 @@ def create_app(rt: Runtime) -> QuartTrio:
     for module in (auth, sessions, streams, ws, resumes, knowledge, ask, console):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(devices.bp)
+    app.register_blueprint(shares.bp)
 
     version = metadata.version("mentor")
 

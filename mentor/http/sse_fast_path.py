@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from contextlib import aclosing
+from functools import partial
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
@@ -18,10 +19,12 @@ from hypercorn.typing import ASGIFramework, ASGIReceiveCallable, ASGISendCallabl
 
 from mentor.actors.streams import parse_last_event_id, subscribe
 from mentor.errors import Problem
+from mentor.http.access import wants_presence
 from mentor.http.problems import problem_body
 from mentor.http.requests import ACCESS_COOKIE, access_token
 from mentor.http.routes.streams import SSE_HEADERS, sse_chunks
 from mentor.runtime import Runtime
+from mentor.sharing import Action, Principal
 
 EVENTS_PATH = re.compile(r"/sessions/([^/]+)/events")
 
@@ -46,9 +49,11 @@ class SSEFastPath:
 
     async def _stream(self, session_id: str, scope: HTTPScope, receive: ASGIReceiveCallable,
                       send: ASGISendCallable) -> None:
-        user_id, expires_at, after = self._read_request(scope)  # its parsed headers die here, not with us
+        principal, after, presence = self._read_request(session_id, scope)  # its parsed headers die here
         rt = self.rt
-        async with subscribe(rt.supervisor, rt.reader, session_id, user_id, after) as stream:
+        await rt.grants.seen(principal)
+        async with subscribe(rt.supervisor, rt.reader, session_id, principal.user_id, after,
+                             principal.watcher(), presence) as stream:
             if stream.caught_up_and_ended:
                 await send({"type": "http.response.start", "status": 204, "headers": [], "trailers": False})
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
@@ -63,21 +68,24 @@ class SSEFastPath:
                     nursery.cancel_scope.cancel()
 
                 nursery.start_soon(until_client_leaves)
-                async with aclosing(sse_chunks(stream, rt.settings.sse_retry_ms, expires_at)) as chunks:
+                async with aclosing(sse_chunks(stream, rt.settings.sse_retry_ms, principal.expires_at,
+                                               partial(rt.grants.is_live, principal))) as chunks:
                     async for chunk in chunks:
                         await send({"type": "http.response.body", "body": chunk, "more_body": True})
                         del chunk  # not kept while waiting for the next
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 nursery.cancel_scope.cancel()
 
-    def _read_request(self, scope: HTTPScope) -> tuple[str, float, int | None]:
-        """(user id, token expiry, last event id) from the request; raises Problem(401)."""
+    def _read_request(self, session_id: str, scope: HTTPScope) -> tuple[Principal, int | None, bool]:
+        """(who may read the session, last event id, wants presence) from the request; raises Problem
+        401/403/404."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode("latin-1")).items()}
         stream_token = query.get("token", "") or _cookie(headers.get("cookie", ""), ACCESS_COOKIE)
-        user_id, expires_at = self.rt.accounts.tokens.verify_until(
-            access_token(headers.get("authorization", ""), stream_token))
-        return user_id, expires_at, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id"))
+        principal = self.rt.grants.authorize(access_token(headers.get("authorization", ""), stream_token),
+                                             session_id, Action.READ)
+        return (principal, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id")),
+                wants_presence(query))
 
 
 def _encode(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
