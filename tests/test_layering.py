@@ -45,12 +45,6 @@ IO_LIBRARIES = frozenset({
 # Known exceptions to the rules below, as (importing module, imported module). Each names its owner and why.
 # An exception that no longer occurs fails test_known_exceptions_still_occur: delete it then.
 KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset({
-    # Replay from the durable log is read by HTTP's relay; it moves under actors/ into one subscribe() with
-    # replay (issue 9, shape-actors).
-    ("mentor.http.relay", "mentor.store.event_log"),
-    # POST /sessions writes the session row and its session_created event itself; session creation moves to
-    # the supervisor so every event id is assigned in one place (issue 9, shape-actors).
-    ("mentor.http.routes.sessions", "mentor.store.event_log"),
     # PDF text is extracted in a memory- and time-limited child process started from mentor.ai.resume
     # (issue 10, hardening). Starting processes is I/O: the child's launch belongs in the upload shell
     # (mentor/http/uploads.py), with mentor.ai.pdf_text staying the pure code the child runs.

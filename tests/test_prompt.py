@@ -360,3 +360,19 @@ async def test_live_a_greeting_costs_no_model_call(live: tuple[OpenAIStub, User]
         answers = await answers_after(user, sid, [said("Hi Maria, can you hear me okay?", "interviewer", "i1")], 1)
     assert answers[0]["engine"] == "offline" and answers[0]["text"].strip()
     assert stub.requests == []
+
+
+async def test_live_a_follow_up_carries_what_the_candidate_said(live: tuple[OpenAIStub, User]) -> None:
+    stub, user = live
+    r = await user.request("POST", "/resumes", json={"name": "Maria", "text": SAMPLE_RESUME_MD})
+    assert r.status_code == 201, r.text
+    sid = (await user.create_session(company="Acme", candidate_name="Maria", interviewer_name="Tom"))["id"]
+    with trio.fail_after(30):
+        await answers_after(user, sid, [said(DESIGN_Q, "interviewer", "i1")], 1)
+        answers = await answers_after(user, sid, [said(CANDIDATE_DESIGN, "candidate", "c1"),
+                                                  said(FOLLOW_UP_Q, "interviewer", "i2")], 2)
+    assert answers[-1]["engine"] == "openai" and len(stub.requests) == 2
+    user_message = stub.requests[-1].messages[1]["content"]
+    assert f"Candidate (Maria): {CANDIDATE_DESIGN}" in user_message
+    assert f"It follows up on the question “{DESIGN_Q}”" in user_message
+    assert stub.requests[-1].body["max_tokens"] == ANSWER_SHAPES["follow_up"].max_tokens

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -257,3 +260,28 @@ def test_german_question_with_question_mark_on_a_final_caption_fires() -> None:
     # the same words in an English session are not taken for a question by their "?" alone
     tr_en = QuestionTracker(language="en")
     assert feed_all(tr_en, [up(1, "b", 0, "Entscheidung?", 0.0, final=True)]) + tr_en.tick(10.0) == []
+
+
+def test_a_400_word_turn_is_analysed_in_short_windows_not_as_a_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Cost is structural here, not timed: count what the tracker hands to the clause rules.
+    from mentor.ai.detection import tracker as tracker_mod
+
+    seen: list[int] = []
+    real = tracker_mod.analyse  # type: ignore[attr-defined]
+
+    def counting(text: str, *args: object) -> object:
+        seen.append(len(text.split()))
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tracker_mod, "analyse", counting)
+    words = (PREAMBLE * 2).split()[:400]
+    for stripped in (False, True):
+        seen.clear()
+        text = " ".join(words)
+        if stripped:
+            text = " ".join(re.sub(r"[^\w\s'-]", " ", text).lower().split())
+        tr = QuestionTracker()
+        ups = grow(text, "m", 1, 0.0)
+        feed_all(tr, ups[:-1])
+        assert len(seen) <= len(ups) // 4 + 2      # interims without "?" are mostly not analysed
+        assert max(seen) <= 40                      # each analysis sees a short window, not the 400 words

@@ -38,18 +38,24 @@ class _Pending:
 
 
 def merge_ops(ops: Sequence[WriteOp]) -> list[WriteOp]:
-    """Fold runs of the same statement into one executemany: one round trip instead of many. The callers'
-    ops and parameter lists are not modified."""
+    """Fold runs of the same statement into one executemany: one round trip instead of many. Linear in the
+    number of parameter sets; the callers' ops and parameter lists are not modified."""
     merged: list[WriteOp] = []
+    run: list[dict[str, Any]] | None = None  # the parameter list of merged[-1], once it is ours to extend
     for op in ops:
         last = merged[-1] if merged else None
         if last is not None and last.statement is op.statement and op.params is not None \
                 and last.params is not None:
-            before = [last.params] if isinstance(last.params, dict) else list(last.params)
-            after = [op.params] if isinstance(op.params, dict) else list(op.params)
-            merged[-1] = WriteOp(op.statement, before + after)
+            if run is None:
+                run = [last.params] if isinstance(last.params, dict) else list(last.params)
+                merged[-1] = WriteOp(op.statement, run)
+            if isinstance(op.params, dict):
+                run.append(op.params)
+            else:
+                run.extend(op.params)
             continue
         merged.append(op)
+        run = None
     return merged
 
 
