@@ -1,7 +1,7 @@
 """Two real Chromium profiles against one server: the owner's console on a laptop and a phone-width page.
 The owner shows a pairing code, the phone redeems it (signed in as a paired device), both watch the same
 answer stream, the owner revokes the phone from the device list and the phone's stream stops within
-heartbeat_s, and later answers no longer reach it."""
+heartbeat_s, and later answers no longer reach it. And a coach's hint shows in the extension's side panel."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import trio
 from mentor.settings import Settings
 from tests.browser.harness import open_browser, requires_browser
 from tests.browser.test_console import log_in
+from tests.browser.test_panel import EXTENSION, PASSWORD, open_panel, sign_in
 from tests.conftest import Server, make_settings, register
 
 pytestmark = requires_browser
@@ -85,3 +86,21 @@ async def test_pair_a_phone_watch_an_answer_on_both_then_revoke_it(
         assert await phone.eval(question_is("Why did you pick Postgres?"))
         devices = (await owner.request("GET", "/users/me/devices")).json()["devices"]
         assert devices == []
+
+
+async def test_a_coachs_hint_reaches_the_extension_side_panel(
+        nursery: trio.Nursery, server: Server, client: httpx.AsyncClient) -> None:
+    owner = await register(client, password=PASSWORD)
+    sid = (await owner.create_session(title="Mock interview with a coach"))["id"]
+    r = await owner.request("POST", f"/sessions/{sid}/shares", json={"role": "coach"})
+    opened = await client.post("/auth/share", json={"token": r.json()["token"]})
+    coach = {"Authorization": f"Bearer {opened.json()['access_token']}"}
+    async with open_browser(nursery, extension_dir=EXTENSION) as b:
+        ext = await b.call("extensionId")
+        await sign_in(b, ext, server.url, owner.email)
+        await open_panel(b, ext, sid)
+        r = await client.post(f"/sessions/{sid}/hints", headers=coach, json={"text": "Slow down; give one example"})
+        assert r.status_code == 201, r.text
+        got = await b.wait_for("() => document.querySelector('#coach-hints li')?.textContent", page="panel")
+        assert got == "Coach: Slow down; give one example"
+        assert await b.eval("() => !document.getElementById('coach-hints').hidden", page="panel")
