@@ -63,7 +63,12 @@ $("sign-out").addEventListener("click", async () => {
   status($("account-status"), "Signed out");
 });
 
-chrome.storage.onChanged.addListener((changes) => { if (changes.tokens) signedIn(Boolean(changes.tokens.newValue)); });
+// Signed in or out, here or by the service worker (a revoked login): the button and the status move together.
+chrome.storage.onChanged.addListener((changes) => {
+  if (!changes.tokens) return;
+  signedIn(Boolean(changes.tokens.newValue));
+  if (!changes.tokens.newValue) status($("account-status"), "Signed out");
+});
 
 meeting.addEventListener("submit", async (e) => {
   e.preventDefault();
