@@ -221,15 +221,15 @@ class Grants:
         now = time.time()
         if row is None or row["used_at"] is not None or row["expires_at"] < now:
             raise Problem(ProblemCode.INVALID_PAIRING_CODE, "the pairing code is wrong, used or expired")
+        user_id = row["user_id"]
+        if await self._reader.read(devices.count_devices, user_id) >= self.settings.devices_per_user_max:
+            raise Problem(ProblemCode.FORBIDDEN,  # checked before the code is spent: revoke one, then retry
+                          f"at most {self.settings.devices_per_user_max} paired devices; revoke one first")
         await self._writer.write([devices.use_pairing(code_hash, now)])
         again = await self._reader.read(devices.pairing, code_hash)
         if again is None or again["used_at"] != now:  # a concurrent redemption won
             raise Problem(ProblemCode.INVALID_PAIRING_CODE, "the pairing code is wrong, used or expired")
         self._pair_throttle.succeeded(client_key)
-        user_id = row["user_id"]
-        if await self._reader.read(devices.count_devices, user_id) >= self.settings.devices_per_user_max:
-            raise Problem(ProblemCode.FORBIDDEN,
-                          f"at most {self.settings.devices_per_user_max} paired devices; revoke one first")
         device = {"id": DEVICE_PREFIX + uuid.uuid4().hex, "user_id": user_id, "name": name.strip(),
                   "created_at": now, "last_seen_at": now, "revoked_at": None}
         await self._writer.write([devices.insert_device(device)])

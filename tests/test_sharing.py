@@ -361,3 +361,16 @@ async def test_revocation_on_another_node_is_seen_within_the_poll(database_url: 
         with trio.fail_after(3):
             while (await cb.get(f"/sessions/{sid}", headers=bearer(created["access_token"]))).status_code == 200:
                 await trio.sleep(0.05)
+
+
+async def test_the_device_limit_refuses_before_spending_the_code(database_url: str) -> None:
+    settings = make_settings(database_url, devices_per_user_max=1)
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url) as client:
+        owner = await register(client)
+        first = await pair(client, owner)
+        code = (await owner.request("POST", "/users/me/devices/pairing")).json()["code"]
+        r = await client.post("/auth/pair", json={"code": code, "name": "tablet"})
+        assert (r.status_code, r.json()["code"]) == (403, "forbidden")
+        assert (await owner.request("DELETE", f"/users/me/devices/{first['device']['id']}")).status_code == 204
+        r = await client.post("/auth/pair", json={"code": code, "name": "tablet"})  # the same code still works
+        assert r.status_code == 201, r.text
