@@ -84,7 +84,9 @@ def local_server(extra_env: dict[str, str] | None = None, args: list[str] | None
     with tempfile.TemporaryDirectory(prefix="mentor-bench-") as tmp:
         workdir = Path(tmp)
         env = {**os.environ, "MENTOR_PASSWORD_HASH_MEMORY_KIB": "1024", "MENTOR_PASSWORD_HASH_TIME_COST": "1",
-               **(extra_env or {})}
+               # a load generator is one client address with many users and sessions: no quotas
+               "MENTOR_REGISTER_MAX_PER_ADDRESS": "0", "MENTOR_QUOTA_LIVE_SESSIONS": "0",
+               "MENTOR_QUOTA_STORED_SESSIONS": "0", **(extra_env or {})}
         # MENTOR_BENCH_DEBUG (gc, gc-freeze, tracemalloc) wraps the server in bench/_serve_debug.py.
         module = "bench._serve_debug" if env.get("MENTOR_BENCH_DEBUG") else "mentor.cli"
         if module != "mentor.cli":

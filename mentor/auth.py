@@ -143,9 +143,12 @@ class LoginThrottle:
 
     MAX_TRACKED = 10_000
 
-    def __init__(self, max_failures: int, window_s: float) -> None:
+    def __init__(self, max_failures: int, window_s: float, code: ProblemCode = ProblemCode.TOO_MANY_ATTEMPTS,
+                 what: str = "failed logins") -> None:
         self._max = max_failures
         self._window_s = window_s
+        self._code = code
+        self._what = what
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
 
     def attempt(self, key: str) -> None:
@@ -156,8 +159,7 @@ class LoginThrottle:
         recent = self._recent(key) or deque()
         if len(recent) >= self._max:
             retry = int(recent[0] + self._window_s - time.monotonic()) + 1
-            raise Problem(ProblemCode.TOO_MANY_ATTEMPTS, f"too many failed logins; try again in {retry} s",
-                          retry_after_s=retry)
+            raise Problem(self._code, f"too many {self._what}; try again in {retry} s", retry_after_s=retry)
         recent.append(time.monotonic())
         self._failures[key] = recent
         self._failures.move_to_end(key)
@@ -175,6 +177,49 @@ class LoginThrottle:
         return recent
 
 
+class ActiveLogins:
+    """What this node knows about tokens' users and logins, bounded in size and age.
+
+    ``known`` answers "seen active within ``cache_s``" without a store read. Revoked logins are kept
+    (at most ``max_size``, each for one access-token lifetime: after that no token of the login can be
+    valid anyway) so this node refuses them at once; deleted users are simply forgotten, and their next
+    request reads the store and finds no user."""
+
+    def __init__(self, cache_s: float, max_size: int, token_ttl_s: float) -> None:
+        self._cache_s = cache_s
+        self._max = max_size
+        self._token_ttl_s = token_ttl_s
+        self._active: OrderedDict[tuple[str, str | None], float] = OrderedDict()
+        self._revoked: OrderedDict[str, float] = OrderedDict()
+
+    def known(self, user_id: str, login_id: str | None) -> bool:
+        now = time.monotonic()
+        if login_id is not None and login_id in self._revoked:
+            if self._revoked[login_id] > now:
+                raise unauthorized("this login was revoked (logout or reuse of a refresh token); log in again")
+            del self._revoked[login_id]
+        until = self._active.get((user_id, login_id))
+        return until is not None and until > now
+
+    def remember(self, user_id: str, login_id: str | None) -> None:
+        self._active[(user_id, login_id)] = time.monotonic() + self._cache_s
+        self._active.move_to_end((user_id, login_id))
+        while len(self._active) > self._max:
+            self._active.popitem(last=False)
+
+    def revoke(self, login_id: str) -> None:
+        self._revoked[login_id] = time.monotonic() + self._token_ttl_s
+        self._revoked.move_to_end(login_id)
+        while len(self._revoked) > self._max:
+            self._revoked.popitem(last=False)
+        for key in [k for k in self._active if k[1] == login_id]:
+            del self._active[key]
+
+    def forget_user(self, user_id: str) -> None:
+        for key in [k for k in self._active if k[0] == user_id]:
+            del self._active[key]
+
+
 class Accounts:
     def __init__(self, settings: Settings, reader: StoreReader, writer: StoreWriter) -> None:
         self.tokens = TokenService(settings)
@@ -187,8 +232,16 @@ class Accounts:
         self._hash_limiter = trio.CapacityLimiter(settings.password_hash_threads)
         self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
         self._throttle = LoginThrottle(settings.login_max_failures, settings.login_window_s)
+        self._registrations = LoginThrottle(settings.register_max_per_address, settings.register_window_s,
+                                            ProblemCode.TOO_MANY_REGISTRATIONS, "registrations from this address") \
+            if settings.register_max_per_address > 0 else None
+        self._active = ActiveLogins(settings.auth_cache_s, settings.auth_cache_size, settings.access_token_ttl_s)
 
-    async def register(self, email: str, password: str) -> TokenPair:
+    async def register(self, email: str, password: str, client_address: str = "") -> TokenPair:
+        """A new account. Raises Problem 409 (email taken), 429 (``register_max_per_address`` registrations
+        from this client address within ``register_window_s``; every attempt counts)."""
+        if self._registrations is not None:
+            self._registrations.attempt(client_address)
         email = email.strip().lower()
         if await self._reader.read(accounts.user_by_email, email) is not None:
             raise Problem(ProblemCode.EMAIL_TAKEN, "an account with this email already exists")
@@ -223,7 +276,7 @@ class Accounts:
         if stored["revoked"] or stored["expires_at"] < time.time():
             raise unauthorized("the refresh token has expired or was revoked; log in again")
         if stored["used_at"] is not None:
-            await self._writer.write([accounts.revoke_family(stored["family_id"])])
+            await self._revoke(stored["family_id"])
             raise unauthorized("the refresh token was already used; every session of this login is revoked")
         user = await self._reader.read(accounts.user_by_id, stored["user_id"])
         if user is None:
@@ -235,7 +288,7 @@ class Accounts:
         # If a concurrent refresh won the race, its mark stands, not ours: treat that as reuse.
         again = await self._reader.read(accounts.refresh_token, token_id)
         if again is None or again["used_at"] != used_at:
-            await self._writer.write([accounts.revoke_family(stored["family_id"])])
+            await self._revoke(stored["family_id"])
             raise unauthorized("the refresh token was already used; every session of this login is revoked")
         return pair
 
@@ -244,7 +297,44 @@ class Accounts:
         stored = await self._reader.read(accounts.refresh_token, token_id) if token_id and secret else None
         if stored is None or not hmac.compare_digest(stored["secret_hash"], _sha256(secret)):
             raise unauthorized("invalid refresh token")
-        await self._writer.write([accounts.revoke_family(stored["family_id"])])
+        await self._revoke(stored["family_id"])
+
+    async def _revoke(self, login_id: str) -> None:
+        await self._writer.write([accounts.revoke_family(login_id)])
+        self._active.revoke(login_id)
+
+    def login_revoked(self, login_id: str) -> None:
+        """Another service revoked this login's refresh tokens (a paired device): refuse its access tokens on
+        this node at once."""
+        self._active.revoke(login_id)
+
+    async def ensure_active(self, user_id: str, login_id: str | None) -> None:
+        """Raise Problem(401) unless the user exists and the login (``sid``) was not revoked (logout,
+        refresh-token reuse). Answers from memory within ``auth_cache_s``; another node's revocation or
+        deletion is seen within that time, this node's at once."""
+        if self._active.known(user_id, login_id):
+            return
+        state = await self._reader.read(accounts.login_state, user_id, login_id)
+        if not state.user_exists:
+            self._active.forget_user(user_id)
+            raise unauthorized("the account no longer exists")
+        if state.login_revoked and login_id is not None:
+            self._active.revoke(login_id)
+            raise unauthorized("this login was revoked (logout or reuse of a refresh token); log in again")
+        self._active.remember(user_id, login_id)
+
+    async def authorize(self, token: str) -> tuple[str, float]:
+        """(user id, expiry) of an access token whose user and login are still active; raises Problem(401)."""
+        user_id, expires_at, login_id = self.tokens.verify_claims(token)
+        await self.ensure_active(user_id, login_id)
+        return user_id, expires_at
+
+    async def delete_user(self, user_id: str) -> None:
+        """Delete the account and every row that belongs to it (the store cascades from ``users``); its
+        tokens stop working on this node at once."""
+        self._active.forget_user(user_id)
+        await self._writer.write([accounts.delete_user(user_id)])
+        self._active.forget_user(user_id)
 
     async def user(self, user_id: str) -> dict[str, Any]:
         row = await self._reader.read(accounts.user_by_id, user_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import functools
 import logging
 import sys
@@ -42,8 +43,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from mentor.http.server import serve
 
-    trio.run(serve, settings)
+    try:
+        trio.run(serve, settings)
+    except (OSError, BaseExceptionGroup) as exc:
+        if not _address_in_use(exc):
+            raise
+        print(f"mentor: {settings.host}:{settings.port} is already in use; pick another port with --port N "
+              f"or MENTOR_PORT=N (0 picks a free one)", file=sys.stderr)
+        return 1
     return 0
+
+
+def _address_in_use(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno == errno.EADDRINUSE
+    if isinstance(exc, BaseExceptionGroup):
+        return any(_address_in_use(inner) for inner in exc.exceptions)
+    return False
 
 
 if __name__ == "__main__":

@@ -70,6 +70,8 @@ class ProblemCode(StrEnum):
     DOCUMENT_TOO_LONG = "document_too_long"
     # 429
     TOO_MANY_ATTEMPTS = "too_many_attempts"
+    TOO_MANY_REGISTRATIONS = "too_many_registrations"
+    QUOTA_EXCEEDED = "quota_exceeded"
     # 5xx
     INTERNAL_ERROR = "internal_error"
     ANSWER_FAILED = "answer_failed"
@@ -104,7 +106,8 @@ PROBLEM_STATUS: dict[ProblemCode, int] = {
                      ProblemCode.TIMESTAMP_BEFORE_SESSION, ProblemCode.TIMESTAMP_IN_FUTURE,
                      ProblemCode.REVISION_WITHOUT_BLOCK, ProblemCode.UNKNOWN_SPEAKER, ProblemCode.EMPTY_FILE,
                      ProblemCode.UNREADABLE_FILE, ProblemCode.NO_TEXT, ProblemCode.DOCUMENT_TOO_LONG), 422),
-    ProblemCode.TOO_MANY_ATTEMPTS: 429,
+    **dict.fromkeys((ProblemCode.TOO_MANY_ATTEMPTS, ProblemCode.TOO_MANY_REGISTRATIONS,
+                     ProblemCode.QUOTA_EXCEEDED), 429),
     ProblemCode.INTERNAL_ERROR: 500,
     ProblemCode.ANSWER_FAILED: 502,
     ProblemCode.UNAVAILABLE: 503,

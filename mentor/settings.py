@@ -69,8 +69,24 @@ class Settings:
     jwt_audience: str = field(default="mentor-api", metadata={"help": "JWT aud claim"})
     access_token_ttl_s: int = field(default=900, metadata={"help": "access token lifetime"})
     refresh_token_ttl_s: int = field(default=30 * 86400, metadata={"help": "refresh token lifetime"})
+    auth_cache_s: float = field(
+        default=5.0, metadata={"help": "how long a token's user and login are trusted as active without a store "
+                                       "read (another node's logout or account deletion is seen within this)"})
+    auth_cache_size: int = field(
+        default=10_000, metadata={"help": "active logins and revoked logins remembered per process (each)"})
     login_max_failures: int = field(default=10, metadata={"help": "wrong passwords per account before 429"})
     login_window_s: float = field(default=900.0, metadata={"help": "window for login_max_failures"})
+    register_max_per_address: int = field(
+        default=20, metadata={"help": "registrations per client address within register_window_s before 429"})
+    register_window_s: float = field(default=3600.0, metadata={"help": "window for register_max_per_address"})
+    # --- quotas per user (0: unlimited); past one: 429 quota_exceeded naming it; GET /users/me/usage shows them
+    quota_live_sessions: int = field(default=20, metadata={"help": "sessions not yet ended, per user"})
+    quota_stored_sessions: int = field(default=2000, metadata={"help": "sessions kept, per user"})
+    quota_upload_bytes: int = field(
+        default=104_857_600, metadata={"help": "text kept from resumes and knowledge documents, per user (chars)"})
+    quota_answers_per_day: int = field(default=2000, metadata={"help": "answers per user in the last 24 hours"})
+    quota_model_tokens_per_month: int = field(
+        default=5_000_000, metadata={"help": "model tokens (prompt + completion) per user in the last 30 days"})
     password_hash_time_cost: int = field(default=3, metadata={"help": "argon2 time cost"})
     password_hash_memory_kib: int = field(default=65536, metadata={"help": "argon2 memory cost (KiB)"})
     password_hash_threads: int = field(default=2, metadata={"help": "concurrent password hashes (memory bound)"})
@@ -93,6 +109,14 @@ class Settings:
     )
     max_body_bytes: int = field(default=1_048_576, metadata={"help": "largest JSON request body"})
     upload_max_bytes: int = field(default=10_485_760, metadata={"help": "largest resume / knowledge file upload"})
+    upload_max_inflated_bytes: int = field(
+        default=33_554_432, metadata={"help": "a DOCX (ZIP) upload whose parts inflate past this is refused (413) "
+                                              "before anything is inflated"})
+    upload_max_entries: int = field(default=2000, metadata={"help": "a DOCX (ZIP) upload with more parts is refused"})
+    pdf_parse_timeout_s: float = field(
+        default=20.0, metadata={"help": "a PDF is read in a child process; one not read by then is refused (422)"})
+    pdf_parse_max_memory_bytes: int = field(
+        default=536_870_912, metadata={"help": "address-space limit of that child process (past it: 413)"})
     # --- sharing: paired devices and share links
     pairing_code_ttl_s: float = field(default=120.0, metadata={"help": "a device pairing code lives this long (at most 120)"})
     share_default_ttl_s: float = field(default=86400.0, metadata={"help": "share link lifetime when none is asked for"})

@@ -245,6 +245,7 @@ class Grants:
             raise not_found("device")
         await self._writer.write(devices.revoke_device(device_id, time.time()))
         self.revoked.add(device_id)
+        self._accounts.login_revoked(device_id)
 
     # --- share links
 

@@ -101,3 +101,45 @@ async def test_an_out_of_range_last_event_id_yields_reset_over_websocket(server:
             first = json.loads(await ws.get_message())
             assert (first["type"], first["event"]) == ("event", "reset")
             assert (await next_of(ws, "event"))["event"] == "session_created"
+
+
+async def test_a_knowledge_file_name_longer_than_a_title_is_a_422(user: User) -> None:
+    """Item 8: the title taken from a file name stem > 200 characters gave 500 on PostgreSQL (varchar)."""
+    r = await user.request("POST", "/knowledge", files={"file": ("n" * 250 + ".txt", b"Acme builds rockets.")},
+                           data={"company": "Acme"})
+    assert r.status_code == 422 and r.json()["code"] == "invalid_body", r.text
+    r = await user.request("POST", "/knowledge", files={"file": ("n" * 200 + ".txt", b"Acme builds rockets.")},
+                           data={"company": "Acme"})
+    assert r.status_code == 201, r.text
+
+
+async def test_an_unexpected_error_on_the_sse_fast_path_is_problem_json(
+        user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 14: errors on the fast path came back as a bare 500 without a body."""
+    import mentor.http.sse_fast_path as fast_path
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("injected fault")
+
+    sid = (await user.create_session())["id"]
+    monkeypatch.setattr(fast_path, "subscribe", broken)
+    r = await user.request("GET", f"/sessions/{sid}/events")
+    assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "internal_error" and "injected" not in r.text
+
+
+async def test_openapi_declares_problem_responses_and_the_body_rules(client: httpx.AsyncClient) -> None:
+    """Item 11: no responses were declared and the body rules were missing, so schema-driven clients
+    disagreed with the server."""
+    doc = (await client.get("/openapi.json")).json()
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            responses = op["responses"]
+            assert any(code.startswith("2") for code in responses), (method, path)
+            for status in ("400", "401", "404", "422", "429", "500", "503"):
+                assert responses[status]["content"]["application/problem+json"]["schema"] == problem_ref
+    captions = doc["paths"]["/sessions/{session_id}/captions"]["post"]["requestBody"]["content"]
+    assert len(captions["application/json"]["schema"]["oneOf"]) == 3
+    caption = doc["components"]["schemas"]["CaptionIn"]["properties"]["text"]
+    assert caption["pattern"] == r"\S"

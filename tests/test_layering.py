@@ -44,12 +44,9 @@ IO_LIBRARIES = frozenset({
 
 # Known exceptions to the rules below, as (importing module, imported module). Each names its owner and why.
 # An exception that no longer occurs fails test_known_exceptions_still_occur: delete it then.
-KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset({
-    # PDF text is extracted in a memory- and time-limited child process started from mentor.ai.resume
-    # (issue 10, hardening). Starting processes is I/O: the child's launch belongs in the upload shell
-    # (mentor/http/uploads.py), with mentor.ai.pdf_text staying the pure code the child runs.
-    ("mentor.ai.resume", "subprocess"),
-})
+# (The PDF child process that hardening first started from mentor.ai.resume now starts from
+# mentor/http/pdf_reader.py; mentor.ai.resume.pdf_text is the pure code it runs.)
+KNOWN_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset()
 
 
 def module_name(path: Path) -> str:

@@ -61,6 +61,10 @@ class SessionSupervisor:
         return sum(sum(1 for sub in h.actor.subscribers if sub.alive)
                    for h in self._actors.values() if h.actor is not None)
 
+    def is_live(self, session_id: str) -> bool:
+        """Whether the session has an actor (running or starting) in this process."""
+        return session_id in self._actors or session_id in self._starting
+
     async def create(self, user_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Start a new session of ``user_id`` with ``fields`` (title, company, ...); its actor commits the
         row together with event 1 (``session_created``) and the reply is the stored session.

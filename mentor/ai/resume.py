@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, TypeAlias
@@ -98,8 +97,9 @@ class ExtractLimits:
 
     A 1 MB DOCX can inflate to 1 GiB; a PDF's streams can too, and a crafted one can keep a parser busy
     for minutes. ZIP entries are counted and their inflated sizes summed (from the central directory,
-    which zipfile also enforces while reading) before anything is inflated; PDFs are parsed in a child
-    process with an address-space limit and a deadline."""
+    which zipfile also enforces while reading) before anything is inflated; the PDF bounds are for the
+    reader the server passes (``mentor.http.pdf_reader``: a child process with an address-space limit and
+    a deadline)."""
 
     max_inflated_bytes: int = 33_554_432
     max_entries: int = 2_000
@@ -127,17 +127,19 @@ def file_format(data: bytes) -> FileFormat:
     return "text"
 
 
-def extract_text(data: bytes, filename: str | None = None, limits: ExtractLimits | None = None) -> str:
+def extract_text(data: bytes, filename: str | None = None, limits: ExtractLimits | None = None,
+                 read_pdf: Callable[[bytes], str] | None = None) -> str:
     """The text of a resume file: PDF, DOCX, or UTF-8/Latin-1 text and Markdown.
 
     The format is chosen by content (`file_format`), not by `filename`, which only helps the error
     message. Raises `FileTooLarge` past `limits`, `ResumeError` for an unreadable PDF/DOCX or any other
-    binary file.
+    binary file. `read_pdf` reads PDFs (default `pdf_text`, in this process and unbounded; the server
+    passes one that runs it in a limited child process).
     """
     limits = limits or ExtractLimits()
     kind = file_format(data)
     if kind == "pdf":
-        return _pdf_text_bounded(data, limits)
+        return (read_pdf or pdf_text)(data)
     if kind == "docx":
         return _docx_text(data, limits)
     if kind == "binary":
@@ -146,25 +148,6 @@ def extract_text(data: bytes, filename: str | None = None, limits: ExtractLimits
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("latin-1")
-
-
-def _pdf_text_bounded(data: bytes, limits: ExtractLimits) -> str:
-    """`pdf_text` in a child process limited to `limits.pdf_max_memory_bytes` of address space and
-    `limits.pdf_timeout_s`: no PDF can take the server's memory or a worker thread for long."""
-
-    command = [sys.executable, "-m", "mentor.ai.pdf_text", str(limits.pdf_max_memory_bytes)]
-    try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=limits.pdf_timeout_s, check=False)
-    except subprocess.TimeoutExpired:
-        raise ResumeError(f"the PDF could not be read within {limits.pdf_timeout_s} s") from None
-    if done.returncode == 0:
-        return done.stdout.decode("utf-8", errors="replace")
-    message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-    if done.returncode == 3 and message:  # a ResumeError in the child: its message is for the client
-        raise ResumeError(message[-1])
-    if "MemoryError" in done.stderr.decode("utf-8", errors="replace"):
-        raise FileTooLarge("reading the PDF would take more memory than allowed")
-    raise ResumeError("unreadable PDF")
 
 
 def pdf_text(data: bytes) -> str:

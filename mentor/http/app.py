@@ -10,6 +10,8 @@ from quart_schema import HttpSecurityScheme, Info, QuartSchema
 from quart_trio import QuartTrio
 
 from mentor.http import problems
+from mentor.http.openapi_doc import MentorOpenAPI
+from mentor.http.requests import check_token_holder
 from mentor.http.routes import (
     ask,
     auth,
@@ -42,6 +44,7 @@ def create_app(rt: Runtime) -> QuartTrio:
         security_schemes={"bearer": HttpSecurityScheme(scheme="bearer", bearer_format="JWT")},
         security=[{"bearer": []}],
         swagger_ui_path=None, redoc_ui_path=None, scalar_ui_path=None,  # no CDN assets on an offline box
+        openapi_provider_class=MentorOpenAPI,  # declares the problem responses every route can give
     )
     problems.install(app)
     for module in (auth, sessions, streams, ws, resumes, knowledge, ask, console):
@@ -59,6 +62,9 @@ def create_app(rt: Runtime) -> QuartTrio:
                 "live_sessions": rt.supervisor.live_sessions, "live_streams": rt.supervisor.live_subscribers,
                 "actor_restarts": rt.supervisor.restarts,
                 "transactions": rt.writer.transactions, "write_batches": rt.writer.batches}
+
+    app.before_request(check_token_holder)  # tokens of deleted users and revoked logins: 401
+    app.before_websocket(check_token_holder)
 
     @app.after_request
     async def no_sniff(response: Response) -> Response:

@@ -22,6 +22,9 @@ def _clean(value: str) -> str:
     return value
 
 
+NOT_BLANK_SCHEMA = Field(json_schema_extra={"pattern": r"\S"})  # the rule, in /openapi.json too
+
+
 def not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty or only whitespace")
@@ -30,7 +33,8 @@ def not_blank(value: str) -> str:
 
 Text = Annotated[StrictStr, AfterValidator(_clean)]
 Name = Annotated[StrictStr, Field(max_length=200), AfterValidator(_clean)]
-Title = Annotated[StrictStr, Field(min_length=1, max_length=200), AfterValidator(_clean), AfterValidator(not_blank)]
+Title = Annotated[StrictStr, Field(min_length=1, max_length=200), AfterValidator(_clean), AfterValidator(not_blank),
+                  NOT_BLANK_SCHEMA]
 Language = Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]  # BCP-47-ish: en, de-AT
 JobDescription = Annotated[Text, Field(max_length=50_000)]
 
@@ -61,7 +65,7 @@ class SessionCreate(Strict):
 class CaptionIn(Strict):
     speaker_role: SpeakerRole
     speaker_name: Name | None = None
-    text: Annotated[Text, AfterValidator(not_blank)]
+    text: Annotated[Text, AfterValidator(not_blank), NOT_BLANK_SCHEMA]
     client_ts: datetime | float | None = Field(
         default=None, description="when the words were spoken: UNIX seconds or ISO 8601 with a time zone")
     block_id: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9._:@/-]{1,128}$")] | None = Field(
@@ -84,7 +88,7 @@ class CaptionBatch(Strict):
 
 
 class QuestionAsk(Strict):
-    text: Annotated[Text, Field(max_length=5000), AfterValidator(not_blank)]
+    text: Annotated[Text, Field(max_length=5000), AfterValidator(not_blank), NOT_BLANK_SCHEMA]
 
 
 class RegenerateBody(Strict):

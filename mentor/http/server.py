@@ -10,6 +10,7 @@ from hypercorn.config import Config
 from hypercorn.trio import serve as hypercorn_serve
 
 from mentor.http.app import create_app
+from mentor.http.front_door import FrontDoor
 from mentor.http.response_finish import ResponseFinisher
 from mentor.http.sse_fast_path import SSEFastPath
 from mentor.runtime import open_runtime
@@ -41,7 +42,7 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
             await rt.supervisor.stop_all(settings.graceful_timeout_s)
 
         async def run_http(task_status: trio.TaskStatus[list[str]]) -> None:
-            app = ResponseFinisher(SSEFastPath(create_app(rt), rt), settings.response_finish_timeout_s)
+            app = ResponseFinisher(FrontDoor(SSEFastPath(create_app(rt), rt), rt), settings.response_finish_timeout_s)
             await hypercorn_serve(app, config, shutdown_trigger=shutdown_trigger,
                                   task_status=task_status)
             nursery.cancel_scope.cancel()  # connections have drained: the signal listener can go

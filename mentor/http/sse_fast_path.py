@@ -8,6 +8,7 @@ task that notices the client leaving. Everything else goes to Quart unchanged.
 
 from __future__ import annotations
 
+import logging
 import re
 from contextlib import aclosing
 from functools import partial
@@ -15,16 +16,25 @@ from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
 import trio
-from hypercorn.typing import ASGIFramework, ASGIReceiveCallable, ASGISendCallable, HTTPScope, Scope
+from hypercorn.typing import (
+    ASGIFramework,
+    ASGIReceiveCallable,
+    ASGISendCallable,
+    ASGISendEvent,
+    HTTPScope,
+    Scope,
+)
 
 from mentor.actors.streams import parse_last_event_id, subscribe
-from mentor.errors import Problem
+from mentor.errors import Problem, ProblemCode
 from mentor.http.access import wants_presence
 from mentor.http.problems import problem_body
 from mentor.http.requests import ACCESS_COOKIE, access_token
 from mentor.http.routes.streams import SSE_HEADERS, sse_chunks
 from mentor.runtime import Runtime
 from mentor.sharing import Action, Principal
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = re.compile(r"/sessions/([^/]+)/events")
 
@@ -39,9 +49,22 @@ class SSEFastPath:
                 or (match := EVENTS_PATH.fullmatch(scope["path"])) is None:
             await self.app(scope, receive, send)
             return
+        started = False
+
+        async def tracking_send(message: ASGISendEvent) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self._stream(match.group(1), scope, receive, send)
-        except Problem as problem:
+            await self._stream(match.group(1), scope, receive, tracking_send)
+        except Exception as exc:  # a problem, or a bug: either way the client gets problem+json, not a bare 500
+            if started:
+                raise  # the stream was under way: nothing but closing it is left
+            if not isinstance(exc, Problem):
+                log.exception("unhandled error on the event stream")
+            problem = exc if isinstance(exc, Problem) else Problem(
+                ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged")
             status, headers, body = problem_body(problem)
             await send({"type": "http.response.start", "status": status, "headers": _encode(headers),
                         "trailers": False})
@@ -50,6 +73,8 @@ class SSEFastPath:
     async def _stream(self, session_id: str, scope: HTTPScope, receive: ASGIReceiveCallable,
                       send: ASGISendCallable) -> None:
         principal, after, presence = self._read_request(session_id, scope)  # its parsed headers die here
+        if not principal.is_share:  # an account or device token: its user and login must still be active
+            await self.rt.accounts.ensure_active(principal.user_id, principal.grant_id)
         rt = self.rt
         await rt.grants.seen(principal)
         async with subscribe(rt.supervisor, rt.reader, session_id, principal.user_id, after,

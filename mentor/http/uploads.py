@@ -9,14 +9,17 @@ worker thread. Upload routes accept files up to ``upload_max_bytes``; every JSON
 
 from __future__ import annotations
 
+import functools
 from pathlib import PurePath
 from typing import Literal
 
 from quart import request
 
-from mentor.ai.resume import FileFormat, ResumeError, extract_text, file_format
+from mentor.ai.resume import ExtractLimits, FileFormat, FileTooLarge, ResumeError, extract_text, file_format
 from mentor.errors import Problem, ProblemCode
+from mentor.http.pdf_reader import read_pdf_bounded
 from mentor.runtime import Runtime
+from mentor.settings import Settings
 
 MULTIPART_SLACK = 65_536
 """Room for multipart framing and the small form fields beside the file."""
@@ -71,10 +74,19 @@ async def read_upload(rt: Runtime, allowed: frozenset[str]) -> tuple[bytes, str,
     return data, filename, fields
 
 
-def extract(data: bytes, filename: str, max_chars: int) -> str:
-    """Text of an uploaded file (runs in a worker thread). Raises Problem 422."""
+def extract_limits(settings: Settings) -> ExtractLimits:
+    return ExtractLimits(max_inflated_bytes=settings.upload_max_inflated_bytes,
+                         max_entries=settings.upload_max_entries, pdf_timeout_s=settings.pdf_parse_timeout_s,
+                         pdf_max_memory_bytes=settings.pdf_parse_max_memory_bytes)
+
+
+def extract(data: bytes, filename: str, max_chars: int, limits: ExtractLimits) -> str:
+    """Text of an uploaded file (runs in a worker thread). Raises Problem 413 (inflates past ``limits``),
+    422 (unreadable)."""
     try:
-        text = extract_text(data, filename)
+        text = extract_text(data, filename, limits, read_pdf=functools.partial(read_pdf_bounded, limits=limits))
+    except FileTooLarge as exc:
+        raise Problem(ProblemCode.FILE_TOO_LARGE, str(exc)) from None
     except ResumeError as exc:
         raise Problem(ProblemCode.UNREADABLE_FILE, str(exc)) from None
     text = text.replace("\x00", "").replace("\r\n", "\n")

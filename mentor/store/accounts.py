@@ -6,10 +6,12 @@ Reads are sync functions ``fn(conn, ...)`` for ``StoreReader.read``; write build
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
 from mentor.store.rows import Row, one
-from mentor.store.schema import refresh_tokens, users
+from mentor.store.schema import answers, kb_documents, refresh_tokens, resumes, sessions, users
 from mentor.store.writer import WriteOp
 
 
@@ -44,3 +46,49 @@ def mark_refresh_used(token_id: str, at: float) -> WriteOp:
 
 def revoke_family(family_id: str) -> WriteOp:
     return WriteOp(sa.update(refresh_tokens).where(refresh_tokens.c.family_id == family_id).values(revoked=True))
+
+
+@dataclass(frozen=True, slots=True)
+class LoginState:
+    user_exists: bool
+    login_revoked: bool
+
+
+def login_state(conn: sa.Connection, user_id: str, login_id: str | None) -> LoginState:
+    """Whether a token's user exists and whether its login (refresh-token family) was revoked."""
+    exists = conn.execute(sa.select(users.c.id).where(users.c.id == user_id)).first() is not None
+    revoked = False
+    if exists and login_id is not None:
+        revoked = conn.execute(sa.select(refresh_tokens.c.id).where(
+            refresh_tokens.c.user_id == user_id, refresh_tokens.c.family_id == login_id,
+            refresh_tokens.c.revoked.is_(True)).limit(1)).first() is not None
+    return LoginState(exists, revoked)
+
+
+def session_ids_of(conn: sa.Connection, user_id: str) -> list[str]:
+    return [r[0] for r in conn.execute(sa.select(sessions.c.id).where(sessions.c.user_id == user_id))]
+
+
+def delete_user(user_id: str) -> WriteOp:
+    # Every other row of the user (sessions and their captions, events and answers; resumes; knowledge
+    # documents and chunks; refresh tokens) goes with it: ON DELETE CASCADE throughout the schema.
+    return WriteOp(sa.delete(users).where(users.c.id == user_id))
+
+
+def quota_usage(conn: sa.Connection, user_id: str, day_since: float, month_since: float) -> dict[str, int]:
+    """What a user's quotas measure, now (``mentor.http.quotas``)."""
+    live = conn.execute(sa.select(sa.func.count()).where(sessions.c.user_id == user_id,
+                                                          sessions.c.status == "active")).scalar_one()
+    stored = conn.execute(sa.select(sa.func.count()).where(sessions.c.user_id == user_id)).scalar_one()
+    resume_chars = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(sa.func.length(resumes.c.text)), 0))
+                                .where(resumes.c.user_id == user_id)).scalar_one()
+    kb_chars = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(kb_documents.c.chars), 0))
+                            .where(kb_documents.c.user_id == user_id)).scalar_one()
+    day_answers = conn.execute(sa.select(sa.func.count()).where(answers.c.user_id == user_id,
+                                                                 answers.c.created_at >= day_since)).scalar_one()
+    month_tokens = conn.execute(sa.select(sa.func.coalesce(
+        sa.func.sum(answers.c.prompt_tokens + answers.c.completion_tokens), 0)).where(
+        answers.c.user_id == user_id, answers.c.created_at >= month_since)).scalar_one()
+    return {"live_sessions": int(live), "stored_sessions": int(stored),
+            "upload_bytes": int(resume_chars) + int(kb_chars), "answers_per_day": int(day_answers),
+            "model_tokens_per_month": int(month_tokens)}

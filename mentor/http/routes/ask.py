@@ -21,6 +21,7 @@ from mentor.ai.types import AnswerDelta, AnswerRequest, QuestionKind
 from mentor.engines import Failed, Finished, Step, answer_steps
 from mentor.errors import Problem, ProblemCode
 from mentor.events import Event, EventType
+from mentor.http import quotas
 from mentor.http.models import JobDescription, Language, Name, Strict, Text, not_blank
 from mentor.http.requests import authenticate, json_body, json_response, runtime, validate
 from mentor.runtime import Runtime
@@ -51,6 +52,7 @@ async def ask() -> Response:
     user_id = authenticate()
     data = validate(AskBody, await json_body())
     rt = runtime()
+    await quotas.check(rt, user_id, "answers_per_day", "model_tokens_per_month")
     started = trio.current_time()
     req = await _answer_request(rt, user_id, data)
     if "text/event-stream" in request.headers.get("Accept", ""):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
-from quart import Blueprint, Response
+from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
+from mentor.actors.messages import DeleteSession
+from mentor.errors import Problem
 from mentor.events import dumps
+from mentor.http import quotas
 from mentor.http.models import Credentials, RefreshBody
 from mentor.http.requests import ACCESS_COOKIE, authenticate, body, runtime
-from mentor.store import answers
+from mentor.store import accounts, answers
 
 bp = Blueprint("auth", __name__)
 
@@ -30,7 +34,7 @@ def _tokens(pair: dict[str, Any], status: int) -> Response:
 async def register() -> Response:
     """Create an account; answers with an access token and a refresh token."""
     creds = await body(Credentials)
-    pair = await runtime().accounts.register(creds.email, creds.password)
+    pair = await runtime().accounts.register(creds.email, creds.password, request.remote_addr or "")
     return _tokens(pair.to_dict(), 201)
 
 
@@ -71,10 +75,31 @@ async def me() -> dict[str, Any]:
     return await runtime().accounts.user(authenticate())
 
 
+@bp.delete("/users/me")
+@tag(["auth"])
+async def delete_me() -> Response:
+    """Delete the account and everything it owns: sessions (their live streams end with
+    ``session_deleted``), transcripts, answers, resumes, knowledge documents, logins. Every token of the
+    account stops working. Irreversible."""
+    user_id = authenticate()
+    rt = runtime()
+    for session_id in await rt.reader.read(accounts.session_ids_of, user_id):
+        if rt.supervisor.is_live(session_id):
+            with contextlib.suppress(Problem):  # already gone: the cascade below covers it
+                await rt.supervisor.ask(session_id, DeleteSession(user_id=user_id))
+    await rt.accounts.delete_user(user_id)
+    response = Response(b"", status=204)
+    response.delete_cookie(ACCESS_COOKIE, path="/sessions")
+    return response
+
+
 @bp.get("/users/me/usage")
 @tag(["auth"])
 async def usage() -> dict[str, Any]:
-    """Answers and model tokens used in the last 30 days (for quotas)."""
+    """Answers and model tokens used in the last 30 days, and every quota with its use and limit (null:
+    unlimited)."""
     user_id = authenticate()
+    rt = runtime()
     since = time.time() - 30 * 86400
-    return {"since": since, **await runtime().reader.read(answers.usage, user_id, since)}
+    return {"since": since, **await rt.reader.read(answers.usage, user_id, since),
+            "quotas": await quotas.usage(rt, user_id)}

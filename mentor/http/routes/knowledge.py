@@ -16,10 +16,12 @@ from pydantic import AfterValidator, Field
 from quart import Blueprint, Response, request
 from quart_schema import document_request, tag
 
+from mentor.ai.resume import ExtractLimits
 from mentor.errors import Problem, ProblemCode, not_found
+from mentor.http import quotas
 from mentor.http.models import Strict, Text, Title, not_blank
 from mentor.http.requests import authenticate, body, int_arg, json_response, runtime, validate
-from mentor.http.uploads import DOCUMENT_TYPES, content_kind, extract, read_upload
+from mentor.http.uploads import DOCUMENT_TYPES, content_kind, extract, extract_limits, read_upload
 from mentor.store import knowledge
 
 bp = Blueprint("knowledge", __name__)
@@ -44,11 +46,11 @@ def public_document(row: dict[str, Any]) -> dict[str, Any]:
             "chars": row["chars"], "created_at": row["created_at"]}
 
 
-def _prepare_document(data: bytes | None, filename: str, text: str | None) -> list[str]:
-    """The chunks of a document; runs in a worker thread. Raises Problem 422."""
+def _prepare_document(data: bytes | None, filename: str, text: str | None, limits: ExtractLimits) -> list[str]:
+    """The chunks of a document; runs in a worker thread. Raises Problem 413, 422."""
     if text is None:
         assert data is not None
-        text = extract(data, filename, MAX_KB_CHARS)
+        text = extract(data, filename, MAX_KB_CHARS, limits)
     chunks = knowledge.chunk_text(text)
     if not chunks:
         raise Problem(ProblemCode.NO_TEXT, "the document has no text")
@@ -66,13 +68,17 @@ async def upload_knowledge() -> Response:
     rt = runtime()
     if content_kind() == "multipart":
         data, filename, fields = await read_upload(rt, DOCUMENT_TYPES)
-        form = validate(KnowledgeForm, {k: v for k, v in fields.items() if k in ("company", "title")})
-        company, title = form.company, form.title or PurePath(filename).stem or "Document"
-        chunks = await trio.to_thread.run_sync(_prepare_document, data, filename, None)
+        form_fields = {k: v for k, v in fields.items() if k in ("company", "title")}
+        # A title taken from the file name obeys the title's rules too (PostgreSQL's varchar(200) gave 500).
+        form_fields.setdefault("title", PurePath(filename).stem or "Document")
+        form = validate(KnowledgeForm, form_fields)
+        company, title = form.company, form.title or "Document"
+        chunks = await trio.to_thread.run_sync(_prepare_document, data, filename, None, extract_limits(rt.settings))
     else:
         payload = await body(KnowledgeText)
         company, title = payload.company, payload.title or "Notes"
-        chunks = await trio.to_thread.run_sync(_prepare_document, None, "", payload.text)
+        chunks = await trio.to_thread.run_sync(_prepare_document, None, "", payload.text, extract_limits(rt.settings))
+    await quotas.check(rt, user_id, "upload_bytes", adding=sum(len(chunk) for chunk in chunks))
     row = {"id": str(uuid.uuid4()), "user_id": user_id, "company": company, "title": title,
            "created_at": time.time()}
     await rt.writer.write(knowledge.insert_kb_document(row, chunks))

@@ -18,9 +18,10 @@ from quart_schema import document_request, tag
 
 from mentor.ai.resume import parse_resume_text
 from mentor.errors import not_found
+from mentor.http import quotas
 from mentor.http.models import Strict, Text, Title, not_blank
 from mentor.http.requests import authenticate, body, json_response, runtime, validate
-from mentor.http.uploads import DOCUMENT_TYPES, content_kind, extract, read_upload
+from mentor.http.uploads import DOCUMENT_TYPES, content_kind, extract, extract_limits, read_upload
 from mentor.store import resumes
 from mentor.store.resumes import profile_from_json, profile_to_json
 
@@ -67,10 +68,11 @@ async def upload_resume() -> Response:
     if content_kind() == "multipart":
         data, filename, fields = await read_upload(rt, DOCUMENT_TYPES)
         name = validate(ResumeForm, {"name": fields.get("name") or PurePath(filename).stem or "Resume"}).name
-        text = await trio.to_thread.run_sync(extract, data, filename, MAX_RESUME_CHARS)
+        text = await trio.to_thread.run_sync(extract, data, filename, MAX_RESUME_CHARS, extract_limits(rt.settings))
     else:
         payload = await body(ResumeText)
         name, text = payload.name, payload.text
+    await quotas.check(rt, user_id, "upload_bytes", adding=len(text))
     profile = await trio.to_thread.run_sync(parse_resume_text, text)
     row = {"id": str(uuid.uuid4()), "user_id": user_id, "name": name, "text": text,
            "profile": profile_to_json(profile), "created_at": time.time()}

@@ -19,6 +19,7 @@ from mentor.actors.messages import (
     SetAutoAnswer,
 )
 from mentor.errors import Problem, ProblemCode
+from mentor.http import quotas
 from mentor.http.access import authorize
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import (
@@ -44,7 +45,9 @@ bp = Blueprint("sessions", __name__)
 async def create_session() -> Response:
     user_id = authenticate()
     data = await body(SessionCreate)
-    return json_response(await runtime().supervisor.create(user_id, data.model_dump()), 201)
+    rt = runtime()
+    await quotas.check(rt, user_id, "live_sessions", "stored_sessions")
+    return json_response(await rt.supervisor.create(user_id, data.model_dump()), 201)
 
 
 @bp.get("/sessions")

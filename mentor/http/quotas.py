@@ -1,0 +1,44 @@
+"""Per-user quotas: the limits plans and billing build on. Each is a setting (``quota_*``, 0 = unlimited);
+a request that would go past one gets ``429 quota_exceeded`` naming the limit, its value and the use so
+far; ``GET /users/me/usage`` shows all of them. Measured from the store at the moment of the request.
+
+Enforced on: creating a session (live and stored sessions), uploading a resume or knowledge document
+(upload bytes), ``POST /ask`` (answers per day, model tokens per month).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from mentor.errors import Problem, ProblemCode
+from mentor.runtime import Runtime
+from mentor.settings import Settings
+from mentor.store import accounts
+
+DAY_S = 86_400.0
+MONTH_S = 30 * DAY_S
+
+
+def limits(settings: Settings) -> dict[str, int]:
+    return {"live_sessions": settings.quota_live_sessions, "stored_sessions": settings.quota_stored_sessions,
+            "upload_bytes": settings.quota_upload_bytes, "answers_per_day": settings.quota_answers_per_day,
+            "model_tokens_per_month": settings.quota_model_tokens_per_month}
+
+
+async def usage(rt: Runtime, user_id: str) -> dict[str, dict[str, int | None]]:
+    """Every quota: ``{name: {"used": n, "limit": n or None}}``."""
+    now = time.time()
+    used = await rt.reader.read(accounts.quota_usage, user_id, now - DAY_S, now - MONTH_S)
+    return {name: {"used": used[name], "limit": limit or None} for name, limit in limits(rt.settings).items()}
+
+
+async def check(rt: Runtime, user_id: str, *names: str, adding: int = 1) -> None:
+    """Raise Problem 429 if ``adding`` more of any quota in ``names`` would pass its limit."""
+    current = await usage(rt, user_id)
+    for name in names:
+        limit, used = current[name]["limit"], current[name]["used"] or 0
+        if limit is not None and used + adding > limit:
+            extra: dict[str, Any] = {"limit": name, "limit_value": limit, "used": used}
+            raise Problem(ProblemCode.QUOTA_EXCEEDED, f"the {name.replace('_', ' ')} quota ({limit}) is used up",
+                          **extra)
