@@ -78,6 +78,44 @@ class TokenService:
         sid = claims.get("sid")
         return str(claims["sub"]), float(claims["exp"]), sid if isinstance(sid, str) else None
 
+    def issue_share(self, owner_id: str, share_id: str, session_id: str, role: str, expires_at: float,
+                    now: float | None = None) -> tuple[str, int]:
+        """A share access token (``typ: "share"``: ``verify_until`` refuses it, so no account route takes
+        it) for one session and role; it lives ``ttl_s`` or until the share expires, whichever is first.
+        Returns (token, seconds it lives)."""
+        now = time.time() if now is None else now
+        exp = int(min(now + self.ttl_s, expires_at))
+        claims = {"sub": owner_id, "iat": int(now), "exp": exp, "iss": self._iss, "aud": self._aud,
+                  "typ": "share", "scope": "share", "sid": share_id, "sess": session_id, "role": role}
+        return jwt.encode(claims, self._key, algorithm=self._alg), max(0, exp - int(now))
+
+    def verify_share(self, token: str) -> dict[str, Any]:
+        """The claims of a valid share token (``sub``, ``sid``, ``sess``, ``role``, ``exp``); raises
+        Problem(401) for anything else."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, self._key, algorithms=[self._alg], audience=self._aud, issuer=self._iss,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "sid", "sess", "role"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise unauthorized("the share token has expired; open the share link again") from None
+        except jwt.PyJWTError as exc:
+            raise unauthorized(f"invalid share token: {exc}") from None
+        if claims.get("typ") != "share" or not all(isinstance(claims.get(k), str) and claims[k]
+                                                   for k in ("sub", "sid", "sess", "role")):
+            raise unauthorized("invalid share token")
+        return claims
+
+    @staticmethod
+    def token_type(token: str) -> str:
+        """The ``typ`` claim of a token, unverified: only to choose which verification applies."""
+        try:
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            return ""
+        typ = claims.get("typ") if isinstance(claims, dict) else None
+        return typ if isinstance(typ, str) else ""
+
 
 @dataclass(frozen=True, slots=True)
 class TokenPair:
@@ -265,6 +303,11 @@ class Accounts:
         await self._writer.write([accounts.revoke_family(login_id)])
         self._active.revoke(login_id)
 
+    def login_revoked(self, login_id: str) -> None:
+        """Another service revoked this login's refresh tokens (a paired device): refuse its access tokens on
+        this node at once."""
+        self._active.revoke(login_id)
+
     async def ensure_active(self, user_id: str, login_id: str | None) -> None:
         """Raise Problem(401) unless the user exists and the login (``sid``) was not revoked (logout,
         refresh-token reuse). Answers from memory within ``auth_cache_s``; another node's revocation or
@@ -305,8 +348,16 @@ class Accounts:
         except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
             return False
 
-    async def _new_family(self, user: dict[str, Any]) -> TokenPair:
-        pair, row = self._pair(user, str(uuid.uuid4()))
+    async def device_tokens(self, user_id: str, device_id: str) -> TokenPair:
+        """Tokens for a newly paired device: its own refresh-token family, whose id is the device id (so
+        its access tokens carry ``sid`` = the device id, and revoking the device revokes the family)."""
+        user = await self._reader.read(accounts.user_by_id, user_id)
+        if user is None:
+            raise unauthorized("the account no longer exists")
+        return await self._new_family(user, device_id)
+
+    async def _new_family(self, user: dict[str, Any], family_id: str | None = None) -> TokenPair:
+        pair, row = self._pair(user, family_id or str(uuid.uuid4()))
         await self._writer.write([accounts.insert_refresh_token(row)])
         return pair
 

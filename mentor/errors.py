@@ -25,12 +25,19 @@ class ProblemCode(StrEnum):
     # 401
     UNAUTHORIZED = "unauthorized"
     TOKEN_EXPIRED = "token_expired"
+    TOKEN_REVOKED = "token_revoked"
+    INVALID_PAIRING_CODE = "invalid_pairing_code"
+    INVALID_SHARE_LINK = "invalid_share_link"
+    # 403: a share or device token asks for more than its grant allows
+    FORBIDDEN = "forbidden"
     # 404: missing or someone else's (indistinguishable)
     NOT_FOUND = "not_found"
     SESSION_NOT_FOUND = "session_not_found"
     QUESTION_NOT_FOUND = "question_not_found"
     RESUME_NOT_FOUND = "resume_not_found"
     DOCUMENT_NOT_FOUND = "document_not_found"
+    DEVICE_NOT_FOUND = "device_not_found"
+    SHARE_NOT_FOUND = "share_not_found"
     # 405, 408
     METHOD_NOT_ALLOWED = "method_not_allowed"
     REQUEST_TIMEOUT = "request_timeout"
@@ -83,9 +90,12 @@ PROBLEM_STATUS: dict[ProblemCode, int] = {
     **dict.fromkeys((ProblemCode.BAD_REQUEST, ProblemCode.INVALID_JSON, ProblemCode.INVALID_QUERY,
                      ProblemCode.INVALID_CURSOR, ProblemCode.FILE_MISSING, ProblemCode.MISSING_ID,
                      ProblemCode.UNKNOWN_TYPE, ProblemCode.UNKNOWN_MESSAGE), 400),
-    **dict.fromkeys((ProblemCode.UNAUTHORIZED, ProblemCode.TOKEN_EXPIRED), 401),
+    **dict.fromkeys((ProblemCode.UNAUTHORIZED, ProblemCode.TOKEN_EXPIRED, ProblemCode.TOKEN_REVOKED,
+                     ProblemCode.INVALID_PAIRING_CODE, ProblemCode.INVALID_SHARE_LINK), 401),
+    ProblemCode.FORBIDDEN: 403,
     **dict.fromkeys((ProblemCode.NOT_FOUND, ProblemCode.SESSION_NOT_FOUND, ProblemCode.QUESTION_NOT_FOUND,
-                     ProblemCode.RESUME_NOT_FOUND, ProblemCode.DOCUMENT_NOT_FOUND), 404),
+                     ProblemCode.RESUME_NOT_FOUND, ProblemCode.DOCUMENT_NOT_FOUND, ProblemCode.DEVICE_NOT_FOUND,
+                     ProblemCode.SHARE_NOT_FOUND), 404),
     ProblemCode.METHOD_NOT_ALLOWED: 405,
     ProblemCode.REQUEST_TIMEOUT: 408,
     **dict.fromkeys((ProblemCode.EMAIL_TAKEN, ProblemCode.SESSION_ENDED, ProblemCode.REVISION_BACKWARDS,
@@ -133,10 +143,11 @@ class Problem(Exception):
 
 
 _NOT_FOUND = {"session": ProblemCode.SESSION_NOT_FOUND, "question": ProblemCode.QUESTION_NOT_FOUND,
-              "resume": ProblemCode.RESUME_NOT_FOUND, "document": ProblemCode.DOCUMENT_NOT_FOUND}
+              "resume": ProblemCode.RESUME_NOT_FOUND, "document": ProblemCode.DOCUMENT_NOT_FOUND,
+              "device": ProblemCode.DEVICE_NOT_FOUND, "share": ProblemCode.SHARE_NOT_FOUND}
 
 
-def not_found(what: Literal["session", "question", "resume", "document"] = "session") -> Problem:
+def not_found(what: Literal["session", "question", "resume", "document", "device", "share"] = "session") -> Problem:
     # The same answer for "does not exist" and "belongs to someone else": ids leak nothing.
     return Problem(_NOT_FOUND[what], f"no such {what}")
 

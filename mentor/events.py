@@ -28,6 +28,10 @@ class EventType(StrEnum):
     NEW_ANSWER = "new_answer"
     ANSWER_FAILED = "answer_failed"
     ANSWER_CANCELLED = "answer_cancelled"
+    QUESTION_MARKED = "question_marked"  # synced state: pinned / dismissed / answered, on every device
+    HINT = "hint"  # a coach's hint to the candidate
+    # broadcast to every stream of the session but not stored: no id, not replayed
+    PRESENCE = "presence"
     # stream control: per connection, no id, never stored
     HEARTBEAT = "heartbeat"
     RESET = "reset"
@@ -35,6 +39,7 @@ class EventType(StrEnum):
     SHUTDOWN = "shutdown"
     SESSION_DELETED = "session_deleted"
     TOKEN_EXPIRED = "token_expired"
+    ACCESS_REVOKED = "access_revoked"
 
 
 class CloseReason(StrEnum):

@@ -15,6 +15,7 @@ from mentor.actors.remote_streams import RemoteStreams
 from mentor.auth import Accounts
 from mentor.engines import AnswerEngine, make_engine
 from mentor.settings import Settings, ensure_jwt_secret
+from mentor.sharing import Grants
 from mentor.store import Database, StoreReader, StoreWriter, create_engine, migrate
 from mentor.store.database import checkpoint_wal
 from mentor.store.notifications import Notifications
@@ -29,6 +30,7 @@ class Runtime:
     supervisor: SessionSupervisor
     accounts: Accounts
     engine: AnswerEngine  # OpenAI-compatible with offline fallback, or offline alone
+    grants: Grants  # paired devices, share links, and the one session authorisation check
     ownership: Ownership | None = None  # PostgreSQL: session leases across processes
 
 
@@ -77,6 +79,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                         actor_nursery.start_soon(ownership.renew_forever, supervisor.held_leases,
                                                  supervisor.lease_lost)
                     accounts = await trio.to_thread.run_sync(Accounts, settings, reader, writer)
+                    grants = Grants(settings, reader, writer, accounts)
+                    actor_nursery.start_soon(grants.poll_revocations)  # cancelled with the actors
                     # Everything alive now (modules, app, engine) lives as long as the process: keep it out
                     # of the collector's full scans, which otherwise stall the event loop for tens of ms.
                     gc.collect()
@@ -84,7 +88,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     young, middle, old = (int(x) for x in settings.gc_thresholds.split(","))
                     gc.set_threshold(young, middle, old)  # fewer, not longer, collector pauses under load
                     try:
-                        yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine,
+                        yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine, grants,
                                       ownership)
                     finally:
                         with trio.CancelScope(shield=True):

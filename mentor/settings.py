@@ -137,6 +137,15 @@ class Settings:
         default=20.0, metadata={"help": "a PDF is read in a child process; one not read by then is refused (422)"})
     pdf_parse_max_memory_bytes: int = field(
         default=536_870_912, metadata={"help": "address-space limit of that child process (past it: 413)"})
+    # --- sharing: paired devices and share links
+    pairing_code_ttl_s: float = field(default=120.0, metadata={"help": "a device pairing code lives this long (at most 120)"})
+    share_default_ttl_s: float = field(default=86400.0, metadata={"help": "share link lifetime when none is asked for"})
+    share_max_ttl_s: float = field(default=30 * 86400.0, metadata={"help": "longest share link lifetime accepted"})
+    shares_per_session_max: int = field(default=20, metadata={"help": "live share links per session"})
+    devices_per_user_max: int = field(default=20, metadata={"help": "paired devices per account"})
+    revocation_poll_s: float = field(
+        default=5.0, metadata={"help": "how often a node reads revoked shares/devices written by other nodes"}
+    )
     # --- streams
     subscriber_queue_size: int = field(
         default=1024, metadata={"help": "events queued per SSE/WebSocket subscriber before it is cut off as lagged"}
@@ -184,6 +193,8 @@ class Settings:
             raise ValueError("lease_ttl_s must be in (0, 60]")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
+        if not 0 < self.pairing_code_ttl_s <= 120:
+            raise ValueError("pairing_code_ttl_s must be within (0, 120]: a pairing code is short-lived")
 
     @property
     def is_sqlite(self) -> bool:

@@ -6,6 +6,7 @@ Layers, low to high (docs/architecture.md draws them):
     mentor.ai                            pure: no trio, no I/O library, no other mentor package
     mentor.store | mentor.engines        persistence (the only SQL) | answer engines; neither imports the other
     mentor.actors | mentor.auth          session actors and their supervisor | accounts and tokens
+    mentor.sharing                       roles, the session authorisation check, devices and share links
     mentor.runtime                       the composition root: opens store, engines, actors, accounts
     mentor.http                          app, routes, streams (over the runtime)
     mentor.cli                           the command line
@@ -28,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("mentor.ai",),
     ("mentor.store", "mentor.engines"),
     ("mentor.actors", "mentor.auth"),
+    ("mentor.sharing",),
     ("mentor.runtime",),
     ("mentor.http",),
     ("mentor.cli",),

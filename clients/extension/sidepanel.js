@@ -3,7 +3,9 @@
 // own modules (shared/, a byte-identical copy of mentor/http/static/js/shared/); this file only wires them to
 // the extension: the server and tokens in chrome.storage, network calls through the service worker.
 import { RenewTimer } from "./shared/auth.js";
-import { answerFor, canAnswerAgain, createState, questionStatus, questionsNewestFirst, reduce } from "./shared/reducer.js";
+import {
+  answerFor, canAnswerAgain, createState, focusQuestion, questionStatus, questionsNewestFirst, reduce,
+} from "./shared/reducer.js";
 import { renderAnswer, STATUS_MARKS } from "./shared/render.js";
 import { EventStream } from "./shared/stream.js";
 
@@ -44,7 +46,22 @@ async function renewed(stale) {
 
 // ---- rendering
 
-function shown() { return pinned || state.current; }
+// what every device shows: a question picked here, else the synced focus (pinned, else newest not dismissed)
+function shown() { return pinned || focusQuestion(state); }
+
+const HINTS_SHOWN = 3;
+
+/** A coach's hints (``hint`` events), newest first. */
+function renderHints() {
+  const hints = state.hints.slice(-HINTS_SHOWN).reverse();
+  $("coach-hints").hidden = !hints.length;
+  $("coach-hints").replaceChildren(...hints.map((h) => {
+    const li = document.createElement("li");
+    li.dataset.hintId = h.hint_id;
+    li.textContent = `${h.from === "coach" ? "Coach" : "Note"}: ${h.text}`;
+    return li;
+  }));
+}
 
 function schedule() {
   if (!frame) frame = requestAnimationFrame(() => { frame = 0; render(); });
@@ -70,6 +87,7 @@ function earlierItem(q) {
 }
 
 function render() {
+  renderHints();
   const id = shown();
   const q = id && state.questions.get(id);
   $("focus").hidden = !q;

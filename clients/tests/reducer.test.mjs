@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  answerFor, canAnswerAgain, createState, questionStatus, questionsNewestFirst, reduce,
+  answerFor, canAnswerAgain, createState, focusQuestion, marksOf, questionStatus, questionsNewestFirst, reduce,
 } from "../../mentor/http/static/js/shared/reducer.js";
 
 const q = (id, text, revision = 0) => ({ question_id: id, text, revision, kind: "technical", source: "auto" });
@@ -96,4 +96,22 @@ test("speaker_updated re-labels every caption of that name, and only those", () 
   assert.equal(reduce(s, "speaker_updated", { name: "Alex Kim", role: "other", previous_role: "interviewer", source: "user" }), "speaker");
   assert.deepEqual([...s.captions.values()].map((c) => c.speaker_role), ["other", "interviewer", "other"]);
   assert.equal(s.speakers.get("Alex Kim"), "other");
+});
+
+test("synced marks decide the question every device shows; hints are kept once each", () => {
+  const s = play([["question_detected", q("q1", "Why Postgres?")], ["question_detected", q("q2", "Lunch?")]]);
+  assert.equal(focusQuestion(s), "q2");
+  reduce(s, "question_marked", { question_id: "q2", mark: "dismissed", value: true, by: "owner" });
+  assert.equal(focusQuestion(s), "q1"); // the newest not dismissed
+  reduce(s, "question_marked", { question_id: "q1", mark: "answered", value: true, by: "owner" });
+  assert.deepEqual(marksOf(s, "q1"), { pinned: false, dismissed: false, answered: true });
+  reduce(s, "question_detected", q("q3", "And Kafka?"));
+  reduce(s, "question_marked", { question_id: "q1", mark: "pinned", value: true, by: "owner" });
+  assert.equal(focusQuestion(s), "q1"); // a pin wins over newer questions
+  reduce(s, "question_marked", { question_id: "q1", mark: "pinned", value: false, by: "owner" });
+  assert.equal(focusQuestion(s), "q3");
+  const hint = { hint_id: "h9", text: "Mention the WAL", from: "coach", at: 1 };
+  assert.equal(reduce(s, "hint", hint), "hint");
+  assert.equal(reduce(s, "hint", hint), null); // a replay overlap
+  assert.equal(s.hints.length, 1);
 });

@@ -99,6 +99,24 @@ class AddCaptions(Message[list[Row]]):
 class Subscribe(Message[Subscription]):
     after: int | None  # last event id the client has; None: a first connect, replay everything
     queue_size: int
+    watcher: dict[str, Any] | None = None  # presence: who watches (role, device); None: not announced
+    presence: bool = False  # this stream wants ``presence`` events (clients opt in: older ones never see them)
+
+
+@dataclass(slots=True, kw_only=True)
+class MarkQuestion(Message[Row]):
+    """Synced state: pin, dismiss or mark answered (``value`` False undoes it)."""
+
+    question_id: str
+    mark: str
+    value: bool
+    by: str  # the role that marked it
+
+
+@dataclass(slots=True, kw_only=True)
+class SendHint(Message[Row]):
+    text: str
+    by: str  # the role that sent it
 
 
 @dataclass(slots=True, kw_only=True)

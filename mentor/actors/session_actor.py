@@ -12,6 +12,7 @@ acknowledged, and the restarted core ends any answer the crash cut (``SessionCor
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections import deque
 from collections.abc import Callable
@@ -81,6 +82,8 @@ class SessionActor:
         self.published_seq = 0  # id of the last event committed and handed to subscribers
         self.recent: deque[Event] = deque(maxlen=settings.actor_recent_events)
         self.subscribers: list[Subscriber] = []
+        self._watchers: dict[Subscriber, dict[str, Any]] = {}  # presence: announced subscribers
+        self._presence: set[Subscriber] = set()  # streams that asked for presence events
         self._answers: dict[str, trio.CancelScope] = {}  # the running answer task, by answer id
         self._answer_started_at: dict[str, float] = {}  # for the answer latency metrics
         self._answer_delta_seen: set[str] = set()
@@ -144,7 +147,7 @@ class SessionActor:
             if not batch:
                 if self._tick_due(now):
                     await self._process([], now)  # then it may hibernate at once: no wait for the next
-                self.subscribers = [s for s in self.subscribers if s.alive]
+                self._set_subscribers([s for s in self.subscribers if s.alive])
                 if self._may_hibernate(now) and idle():
                     return
                 continue
@@ -192,7 +195,7 @@ class SessionActor:
         self._next_heartbeat = trio.current_time() + self.settings.heartbeat_s
         if self.subscribers:
             beat = Event.control(self.session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})
-            self.subscribers = [s for s in self.subscribers if s.offer(beat)]
+            self._set_subscribers([s for s in self.subscribers if s.offer(beat)])
 
     # --- one group: core -> commit -> publish -> reply
 
@@ -215,7 +218,8 @@ class SessionActor:
         core.tick(now)
         await self._commit(done, core.take(), now)
         for message in subscribes:
-            message.reply.set(self._subscribe(message.after, message.queue_size))
+            message.reply.set(self._subscribe(message.after, message.queue_size, message.watcher,
+                                              message.presence))
 
     def _observe_answer(self, message: AnswerProgress, now: float) -> None:
         started = self._answer_started_at.get(message.answer_id)
@@ -295,19 +299,48 @@ class SessionActor:
                     break
             else:
                 live.append(sub)
-        self.subscribers = live
+        self._set_subscribers(live)
 
-    def _subscribe(self, after: int | None, queue_size: int) -> Subscription:
+    def _subscribe(self, after: int | None, queue_size: int, watcher: dict[str, Any] | None = None,
+                   presence: bool = False) -> Subscription:
         subscription = open_subscription(self.recent, self.published_seq, after, queue_size,
                                          ended=not self.core.active)
         if not subscription.ended:
             self.subscribers.append(subscription.subscriber)
+            if presence:
+                self._presence.add(subscription.subscriber)
+            if watcher is not None:
+                announced = {**watcher, "id": secrets.token_hex(4)}
+                self._watchers[subscription.subscriber] = announced
+                self._announce("joined", announced)
         return subscription
+
+    # --- presence: who watches, announced to every stream; not stored (no id, never replayed)
+
+    def _set_subscribers(self, live: list[Subscriber]) -> None:
+        """Keep ``live``; announce that each announced subscriber not in it has left."""
+        kept = set(live)
+        gone = [s for s in self.subscribers if s not in kept]
+        self.subscribers = live
+        for sub in gone:
+            self._presence.discard(sub)
+            watcher = self._watchers.pop(sub, None)
+            if watcher is not None:
+                self._announce("left", watcher)
+
+    def _announce(self, action: str, watcher: dict[str, Any]) -> None:
+        event = Event.control(self.session_id, EventType.PRESENCE,
+                              {"action": action, "watcher": watcher, "watching": list(self._watchers.values())})
+        live = [s for s in self.subscribers if s not in self._presence or s.offer(event)]
+        if len(live) != len(self.subscribers):
+            self._set_subscribers(live)  # one cut off for lagging has left too (bounded: each leaves once)
 
     def _close_all(self, reason: CloseReason) -> None:
         for sub in self.subscribers:
             sub.close(reason)
         self.subscribers = []
+        self._watchers.clear()
+        self._presence.clear()
 
 
 def load_session(conn: Any, session_id: str, captions_kept: int) -> LoadedSession | None:

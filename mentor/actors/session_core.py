@@ -35,8 +35,10 @@ from mentor.actors.messages import (
     EndSession,
     GetSession,
     ListSpeakers,
+    MarkQuestion,
     Message,
     Regenerate,
+    SendHint,
     SetAutoAnswer,
     SetSpeakerRole,
     Stop,
@@ -243,6 +245,10 @@ class SessionCore:
                 return self._ask(message.text, now)
             case Regenerate():
                 return self._regenerate(message.question_id, now)
+            case MarkQuestion():
+                return self._mark(message)
+            case SendHint():
+                return self._hint(message)
             case AnswerProgress():
                 return self._answer_progress(message)
             case Stop():
@@ -458,6 +464,23 @@ class SessionCore:
         if question is None:
             raise Problem(ProblemCode.QUESTION_NOT_FOUND, f"no recent question {question_id!r} in this session")
         return {"question_id": question_id, "answer_id": self._start_answer(question, "regenerated", now)}
+
+    def _mark(self, msg: MarkQuestion) -> Row:
+        """Synced state is an event: every device (and a reconnecting one, by replay) shows the same pins,
+        dismissals and answered marks."""
+        self._require_active()
+        if msg.question_id not in self.questions:
+            raise Problem(ProblemCode.QUESTION_NOT_FOUND, f"no recent question {msg.question_id!r} in this session")
+        event = self._emit(EventType.QUESTION_MARKED, {"question_id": msg.question_id, "mark": msg.mark,
+                                                       "value": msg.value, "by": msg.by})
+        return {"question_id": msg.question_id, "mark": msg.mark, "value": msg.value, "event_id": event.seq}
+
+    def _hint(self, msg: SendHint) -> Row:
+        self._require_active()
+        hint_id = f"h{self.next_seq}"
+        event = self._emit(EventType.HINT, {"hint_id": hint_id, "text": msg.text, "from": msg.by,
+                                            "at": self.wall_clock()})
+        return {"hint_id": hint_id, "event_id": event.seq}
 
     # --- questions and answers
 

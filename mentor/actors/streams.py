@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mentor.actors.messages import Subscribe
 from mentor.actors.subscribers import Subscriber, Subscription
@@ -143,8 +143,10 @@ class EventStream:
 
 @asynccontextmanager
 async def subscribe(supervisor: SessionSupervisor, reader: StoreReader, session_id: str, user_id: str,
-                    after: int | None) -> AsyncIterator[EventStream]:
-    """Subscribe ``user_id`` to the session's events after id ``after`` (None: from the start).
+                    after: int | None, watcher: dict[str, Any] | None = None,
+                    presence: bool = False) -> AsyncIterator[EventStream]:
+    """Subscribe ``user_id`` to the session's events after id ``after`` (None: from the start); ``watcher``
+    (role, device) is announced as ``presence`` to the streams that asked for it (``presence``).
 
     Raises Problem (404 not the user's session, 503 shutting down or overloaded) before yielding.
     """
@@ -154,7 +156,8 @@ async def subscribe(supervisor: SessionSupervisor, reader: StoreReader, session_
         sub = await remote.open(session_id, user_id, after, settings.subscriber_queue_size)
     else:
         sub = await supervisor.ask(session_id, Subscribe(user_id=user_id, after=after,
-                                                         queue_size=settings.subscriber_queue_size), forwarded=True)
+                                                         queue_size=settings.subscriber_queue_size,
+                                                         watcher=watcher, presence=presence), forwarded=True)
     stream = EventStream(session_id, sub, after, reader, settings)
     try:
         yield stream

@@ -16,10 +16,12 @@ from mentor.http.routes import (
     ask,
     auth,
     console,
+    devices,
     knowledge,
     reports,
     resumes,
     sessions,
+    shares,
     speakers,
     streams,
     ws,
@@ -53,6 +55,8 @@ def create_app(rt: Runtime) -> QuartTrio:
     app.register_blueprint(reports.bp)
     app.register_blueprint(internal_bp)  # peers forward commands here (PostgreSQL; 404 otherwise)
     app.register_blueprint(metrics_bp)  # Prometheus, behind metrics_token (404 when unset)
+    app.register_blueprint(devices.bp)
+    app.register_blueprint(shares.bp)
 
     version = metadata.version("mentor")
 

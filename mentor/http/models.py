@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
@@ -102,6 +102,33 @@ class SpeakerRoleBody(Strict):
 
 class AutoAnswerBody(Strict):
     enabled: StrictBool
+
+
+class MarkBody(Strict):
+    """Synced state: the candidate pins, dismisses or marks a question answered (``value: false`` undoes)."""
+
+    question_id: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    mark: Literal["pinned", "dismissed", "answered"]
+    value: StrictBool = True
+
+
+class HintBody(Strict):
+    text: Annotated[Text, Field(max_length=1000), AfterValidator(not_blank)]
+
+
+class ShareCreate(Strict):
+    role: Literal["viewer", "coach"]
+    expires_in_s: Annotated[StrictInt, Field(ge=60)] | None = None
+    label: Annotated[Text, Field(max_length=100)] | None = None
+
+
+class ShareOpen(Strict):
+    token: Annotated[StrictStr, Field(min_length=10, max_length=200)]
+
+
+class PairingRedeem(Strict):
+    code: Annotated[StrictStr, Field(min_length=4, max_length=32)]
+    name: Annotated[Text, Field(min_length=1, max_length=100), AfterValidator(not_blank)] = "device"
 
 
 def error_list(errors: list[Any]) -> list[dict[str, Any]]:

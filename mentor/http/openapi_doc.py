@@ -35,6 +35,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 _REASONS = {400: "malformed request", 401: "missing, invalid, expired or revoked token",
+            403: "the token's role or scope does not allow this",
             404: "no such resource (or someone else's)", 405: "method not allowed", 408: "body not received in time",
             409: "conflicts with the current state", 413: "body, batch or file too large",
             415: "unsupported media or file type", 422: "well-formed but invalid", 429: "rate limited",

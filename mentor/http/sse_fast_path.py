@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import aclosing
+from functools import partial
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
@@ -26,10 +27,12 @@ from hypercorn.typing import (
 
 from mentor.actors.streams import parse_last_event_id, subscribe
 from mentor.errors import Problem, ProblemCode
+from mentor.http.access import wants_presence
 from mentor.http.problems import problem_body
 from mentor.http.requests import ACCESS_COOKIE, access_token
 from mentor.http.routes.streams import SSE_HEADERS, sse_chunks
 from mentor.runtime import Runtime
+from mentor.sharing import Action, Principal
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +72,13 @@ class SSEFastPath:
 
     async def _stream(self, session_id: str, scope: HTTPScope, receive: ASGIReceiveCallable,
                       send: ASGISendCallable) -> None:
-        token, after = self._read_request(scope)  # its parsed headers die here, not with us
-        user_id, expires_at = await self.rt.accounts.authorize(token)  # 401 for a deleted user, revoked login
+        principal, after, presence = self._read_request(session_id, scope)  # its parsed headers die here
+        if not principal.is_share:  # an account or device token: its user and login must still be active
+            await self.rt.accounts.ensure_active(principal.user_id, principal.grant_id)
         rt = self.rt
-        async with subscribe(rt.supervisor, rt.reader, session_id, user_id, after) as stream:
+        await rt.grants.seen(principal)
+        async with subscribe(rt.supervisor, rt.reader, session_id, principal.user_id, after,
+                             principal.watcher(), presence) as stream:
             if stream.caught_up_and_ended:
                 await send({"type": "http.response.start", "status": 204, "headers": [], "trailers": False})
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
@@ -87,20 +93,24 @@ class SSEFastPath:
                     nursery.cancel_scope.cancel()
 
                 nursery.start_soon(until_client_leaves)
-                async with aclosing(sse_chunks(stream, rt.settings.sse_retry_ms, expires_at)) as chunks:
+                async with aclosing(sse_chunks(stream, rt.settings.sse_retry_ms, principal.expires_at,
+                                               partial(rt.grants.is_live, principal))) as chunks:
                     async for chunk in chunks:
                         await send({"type": "http.response.body", "body": chunk, "more_body": True})
                         del chunk  # not kept while waiting for the next
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 nursery.cancel_scope.cancel()
 
-    def _read_request(self, scope: HTTPScope) -> tuple[str, int | None]:
-        """(access token, last event id) from the request; raises Problem(401)."""
+    def _read_request(self, session_id: str, scope: HTTPScope) -> tuple[Principal, int | None, bool]:
+        """(who may read the session, last event id, wants presence) from the request; raises Problem
+        401/403/404."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode("latin-1")).items()}
         stream_token = query.get("token", "") or _cookie(headers.get("cookie", ""), ACCESS_COOKIE)
-        token = access_token(headers.get("authorization", ""), stream_token)
-        return token, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id"))
+        principal = self.rt.grants.authorize(access_token(headers.get("authorization", ""), stream_token),
+                                             session_id, Action.READ)
+        return (principal, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id")),
+                wants_presence(query))
 
 
 def _encode(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:

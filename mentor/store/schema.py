@@ -165,3 +165,45 @@ kb_chunks = sa.Table(
     sa.Index("ix_kb_chunks_document", "document_id", "ord"),
     sa.Index("ix_kb_chunks_user_company", "user_id", "company_key"),
 )
+
+# --- sharing: paired devices, their one-time pairing codes, and share links to one session
+
+devices = sa.Table(
+    "devices",
+    metadata,
+    # The device's id is also the family id of its refresh tokens (and the ``sid`` of its access tokens).
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("last_seen_at", sa.Double, nullable=False),
+    sa.Column("revoked_at", sa.Double, nullable=True),
+    sa.Index("ix_devices_user", "user_id", "created_at"),
+    sa.Index("ix_devices_revoked", "revoked_at"),
+)
+
+pairings = sa.Table(
+    "pairings",
+    metadata,
+    sa.Column("code_hash", sa.String(64), primary_key=True),  # SHA-256 of the short code; never the code
+    sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("expires_at", sa.Double, nullable=False),
+    sa.Column("used_at", sa.Double, nullable=True),
+)
+
+shares = sa.Table(
+    "shares",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),  # "viewer" | "coach"
+    sa.Column("label", sa.String(100), nullable=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("expires_at", sa.Double, nullable=False),
+    sa.Column("revoked_at", sa.Double, nullable=True),
+    sa.Index("ix_shares_session", "session_id", "created_at"),
+    sa.Index("ix_shares_revoked", "revoked_at"),
+)

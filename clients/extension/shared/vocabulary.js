@@ -6,11 +6,12 @@
 export const DURABLE_EVENTS = Object.freeze([
   "session_created", "session_ended", "new_caption", "caption_updated", "speaker_updated", "question_detected",
   "answers_paused", "answers_resumed", "answer_started", "answer_delta", "new_answer", "answer_failed", "answer_cancelled",
+  "question_marked", "hint",
 ]);
 
 /** Per connection, no id, never stored. */
 export const CONTROL_EVENTS = Object.freeze([
-  "heartbeat", "reset", "lagged", "shutdown", "session_deleted", "token_expired",
+  "heartbeat", "reset", "lagged", "shutdown", "session_deleted", "token_expired", "presence", "access_revoked",
 ]);
 
 /** How each question kind is labelled on screen. */

@@ -13,20 +13,26 @@ from mentor.actors.messages import (
     DeleteSession,
     EndSession,
     GetSession,
+    MarkQuestion,
     Regenerate,
+    SendHint,
     SetAutoAnswer,
 )
 from mentor.errors import Problem, ProblemCode
 from mentor.http import quotas
+from mentor.http.access import authorize
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import (
     AutoAnswerBody,
     CaptionBatch,
+    HintBody,
+    MarkBody,
     QuestionAsk,
     RegenerateBody,
     SessionCreate,
 )
 from mentor.http.requests import authenticate, body, int_arg, json_body, json_response, runtime
+from mentor.sharing import Action
 from mentor.store import answers, sessions
 from mentor.wire import public_answer, public_caption, public_session
 
@@ -69,21 +75,21 @@ async def list_sessions() -> Response:
 @bp.get("/sessions/<session_id>")
 @tag(["sessions"])
 async def get_session(session_id: str) -> Response:
-    user_id = authenticate()
+    user_id = (await authorize(session_id, Action.READ)).user_id
     return json_response(await runtime().supervisor.ask(session_id, GetSession(user_id=user_id)))
 
 
 @bp.post("/sessions/<session_id>/end")
 @tag(["sessions"])
 async def end_session(session_id: str) -> Response:
-    user_id = authenticate()
+    user_id = (await authorize(session_id, Action.WRITE)).user_id
     return json_response(await runtime().supervisor.ask(session_id, EndSession(user_id=user_id)))
 
 
 @bp.delete("/sessions/<session_id>")
 @tag(["sessions"])
 async def delete_session(session_id: str) -> Response:
-    user_id = authenticate()
+    user_id = (await authorize(session_id, Action.WRITE)).user_id
     await runtime().supervisor.ask(session_id, DeleteSession(user_id=user_id))
     return Response(b"", status=204)
 
@@ -93,7 +99,7 @@ async def delete_session(session_id: str) -> Response:
 @tag(["captions"])
 async def add_captions(session_id: str) -> Response:
     """Store captions; the answer comes after they are committed. Re-sending a block revision is a no-op."""
-    user_id = authenticate()
+    user_id = (await authorize(session_id, Action.WRITE)).user_id
     rt = runtime()
     captions = parse_captions(await json_body(), rt.settings.caption_batch_max, rt.settings.caption_max_chars)
     results = await rt.supervisor.ask(session_id, AddCaptions(user_id=user_id, captions=captions))
@@ -104,9 +110,9 @@ async def add_captions(session_id: str) -> Response:
 @tag(["captions"])
 async def list_captions(session_id: str) -> Response:
     """The transcript in order (by caption id), each caption at its latest revision."""
-    user_id = authenticate()
+    user_id = (await authorize(session_id, Action.READ)).user_id
     rt = runtime()
-    await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
+    await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # the session still exists
     after = int_arg("after", 0, 0, 2**31)
     limit = int_arg("limit", 500, 1, 1000)
     final_only = request.args.get("final", "false").lower() in {"1", "true", "yes"}
@@ -120,7 +126,7 @@ async def list_captions(session_id: str) -> Response:
 @tag(["answers"])
 async def ask_question(session_id: str) -> Response:
     """Ask a question by hand (as if the interviewer had asked it)."""
-    user_id = authenticate()
+    user_id = (await authorize(session_id, Action.ASK)).user_id
     data = await body(QuestionAsk)
     return json_response(await runtime().supervisor.ask(session_id, AskQuestion(user_id=user_id, text=data.text)), 202)
 
@@ -129,9 +135,9 @@ async def ask_question(session_id: str) -> Response:
 @tag(["answers"])
 async def list_answers(session_id: str) -> Response:
     """Completed answers of the session, oldest first, each with its question, sources and latency."""
-    user_id = authenticate()
+    user_id = (await authorize(session_id, Action.READ)).user_id
     rt = runtime()
-    await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
+    await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # the session still exists
     rows = await rt.reader.read(answers.list_answers, session_id, int_arg("limit", 200, 1, 1000))
     return json_response({"answers": [public_answer(r) for r in rows]})
 
@@ -140,7 +146,7 @@ async def list_answers(session_id: str) -> Response:
 @document_request(RegenerateBody)
 @tag(["answers"])
 async def regenerate(session_id: str) -> Response:
-    user_id = authenticate()
+    user_id = (await authorize(session_id, Action.WRITE)).user_id
     data = await body(RegenerateBody)
     msg = Regenerate(user_id=user_id, question_id=data.question_id)
     return json_response(await runtime().supervisor.ask(session_id, msg), 202)
@@ -151,7 +157,31 @@ async def regenerate(session_id: str) -> Response:
 @tag(["answers"])
 async def auto_answer(session_id: str) -> Response:
     """Pause (false) or resume (true) automatic answers to detected questions."""
-    user_id = authenticate()
+    user_id = (await authorize(session_id, Action.WRITE)).user_id
     data = await body(AutoAnswerBody)
     return json_response(await runtime().supervisor.ask(session_id, SetAutoAnswer(user_id=user_id, enabled=data.enabled)))
 
+
+
+@bp.post("/sessions/<session_id>/marks")
+@document_request(MarkBody)
+@tag(["sessions"])
+async def mark_question(session_id: str) -> Response:
+    """Synced state: pin, dismiss or mark a question answered (``value: false`` undoes); every device gets
+    it as a ``question_marked`` event. Owner (and paired devices) only."""
+    principal = await authorize(session_id, Action.MARK)
+    data = await body(MarkBody)
+    msg = MarkQuestion(user_id=principal.user_id, question_id=data.question_id, mark=data.mark, value=data.value,
+                       by=principal.role.value)
+    return json_response(await runtime().supervisor.ask(session_id, msg))
+
+
+@bp.post("/sessions/<session_id>/hints")
+@document_request(HintBody)
+@tag(["sessions"])
+async def send_hint(session_id: str) -> Response:
+    """A coach's hint to the candidate: a ``hint`` event on every device of the session. Coach or owner."""
+    principal = await authorize(session_id, Action.HINT)
+    data = await body(HintBody)
+    msg = SendHint(user_id=principal.user_id, text=data.text, by=principal.role.value)
+    return json_response(await runtime().supervisor.ask(session_id, msg), 201)

@@ -8,26 +8,34 @@ app runs without that wrapper. Both relay ``mentor.actors.streams.subscribe`` th
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import AsyncExitStack, aclosing
+from functools import partial
 
 from quart import Blueprint, Response, request
 from quart_schema import tag
 
 from mentor.actors.streams import EventStream, parse_last_event_id, subscribe
 from mentor.events import Event, EventType
-from mentor.http.requests import authenticate_until, runtime
+from mentor.http.access import authorize, wants_presence
+from mentor.http.requests import runtime
+from mentor.sharing import Action
 
 bp = Blueprint("streams", __name__)
 
 SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no", "X-Content-Type-Options": "nosniff"}
 
 
-async def sse_chunks(stream: EventStream, retry_ms: int, expires_at: float) -> AsyncGenerator[bytes, None]:
-    """The stream's bytes. It ends at the first event or heartbeat after its token expires (so within
-    ``heartbeat_s``): a lapsed login does not keep watching."""
+async def sse_chunks(stream: EventStream, retry_ms: int, expires_at: float,
+                     live: Callable[[], bool] = lambda: True) -> AsyncGenerator[bytes, None]:
+    """The stream's bytes. It ends at the first event or heartbeat after its token expires, or after
+    ``live()`` turns False (its device or share was revoked): so within ``heartbeat_s`` either way."""
     yield f"retry: {retry_ms}\n\n".encode()
     async for batch in stream:
+        if not live():
+            yield Event.control(stream.session_id, EventType.ACCESS_REVOKED,
+                                {"reason": "access was revoked by the account owner"}).sse
+            return
         if time.time() >= expires_at:
             yield Event.control(stream.session_id, EventType.TOKEN_EXPIRED,
                                 {"reason": "the access token expired; reconnect with a fresh one"}).sse
@@ -50,16 +58,18 @@ async def events(session_id: str) -> Response:
     exactly what was missed. Answers 204 when the session has ended and nothing is left to send, which
     tells EventSource to stop reconnecting. Auth: Bearer header, ``?token=`` or the access-token cookie."""
     rt = runtime()
-    user_id, expires_at = authenticate_until(for_stream=True)
+    principal = await authorize(session_id, Action.READ, for_stream=True)
     after = parse_last_event_id(request.headers.get("Last-Event-ID"), request.args.get("last_event_id"))
     held = AsyncExitStack()  # the subscription outlives this handler: body() leaves it
-    stream = await held.enter_async_context(subscribe(rt.supervisor, rt.reader, session_id, user_id, after))
+    stream = await held.enter_async_context(subscribe(rt.supervisor, rt.reader, session_id, principal.user_id,
+                                                      after, principal.watcher(), wants_presence(request.args)))
     if stream.caught_up_and_ended:
         await held.aclose()
         return Response(b"", status=204)
 
     async def body() -> AsyncGenerator[bytes, None]:
-        async with held, aclosing(sse_chunks(stream, rt.settings.sse_retry_ms, expires_at)) as chunks:
+        async with held, aclosing(sse_chunks(stream, rt.settings.sse_retry_ms, principal.expires_at,
+                                             partial(rt.grants.is_live, principal))) as chunks:
             async for chunk in chunks:
                 yield chunk
 

@@ -1,7 +1,8 @@
 """/sessions/{id}/ws: the same events as SSE, plus control messages from the client.
 
 Client -> server: ``{"id": "<correlation id>", "type": "<kind>", ...}`` with kind one of caption, captions,
-ask, regenerate, pause, resume, end, ping. Each gets ``{"type": "ack", "id": ..., "result": ...}`` or
+ask, regenerate, pause, resume, end, mark, hint, ping; each kind needs its action in the token's role
+(``mentor.sharing.ALLOWED``: a viewer may only ping, a coach also ask and hint), else a ``forbidden`` error. Each gets ``{"type": "ack", "id": ..., "result": ...}`` or
 ``{"type": "error", "id": ..., "status": ..., "code": ..., "detail": ...}``; a malformed message gets an
 error and the connection stays up. Server -> client events: ``{"type": "event", "id": <seq>, "event":
 <type>, "data": {...}}``.
@@ -22,17 +23,21 @@ from mentor.actors.messages import (
     AskQuestion,
     EndSession,
     GetSession,
+    MarkQuestion,
     Message,
     Regenerate,
+    SendHint,
     SetAutoAnswer,
 )
 from mentor.actors.streams import EventStream, parse_last_event_id, subscribe
 from mentor.errors import Problem, ProblemCode
 from mentor.events import dumps
+from mentor.http.access import authorize, wants_presence
 from mentor.http.captions_input import parse_captions
-from mentor.http.models import QuestionAsk, RegenerateBody, error_list
+from mentor.http.models import HintBody, MarkBody, QuestionAsk, RegenerateBody, error_list
 from mentor.http.problems import problem_response
-from mentor.http.requests import authenticate_until, parse_json, runtime
+from mentor.http.requests import parse_json, runtime
+from mentor.sharing import ALLOWED, Action, Principal
 
 bp = Blueprint("websocket", __name__)
 
@@ -44,8 +49,21 @@ def _error(corr: Any, problem: Problem) -> str:
                   "detail": problem.detail})
 
 
-def _to_message(user_id: str, kind: str, data: dict[str, Any]) -> Message[Any]:
-    """Translate one client message into an actor message; raises Problem for anything malformed."""
+KIND_ACTION = {"caption": Action.WRITE, "captions": Action.WRITE, "regenerate": Action.WRITE,
+               "pause": Action.WRITE, "resume": Action.WRITE, "end": Action.WRITE, "ask": Action.ASK,
+               "hint": Action.HINT, "mark": Action.MARK}
+KINDS = "caption, captions, ask, regenerate, pause, resume, end, mark, hint, ping"
+
+
+def _to_message(principal: Principal, kind: str, data: dict[str, Any]) -> Message[Any]:
+    """Translate one client message into an actor message; raises Problem for anything malformed (400/422)
+    or not allowed to the principal's role (403), having sent nothing."""
+    action = KIND_ACTION.get(kind)
+    if action is None:
+        raise Problem(ProblemCode.UNKNOWN_TYPE, f"type must be one of {KINDS}")
+    if action not in ALLOWED[principal.role]:
+        raise Problem(ProblemCode.FORBIDDEN, f"a {principal.role.value} may not {action.value} in this session")
+    user_id = principal.user_id
     settings = runtime().settings
     try:
         match kind:
@@ -64,9 +82,16 @@ def _to_message(user_id: str, kind: str, data: dict[str, Any]) -> Message[Any]:
                 return SetAutoAnswer(user_id=user_id, enabled=kind == "resume")
             case "end":
                 return EndSession(user_id=user_id)
+            case "mark":
+                mark = MarkBody.model_validate({k: data[k] for k in ("question_id", "mark", "value") if k in data})
+                return MarkQuestion(user_id=user_id, question_id=mark.question_id, mark=mark.mark, value=mark.value,
+                                    by=principal.role.value)
+            case "hint":
+                hint = HintBody.model_validate({"text": data.get("text")})
+                return SendHint(user_id=user_id, text=hint.text, by=principal.role.value)
     except ValidationError as exc:
         raise Problem(ProblemCode.INVALID_MESSAGE, f"malformed {kind!r} message", errors=error_list(exc.errors())) from None
-    raise Problem(ProblemCode.UNKNOWN_TYPE, "type must be one of caption, captions, ask, regenerate, pause, resume, end, ping")
+    raise Problem(ProblemCode.UNKNOWN_TYPE, f"type must be one of {KINDS}")
 
 
 @bp.websocket("/sessions/<session_id>/ws")
@@ -77,24 +102,27 @@ async def session_socket(session_id: str) -> Response | None:
     wants_events = websocket.args.get("events", "true").lower() not in {"false", "0", "no"}
     async with AsyncExitStack() as held:
         try:
-            user_id, expires_at = authenticate_until(for_stream=True)
+            principal = await authorize(session_id, Action.READ, for_stream=True)
             after = parse_last_event_id(None, websocket.args.get("last_event_id"))
             stream: EventStream | None = None
             if wants_events:
-                stream = await held.enter_async_context(subscribe(rt.supervisor, rt.reader, session_id, user_id,
-                                                                  after))
+                stream = await held.enter_async_context(subscribe(rt.supervisor, rt.reader, session_id,
+                                                                  principal.user_id, after, principal.watcher(),
+                                                                  wants_presence(websocket.args)))
             else:
-                await rt.supervisor.ask(session_id, GetSession(user_id=user_id))  # ownership check
+                await rt.supervisor.ask(session_id, GetSession(user_id=principal.user_id))  # ownership check
         except Problem as problem:
             return problem_response(problem)  # refused before the upgrade: a plain HTTP error
-        await _serve_socket(session_id, user_id, expires_at, stream)
+        await _serve_socket(session_id, principal, stream)
     return None
 
 
-async def _serve_socket(session_id: str, user_id: str, expires_at: float, stream: EventStream | None) -> None:
+async def _serve_socket(session_id: str, principal: Principal, stream: EventStream | None) -> None:
     """Relay ``stream`` (None: a producer-only socket) and serve commands until the stream ends, the client
-    leaves or the token expires."""
+    leaves, the token expires or its device or share is revoked (noticed within ``heartbeat_s``)."""
     rt = runtime()
+    expires_at = principal.expires_at
+    revoked = False
     await websocket.accept()
     out_send, out_recv = trio.open_memory_channel[str](rt.settings.subscriber_queue_size)
 
@@ -115,11 +143,17 @@ async def _serve_socket(session_id: str, user_id: str, expires_at: float, stream
                 raise trio.BrokenResourceError("client stopped reading")
 
     async def event_loop() -> None:
+        nonlocal revoked
         if stream is None:
-            await trio.sleep_forever()  # until the client closes the socket
+            while rt.grants.is_live(principal):  # until the client closes the socket, or revocation
+                await trio.sleep(rt.settings.heartbeat_s)
+            revoked = True
             return
         async with out_send.clone() as out:
             async for batch in stream:
+                if not rt.grants.is_live(principal):
+                    revoked = True
+                    return
                 for event in batch:
                     await out.send(event.ws)
 
@@ -145,7 +179,8 @@ async def _serve_socket(session_id: str, user_id: str, expires_at: float, stream
                 if kind == "ping":
                     await reply(dumps({"type": "pong", "id": corr}))
                     continue
-                result = await rt.supervisor.ask(session_id, _to_message(user_id, str(kind), msg))
+                rt.grants.check_live(principal)
+                result = await rt.supervisor.ask(session_id, _to_message(principal, str(kind), msg))
                 await reply(dumps({"type": "ack", "id": corr, "result": result}))
             except Problem as problem:
                 await reply(_error(corr, problem))
@@ -169,6 +204,8 @@ async def _serve_socket(session_id: str, user_id: str, expires_at: float, stream
             nursery.start_soon(send_loop)
             nursery.start_soon(events_then_finish)
             nursery.start_soon(commands)
-    if token_life.cancelled_caught:
+    if revoked:
+        await websocket.send(_error(None, Problem(ProblemCode.TOKEN_REVOKED, "access was revoked by the account owner")))
+    elif token_life.cancelled_caught:
         await websocket.send(_error(None, Problem(ProblemCode.TOKEN_EXPIRED,
                                                   "the access token expired; reconnect with a fresh one")))

@@ -5,6 +5,7 @@
 import { RenewTimer, renewAt, singleFlight } from "./shared/auth.js";
 
 const REFRESH_KEY = "mentor.refresh_token";
+const SHARE_KEY = "mentor.share_link";
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -20,6 +21,7 @@ export class Api {
     this.base = base;
     this.access = null;
     this.user = null;
+    this.share = null; // {id, session_id, role, ...} while this tab views a share link
     this.onSignedOut = () => {};
     // one refresh at a time (refresh tokens are single use), and one ahead of every expiry
     this.refresh = singleFlight(() => this._refresh());
@@ -27,6 +29,24 @@ export class Api {
   }
 
   get refreshToken() { return localStorage.getItem(REFRESH_KEY); }
+
+  /** A share link's token (viewer or coach of one session); kept for this tab only. */
+  get shareLink() { return sessionStorage.getItem(SHARE_KEY); }
+
+  /** Open a share link: a share access token for its one session (renewed by opening the link again). */
+  async openShare(link) {
+    sessionStorage.setItem(SHARE_KEY, link);
+    localStorage.removeItem(REFRESH_KEY); // this tab is the share's, not an account's
+    return this.refresh();
+  }
+
+  /** Redeem a device pairing code: this browser becomes a paired device with its own refresh token. */
+  async pair(code, name) {
+    sessionStorage.removeItem(SHARE_KEY);
+    const pair = await this._send("POST", "/auth/pair", { code, name }, false);
+    this._store(pair);
+    return pair;
+  }
 
   _store(pair) {
     this.access = pair.access_token;
@@ -43,6 +63,19 @@ export class Api {
 
   /** Trade the stored refresh token for new tokens (and a fresh stream cookie); see `this.refresh`. */
   async _refresh() {
+    const link = this.shareLink;
+    if (link) {
+      try {
+        const opened = await this._send("POST", "/auth/share", { token: link }, false);
+        this.access = opened.access_token;
+        this.share = opened.share;
+        this.renewer.schedule(renewAt(opened.expires_in, Date.now()));
+        return;
+      } catch (err) {
+        if (err.status === 401 || err.status === 422) { sessionStorage.removeItem(SHARE_KEY); this.forget(); }
+        throw err;
+      }
+    }
     const token = this.refreshToken;
     if (!token) throw new ApiError(401, { code: "signed_out", detail: "please sign in" });
     try {
@@ -71,12 +104,14 @@ export class Api {
     this.renewer.cancel();
     this.access = null;
     this.user = null;
+    this.share = null;
     localStorage.removeItem(REFRESH_KEY);
   }
 
   get(path) { return this.request("GET", path); }
   post(path, body) { return this.request("POST", path, body); }
   put(path, body) { return this.request("PUT", path, body); }
+  del(path) { return this.request("DELETE", path); }
 
   async request(method, path, body) {
     if (!this.access) await this.refresh();

@@ -55,6 +55,14 @@ async function route() {
   notice("");
   if (stream) { stream.close(); stream = null; }
   const hash = location.hash || "#/sessions";
+  const link = /^#(pair|share)=(.+)$/.exec(hash);
+  if (link) {
+    try {
+      if (link[1] === "pair") { await api.pair(decodeURIComponent(link[2]), devName()); location.hash = "#/sessions"; }
+      else { await api.openShare(decodeURIComponent(link[2])); location.hash = `#/s/${api.share.session_id}`; }
+    } catch (err) { show("view-login"); notice(err.message); }
+    return; // the hash change routes again
+  }
   if (!api.access) {
     try { await api.refresh(); } catch { /* not signed in */ }
   }
@@ -66,6 +74,11 @@ async function route() {
   return openSessions();
 }
 
+
+function devName() {
+  const ua = navigator.userAgent;
+  return /iPhone|Android|Mobile/.test(ua) ? "phone" : /iPad|Tablet/.test(ua) ? "tablet" : "browser";
+}
 
 // ---- sign in
 
@@ -150,9 +163,41 @@ async function loadLibrary(path, listId, key, label) {
 async function openSessions() {
   show("view-sessions");
   try { await loadSessions(); } catch (err) { notice(err.message); }
+  loadDevices();
   loadLibrary("/resumes", "resume-list", "resumes", (r) => `${r.name}${r.active ? " (active)" : ""}`);
   loadLibrary("/knowledge", "knowledge-list", "documents", (d) => [d.company, d.title || d.name].filter(Boolean).join(" — "));
 }
+
+// ---- devices: pair with a QR code or a short code; list; revoke
+
+async function loadDevices() {
+  try {
+    const { devices } = await api.get("/users/me/devices");
+    $("device-list").replaceChildren(...devices.map((d) => {
+      const seen = new Date(d.last_seen_at * 1000).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+      const revoke = document.createElement("button");
+      revoke.type = "button";
+      revoke.className = "ghost small";
+      revoke.textContent = "Revoke";
+      revoke.onclick = async () => {
+        try { await api.del(`/users/me/devices/${encodeURIComponent(d.id)}`); loadDevices(); } catch (err) { notice(err.message); }
+      };
+      const li = document.createElement("li");
+      li.dataset.deviceId = d.id;
+      li.append(`${d.name} · last seen ${seen} `, revoke);
+      return li;
+    }));
+  } catch (err) { notice(err.message); }
+}
+
+$("pair-device").addEventListener("click", async () => {
+  try {
+    const p = await api.post("/users/me/devices/pairing");
+    $("pair-qr").src = p.qr;
+    $("pair-code").textContent = p.code;
+    $("pairing").hidden = false;
+  } catch (err) { notice(err.message); }
+});
 
 $("more-sessions").addEventListener("click", () => loadSessions(true).catch((err) => notice(err.message)));
 
@@ -201,13 +246,19 @@ function applySession(s) {
   $("auto-answer").checked = Boolean(liveSession.auto_answer);
   const ended = liveSession.status === "ended";
   $("auto-answer").disabled = ended;
-  $("end-session").hidden = ended;
-  $("ask-form").hidden = ended;
+  const role = api.share?.role || "owner";
+  $("end-session").hidden = ended || role !== "owner";
+  $("auto-answer").disabled = ended || role !== "owner";
+  $("ask-form").hidden = ended || role === "viewer";
+  $("share-form").hidden = role !== "owner";
+  $("mark-bar").hidden = role !== "owner";
+  $("hint-form").hidden = ended || role !== "coach";
 }
 
 async function openLive(sessionId) {
   show("view-live");
-  live = live || new LiveView({ onAnswerAgain: answerAgain });
+  live = live || new LiveView({ onAnswerAgain: answerAgain, onMark: mark });
+  $("presence").textContent = "—";
   live.reset();
   liveSession = null;
   try {
@@ -217,8 +268,11 @@ async function openLive(sessionId) {
     return;
   }
   stream = new EventStream({
-    url: (lastId) => `/sessions/${encodeURIComponent(sessionId)}/events${lastId ? `?last_event_id=${lastId}` : ""}`,
-    token: () => api.access, // the stream itself is authenticated by the cookie the server sets with it
+    // an account's stream is authenticated by the cookie the server sets with its tokens; a share's by ?token=
+    url: (lastId, token) => `/sessions/${encodeURIComponent(sessionId)}/events?presence=true`
+      + (lastId ? `&last_event_id=${lastId}` : "") + (api.share && token ? `&token=${encodeURIComponent(token)}` : ""),
+    token: () => api.access,
+    onPresence: (data) => live.presence(data),
     refresh: (stale) => api.renewed(stale),
     onEvent(type, data) {
       if (type === "session_created") applySession(data);
@@ -230,7 +284,51 @@ async function openLive(sessionId) {
     onStatus: setStatus,
   });
   stream.open();
+  if (!api.share) loadShares();
 }
+
+async function mark(questionId, which, value) {
+  try { await api.post(`/sessions/${liveSession.id}/marks`, { question_id: questionId, mark: which, value }); notice(""); }
+  catch (err) { notice(err.message); }
+}
+
+async function loadShares() {
+  try {
+    const { shares } = await api.get(`/sessions/${liveSession.id}/shares`);
+    $("share-list").replaceChildren(...shares.map((s) => {
+      const revoke = document.createElement("button");
+      revoke.type = "button";
+      revoke.className = "ghost small";
+      revoke.textContent = "Revoke";
+      revoke.onclick = async () => {
+        try { await api.del(`/sessions/${liveSession.id}/shares/${s.id}`); loadShares(); } catch (err) { notice(err.message); }
+      };
+      const li = document.createElement("li");
+      li.dataset.shareId = s.id;
+      li.append(`${s.role} · until ${new Date(s.expires_at * 1000).toLocaleString([], { dateStyle: "short", timeStyle: "short" })} `, revoke);
+      return li;
+    }));
+  } catch (err) { notice(err.message); }
+}
+
+$("share-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  try {
+    const s = await api.post(`/sessions/${liveSession.id}/shares`, { role: e.currentTarget.role.value });
+    $("share-url").value = s.url;
+    $("share-url").hidden = false;
+    loadShares();
+  } catch (err) { notice(err.message); }
+});
+
+$("hint-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  const text = form.text.value.trim();
+  if (!text) return;
+  try { await api.post(`/sessions/${liveSession.id}/hints`, { text }); form.reset(); notice(""); }
+  catch (err) { notice(err.message); }
+});
 
 /** "Answer again": a new answer to a question asked earlier (by its id; by its text if the server has
  * forgotten that question, e.g. after a restart). */

@@ -1,6 +1,6 @@
 // The live session view: the state is shared/reducer.js's, rebuilt purely from the session's events; this
 // module only draws it. All server text goes through textContent: nothing from the wire is parsed as HTML.
-import { answerFor, canAnswerAgain, createState, questionStatus, reduce } from "./shared/reducer.js";
+import { answerFor, canAnswerAgain, createState, focusQuestion, marksOf, questionStatus, reduce } from "./shared/reducer.js";
 import { renderAnswer, STATUS_MARKS } from "./shared/render.js";
 import { kindLabel } from "./shared/vocabulary.js";
 
@@ -20,9 +20,18 @@ function el(tag, props = {}, ...children) {
 }
 
 export class LiveView {
-  /** @param {{onAnswerAgain?(questionId: string, text: string): void}} hooks */
-  constructor({ onAnswerAgain } = {}) {
+  /** @param {{onAnswerAgain?(questionId: string, text: string): void,
+   *            onMark?(questionId: string, mark: string, value: boolean): void}} hooks */
+  constructor({ onAnswerAgain, onMark } = {}) {
     this.onAnswerAgain = onAnswerAgain || (() => {});
+    this.onMark = onMark || (() => {});
+    this.hintList = $("hints");
+    for (const button of document.querySelectorAll("#mark-bar button[data-mark]")) {
+      button.onclick = () => {
+        const id = this.shown();
+        if (id) this.onMark(id, button.dataset.mark, !marksOf(this.state, id)[button.dataset.mark]);
+      };
+    }
     this.q = $("question"); this.qMeta = $("question-meta");
     this.a = $("answer"); this.aMeta = $("answer-meta");
     this.list = $("questions"); this.transcript = $("transcript");
@@ -44,6 +53,7 @@ export class LiveView {
     this.pinned = null;          // a question the user picked from the list
     this.transcript.replaceChildren();
     this.list.replaceChildren();
+    this.hintList.replaceChildren();
     this.render();
   }
 
@@ -54,10 +64,28 @@ export class LiveView {
     if (changed === "caption") this._caption(this.state.captions.get(data.id));
     else if (changed === "speaker") { // a speaker's role changed: redraw what they said
       for (const c of this.state.captions.values()) if (c.speaker_name === data.name) this._caption(c);
-    } else if (changed) this._schedule();
+    } else if (changed === "hint") this._hint(data);
+    else if (changed) this._schedule();
   }
 
-  shown() { return this.pinned || this.state.current; }
+  shown() { return this.pinned || focusQuestion(this.state); }
+
+  /** Who watches this session (presence events): "You · viewer · coach (2)". */
+  presence(data) {
+    const counts = new Map();
+    for (const w of data.watching || []) {
+      const label = w.role === "owner" ? (w.device ? "device" : "owner") : w.role;
+      counts.set(label, (counts.get(label) || 0) + 1);
+    }
+    const p = $("presence");
+    p.textContent = [...counts].map(([k, n]) => (n > 1 ? `${k} (${n})` : k)).join(" · ");
+    p.dataset.watching = String((data.watching || []).length);
+  }
+
+  _hint(h) {
+    this.hintList.prepend(el("li", { dataset: { hintId: h.hint_id } }, el("span", { className: "who", textContent: h.from }),
+      el("span", { className: "text", textContent: h.text })));
+  }
 
   _caption(c) {
     let li = this.captions.get(c.id);
@@ -99,7 +127,12 @@ export class LiveView {
       const status = questionStatus(state, qid);
       li.dataset.status = status;
       const mark = STATUS_MARKS[status];
-      button.replaceChildren(el("span", { className: "qs", textContent: kindLabel(q.kind) + (mark ? ` · ${mark}` : "") }),
+      const marks = marksOf(state, qid);
+      li.dataset.pinned = String(marks.pinned);
+      li.dataset.dismissed = String(marks.dismissed);
+      li.dataset.answered = String(marks.answered);
+      const synced = [marks.pinned && "pinned", marks.answered && "done", marks.dismissed && "dismissed"].filter(Boolean);
+      button.replaceChildren(el("span", { className: "qs", textContent: [kindLabel(q.kind), mark, ...synced].filter(Boolean).join(" · ") }),
         q.text);
     }
     const id = this.shown();
@@ -108,6 +141,11 @@ export class LiveView {
     this.label.textContent = this.pinned ? "Earlier question" : "Current question";
     for (const [qid, item] of this.items) item.button.setAttribute("aria-current", String(qid === id));
     this.again.hidden = !q || !canAnswerAgain(state, id);
+    const marks = q ? marksOf(state, id) : null;
+    for (const button of document.querySelectorAll("#mark-bar button[data-mark]")) {
+      button.hidden = !q;
+      button.setAttribute("aria-pressed", String(Boolean(marks?.[button.dataset.mark])));
+    }
     if (!q) {
       this.q.textContent = "Waiting for the interviewer’s first question…";
       this.q.classList.add("waiting");

@@ -14,6 +14,8 @@ export function createState() {
     answers: new Map(),   // answer_id -> answer
     latest: new Map(),    // question_id -> answer_id of its newest answer
     current: null,        // question_id of the newest question
+    marks: new Map(),     // question_id -> {pinned, dismissed, answered}: synced across devices
+    hints: [],            // a coach's hints, oldest first
   };
 }
 
@@ -92,6 +94,15 @@ export function reduce(state, type, data) {
     case "answer_cancelled":
       Object.assign(answerOf(state, data), { status: "cancelled", reason: data.reason ?? null });
       return "answer";
+    case "question_marked": {
+      const marks = state.marks.get(data.question_id) || { pinned: false, dismissed: false, answered: false };
+      state.marks.set(data.question_id, { ...marks, [data.mark]: Boolean(data.value) });
+      return "question";
+    }
+    case "hint":
+      if (state.hints.some((h) => h.hint_id === data.hint_id)) return null;
+      state.hints.push({ ...data });
+      return "hint";
     default:
       return null;
   }
@@ -106,6 +117,19 @@ function answerOf(state, data) {
     state.latest.set(data.question_id, data.answer_id);
   }
   return a;
+}
+
+/** The synced marks of a question: {pinned, dismissed, answered}. */
+export function marksOf(state, questionId) {
+  return state.marks.get(questionId) || { pinned: false, dismissed: false, answered: false };
+}
+
+/** The question every device shows: the newest pinned one, else the newest not dismissed, else null. */
+export function focusQuestion(state) {
+  const ids = [...state.questions.keys()].reverse();
+  return ids.find((id) => marksOf(state, id).pinned)
+    || (state.current && !marksOf(state, state.current).dismissed ? state.current : null)
+    || ids.find((id) => !marksOf(state, id).dismissed) || null;
 }
 
 /** The newest answer to a question, or null. */

@@ -66,6 +66,10 @@ export class EventStream {
       lagged: () => { this.sink.onStatus("reconnecting", "catching up"); this.open(); },
       session_deleted: () => { this.close(); this.sink.onStatus("ended", "session deleted"); },
       token_expired: () => this._renew(es),
+      // who else watches (only on streams opened with ?presence=true)
+      presence: (e) => this.sink.onPresence?.(JSON.parse(e.data)),
+      // the device or share link this stream runs on was revoked: stop for good, never reconnect
+      access_revoked: () => { this.close(); this.sink.onStatus("ended", "access revoked"); },
     };
     for (const type of CONTROL_EVENTS) es.addEventListener(type, (e) => { if (es === this.es) control[type](e); });
   }
