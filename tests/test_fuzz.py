@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -41,6 +42,8 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 url = found.group(1)
                 break
         assert url, "the server did not start"
+        # Keep draining its log (one access-log line per request): a full pipe would block the server.
+        threading.Thread(target=lambda: all(True for _ in server.stderr), daemon=True).start()  # type: ignore[union-attr]
         yield url
     finally:
         server.terminate()
