@@ -71,6 +71,7 @@ def session_routes(sid: str, qid: str) -> list[tuple[str, str, dict[str, Any] | 
         ("GET", f"{base}/report", None, "owner"),
         ("GET", f"{base}/report.md", None, "owner"),
         ("GET", f"{base}/report.pdf", None, "owner"),
+        ("GET", f"{base}/speakers", None, "owner"),
         ("POST", f"{base}/end", None, "write"),
         ("DELETE", base, None, "write"),
     ]
