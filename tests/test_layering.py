@@ -200,5 +200,5 @@ def test_the_checks_can_fail() -> None:
     assert points_up_or_sideways("mentor.store.sessions", "mentor.actors.messages")  # up
     assert points_up_or_sideways("mentor.engines.offline", "mentor.store.knowledge")  # sideways
     assert points_up_or_sideways("mentor.runtime", "mentor.http.app")
-    assert not points_up_or_sideways("mentor.http.routes.ws", "mentor.actors.messages")
+    assert not points_up_or_sideways("mentor.http.ws_fast_path", "mentor.actors.messages")
     assert not points_up_or_sideways("mentor.actors.session_actor", "mentor.events")

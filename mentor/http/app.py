@@ -24,7 +24,6 @@ from mentor.http.routes import (
     shares,
     speakers,
     streams,
-    ws,
 )
 from mentor.http.routes.internal import bp as internal_bp
 from mentor.http.routes.metrics import bp as metrics_bp
@@ -50,7 +49,7 @@ def create_app(rt: Runtime) -> QuartTrio:
         openapi_provider_class=MentorOpenAPI,  # declares the problem responses every route can give
     )
     problems.install(app)
-    for module in (auth, sessions, speakers, streams, ws, resumes, knowledge, ask, console):
+    for module in (auth, sessions, speakers, streams, resumes, knowledge, ask, console):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(internal_bp)  # peers forward commands here (PostgreSQL; 404 otherwise)

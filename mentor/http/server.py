@@ -16,6 +16,7 @@ from mentor.http.app import create_app
 from mentor.http.front_door import FrontDoor
 from mentor.http.response_finish import ResponseFinisher
 from mentor.http.sse_fast_path import SSEFastPath
+from mentor.http.ws_fast_path import WebSocketFastPath
 from mentor.runtime import open_runtime
 from mentor.settings import Settings
 
@@ -69,7 +70,8 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
             await rt.supervisor.stop_all(settings.graceful_timeout_s)
 
         async def run_http(task_status: trio.TaskStatus[list[str]]) -> None:
-            app = ResponseFinisher(FrontDoor(SSEFastPath(create_app(rt), rt), rt), settings.response_finish_timeout_s)
+            streams = WebSocketFastPath(SSEFastPath(create_app(rt), rt), rt)  # the two stream routes skip Quart
+            app = ResponseFinisher(FrontDoor(streams, rt), settings.response_finish_timeout_s)
             await hypercorn_serve(app, config, shutdown_trigger=shutdown_trigger,
                                   task_status=task_status)
             nursery.cancel_scope.cancel()  # connections have drained: the signal listener can go

@@ -12,8 +12,6 @@ import logging
 import re
 from contextlib import aclosing
 from functools import partial
-from http.cookies import CookieError, SimpleCookie
-from urllib.parse import parse_qs
 
 import trio
 from hypercorn.typing import (
@@ -28,11 +26,10 @@ from hypercorn.typing import (
 from mentor.actors.streams import parse_last_event_id, subscribe
 from mentor.errors import Problem, ProblemCode
 from mentor.http.access import wants_presence
+from mentor.http.asgi_request import query_args, stream_principal
 from mentor.http.problems import problem_body
-from mentor.http.requests import ACCESS_COOKIE, access_token
 from mentor.http.routes.streams import SSE_HEADERS, sse_chunks
 from mentor.runtime import Runtime
-from mentor.sharing import Action, Principal
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +69,12 @@ class SSEFastPath:
 
     async def _stream(self, session_id: str, scope: HTTPScope, receive: ASGIReceiveCallable,
                       send: ASGISendCallable) -> None:
-        principal, after, presence = self._read_request(session_id, scope)  # its parsed headers die here
-        if not principal.is_share:  # an account or device token: its user and login must still be active
-            await self.rt.accounts.ensure_active(principal.user_id, principal.grant_id)
         rt = self.rt
-        await rt.grants.seen(principal)
+        query = query_args(scope)
+        principal, headers = await stream_principal(rt, session_id, scope, query)
+        after = parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id"))
+        presence = wants_presence(query)
+        del headers  # not kept for the stream's life
         async with subscribe(rt.supervisor, rt.reader, session_id, principal.user_id, after,
                              principal.watcher(), presence) as stream:
             if stream.caught_up_and_ended:
@@ -101,17 +99,6 @@ class SSEFastPath:
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 nursery.cancel_scope.cancel()
 
-    def _read_request(self, session_id: str, scope: HTTPScope) -> tuple[Principal, int | None, bool]:
-        """(who may read the session, last event id, wants presence) from the request; raises Problem
-        401/403/404."""
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode("latin-1")).items()}
-        stream_token = query.get("token", "") or _cookie(headers.get("cookie", ""), ACCESS_COOKIE)
-        principal = self.rt.grants.authorize(access_token(headers.get("authorization", ""), stream_token),
-                                             session_id, Action.READ)
-        return (principal, parse_last_event_id(headers.get("last-event-id"), query.get("last_event_id")),
-                wants_presence(query))
-
 
 def _encode(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
     return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
@@ -119,10 +106,3 @@ def _encode(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
 
 STREAM_HEADERS = _encode({"Content-Type": "text/event-stream", **SSE_HEADERS})  # shared by every stream
 
-
-def _cookie(header: str, name: str) -> str:
-    try:
-        morsel = SimpleCookie(header).get(name)
-    except CookieError:
-        return ""
-    return morsel.value if morsel is not None else ""

@@ -1,4 +1,10 @@
-"""/sessions/{id}/ws: the same events as SSE, plus control messages from the client.
+"""/sessions/{id}/ws, served as plain ASGI in front of the Quart app: the same events as SSE, plus control
+messages from the client.
+
+Quart would add a request context, a receive queue and a pump task per socket: one more task wake-up
+for every message a client sends (a caption producer sends one per caption). Here a socket is the ASGI
+call plus three tasks (send, events, commands), two for a producer-only socket (its acks are written by the
+command task itself); everything else goes to Quart unchanged.
 
 Client -> server: ``{"id": "<correlation id>", "type": "<kind>", ...}`` with kind one of caption, captions,
 ask, regenerate, pause, resume, end, mark, hint, ping; each kind needs its action in the token's role
@@ -10,13 +16,15 @@ error and the connection stays up. Server -> client events: ``{"type": "event", 
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from contextlib import AsyncExitStack
 from typing import Any
 
 import trio
+from hypercorn.typing import ASGIFramework, ASGIReceiveCallable, ASGISendCallable, Scope, WebsocketScope
 from pydantic import ValidationError
-from quart import Blueprint, Response, websocket
 
 from mentor.actors.messages import (
     AddCaptions,
@@ -32,14 +40,19 @@ from mentor.actors.messages import (
 from mentor.actors.streams import EventStream, parse_last_event_id, subscribe
 from mentor.errors import Problem, ProblemCode
 from mentor.events import dumps
-from mentor.http.access import authorize, wants_presence
+from mentor.http.access import wants_presence
+from mentor.http.asgi_request import query_args, stream_principal
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import HintBody, MarkBody, QuestionAsk, RegenerateBody, error_list
-from mentor.http.problems import problem_response
-from mentor.http.requests import parse_json, runtime
+from mentor.http.problems import problem_body
+from mentor.http.requests import parse_json
+from mentor.runtime import Runtime
+from mentor.settings import Settings
 from mentor.sharing import ALLOWED, Action, Principal
 
-bp = Blueprint("websocket", __name__)
+log = logging.getLogger(__name__)
+
+SOCKET_PATH = re.compile(r"/sessions/([^/]+)/ws")
 
 MAX_CORRELATION_ID = 128
 
@@ -55,7 +68,7 @@ KIND_ACTION = {"caption": Action.WRITE, "captions": Action.WRITE, "regenerate": 
 KINDS = "caption, captions, ask, regenerate, pause, resume, end, mark, hint, ping"
 
 
-def _to_message(principal: Principal, kind: str, data: dict[str, Any]) -> Message[Any]:
+def _to_message(settings: Settings, principal: Principal, kind: str, data: dict[str, Any]) -> Message[Any]:
     """Translate one client message into an actor message; raises Problem for anything malformed (400/422)
     or not allowed to the principal's role (403), having sent nothing."""
     action = KIND_ACTION.get(kind)
@@ -64,7 +77,6 @@ def _to_message(principal: Principal, kind: str, data: dict[str, Any]) -> Messag
     if action not in ALLOWED[principal.role]:
         raise Problem(ProblemCode.FORBIDDEN, f"a {principal.role.value} may not {action.value} in this session")
     user_id = principal.user_id
-    settings = runtime().settings
     try:
         match kind:
             case "caption":
@@ -94,37 +106,67 @@ def _to_message(principal: Principal, kind: str, data: dict[str, Any]) -> Messag
     raise Problem(ProblemCode.UNKNOWN_TYPE, f"type must be one of {KINDS}")
 
 
-@bp.websocket("/sessions/<session_id>/ws")
-async def session_socket(session_id: str) -> Response | None:
-    """``?events=false`` makes a producer-only socket (commands and acks, no event stream): a caption
-    sender does not need every event echoed back, and that write is the costliest part of a caption."""
-    rt = runtime()
-    wants_events = websocket.args.get("events", "true").lower() not in {"false", "0", "no"}
-    async with AsyncExitStack() as held:
+
+
+class WebSocketFastPath:
+    def __init__(self, app: ASGIFramework, rt: Runtime) -> None:
+        self.app = app
+        self.rt = rt
+
+    async def __call__(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+        if scope["type"] != "websocket" or (match := SOCKET_PATH.fullmatch(scope["path"])) is None:
+            await self.app(scope, receive, send)
+            return
+        if (await receive())["type"] != "websocket.connect":
+            return
+        accepted = False
         try:
-            principal = await authorize(session_id, Action.READ, for_stream=True)
-            after = parse_last_event_id(None, websocket.args.get("last_event_id"))
-            stream: EventStream | None = None
-            if wants_events:
-                stream = await held.enter_async_context(subscribe(rt.supervisor, rt.reader, session_id,
-                                                                  principal.user_id, after, principal.watcher(),
-                                                                  wants_presence(websocket.args)))
-            else:
-                await rt.supervisor.ask(session_id, GetSession(user_id=principal.user_id))  # ownership check
-        except Problem as problem:
-            return problem_response(problem)  # refused before the upgrade: a plain HTTP error
-        await _serve_socket(session_id, principal, stream)
-    return None
+            async with AsyncExitStack() as held:
+                stream = await self._open(match.group(1), scope, held)
+                await send({"type": "websocket.accept", "subprotocol": None, "headers": []})
+                accepted = True
+                await _serve_socket(self.rt, *stream, receive, send)
+        except Exception as exc:
+            if accepted:  # under way: hypercorn closes the socket with 1011 when we return
+                if not isinstance(exc, (trio.BrokenResourceError, trio.ClosedResourceError)):
+                    log.exception("unhandled error on a session socket")
+                return
+            if not isinstance(exc, Problem):
+                log.exception("unhandled error opening a session socket")
+            problem = exc if isinstance(exc, Problem) else Problem(
+                ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged")
+            status, headers, body = problem_body(problem)  # refused before the upgrade: a plain HTTP error
+            await send({"type": "websocket.http.response.start", "status": status,
+                        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]})
+            await send({"type": "websocket.http.response.body", "body": body, "more_body": False})
+
+    async def _open(self, session_id: str, scope: WebsocketScope,
+                    held: AsyncExitStack) -> tuple[str, Principal, EventStream | None]:
+        """Authorise the socket and open its event stream. ``?events=false`` makes a producer-only socket
+        (commands and acks, no event stream): a caption sender does not need every event echoed back, and
+        that write is the costliest part of a caption. Raises Problem, having accepted nothing."""
+        rt = self.rt
+        query = query_args(scope)
+        principal, _ = await stream_principal(rt, session_id, scope, query)
+        if query.get("events", "true").lower() in {"false", "0", "no"}:
+            await rt.supervisor.ask(session_id, GetSession(user_id=principal.user_id))  # ownership check
+            return session_id, principal, None
+        stream = await held.enter_async_context(subscribe(
+            rt.supervisor, rt.reader, session_id, principal.user_id,
+            parse_last_event_id(None, query.get("last_event_id")), principal.watcher(), wants_presence(query)))
+        return session_id, principal, stream
 
 
-async def _serve_socket(session_id: str, principal: Principal, stream: EventStream | None) -> None:
+async def _serve_socket(rt: Runtime, session_id: str, principal: Principal, stream: EventStream | None,
+                        receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
     """Relay ``stream`` (None: a producer-only socket) and serve commands until the stream ends, the client
     leaves, the token expires or its device or share is revoked (noticed within ``heartbeat_s``)."""
-    rt = runtime()
     expires_at = principal.expires_at
-    revoked = False
-    await websocket.accept()
+    revoked = client_left = False
     out_send, out_recv = trio.open_memory_channel[str](rt.settings.subscriber_queue_size)
+
+    async def write(text: str) -> None:
+        await send({"type": "websocket.send", "bytes": None, "text": text})
 
     async def send_loop() -> None:
         # The one task that writes to the socket; a client that stops reading is dropped. One timeout
@@ -138,7 +180,7 @@ async def _serve_socket(session_id: str, principal: Principal, stream: EventStre
                     break
             with trio.move_on_after(rt.settings.ws_send_timeout_s) as scope:
                 for item in batch:
-                    await websocket.send(item)
+                    await write(item)
             if scope.cancelled_caught:
                 raise trio.BrokenResourceError("client stopped reading")
 
@@ -158,17 +200,30 @@ async def _serve_socket(session_id: str, principal: Principal, stream: EventStre
                     await out.send(event.ws)
 
     async def command_loop(out: trio.MemorySendChannel[str]) -> None:
+        nonlocal client_left
+
         async def reply(text: str) -> None:
+            if stream is None:  # producer-only: nothing else writes, so no hand-over to a send task
+                with trio.move_on_after(rt.settings.ws_send_timeout_s) as scope:
+                    await write(text)
+                if scope.cancelled_caught:
+                    raise trio.BrokenResourceError("client stopped reading")
+                return
             try:
                 out.send_nowait(text)  # the usual case: send_loop is waiting; no extra scheduler trip
             except trio.WouldBlock:
                 await out.send(text)
 
         while True:
-            raw = await websocket.receive()
+            message = await receive()
+            if message["type"] != "websocket.receive":  # websocket.disconnect: the client left
+                client_left = True
+                nursery.cancel_scope.cancel()
+                return
+            raw = message.get("text")
             corr: Any = None
             try:
-                msg = parse_json(raw, "the message")
+                msg = parse_json(raw if raw is not None else message.get("bytes") or b"", "the message")
                 if not isinstance(msg, dict):
                     raise Problem(ProblemCode.INVALID_MESSAGE, "a message must be a JSON object")
                 corr = msg.get("id")
@@ -180,7 +235,7 @@ async def _serve_socket(session_id: str, principal: Principal, stream: EventStre
                     await reply(dumps({"type": "pong", "id": corr}))
                     continue
                 rt.grants.check_live(principal)
-                result = await rt.supervisor.ask(session_id, _to_message(principal, str(kind), msg))
+                result = await rt.supervisor.ask(session_id, _to_message(rt.settings, principal, str(kind), msg))
                 await reply(dumps({"type": "ack", "id": corr, "result": result}))
             except Problem as problem:
                 await reply(_error(corr, problem))
@@ -201,11 +256,22 @@ async def _serve_socket(session_id: str, principal: Principal, stream: EventStre
     # The socket ends with its token: a revoked or expired login does not keep watching or acting.
     with trio.move_on_at(trio.current_time() + max(0.0, expires_at - time.time())) as token_life:
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(send_loop)
+            if stream is not None:
+                nursery.start_soon(send_loop)
             nursery.start_soon(events_then_finish)
             nursery.start_soon(commands)
+    if client_left:
+        return
     if revoked:
-        await websocket.send(_error(None, Problem(ProblemCode.TOKEN_REVOKED, "access was revoked by the account owner")))
+        await write(_error(None, Problem(ProblemCode.TOKEN_REVOKED, "access was revoked by the account owner")))
     elif token_life.cancelled_caught:
-        await websocket.send(_error(None, Problem(ProblemCode.TOKEN_EXPIRED,
-                                                  "the access token expired; reconnect with a fresh one")))
+        await write(_error(None, Problem(ProblemCode.TOKEN_EXPIRED,
+                                         "the access token expired; reconnect with a fresh one")))
+    await send({"type": "websocket.close", "code": 1000, "reason": None})
+    # Return only once the client answered the close (or ``ws_send_timeout_s`` passed): hypercorn 0.18
+    # ends a connection whose app returned without its send lock, and if that races the read task still
+    # answering a close the client sent at the same moment, trio raises BusyResourceError there, which
+    # takes down the whole server.
+    with trio.move_on_after(rt.settings.ws_send_timeout_s):
+        while (await receive())["type"] != "websocket.disconnect":
+            pass
