@@ -46,13 +46,13 @@ async def test_a_failed_commit_restarts_only_that_session(database_url: str,
         original = StoreWriter._execute
         failures = []
 
-        def failing(conn: Any, ops: Any) -> None:
+        def failing(writer: StoreWriter, conn: Any, ops: Any) -> None:
             if any("fail me" in str(getattr(op, "params", "")) for op in ops) and not failures:
                 failures.append(1)
                 raise RuntimeError("disk on fire")
-            original(conn, ops)
+            original(writer, conn, ops)
 
-        monkeypatch.setattr(StoreWriter, "_execute", staticmethod(failing))
+        monkeypatch.setattr(StoreWriter, "_execute", failing)
         r = await user.captions(doomed, {"speaker_role": "candidate", "text": "fail me"})
         assert r.status_code == 503 and r.json()["code"] == "unavailable"
         assert (await health(c))["actor_restarts"] == 1

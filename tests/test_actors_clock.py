@@ -48,13 +48,14 @@ class InlineWriter:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.fail_on: str | None = None
+        self.statements = StoreWriter(engine, queue_size=1, batch_max=1, timeout_s=1)  # only for its _execute
 
     async def write(self, ops: Sequence[WriteOp]) -> None:
         await trio.lowlevel.checkpoint()
         if self.fail_on is not None and any(self.fail_on in str(op.params) for op in ops):
             raise StoreError("disk on fire")
         with self.engine.begin() as conn:
-            StoreWriter._execute(conn, merge_ops(ops))
+            self.statements._execute(conn, merge_ops(ops))
 
 
 class SlowEngine(EngineContext):

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import trio
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from mentor.store.database import wal_size
 
@@ -65,6 +66,46 @@ def merge_ops(ops: Sequence[WriteOp]) -> list[WriteOp]:
     return merged
 
 
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    """A statement compiled once, run with its rows' values in bind order on the driver's cursor: no
+    compile-cache lookup, execution context or per-row parameter processing by SQLAlchemy, which together
+    cost more CPU than SQLite's own executemany of the same rows (py-spy, caption ingest)."""
+
+    sql: str
+    names: tuple[str, ...]
+    keys: frozenset[str]
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+    def rows(self, params: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]] | None:
+        """The rows as tuples, or None when a row lacks one of the statement's binds (extra keys are
+        ignored, as SQLAlchemy ignores them)."""
+        out = []
+        names, keys, processors = self.names, self.keys, self.processors
+        for row in params:
+            if not row.keys() >= keys:
+                return None
+            values = [row[name] for name in names]
+            for index, process in processors:
+                values[index] = process(values[index])
+            out.append(tuple(values))
+        return out
+
+
+def _plain(statement: sa.Executable, dialect: sa.Dialect) -> _Plain | None:
+    """``statement`` as a _Plain for a positional paramstyle (SQLite's), or None where SQLAlchemy has to take
+    part (Python-side defaults, RETURNING, expanding IN lists, named paramstyles such as psycopg's)."""
+    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    if not isinstance(compiled, SQLCompiler) or not compiled.positional or compiled.positiontup is None \
+            or compiled.insert_prefetch or compiled.update_prefetch or compiled.postfetch or compiled.returning \
+            or compiled.post_compile_params or compiled.literal_execute_params:
+        return None
+    names = tuple(compiled.positiontup)
+    processors = tuple((i, proc) for i, name in enumerate(names)
+                       if (proc := compiled.binds[name].type.bind_processor(dialect)) is not None)
+    return _Plain(str(compiled), names, frozenset(names), processors)
+
+
 class StoreWriter:
     def __init__(self, engine: sa.Engine, *, queue_size: int, batch_max: int, timeout_s: float,
                  wal_max_bytes: int | None = None, observe_batches: Callable[[int], None] | None = None) -> None:
@@ -74,6 +115,7 @@ class StoreWriter:
         self._batch_max = batch_max
         self._timeout_s = timeout_s
         self._send, self._recv = trio.open_memory_channel[_Pending](queue_size)
+        self._plain: dict[sa.Executable, _Plain | None] = {}  # by statement: they are module constants
         self.transactions = 0  # counters for /metrics and benchmarks
         self.batches = 0
 
@@ -161,9 +203,30 @@ class StoreWriter:
             with self._engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(RESTART)")
 
-    @staticmethod
-    def _execute(conn: sa.Connection, ops: Sequence[WriteOp]) -> None:
+    def _execute(self, conn: sa.Connection, ops: Sequence[WriteOp]) -> None:
         for op in ops:
-            result = conn.execute(op.statement) if op.params is None else conn.execute(op.statement, op.params)
-            if op.expect_rows is not None and result.rowcount != op.expect_rows:
-                raise FencedOut(f"fenced out: {op.params!r} matched {result.rowcount} rows")
+            rowcount = self._execute_plain(conn, op) if op.params else None
+            if rowcount is None:
+                result = conn.execute(op.statement) if op.params is None else conn.execute(op.statement, op.params)
+                rowcount = result.rowcount
+            if op.expect_rows is not None and rowcount != op.expect_rows:
+                raise FencedOut(f"fenced out: {op.params!r} matched {rowcount} rows")
+
+    def _execute_plain(self, conn: sa.Connection, op: WriteOp) -> int | None:
+        """Run ``op`` on the driver's own cursor, inside the connection's transaction, when it compiles to a
+        _Plain and its rows carry its binds; returns the row count, or None when SQLAlchemy must run it."""
+        if op.statement not in self._plain:
+            self._plain[op.statement] = _plain(op.statement, conn.dialect)
+        plain = self._plain[op.statement]
+        rows = None if plain is None else plain.rows([op.params] if isinstance(op.params, dict) else op.params or ())
+        if plain is None or rows is None:
+            return None
+        cursor = conn.connection.cursor()
+        try:
+            if len(rows) == 1:
+                cursor.execute(plain.sql, rows[0])
+            else:
+                cursor.executemany(plain.sql, rows)
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
