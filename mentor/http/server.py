@@ -13,6 +13,7 @@ from hypercorn.trio import serve as hypercorn_serve
 
 from mentor.http import wakeups
 from mentor.http.app import create_app
+from mentor.http.captions_fast_path import CaptionsFastPath
 from mentor.http.front_door import FrontDoor
 from mentor.http.response_finish import ResponseFinisher
 from mentor.http.sse_fast_path import SSEFastPath
@@ -70,8 +71,9 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
             await rt.supervisor.stop_all(settings.graceful_timeout_s)
 
         async def run_http(task_status: trio.TaskStatus[list[str]]) -> None:
-            streams = WebSocketFastPath(SSEFastPath(create_app(rt), rt), rt)  # the two stream routes skip Quart
-            app = ResponseFinisher(FrontDoor(streams, rt), settings.response_finish_timeout_s)
+            # The three busiest routes (caption POSTs, SSE and WebSocket streams) skip Quart.
+            fast = CaptionsFastPath(WebSocketFastPath(SSEFastPath(create_app(rt), rt), rt), rt)
+            app = ResponseFinisher(FrontDoor(fast, rt), settings.response_finish_timeout_s)
             await hypercorn_serve(app, config, shutdown_trigger=shutdown_trigger,
                                   task_status=task_status)
             nursery.cancel_scope.cancel()  # connections have drained: the signal listener can go
