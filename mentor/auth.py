@@ -30,6 +30,9 @@ def unauthorized(detail: str) -> Problem:
     return Problem(ProblemCode.UNAUTHORIZED, detail)
 
 
+VERIFIED_TOKENS_KEPT = 4096  # access tokens whose signature and claims were checked, newest kept
+
+
 class TokenService:
     def __init__(self, settings: Settings) -> None:
         if len(settings.jwt_secret.encode()) < 32:
@@ -39,6 +42,9 @@ class TokenService:
         self._iss = settings.jwt_issuer
         self._aud = settings.jwt_audience
         self.ttl_s = settings.access_token_ttl_s
+        # A client sends the same access token with every request until it refreshes: its HMAC and JSON
+        # decode need doing once, only the expiry every time (≈5% of a one-caption POST's CPU).
+        self._verified: OrderedDict[str, tuple[str, float, str | None]] = OrderedDict()
 
     def issue(self, user_id: str, now: float | None = None, login_id: str | None = None) -> str:
         """An access token for ``user_id``; ``login_id`` (claim ``sid``) names the login (refresh-token
@@ -64,6 +70,8 @@ class TokenService:
         """(user id, expiry, login id or None) of a validly signed access token; raises Problem(401).
         Only the signature and claims: whether the user and the login still exist is
         ``Accounts.ensure_active``'s question."""
+        if (known := self.known_access(token)) is not None:
+            return known
         try:
             claims = jwt.decode(
                 token, self._key, algorithms=[self._alg], audience=self._aud, issuer=self._iss,
@@ -76,7 +84,17 @@ class TokenService:
         if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str) or not claims["sub"]:
             raise unauthorized("invalid access token: not an access token")
         sid = claims.get("sid")
-        return str(claims["sub"]), float(claims["exp"]), sid if isinstance(sid, str) else None
+        verified = str(claims["sub"]), float(claims["exp"]), sid if isinstance(sid, str) else None
+        self._verified[token] = verified
+        if len(self._verified) > VERIFIED_TOKENS_KEPT:
+            self._verified.popitem(last=False)
+        return verified
+
+    def known_access(self, token: str) -> tuple[str, float, str | None] | None:
+        """``verify_claims`` of an access token verified before and not yet expired (PyJWT's rule: valid
+        while now < exp), without decoding it again; None otherwise."""
+        known = self._verified.get(token)
+        return known if known is not None and time.time() < known[1] else None
 
     def issue_share(self, owner_id: str, share_id: str, session_id: str, role: str, expires_at: float,
                     now: float | None = None) -> tuple[str, int]:

@@ -140,7 +140,7 @@ class Grants:
         """The principal of ``token`` if it may do ``action`` to ``session_id`` (None: an account-wide
         action). Raises Problem 401 (invalid, expired, revoked), 404 (a share of another session: nothing
         outside the shared session exists for it), 403 (the role does not allow the action)."""
-        if self.tokens.token_type(token) == "share":
+        if self.tokens.known_access(token) is None and self.tokens.token_type(token) == "share":
             claims = self.tokens.verify_share(token)
             try:
                 role = Role(claims["role"])

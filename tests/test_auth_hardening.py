@@ -3,12 +3,17 @@ exist, revocation of a login's access tokens, and account deletion (item 7)."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
+import pytest
 import sqlalchemy as sa
 import trio
 
+from mentor.auth import TokenService
+from mentor.errors import Problem
 from mentor.store.database import normalize_url
-from tests.conftest import Server, User, register
+from tests.conftest import Server, User, make_settings, register
 from tests.sse import read_events
 from tests.test_api_auth import claims_for, forge
 
@@ -110,3 +115,16 @@ async def test_delete_me_removes_every_row_and_closes_live_streams(server: Serve
     finally:
         engine.dispose()
     assert (await other.request("GET", f"/sessions/{kept}")).status_code == 200
+
+
+def test_a_verified_token_is_still_refused_once_it_expires() -> None:
+    """Tokens verified once are remembered (no second HMAC and decode), but only until their expiry."""
+    tokens = TokenService(make_settings("sqlite://", access_token_ttl_s=1))
+    token = tokens.issue("user-1", login_id="login-1")
+    user_id, expires_at, _ = tokens.verify_claims(token)
+    assert user_id == "user-1" and tokens.known_access(token) is not None  # remembered
+    time.sleep(max(0.0, expires_at - time.time()) + 0.01)  # past its exp (whole seconds, at most 1 s away)
+    assert tokens.known_access(token) is None
+    with pytest.raises(Problem) as refused:
+        tokens.verify_claims(token)
+    assert refused.value.status == 401 and "expired" in refused.value.detail
