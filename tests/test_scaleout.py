@@ -90,6 +90,80 @@ async def test_a_stream_on_one_process_gets_what_another_owns(pg_url: str) -> No
         assert r.status_code == 404
 
 
+async def test_every_session_command_is_forwarded(pg_url: str) -> None:
+    """Hints, marks and speakers (added after forwarding) reach the owner like captions do."""
+    async with AsyncExitStack() as stack:
+        _, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
+                           "every@example.com")
+        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=10)),
+                         "every@example.com")
+        sid = (await a.create_session())["id"]  # owned by A; everything below goes through B
+        r = await b.captions(sid, {"speaker_name": "Dana", "speaker_role": "interviewer",
+                                   "text": "what is your biggest weakness?"})
+        assert r.status_code == 200, r.text
+        r = await b.request("PUT", f"/sessions/{sid}/speakers/Dana", json={"role": "interviewer"})
+        assert r.status_code == 200, r.text
+        r = await b.request("GET", f"/sessions/{sid}/speakers")
+        assert r.status_code == 200 and [s["name"] for s in r.json()["speakers"]] == ["Dana"], r.text
+        r = await b.request("POST", f"/sessions/{sid}/hints", json={"text": "mention the migration"})
+        assert r.status_code == 201, r.text
+        r = await b.request("POST", f"/sessions/{sid}/questions", json={"text": "why this company?"})
+        assert r.status_code == 202, r.text
+        r = await b.request("POST", f"/sessions/{sid}/marks",
+                            json={"question_id": r.json()["question_id"], "mark": "pinned", "value": True})
+        assert r.status_code == 200, r.text
+
+
+async def test_a_command_retried_against_a_slow_owner_is_applied_once(pg_url: str) -> None:
+    """B forwards a caption without block id to A, which is alive but does not answer in time (stopped
+    for longer than B waits for a forwarded reply, shorter than A's lease): B retries. When A resumes it
+    finds every attempt queued; the caption must be stored once and B must get the first reply."""
+    async with AsyncExitStack() as stack:
+        # A keeps its lease through the pause (10 s); B gives up on a forwarded reply after 1 s (its
+        # lease_ttl_s) and retries, with the same idempotency key, until actor_reply_timeout_s (15 s).
+        a_proc, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S="10"))
+        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S="1",
+                                                                  MENTOR_METRICS_TOKEN="scrape-key"))
+        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=30)),
+                           "slow@example.com")
+        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=30)),
+                         "slow@example.com")
+        sid = (await a.create_session())["id"]  # owned by A
+        replies: list[httpx.Response] = []
+
+        async def forwarded_attempts() -> float:
+            text = (await b.client.get("/metrics", headers={"Authorization": "Bearer scrape-key"})).text
+            return _sample(text, "mentor_forwarded_commands_total")
+
+        with trio.fail_after(30):
+            async with trio.open_nursery() as nursery:
+                # A watched session stays live (an idle one would hibernate and give its lease up).
+                nursery.start_soon(_collect, a, sid, None, 10**9, [])
+                assert (await b.captions(sid, {"speaker_role": "interviewer", "text": "warm"})).status_code == 200
+                before = await forwarded_attempts()
+                a_proc.send_signal(signal.SIGSTOP)
+                try:
+                    async def send() -> None:
+                        replies.append(await b.captions(sid, {"speaker_role": "interviewer", "text": "only once"}))
+
+                    nursery.start_soon(send)
+                    while await forwarded_attempts() < before + 2:  # B timed out once and retried
+                        await trio.sleep(0.05)
+                finally:
+                    a_proc.send_signal(signal.SIGCONT)
+                while not replies:
+                    await trio.sleep(0.05)
+                nursery.cancel_scope.cancel()
+        assert replies[0].status_code == 200, replies[0].text
+        result = replies[0].json()["results"][0]
+        assert result["status"] == "created" and result["event_id"] == 3  # the first attempt's reply
+        r = await a.request("GET", f"/sessions/{sid}/captions", params={"limit": "100"})
+        texts = [c["text"] for c in r.json()["captions"]]
+        assert texts == ["warm", "only once"]
+
+
 async def test_sigkill_of_the_owner_moves_its_session_and_loses_nothing(pg_url: str) -> None:
     async with AsyncExitStack() as stack:
         a_proc, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))

@@ -9,6 +9,7 @@ session, which stores it with its first event, so every event id is assigned by 
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 import uuid
 from collections import deque
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 import trio
 
 from mentor.actors.messages import CreateSession, Message, Stop
-from mentor.actors.ownership import Forwarder, Lease, Ownership
+from mentor.actors.ownership import Forwarder, Lease, Ownership, with_block_ids
 from mentor.actors.remote_streams import RemoteStreams
 from mentor.actors.session_actor import SessionActor
 from mentor.engines import AnswerEngine
@@ -102,6 +103,7 @@ class SessionSupervisor:
         Raises Problem: 404 when the session does not exist (or is not the user's), 503 when shutting
         down or when the actor does not answer within ``actor_reply_timeout_s``.
         """
+        key = ""  # set at the first forward: every retry of this command carries the same key and block ids
         with trio.move_on_after(self.settings.actor_reply_timeout_s):
             for attempt in range(100):
                 try:
@@ -110,8 +112,10 @@ class SessionSupervisor:
                     if forwarded:
                         raise unavailable("the session moved to another server; retry") from None
                     assert self.forwarder is not None
+                    if not key:  # (and if the owner dies meanwhile and we take over, we deliver the same)
+                        key, message = secrets.token_hex(16), with_block_ids(message)
                     try:
-                        reply: T = await self.forwarder.ask(elsewhere.address, session_id, message)
+                        reply: T = await self.forwarder.ask(elsewhere.address, session_id, message, key)
                         return reply
                     except ConnectionError as exc:
                         # The owner died or is paused: its lease expires within lease_ttl_s, then we take over.
