@@ -20,6 +20,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 import trio
+import trio.testing
 
 from mentor.store import FencedOut, StoreWriter, leases
 from mentor.store.database import create_engine, migrate
@@ -373,3 +374,66 @@ async def test_metrics_are_off_unless_a_token_is_set(tmp_path: Path) -> None:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
         assert _sample(r.text, 'mentor_stage_seconds_count{stage="commit"}') >= 2
         assert 'mentor_stage_seconds_bucket{le="0.001",stage="publish"}' in r.text
+
+
+def test_a_forwarded_command_names_its_blocks_and_key_once() -> None:
+    from mentor.actors.messages import AddCaptions, CaptionInput, SetSpeakerRole
+    from mentor.actors.ownership import decode_message, encode_message, with_block_ids
+    from mentor.ai.types import SpeakerRole
+
+    message = AddCaptions(user_id="u", captions=[CaptionInput("interviewer", "plain"),
+                                                 CaptionInput("candidate", "growing", block_id="b1", revision=2,
+                                                              final=False)])
+    named = with_block_ids(message)
+    plain, block = named.captions
+    assert plain.block_id is not None and plain.block_id.startswith("auto-") and plain.final
+    assert block == message.captions[1]  # a client's block is left alone
+    assert with_block_ids(named) is named  # nothing left to name: the retry sends the same ids
+    session_id, decoded, key = decode_message(encode_message("s", named, "k1"))
+    assert (session_id, key) == ("s", "k1") and isinstance(decoded, AddCaptions)
+    assert decoded.captions == named.captions
+    _, role, _ = decode_message(encode_message("s", SetSpeakerRole(user_id="u", name="Dana",
+                                                                   role=SpeakerRole.CANDIDATE)))
+    assert isinstance(role, SetSpeakerRole) and role.role is SpeakerRole.CANDIDATE
+
+
+async def test_the_owner_runs_a_forwarded_command_once_per_key(autojump_clock: trio.testing.MockClock) -> None:
+    from mentor.actors.ownership import ForwardedReplies
+    from mentor.errors import Problem, ProblemCode
+
+    replies = ForwardedReplies(keep_s=60)
+    calls: list[str] = []
+
+    async def slow_command() -> str:
+        calls.append("run")
+        await trio.sleep(5)
+        return f"reply {len(calls)}"
+
+    retried: list[str] = []
+    async with trio.open_nursery() as nursery:
+        first = trio.CancelScope()
+
+        async def first_attempt() -> None:
+            with first:
+                await replies.run("k", slow_command)
+
+        async def retry() -> None:
+            retried.append(await replies.run("k", slow_command))
+
+        nursery.start_soon(first_attempt)
+        await trio.sleep(1)
+        first.cancel()  # the peer timed out and closed: the first attempt's request is cancelled ...
+        nursery.start_soon(retry)  # ... and its retry waits for the command, which still runs once
+    assert calls == ["run"] and retried == ["reply 1"]
+    assert await replies.run("k", slow_command) == "reply 1" and replies.replayed == 2
+    await trio.sleep(61)  # past the window: the key is forgotten at the next arrival
+    assert await replies.run("k", slow_command) == "reply 2" and len(replies) == 1
+
+    async def refused() -> str:
+        calls.append("refused")
+        raise Problem(ProblemCode.QUESTION_NOT_FOUND, "no")
+
+    for _ in range(2):  # a problem is the reply too, and the command is not run again
+        with pytest.raises(Problem):
+            await replies.run("p", refused)
+    assert calls.count("refused") == 1
