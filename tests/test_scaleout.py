@@ -17,6 +17,7 @@ from contextlib import AsyncExitStack, aclosing
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 import sqlalchemy as sa
 import trio
@@ -358,22 +359,64 @@ def _sample(text: str, name: str) -> float:
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " "))
 
 
+def _written() -> float:
+    """How many writes to subscribers were observed (stage ``written``), in this process."""
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("mentor_stage_seconds_count", {"stage": "written"}) or 0.0
+
+
+async def _caption_to_streams(base_url: str, user: User, sid: str, text: str) -> None:
+    """Open an SSE stream and a WebSocket on the session (each replays what came before), send a caption,
+    and return once both streams got it."""
+    from trio_websocket import open_websocket_url
+
+    ws_url = base_url.replace("http://", "ws://") + f"/sessions/{sid}/ws?token={user.token}"
+    async with user.client.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as r, \
+            aclosing(read_events(r)) as events, open_websocket_url(ws_url) as ws:
+        async for ev in events:  # the replay, up to the head: the stream is registered
+            if ev.event == "session_created":
+                break
+        assert (await user.captions(sid, {"speaker_role": "interviewer", "text": text})).status_code == 200
+        async for ev in events:
+            if ev.event == "new_caption" and ev.data["text"] == text:
+                break
+        while True:
+            msg = orjson.loads(await ws.get_message())
+            if msg.get("event") == "new_caption" and msg["data"]["text"] == text:
+                break
+
+
 async def test_metrics_are_off_unless_a_token_is_set(tmp_path: Path) -> None:
     from tests.conftest import make_settings, running_server
 
     url = f"sqlite:///{tmp_path / 'm.db'}"
     async with running_server(make_settings(url)) as srv, httpx.AsyncClient(base_url=srv.url) as c:
         assert (await c.get("/metrics")).status_code == 404
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        before = _written()
+        with trio.fail_after(10):
+            await _caption_to_streams(srv.url, user, sid, "unobserved")
+        assert _written() == before  # off: a write to a subscriber observes nothing
     async with running_server(make_settings(url, metrics_token="k" * 20)) as srv, \
             httpx.AsyncClient(base_url=srv.url) as c:
         user = await register(c)
         sid = (await user.create_session())["id"]
         assert (await user.captions(sid, {"speaker_role": "interviewer", "text": "hello"})).status_code == 200
         assert (await c.get("/metrics", headers={"Authorization": "Bearer wrong"})).status_code == 401
+        before = _written()
+        with trio.fail_after(10):
+            # Both streams first replay events 1-2 (not observed: not live), then get event 3 live.
+            await _caption_to_streams(srv.url, user, sid, "observed")
+            while _written() < before + 2:  # observed right after each write returned: moments after
+                await trio.sleep(0.01)
         r = await c.get("/metrics", headers={"Authorization": "Bearer " + "k" * 20})
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
-        assert _sample(r.text, 'mentor_stage_seconds_count{stage="commit"}') >= 2
+        assert _sample(r.text, 'mentor_stage_seconds_count{stage="commit"}') >= 3
         assert 'mentor_stage_seconds_bucket{le="0.001",stage="publish"}' in r.text
+        assert _sample(r.text, 'mentor_stage_seconds_count{stage="written"}') == before + 2  # SSE + WS, once each
+        assert 0 < _sample(r.text, 'mentor_stage_seconds_sum{stage="written"}') < 10
 
 
 def test_a_forwarded_command_names_its_blocks_and_key_once() -> None:

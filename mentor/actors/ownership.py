@@ -91,7 +91,7 @@ def with_block_ids(message: M) -> M:
         return message
     captions = [c if c.block_id else dataclasses.replace(c, block_id=f"auto-{uuid.uuid4().hex}")
                 for c in message.captions]
-    return dataclasses.replace(message, captions=captions, reply=messages.Reply())  # type: ignore[return-value]
+    return dataclasses.replace(message, captions=captions, reply=messages.Reply())
 
 
 class ForwardedReplies:
@@ -122,7 +122,7 @@ class ForwardedReplies:
                 try:
                     entry.value = await command()
                     entry.error = None
-                except Exception as exc:  # a Problem (or a bug): the retry gets it too
+                except Exception as exc:  # noqa: BLE001 - a Problem (or a bug): the retry gets it too
                     entry.error = exc
                 finally:
                     entry.done.set()
