@@ -363,6 +363,9 @@ def _written() -> float:
     """How many writes to subscribers were observed (stage ``written``), in this process."""
     from prometheus_client import REGISTRY
 
+    from mentor.actors import metrics
+
+    metrics.WRITTEN.flush()  # counted apart, added to the histogram every second and at every scrape
     return REGISTRY.get_sample_value("mentor_stage_seconds_count", {"stage": "written"}) or 0.0
 
 
