@@ -342,13 +342,18 @@ def _pg_listener(url: str, count: int, out: str) -> None:
     Path(out).write_text(json.dumps(lat))
 
 
-def _pg_publish(url: str, count: int, interval_s: float) -> None:
+def _pg_publish(url: str, count: int, interval_s: float) -> Latencies:
+    """Returns how long each commit took (insert + notify): the part a Mentor owner pays anyway."""
+    commits = Latencies()
     with psycopg.connect(url) as conn:
         for seq in range(1, count + 1):
+            t0 = time.time()
             with conn.transaction():  # the event row and its notification in one commit, as an owner does
-                conn.execute("INSERT INTO bench_log (seq, sent) VALUES (%s, %s)", (seq, time.time()))
+                conn.execute("INSERT INTO bench_log (seq, sent) VALUES (%s, %s)", (seq, t0))
                 conn.execute("SELECT pg_notify('bench', %s)", (str(seq),))
+            commits.add(time.time() - t0)
             time.sleep(interval_s)
+    return commits
 
 
 def _nats_listener(server: str, subject: str, count: int, out: str, jetstream: bool) -> None:
@@ -402,13 +407,14 @@ def _nats_publish(server: str, subject: str, count: int, interval_s: float, jets
     asyncio.run(main())
 
 
-def _measure(listen: list[str], publish: Any, out: Path) -> Latencies:
+def _measure(listen: list[str], publish: Any, out: Path) -> tuple[Latencies, Any]:
+    """(latencies the listener process saw, what ``publish()`` returned)."""
     child = subprocess.Popen([sys.executable, "-c", *listen], stdout=subprocess.PIPE)
     try:
         assert child.stdout is not None
         if child.stdout.readline().strip() != b"ready":
             raise RuntimeError("listener did not start")
-        publish()
+        published = publish()
         child.wait(60)
     finally:
         if child.poll() is None:
@@ -416,7 +422,7 @@ def _measure(listen: list[str], publish: Any, out: Path) -> Latencies:
     lat = Latencies()
     for x in json.loads(out.read_text()):
         lat.add(x)
-    return lat
+    return lat, published
 
 
 async def notify(args: argparse.Namespace) -> dict[str, Any]:
@@ -428,9 +434,10 @@ async def notify(args: argparse.Namespace) -> dict[str, Any]:
     with fresh_database(args.database_url) as db:
         with psycopg.connect(db, autocommit=True) as conn:
             conn.execute("CREATE TABLE bench_log (seq INTEGER PRIMARY KEY, sent DOUBLE PRECISION NOT NULL)")
-        lat = _measure([me + f"s._pg_listener({db!r}, {args.count}, {str(work)!r})"],
-                       lambda: _pg_publish(db, args.count, args.interval), work)
-        results["postgresql_notify_then_read"] = summary(lat)
+        lat, commits = _measure([me + f"s._pg_listener({db!r}, {args.count}, {str(work)!r})"],
+                                lambda: _pg_publish(db, args.count, args.interval), work)
+        results["postgresql_notify_then_read"] = summary(lat)  # from before the commit: includes it
+        results["postgresql_commit_alone"] = summary(commits)
     try:
         import nats  # noqa: F401
     except ImportError:
@@ -442,7 +449,7 @@ async def notify(args: argparse.Namespace) -> dict[str, Any]:
                               ("nats_jetstream", "mentor.bench.js", True)):
         if js and not args.nats_jetstream:
             continue
-        lat = _measure([me + f"s._nats_listener({args.nats!r}, {subject!r}, {args.count}, {str(work)!r}, {js})"],
+        lat, _ = _measure([me + f"s._nats_listener({args.nats!r}, {subject!r}, {args.count}, {str(work)!r}, {js})"],
                        lambda subject=subject, js=js: _nats_publish(args.nats, subject, args.count,
                                                                     args.interval, js), work)
         results[name] = summary(lat)

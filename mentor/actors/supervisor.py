@@ -44,11 +44,13 @@ class _Handle:
 
 
 class OwnedElsewhere(Exception):
-    """The session's live actor runs in another process, reachable at ``address``."""
+    """The session's live actor runs in another process, reachable at ``address``; its lease runs until
+    ``expires`` (trio clock) unless the owner renews it."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, expires: float) -> None:
         super().__init__(address)
         self.address = address
+        self.expires = expires
 
 
 class SessionSupervisor:
@@ -58,7 +60,8 @@ class SessionSupervisor:
         self.ownership = ownership  # None on SQLite: one process, no leases
         self.forwarder = Forwarder(settings) if ownership is not None else None
         self.remote_streams: RemoteStreams | None = None  # set by the runtime with ownership
-        self._remote: dict[str, tuple[str, float]] = {}  # session id -> (owner's address, until): skip lookups
+        self._remote: dict[str, tuple[str, float, float]] = {}  # session id -> (owner's address, until, lease
+        # expiry): skip lookups
         self.settings = settings
         self.reader = reader
         self.writer = writer
@@ -119,9 +122,12 @@ class SessionSupervisor:
                         return reply
                     except ConnectionError as exc:
                         # The owner died or is paused: its lease expires within lease_ttl_s, then we take over.
+                        # Back off, but wake just after the expiry we were told: a failover takes the TTL,
+                        # not the TTL plus half a back-off step.
                         log.info("forwarding %s failed (%s); retrying", session_id, exc)
                         self._remote.pop(session_id, None)
-                        await trio.sleep(min(0.05 * (attempt + 1), self.settings.lease_ttl_s / 5))
+                        backoff = min(0.05 * (attempt + 1), self.settings.lease_ttl_s / 5)
+                        await trio.sleep(max(0.0, min(backoff, elsewhere.expires - trio.current_time() + 0.01)))
                         continue
                 try:
                     return await self._deliver(handle, message)
@@ -174,7 +180,7 @@ class SessionSupervisor:
             await starting.wait()  # someone else is loading this session
         remote = self._remote.get(session_id)
         if remote is not None and remote[1] > trio.current_time():
-            raise OwnedElsewhere(remote[0])
+            raise OwnedElsewhere(remote[0], remote[2])
         self._starting[session_id] = started = trio.Event()
         try:
             lease = None
@@ -185,9 +191,10 @@ class SessionSupervisor:
                 if lease is None:
                     holder = await self.ownership.holder(session_id)
                     if holder is not None and holder.live:
-                        until = trio.current_time() + self.ownership.ttl_s / 2
-                        self._remote[session_id] = (holder.address, until)
-                        raise OwnedElsewhere(holder.address)
+                        now = trio.current_time()
+                        expires = now + holder.remaining_s
+                        self._remote[session_id] = (holder.address, now + self.ownership.ttl_s / 2, expires)
+                        raise OwnedElsewhere(holder.address, expires)
                     continue_ = await self.ownership.acquire(session_id)  # released meanwhile
                     if continue_ is None:
                         raise unavailable("the session is changing owner; retry")
