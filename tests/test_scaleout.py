@@ -92,6 +92,37 @@ async def test_a_stream_on_one_process_gets_what_another_owns(pg_url: str) -> No
         assert r.status_code == 404
 
 
+async def test_remote_streams_joining_a_busy_session_miss_and_repeat_nothing(pg_url: str) -> None:
+    """The remote streams of one session in a process share one pump: streams that join while it runs
+    (from the start, or from a Last-Event-ID) get exactly the ids after their start."""
+    async with AsyncExitStack() as stack:
+        _, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
+                           "join@example.com")
+        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=10)),
+                         "join@example.com")
+        sid = (await a.create_session())["id"]  # owned by A; every stream below is on B
+        last = 31  # session_created and 30 captions
+        streams: list[tuple[int | None, list[SSE]]] = [(None, [])]
+        with trio.fail_after(30):
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(_collect, b, sid, None, last, streams[0][1])
+                while not streams[0][1]:
+                    await trio.sleep(0.01)  # the first stream is registered (it replayed event 1)
+                for i in range(30):
+                    r = await a.captions(sid, {"speaker_role": "candidate", "text": f"c {i}"})
+                    assert r.status_code == 200, r.text
+                    if i in (9, 19):  # join while the pump is busy: from the start, and after id 5
+                        for after in (None, 5):
+                            streams.append((after, []))
+                            nursery.start_soon(_collect, b, sid, after, last, streams[-1][1])
+        assert len(streams) == 5
+        for after, got in streams:
+            ids = [ev.id for ev in got if ev.id is not None]
+            assert ids == list(range((after or 0) + 1, last + 1)), (after, ids)
+
+
 async def test_every_session_command_is_forwarded(pg_url: str) -> None:
     """Hints, marks and speakers (added after forwarding) reach the owner like captions do."""
     async with AsyncExitStack() as stack:

@@ -77,7 +77,7 @@ class SessionSupervisor:
 
     @property
     def live_subscribers(self) -> int:
-        remote = self.remote_streams.feed.streams if self.remote_streams is not None else 0
+        remote = self.remote_streams.streams if self.remote_streams is not None else 0
         return remote + sum(sum(1 for sub in h.actor.subscribers if sub.alive)
                             for h in self._actors.values() if h.actor is not None)
 
