@@ -233,7 +233,6 @@ async def interviews(args: argparse.Namespace) -> dict[str, Any]:
                             "server_cores": round(server_cores, 2),
                             "client_cores": round(report["client_cpu_s"] / report["elapsed_s"], 2),
                             "load_average": {"start": load0, "end": load_average()}}
-                    step.pop("per_second", None)
                     out["runs"].append(step)
                     d = step["delivery_ms"]
                     print(f"  {workers} worker(s) {n:>4} sessions  p50 {d['p50']} p99 {d['p99']} ms  lost "
