@@ -380,6 +380,23 @@ async def test_workers_share_one_port_and_serve_any_session(pg_url: str) -> None
             commits = _sample(text, 'mentor_stage_seconds_count{stage="commit"}')
             assert commits >= 21  # session_created and 20 captions, committed by whichever worker owned it
             assert _sample(text, "mentor_commit_batches_count") >= commits
+            # A live event (a replay is not counted): tallied by the worker that wrote it to the stream and
+            # flushed to the shared files within a second.
+            with trio.fail_after(15):
+                async with user.client.stream("GET", f"/sessions/{sid}/events",
+                                              headers={**user.auth, "Last-Event-ID": "21"}) as resp, \
+                        aclosing(read_events(resp)) as events:
+                    assert resp.status_code == 200  # the head is sent once the stream is registered
+                    r = await user.captions(sid, {"speaker_role": "interviewer", "text": "live"})
+                    assert r.status_code == 200, r.text
+                    async for ev in events:
+                        if ev.id is not None:
+                            assert ev.id == 22  # live, after the head: the one write that counts
+                            break
+            with trio.fail_after(10):
+                while _sample(text, 'mentor_stage_seconds_count{stage="written"}') < 1:
+                    await trio.sleep(0.1)
+                    text = (await c.get("/metrics", headers={"Authorization": "Bearer scrape-key"})).text
         proc.send_signal(signal.SIGTERM)  # the parent passes it on; every worker shuts down cleanly
         with trio.fail_after(20):
             await proc.wait()
