@@ -158,7 +158,8 @@ async def produce(endpoint: Endpoint, session: Session, rate: float, duration_s:
 
 
 async def cross(args: argparse.Namespace) -> dict[str, Any]:
-    """Sessions owned by A; captions sent to A; ``--streams`` SSE streams per session on A and as many on B."""
+    """Sessions owned by A; captions sent to A (or to B, which forwards them); ``--streams`` SSE streams per
+    session on A and as many on B."""
     load0 = load_average()
     with fresh_database(args.database_url) as db:
         async with pg_server(db) as a, pg_server(db) as b:
@@ -179,9 +180,10 @@ async def cross(args: argparse.Namespace) -> dict[str, Any]:
                         await st.ready.wait()  # every stream replayed session_created: registered
                 cpu0 = {"a": tree_cpu_s(a.pid), "b": tree_cpu_s(b.pid), "client": client_cpu_s()}
                 wall0 = time.monotonic()
+                to = ea if args.captions_to == "owner" else eb  # other: each caption is forwarded to A
                 async with trio.open_nursery() as producers:
                     for s in sessions:
-                        producers.start_soon(produce, ea, s, args.rate, args.duration, acked)
+                        producers.start_soon(produce, to, s, args.rate, args.duration, acked)
                 with trio.move_on_after(10):  # drain: every stream reaches its session's last acknowledged id
                     while any(st.last < acked.get(st.session.id, 1) for _, st in streams):
                         await trio.sleep(0.05)
@@ -193,7 +195,8 @@ async def cross(args: argparse.Namespace) -> dict[str, Any]:
     dups = {w: sum(st.duplicates for x, st in streams if x == w) for w in ("same", "cross")}
     deliveries = {"same": len(same.samples), "cross": len(other.samples)}
     return {
-        "scenario": "cross", "sessions": args.sessions, "streams_per_session_per_process": args.streams,
+        "scenario": "cross", "captions_to": args.captions_to, "sessions": args.sessions,
+        "streams_per_session_per_process": args.streams,
         "rate_per_session": args.rate, "duration_s": args.duration, "captions_acked": sum(v - 1 for v in acked.values()),
         "same_process_ms": summary(same), "cross_process_ms": summary(other),
         "gaps": gaps, "duplicates": dups, "deliveries": deliveries,
@@ -501,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--streams", type=int, default=2, help="SSE streams per session on each process")
     c.add_argument("--rate", type=float, default=2.0, help="captions/s per session")
     c.add_argument("--duration", type=float, default=20.0)
+    c.add_argument("--captions-to", choices=("owner", "other"), default="owner",
+                   help="send the captions to the owner A, or to B (which forwards each to A)")
     i = sub.add_parser("interviews", help="interviews with 1 and 2 workers")
     i.add_argument("--workers", default="1,2")
     i.add_argument("--steps", default="50,100,150,200")
