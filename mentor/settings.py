@@ -49,6 +49,11 @@ class Settings:
         default=5.0, metadata={"help": "PostgreSQL: a session's owner renews its lease every third of this; a dead "
                                        "owner's sessions move to another process within it"}
     )
+    forwarded_replies_keep_s: float = field(
+        default=60.0, metadata={"help": "PostgreSQL: how long an owner remembers the reply to a forwarded command "
+                                        "by its idempotency key, so a retry after a timeout is not applied twice "
+                                        "(at least actor_reply_timeout_s: the forwarding process retries that long)"}
+    )
     metrics_token: str = field(
         default="", metadata={"help": "GET /metrics (Prometheus) needs 'Authorization: Bearer <this>'; empty: "
                                       "/metrics is off"}
@@ -191,6 +196,8 @@ class Settings:
             raise ValueError("more than one worker needs PostgreSQL: SQLite allows one writing process")
         if not 0 < self.lease_ttl_s <= 60:
             raise ValueError("lease_ttl_s must be in (0, 60]")
+        if self.forwarded_replies_keep_s < self.actor_reply_timeout_s:
+            raise ValueError("forwarded_replies_keep_s must be at least actor_reply_timeout_s")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
         if not 0 < self.pairing_code_ttl_s <= 120:

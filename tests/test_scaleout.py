@@ -17,9 +17,11 @@ from contextlib import AsyncExitStack, aclosing
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 import sqlalchemy as sa
 import trio
+import trio.testing
 
 from mentor.store import FencedOut, StoreWriter, leases
 from mentor.store.database import create_engine, migrate
@@ -88,6 +90,111 @@ async def test_a_stream_on_one_process_gets_what_another_owns(pg_url: str) -> No
         assert r.json()["status"] == "ended"
         r = await b.client.post("/internal/ask", content=b"{}")  # peers only
         assert r.status_code == 404
+
+
+async def test_remote_streams_joining_a_busy_session_miss_and_repeat_nothing(pg_url: str) -> None:
+    """The remote streams of one session in a process share one pump: streams that join while it runs
+    (from the start, or from a Last-Event-ID) get exactly the ids after their start."""
+    async with AsyncExitStack() as stack:
+        _, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
+                           "join@example.com")
+        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=10)),
+                         "join@example.com")
+        sid = (await a.create_session())["id"]  # owned by A; every stream below is on B
+        last = 31  # session_created and 30 captions
+        streams: list[tuple[int | None, list[SSE]]] = [(None, [])]
+        with trio.fail_after(30):
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(_collect, b, sid, None, last, streams[0][1])
+                while not streams[0][1]:
+                    await trio.sleep(0.01)  # the first stream is registered (it replayed event 1)
+                for i in range(30):
+                    r = await a.captions(sid, {"speaker_role": "candidate", "text": f"c {i}"})
+                    assert r.status_code == 200, r.text
+                    if i in (9, 19):  # join while the pump is busy: from the start, and after id 5
+                        for after in (None, 5):
+                            streams.append((after, []))
+                            nursery.start_soon(_collect, b, sid, after, last, streams[-1][1])
+        assert len(streams) == 5
+        for after, got in streams:
+            ids = [ev.id for ev in got if ev.id is not None]
+            assert ids == list(range((after or 0) + 1, last + 1)), (after, ids)
+
+
+async def test_every_session_command_is_forwarded(pg_url: str) -> None:
+    """Hints, marks and speakers (added after forwarding) reach the owner like captions do."""
+    async with AsyncExitStack() as stack:
+        _, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
+        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
+                           "every@example.com")
+        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=10)),
+                         "every@example.com")
+        sid = (await a.create_session())["id"]  # owned by A; everything below goes through B
+        r = await b.captions(sid, {"speaker_name": "Dana", "speaker_role": "interviewer",
+                                   "text": "what is your biggest weakness?"})
+        assert r.status_code == 200, r.text
+        r = await b.request("PUT", f"/sessions/{sid}/speakers/Dana", json={"role": "interviewer"})
+        assert r.status_code == 200, r.text
+        r = await b.request("GET", f"/sessions/{sid}/speakers")
+        assert r.status_code == 200 and [s["name"] for s in r.json()["speakers"]] == ["Dana"], r.text
+        r = await b.request("POST", f"/sessions/{sid}/hints", json={"text": "mention the migration"})
+        assert r.status_code == 201, r.text
+        r = await b.request("POST", f"/sessions/{sid}/questions", json={"text": "why this company?"})
+        assert r.status_code == 202, r.text
+        r = await b.request("POST", f"/sessions/{sid}/marks",
+                            json={"question_id": r.json()["question_id"], "mark": "pinned", "value": True})
+        assert r.status_code == 200, r.text
+
+
+async def test_a_command_retried_against_a_slow_owner_is_applied_once(pg_url: str) -> None:
+    """B forwards a caption without block id to A, which is alive but does not answer in time (stopped
+    for longer than B waits for a forwarded reply, shorter than A's lease): B retries. When A resumes it
+    finds every attempt queued; the caption must be stored once and B must get the first reply."""
+    async with AsyncExitStack() as stack:
+        # A keeps its lease through the pause (10 s); B gives up on a forwarded reply after 1 s (its
+        # lease_ttl_s) and retries, with the same idempotency key, until actor_reply_timeout_s (15 s).
+        a_proc, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S="10"))
+        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S="1",
+                                                                  MENTOR_METRICS_TOKEN="scrape-key"))
+        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=30)),
+                           "slow@example.com")
+        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=30)),
+                         "slow@example.com")
+        sid = (await a.create_session())["id"]  # owned by A
+        replies: list[httpx.Response] = []
+
+        async def forwarded_attempts() -> float:
+            text = (await b.client.get("/metrics", headers={"Authorization": "Bearer scrape-key"})).text
+            return _sample(text, "mentor_forwarded_commands_total")
+
+        with trio.fail_after(30):
+            async with trio.open_nursery() as nursery:
+                # A watched session stays live (an idle one would hibernate and give its lease up).
+                nursery.start_soon(_collect, a, sid, None, 10**9, [])
+                assert (await b.captions(sid, {"speaker_role": "interviewer", "text": "warm"})).status_code == 200
+                before = await forwarded_attempts()
+                a_proc.send_signal(signal.SIGSTOP)
+                try:
+                    async def send() -> None:
+                        replies.append(await b.captions(sid, {"speaker_role": "interviewer", "text": "only once"}))
+
+                    nursery.start_soon(send)
+                    while await forwarded_attempts() < before + 2:  # B timed out once and retried
+                        await trio.sleep(0.05)
+                finally:
+                    a_proc.send_signal(signal.SIGCONT)
+                while not replies:
+                    await trio.sleep(0.05)
+                nursery.cancel_scope.cancel()
+        assert replies[0].status_code == 200, replies[0].text
+        result = replies[0].json()["results"][0]
+        assert result["status"] == "created" and result["event_id"] == 3  # the first attempt's reply
+        r = await a.request("GET", f"/sessions/{sid}/captions", params={"limit": "100"})
+        texts = [c["text"] for c in r.json()["captions"]]
+        assert texts == ["warm", "only once"]
 
 
 async def test_sigkill_of_the_owner_moves_its_session_and_loses_nothing(pg_url: str) -> None:
@@ -273,6 +380,23 @@ async def test_workers_share_one_port_and_serve_any_session(pg_url: str) -> None
             commits = _sample(text, 'mentor_stage_seconds_count{stage="commit"}')
             assert commits >= 21  # session_created and 20 captions, committed by whichever worker owned it
             assert _sample(text, "mentor_commit_batches_count") >= commits
+            # A live event (a replay is not counted): tallied by the worker that wrote it to the stream and
+            # flushed to the shared files within a second.
+            with trio.fail_after(15):
+                async with user.client.stream("GET", f"/sessions/{sid}/events",
+                                              headers={**user.auth, "Last-Event-ID": "21"}) as resp, \
+                        aclosing(read_events(resp)) as events:
+                    assert resp.status_code == 200  # the head is sent once the stream is registered
+                    r = await user.captions(sid, {"speaker_role": "interviewer", "text": "live"})
+                    assert r.status_code == 200, r.text
+                    async for ev in events:
+                        if ev.id is not None:
+                            assert ev.id == 22  # live, after the head: the one write that counts
+                            break
+            with trio.fail_after(10):
+                while _sample(text, 'mentor_stage_seconds_count{stage="written"}') < 1:
+                    await trio.sleep(0.1)
+                    text = (await c.get("/metrics", headers={"Authorization": "Bearer scrape-key"})).text
         proc.send_signal(signal.SIGTERM)  # the parent passes it on; every worker shuts down cleanly
         with trio.fail_after(20):
             await proc.wait()
@@ -283,19 +407,127 @@ def _sample(text: str, name: str) -> float:
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " "))
 
 
+def _written() -> float:
+    """How many writes to subscribers were observed (stage ``written``), in this process."""
+    from prometheus_client import REGISTRY
+
+    from mentor.actors import metrics
+
+    metrics.WRITTEN.flush()  # counted apart, added to the histogram every second and at every scrape
+    return REGISTRY.get_sample_value("mentor_stage_seconds_count", {"stage": "written"}) or 0.0
+
+
+async def _caption_to_streams(base_url: str, user: User, sid: str, text: str) -> None:
+    """Open an SSE stream and a WebSocket on the session (each replays what came before), send a caption,
+    and return once both streams got it."""
+    from trio_websocket import open_websocket_url
+
+    ws_url = base_url.replace("http://", "ws://") + f"/sessions/{sid}/ws?token={user.token}"
+    async with user.client.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as r, \
+            aclosing(read_events(r)) as events, open_websocket_url(ws_url) as ws:
+        async for ev in events:  # the replay, up to the head: the stream is registered
+            if ev.event == "session_created":
+                break
+        assert (await user.captions(sid, {"speaker_role": "interviewer", "text": text})).status_code == 200
+        async for ev in events:
+            if ev.event == "new_caption" and ev.data["text"] == text:
+                break
+        while True:
+            msg = orjson.loads(await ws.get_message())
+            if msg.get("event") == "new_caption" and msg["data"]["text"] == text:
+                break
+
+
 async def test_metrics_are_off_unless_a_token_is_set(tmp_path: Path) -> None:
     from tests.conftest import make_settings, running_server
 
     url = f"sqlite:///{tmp_path / 'm.db'}"
     async with running_server(make_settings(url)) as srv, httpx.AsyncClient(base_url=srv.url) as c:
         assert (await c.get("/metrics")).status_code == 404
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        before = _written()
+        with trio.fail_after(10):
+            await _caption_to_streams(srv.url, user, sid, "unobserved")
+        assert _written() == before  # off: a write to a subscriber observes nothing
     async with running_server(make_settings(url, metrics_token="k" * 20)) as srv, \
             httpx.AsyncClient(base_url=srv.url) as c:
         user = await register(c)
         sid = (await user.create_session())["id"]
         assert (await user.captions(sid, {"speaker_role": "interviewer", "text": "hello"})).status_code == 200
         assert (await c.get("/metrics", headers={"Authorization": "Bearer wrong"})).status_code == 401
+        before = _written()
+        with trio.fail_after(10):
+            # Both streams first replay events 1-2 (not observed: not live), then get event 3 live.
+            await _caption_to_streams(srv.url, user, sid, "observed")
+            while _written() < before + 2:  # observed right after each write returned: moments after
+                await trio.sleep(0.01)
         r = await c.get("/metrics", headers={"Authorization": "Bearer " + "k" * 20})
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
-        assert _sample(r.text, 'mentor_stage_seconds_count{stage="commit"}') >= 2
+        assert _sample(r.text, 'mentor_stage_seconds_count{stage="commit"}') >= 3
         assert 'mentor_stage_seconds_bucket{le="0.001",stage="publish"}' in r.text
+        assert _sample(r.text, 'mentor_stage_seconds_count{stage="written"}') == before + 2  # SSE + WS, once each
+        assert 0 < _sample(r.text, 'mentor_stage_seconds_sum{stage="written"}') < 10
+
+
+def test_a_forwarded_command_names_its_blocks_and_key_once() -> None:
+    from mentor.actors.messages import AddCaptions, CaptionInput, SetSpeakerRole
+    from mentor.actors.ownership import decode_message, encode_message, with_block_ids
+    from mentor.ai.types import SpeakerRole
+
+    message = AddCaptions(user_id="u", captions=[CaptionInput("interviewer", "plain"),
+                                                 CaptionInput("candidate", "growing", block_id="b1", revision=2,
+                                                              final=False)])
+    named = with_block_ids(message)
+    plain, block = named.captions
+    assert plain.block_id is not None and plain.block_id.startswith("auto-") and plain.final
+    assert block == message.captions[1]  # a client's block is left alone
+    assert with_block_ids(named) is named  # nothing left to name: the retry sends the same ids
+    session_id, decoded, key = decode_message(encode_message("s", named, "k1"))
+    assert (session_id, key) == ("s", "k1") and isinstance(decoded, AddCaptions)
+    assert decoded.captions == named.captions
+    _, role, _ = decode_message(encode_message("s", SetSpeakerRole(user_id="u", name="Dana",
+                                                                   role=SpeakerRole.CANDIDATE)))
+    assert isinstance(role, SetSpeakerRole) and role.role is SpeakerRole.CANDIDATE
+
+
+async def test_the_owner_runs_a_forwarded_command_once_per_key(autojump_clock: trio.testing.MockClock) -> None:
+    from mentor.actors.ownership import ForwardedReplies
+    from mentor.errors import Problem, ProblemCode
+
+    replies = ForwardedReplies(keep_s=60)
+    calls: list[str] = []
+
+    async def slow_command() -> str:
+        calls.append("run")
+        await trio.sleep(5)
+        return f"reply {len(calls)}"
+
+    retried: list[str] = []
+    async with trio.open_nursery() as nursery:
+        first = trio.CancelScope()
+
+        async def first_attempt() -> None:
+            with first:
+                await replies.run("k", slow_command)
+
+        async def retry() -> None:
+            retried.append(await replies.run("k", slow_command))
+
+        nursery.start_soon(first_attempt)
+        await trio.sleep(1)
+        first.cancel()  # the peer timed out and closed: the first attempt's request is cancelled ...
+        nursery.start_soon(retry)  # ... and its retry waits for the command, which still runs once
+    assert calls == ["run"] and retried == ["reply 1"]
+    assert await replies.run("k", slow_command) == "reply 1" and replies.replayed == 2
+    await trio.sleep(61)  # past the window: the key is forgotten at the next arrival
+    assert await replies.run("k", slow_command) == "reply 2" and len(replies) == 1
+
+    async def refused() -> str:
+        calls.append("refused")
+        raise Problem(ProblemCode.QUESTION_NOT_FOUND, "no")
+
+    for _ in range(2):  # a problem is the reply too, and the command is not run again
+        with pytest.raises(Problem):
+            await replies.run("p", refused)
+    assert calls.count("refused") == 1

@@ -9,6 +9,7 @@ session, which stores it with its first event, so every event id is assigned by 
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 import uuid
 from collections import deque
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 import trio
 
 from mentor.actors.messages import CreateSession, Message, Stop
-from mentor.actors.ownership import Forwarder, Lease, Ownership
+from mentor.actors.ownership import Forwarder, Lease, Ownership, with_block_ids
 from mentor.actors.remote_streams import RemoteStreams
 from mentor.actors.session_actor import SessionActor
 from mentor.engines import AnswerEngine
@@ -43,11 +44,13 @@ class _Handle:
 
 
 class OwnedElsewhere(Exception):
-    """The session's live actor runs in another process, reachable at ``address``."""
+    """The session's live actor runs in another process, reachable at ``address``; its lease runs until
+    ``expires`` (trio clock) unless the owner renews it."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, expires: float) -> None:
         super().__init__(address)
         self.address = address
+        self.expires = expires
 
 
 class SessionSupervisor:
@@ -57,7 +60,8 @@ class SessionSupervisor:
         self.ownership = ownership  # None on SQLite: one process, no leases
         self.forwarder = Forwarder(settings) if ownership is not None else None
         self.remote_streams: RemoteStreams | None = None  # set by the runtime with ownership
-        self._remote: dict[str, tuple[str, float]] = {}  # session id -> (owner's address, until): skip lookups
+        self._remote: dict[str, tuple[str, float, float]] = {}  # session id -> (owner's address, until, lease
+        # expiry): skip lookups
         self.settings = settings
         self.reader = reader
         self.writer = writer
@@ -73,7 +77,7 @@ class SessionSupervisor:
 
     @property
     def live_subscribers(self) -> int:
-        remote = self.remote_streams.feed.streams if self.remote_streams is not None else 0
+        remote = self.remote_streams.streams if self.remote_streams is not None else 0
         return remote + sum(sum(1 for sub in h.actor.subscribers if sub.alive)
                             for h in self._actors.values() if h.actor is not None)
 
@@ -102,6 +106,7 @@ class SessionSupervisor:
         Raises Problem: 404 when the session does not exist (or is not the user's), 503 when shutting
         down or when the actor does not answer within ``actor_reply_timeout_s``.
         """
+        key = ""  # set at the first forward: every retry of this command carries the same key and block ids
         with trio.move_on_after(self.settings.actor_reply_timeout_s):
             for attempt in range(100):
                 try:
@@ -110,14 +115,19 @@ class SessionSupervisor:
                     if forwarded:
                         raise unavailable("the session moved to another server; retry") from None
                     assert self.forwarder is not None
+                    if not key:  # (and if the owner dies meanwhile and we take over, we deliver the same)
+                        key, message = secrets.token_hex(16), with_block_ids(message)
                     try:
-                        reply: T = await self.forwarder.ask(elsewhere.address, session_id, message)
+                        reply: T = await self.forwarder.ask(elsewhere.address, session_id, message, key)
                         return reply
                     except ConnectionError as exc:
                         # The owner died or is paused: its lease expires within lease_ttl_s, then we take over.
+                        # Back off, but wake just after the expiry we were told: a failover takes the TTL,
+                        # not the TTL plus half a back-off step.
                         log.info("forwarding %s failed (%s); retrying", session_id, exc)
                         self._remote.pop(session_id, None)
-                        await trio.sleep(min(0.05 * (attempt + 1), self.settings.lease_ttl_s / 5))
+                        backoff = min(0.05 * (attempt + 1), self.settings.lease_ttl_s / 5)
+                        await trio.sleep(max(0.0, min(backoff, elsewhere.expires - trio.current_time() + 0.01)))
                         continue
                 try:
                     return await self._deliver(handle, message)
@@ -170,7 +180,7 @@ class SessionSupervisor:
             await starting.wait()  # someone else is loading this session
         remote = self._remote.get(session_id)
         if remote is not None and remote[1] > trio.current_time():
-            raise OwnedElsewhere(remote[0])
+            raise OwnedElsewhere(remote[0], remote[2])
         self._starting[session_id] = started = trio.Event()
         try:
             lease = None
@@ -181,9 +191,10 @@ class SessionSupervisor:
                 if lease is None:
                     holder = await self.ownership.holder(session_id)
                     if holder is not None and holder.live:
-                        until = trio.current_time() + self.ownership.ttl_s / 2
-                        self._remote[session_id] = (holder.address, until)
-                        raise OwnedElsewhere(holder.address)
+                        now = trio.current_time()
+                        expires = now + holder.remaining_s
+                        self._remote[session_id] = (holder.address, now + self.ownership.ttl_s / 2, expires)
+                        raise OwnedElsewhere(holder.address, expires)
                     continue_ = await self.ownership.acquire(session_id)  # released meanwhile
                     if continue_ is None:
                         raise unavailable("the session is changing owner; retry")

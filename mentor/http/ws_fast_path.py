@@ -26,6 +26,7 @@ import trio
 from hypercorn.typing import ASGIFramework, ASGIReceiveCallable, ASGISendCallable, Scope, WebsocketScope
 from pydantic import ValidationError
 
+from mentor.actors import metrics
 from mentor.actors.messages import (
     AddCaptions,
     AskQuestion,
@@ -196,8 +197,14 @@ async def _serve_socket(rt: Runtime, session_id: str, principal: Principal, stre
                 if not rt.grants.is_live(principal):
                     revoked = True
                     return
-                for event in batch:
-                    await out.send(event.ws)
+                if metrics.observing:  # metrics on: observed once the batch is with the socket's send loop
+                    made_at = metrics.first_live_at(batch, stream.sub.head)
+                    for event in batch:
+                        await out.send(event.ws)
+                    metrics.written(made_at)
+                else:
+                    for event in batch:
+                        await out.send(event.ws)
 
     async def command_loop(out: trio.MemorySendChannel[str]) -> None:
         nonlocal client_left

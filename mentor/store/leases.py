@@ -25,7 +25,10 @@ ACQUIRE = sa.text("""
         WHERE session_leases.expires_at < now() OR session_leases.owner = excluded.owner
     RETURNING epoch, (xmax <> 0) AS moved
 """)
-HOLDER = sa.text("SELECT owner, address, expires_at > now() AS live FROM session_leases WHERE session_id = :s")
+HOLDER = sa.text("""
+    SELECT owner, address, expires_at > now() AS live, extract(epoch FROM expires_at - now()) AS remaining
+    FROM session_leases WHERE session_id = :s
+""")
 # One statement per process and renewal period, whatever the number of sessions it owns.
 RENEW = sa.text("""
     UPDATE session_leases SET expires_at = now() + make_interval(secs => :ttl)
@@ -45,6 +48,7 @@ class Holder:
     owner: str
     address: str
     live: bool
+    remaining_s: float  # until the lease expires unless renewed (negative: expired), by the database's clock
 
 
 def acquire(conn: sa.Connection, session_id: str, owner: str, address: str, ttl_s: float) -> tuple[int, bool] | None:
@@ -58,7 +62,7 @@ def acquire(conn: sa.Connection, session_id: str, owner: str, address: str, ttl_
 
 def holder(conn: sa.Connection, session_id: str) -> Holder | None:
     row = conn.execute(HOLDER, {"s": session_id}).first()
-    return None if row is None else Holder(row.owner, row.address, bool(row.live))
+    return None if row is None else Holder(row.owner, row.address, bool(row.live), float(row.remaining))
 
 
 def renew(conn: sa.Connection, owner: str, ttl_s: float) -> dict[str, int]:

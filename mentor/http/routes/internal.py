@@ -3,12 +3,14 @@
 Only peers call it: they prove it with ``X-Mentor-Internal`` (derived from the shared JWT key, see
 ``mentor.actors.ownership``). The command runs on the local actor (never forwarded again: a session that
 moved meanwhile answers 503, and the peer's client retries), and the reply is the actor's value as JSON or
-its problem.
+its problem. A retry of a command (same idempotency key, after the peer timed out) gets the first
+attempt's reply and is not applied again (``ownership.ForwardedReplies``).
 """
 
 from __future__ import annotations
 
 import hmac
+from functools import partial
 
 import orjson
 from quart import Blueprint, Response, request
@@ -29,6 +31,9 @@ async def ask() -> Response:
     body = await request.get_data(cache=False, as_text=False)
     if len(body) > rt.settings.max_body_bytes:
         raise Problem(ProblemCode.REQUEST_ENTITY_TOO_LARGE, "forwarded command too large")
-    session_id, message = decode_message(body)
-    value = await rt.supervisor.ask(session_id, message, forwarded=True)
+    session_id, message, key = decode_message(body)
+    if key:
+        value = await rt.ownership.replies.run(key, partial(rt.supervisor.ask, session_id, message, forwarded=True))
+    else:  # a peer of an older version
+        value = await rt.supervisor.ask(session_id, message, forwarded=True)
     return Response(orjson.dumps({"value": value}), content_type="application/json")

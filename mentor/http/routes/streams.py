@@ -15,6 +15,7 @@ from functools import partial
 from quart import Blueprint, Response, request
 from quart_schema import tag
 
+from mentor.actors import metrics
 from mentor.actors.streams import EventStream, parse_last_event_id, subscribe
 from mentor.events import Event, EventType
 from mentor.http.access import authorize, wants_presence
@@ -40,7 +41,12 @@ async def sse_chunks(stream: EventStream, retry_ms: int, expires_at: float,
             yield Event.control(stream.session_id, EventType.TOKEN_EXPIRED,
                                 {"reason": "the access token expired; reconnect with a fresh one"}).sse
             return
-        yield _encode(batch)  # no local keeps the chunk: an idle stream holds no old data while it waits
+        if metrics.observing:  # metrics on: the write's oldest event, observed once the write returned
+            made_at = metrics.first_live_at(batch, stream.sub.head)
+            yield _encode(batch)
+            metrics.written(made_at)
+        else:
+            yield _encode(batch)  # no local keeps the chunk: an idle stream holds no old data while it waits
 
 
 def _encode(batch: list[Event]) -> bytes:
