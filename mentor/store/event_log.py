@@ -28,14 +28,20 @@ def last_event_seq(conn: sa.Connection, session_id: str) -> int:
         events.c.session_id == session_id)).scalar_one())
 
 
+# Built once: building the select per call cost more CPU than running it (a live stream reads the log
+# at every notification when its session is owned by another process).
+EVENTS_AFTER = (
+    sa.select(events.c.seq, events.c.type, events.c.data, events.c.created_at)
+    .where(events.c.session_id == sa.bindparam("session_id"), events.c.seq > sa.bindparam("after"),
+           events.c.seq <= sa.bindparam("upto"))
+    .order_by(events.c.seq)
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+
+
 def events_after(conn: sa.Connection, session_id: str, after: int, upto: int, limit: int) -> list[Event]:
-    stmt = (
-        sa.select(events.c.seq, events.c.type, events.c.data, events.c.created_at)
-        .where(events.c.session_id == session_id, events.c.seq > after, events.c.seq <= upto)
-        .order_by(events.c.seq)
-        .limit(limit)
-    )
-    return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in conn.execute(stmt)]
+    rows = conn.execute(EVENTS_AFTER, {"session_id": session_id, "after": after, "upto": upto, "limit": limit})
+    return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in rows]
 
 
 def recent_events(conn: sa.Connection, session_id: str, types: tuple[str, ...], limit: int) -> list[Event]:
