@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
-from mentor.store.writer import WriteOp, merge_ops
+from mentor.store.schema import captions, events, metadata
+from mentor.store.sessions import INSERT_CAPTION, UPDATE_CAPTION
+from mentor.store.writer import FencedOut, StoreWriter, WriteOp, merge_ops
 
 A, B = sa.text("a"), sa.text("b")
 
@@ -22,3 +25,26 @@ def test_runs_of_one_statement_become_one_executemany_and_the_inputs_stay_as_the
 def test_a_long_run_is_one_op_with_every_row() -> None:
     merged = merge_ops([WriteOp(A, {"x": i}) for i in range(5000)])
     assert len(merged) == 1 and merged[0].params == [{"x": i} for i in range(5000)]
+
+
+def test_hot_statements_on_the_driver_cursor_store_what_sqlalchemy_would() -> None:
+    """INSERT/UPDATE_CAPTION run on the DBAPI cursor (bind processors applied, extra keys ignored); a
+    statement built per call goes through SQLAlchemy and leaves nothing behind in the writer."""
+    engine = sa.create_engine("sqlite://")
+    metadata.create_all(engine)
+    writer = StoreWriter(engine, queue_size=1, batch_max=1, timeout_s=1)
+    row = {"session_id": "s", "block_id": "b", "revision": 0, "final": False, "speaker_role": "candidate",
+           "speaker_name": None, "text": "hello", "client_ts": 5, "created_at": 1.5, "updated_at": 1.5}
+    with engine.begin() as conn:
+        writer._execute(conn, [WriteOp(INSERT_CAPTION, [{**row, "id": 1}, {**row, "id": 2, "block_id": "c"}]),
+                               WriteOp(UPDATE_CAPTION, {**row, "final": True, "text": "hello there", "id": 2,
+                                                        "b_session_id": "s", "b_id": 1}),
+                               WriteOp(sa.insert(events), {"session_id": "s", "seq": 1, "type": "t", "data": "{}",
+                                                           "created_at": 1.0})])
+        stored = conn.execute(sa.select(captions.c.id, captions.c.final, captions.c.text, captions.c.client_ts)
+                              .order_by(captions.c.id)).all()
+        assert conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one() == 1
+    assert [tuple(r) for r in stored] == [(1, True, "hello there", 5.0), (2, False, "hello", 5.0)]
+    assert set(writer._plain) == {INSERT_CAPTION, UPDATE_CAPTION}  # compiled once each; nothing per call
+    with pytest.raises(FencedOut), engine.begin() as conn:  # a fence counts rows on the cursor path too
+        writer._execute(conn, [WriteOp(UPDATE_CAPTION, {**row, "b_session_id": "s", "b_id": 99}, expect_rows=1)])

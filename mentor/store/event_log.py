@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from mentor.events import Event
 from mentor.store.rows import Row
 from mentor.store.schema import events
-from mentor.store.writer import WriteOp
+from mentor.store.writer import WriteOp, hot
 
-INSERT_EVENT = sa.insert(events)
+INSERT_EVENT = hot(sa.insert(events))
 
 
 def event_rows(evs: list[Event]) -> list[Row]:

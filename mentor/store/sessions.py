@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from mentor.store.rows import Row, one
 from mentor.store.schema import answers, captions, events, session_speakers, sessions
-from mentor.store.writer import WriteOp
+from mentor.store.writer import WriteOp, hot
 
 # --- sessions
 
@@ -84,8 +84,8 @@ def list_captions(conn: sa.Connection, session_id: str, after: int, limit: int, 
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
-INSERT_CAPTION = sa.insert(captions)
-UPDATE_CAPTION = (
+INSERT_CAPTION = hot(sa.insert(captions))
+UPDATE_CAPTION = hot(
     sa.update(captions)
     .where(captions.c.session_id == sa.bindparam("b_session_id"), captions.c.id == sa.bindparam("b_id"))
     .values(

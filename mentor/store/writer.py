@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import trio
@@ -66,6 +66,18 @@ def merge_ops(ops: Sequence[WriteOp]) -> list[WriteOp]:
     return merged
 
 
+S = TypeVar("S", bound=sa.Executable)
+
+_HOT: set[sa.Executable] = set()
+
+
+def hot(statement: S) -> S:
+    """Declare a module-level statement written on every caption: the writer compiles it once and runs it
+    on the driver's cursor (see _Plain). Only for constants, so the compiled forms kept stay few."""
+    _HOT.add(statement)
+    return statement
+
+
 @dataclass(frozen=True, slots=True)
 class _Plain:
     """A statement compiled once, run with its rows' values in bind order on the driver's cursor: no
@@ -115,7 +127,7 @@ class StoreWriter:
         self._batch_max = batch_max
         self._timeout_s = timeout_s
         self._send, self._recv = trio.open_memory_channel[_Pending](queue_size)
-        self._plain: dict[sa.Executable, _Plain | None] = {}  # by statement: they are module constants
+        self._plain: dict[sa.Executable, _Plain | None] = {}  # by hot() statement
         self.transactions = 0  # counters for /metrics and benchmarks
         self.batches = 0
 
@@ -205,7 +217,7 @@ class StoreWriter:
 
     def _execute(self, conn: sa.Connection, ops: Sequence[WriteOp]) -> None:
         for op in ops:
-            rowcount = self._execute_plain(conn, op) if op.params else None
+            rowcount = self._execute_plain(conn, op) if op.params and op.statement in _HOT else None
             if rowcount is None:
                 result = conn.execute(op.statement) if op.params is None else conn.execute(op.statement, op.params)
                 rowcount = result.rowcount
