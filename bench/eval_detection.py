@@ -2,7 +2,7 @@
 
 Usage:
     python bench/eval_detection.py FILE.jsonl [--strip-punct] [--stream] [--errors PATH]
-        [--briefings DIR] [--seed N]
+        [--briefings DIR] [--seed N] [--long-only N]
 
 FILE.jsonl holds utterances like ../shared/data/questions-dev.jsonl (fields id, text,
 is_question, label, conversation_id, speaker). Printed: precision / recall / F1 on the
@@ -13,6 +13,11 @@ QuestionTracker (each utterance as growing interim revisions with speech-like ti
 flicker of "?" and wrong words) and reports latency after the final revision, duplicate
 fires, fires on non-questions and CPU per caption update. The press-briefing part feeds
 every turn of ../shared/data/wh-briefings/*.md as interviewer speech.
+
+--long-only N replays only the 400-word Meet blocks (as written and stripped) N times and prints their
+CPU per update; nothing else runs. It is the repeatable cost measure: run it under callgrind with N = 1
+and N = 0 (loading only) and divide the difference in instructions by the updates printed:
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null python bench/eval_detection.py FILE --long-only 1
 """
 
 from __future__ import annotations
@@ -319,8 +324,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=Path, default=Path(tempfile.gettempdir()) / "detection-errors.tsv")
     ap.add_argument("--briefings", type=Path, default=DATA / "wh-briefings")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--long-only", type=int, default=None, metavar="N",
+                    help="only replay the 400-word blocks N times (for callgrind; 0 = load only)")
     args = ap.parse_args(argv)
     rows = load(args.file)
+    if args.long_only is not None:
+        for _ in range(args.long_only):
+            for stripped in (False, True):
+                cpu = replay_long_turns(rows, stripped, args.seed)
+                print(f"[long {'stripped' if stripped else 'as written'}] {sum(map(len, cpu.values()))} updates; "
+                      + _cpu_line(cpu))
+        return 0
     print(f"{len(rows)} utterances, {sum(1 for r in rows if r['is_question'])} questions")
     for stripped in (False, True):
         s, per_label, errors = evaluate_static(rows, stripped)
