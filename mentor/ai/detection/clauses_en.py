@@ -105,6 +105,22 @@ __all__ = ["ARMED_THRESHOLD", "analyse", "is_question", "normalise"]
 # After a preface, a weaker cue (a declarative, a "you said ...") is taken as the announced question.
 ARMED_THRESHOLD = 0.35
 
+# Word lists indexed for the hot loops (the same lists as the lexicon, looked up by their first words; the
+# sequences as lists, so that a slice of the words compares without building a tuple).
+_INDIRECT_BY_PAIR: dict[tuple[str, str], tuple[list[str], ...]] = {}
+for _seqs in INDIRECT_BY_FIRST.values():
+    for _seq in _seqs:
+        _INDIRECT_BY_PAIR[_seq[0], _seq[1]] = _INDIRECT_BY_PAIR.get((_seq[0], _seq[1]), ()) + (list(_seq),)
+# First word -> (head, is a noun head) in the order _preface_at tries them: noun heads, then verb heads.
+_PREFACE_BY_FIRST: dict[str, tuple[tuple[list[str], bool], ...]] = {
+    first: tuple((list(h), True) for h in PREFACE_NOUN_HEADS if h[0] == first)
+    + tuple((list(h), False) for h in PREFACE_HEADS if h[0] == first)
+    for first in PREFACE_FIRST
+}
+_CONFIRM_FIRST = frozenset(CONFIRM_FRAMES)
+# Words at which _inner_hits can find anything.
+_INNER_TRIGGERS = INNER_WH | INNER_AUX | INNER_WH_FUSED | frozenset({"i", "let", "any"})
+
 
 @dataclass(slots=True)
 class _Tok:
@@ -192,10 +208,6 @@ def _starts(w: list[str]) -> list[tuple[int, bool]]:
     return out
 
 
-def _match_seq(w: list[str], i: int, seq: tuple[str, ...]) -> bool:
-    return tuple(w[i:i + len(seq)]) == seq
-
-
 def _inverted_after(w: list[str], i: int, limit: int) -> float:
     """Inversion inside a wh-phrase: "what kind of music DO YOU like" -> 0.8.
 
@@ -267,9 +279,10 @@ def _inner_hits(w: list[str], caps: list[bool], taken: set[int]) -> list[tuple[i
     out: list[tuple[int, str, float]] = []
     n = len(w)
     for j in range(1, n - 2):
-        if j in taken or j - 1 in taken:
+        x = w[j]
+        if x not in _INNER_TRIGGERS or j in taken or j - 1 in taken:
             continue
-        x, prev = w[j], w[j - 1]
+        prev = w[j - 1]
         if x in INNER_WH and w[j + 1] in AUX:
             # "... soon when can people expect ...": inversion after a wh-word is a question.
             cue = _cue_at(w, j, n, False, False, caps)
@@ -292,8 +305,8 @@ def _inner_hits(w: list[str], caps: list[bool], taken: set[int]) -> list[tuple[i
             if _preface_at(w, j):
                 out.append((j, "preface", 0.3))
                 continue
-            for seq in INDIRECT_BY_FIRST.get(x, ()):
-                if _match_seq(w, j, seq):
+            for seq in _INDIRECT_BY_PAIR.get((x, w[j + 1]), ()):
+                if w[j:j + len(seq)] == seq:
                     out.append((j, "indirect", 0.7))
                     break
     return out
@@ -417,25 +430,25 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
                 return None
             return ("prompt", 0.85 if b else 0.6)
         return None
-    for seq in INDIRECT_BY_FIRST.get(a, ()):
-        if _match_seq(w, i, seq):
+    for seq in _INDIRECT_BY_PAIR.get((a, b), ()):  # a is no wh-word here, so b = w[i + 1]
+        if w[i:i + len(seq)] == seq:
             return ("indirect", 0.8)
     return None
 
 
 def _preface_at(w: list[str], i: int) -> bool:
     """ "let me ask you about ...", "I want to turn to ...", "my next question ...": an announcement."""
-    if w[i] not in PREFACE_FIRST:
+    heads = _PREFACE_BY_FIRST.get(w[i])
+    if heads is None:
         return False
-    for head in PREFACE_NOUN_HEADS:
-        if tuple(w[i:i + len(head)]) == head:
-            rest = w[i + len(head):i + len(head) + 2]
+    for head, noun in heads:
+        k = i + len(head)
+        if w[i:k] != head:
+            continue
+        if noun:
+            rest = w[k:k + 2]
             # "my next question is whether ..." asks at once; the rules find the question after it.
             return not (rest[:1] == ["is"] and rest[1:2] and rest[1] in PREFACE_NOT)
-    for head in PREFACE_HEADS:
-        if tuple(w[i:i + len(head)]) != head:
-            continue
-        k = i + len(head)
         if k < len(w) and w[k] in ("now", "just", "briefly", "quickly", "also", "then"):
             k += 1
         if k >= len(w) or w[k] not in PREFACE_VERBS:
@@ -544,6 +557,8 @@ def _puts_record(content: list[str], k: int) -> bool:
 
 def _request(content: list[str]) -> float:
     """ "please educate me, if you would", "if you can give me more, I would appreciate that"."""
+    if "if" not in content and "please" not in content:
+        return 0.0  # every request form below holds one of them
     n = len(content)
     for end in REQUEST_ENDS:
         k = len(end)
@@ -572,6 +587,8 @@ def _generic_you(content: list[str], i: int) -> bool:
 def _confirming_frame(content: list[str]) -> float:
     """ "as I understand it", "what you're saying is", "in other words, you ...": a frame that proposes a
     reading of the listener's position or of facts they know, and asks them to confirm it."""
+    if _CONFIRM_FIRST.isdisjoint(content):
+        return 0.0
     for i, x in enumerate(content):
         for frame in CONFIRM_FRAMES.get(x, ()):
             if tuple(content[i:i + len(frame)]) == frame:
