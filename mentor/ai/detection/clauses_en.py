@@ -120,6 +120,15 @@ _PREFACE_BY_FIRST: dict[str, tuple[tuple[list[str], bool], ...]] = {
     + tuple((list(h), False) for h in PREFACE_HEADS if h[0] == first)
     for first in PREFACE_FIRST
 }
+# The same by first two words, for first words whose heads all have two words or more (the others keep the
+# list by first word: a one-word head matches whatever follows).
+_PREFACE_SHORT = frozenset(h[0] for h in PREFACE_HEADS + PREFACE_NOUN_HEADS if len(h) == 1)
+_PREFACE_BY_PAIR: dict[tuple[str, str], tuple[tuple[list[str], bool], ...]] = {}
+for _first, _heads in _PREFACE_BY_FIRST.items():
+    if _first not in _PREFACE_SHORT:
+        for _head, _noun in _heads:
+            _key = (_head[0], _head[1])
+            _PREFACE_BY_PAIR[_key] = _PREFACE_BY_PAIR.get(_key, ()) + ((_head, _noun),)
 _CONFIRM_PAIRS = frozenset((f[0], f[1]) for frames in CONFIRM_FRAMES.values() for f in frames)
 _CHAIR_LAST = frozenset(v[-1] for v in CHAIR_VOCATIVES)
 _PRONOUN_OR_DEM = PRONOUN_SUBJ | DEMONSTRATIVE
@@ -475,9 +484,13 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
 
 def _preface_at(w: list[str], i: int) -> bool:
     """ "let me ask you about ...", "I want to turn to ...", "my next question ...": an announcement."""
-    heads = _PREFACE_BY_FIRST.get(w[i])
-    if heads is None:
+    x = w[i]
+    if x not in PREFACE_FIRST:
         return False
+    if x in _PREFACE_SHORT:
+        heads = _PREFACE_BY_FIRST[x]
+    else:
+        heads = _PREFACE_BY_PAIR.get((x, w[i + 1] if i + 1 < len(w) else ""), ())
     for head, noun in heads:
         k = i + len(head)
         if w[i:k] != head:
@@ -676,8 +689,8 @@ def _clause_tokens(sent: list[_Tok]) -> list[_Tok]:
     """Words and commas of a sentence without fillers and immediate repeats ("is, is")."""
     body = sent[:-1] if sent and sent[-1][0] in HARD else sent  # a hard mark only ever ends a sentence
     words = list(map(_word, body))
-    if _CLAUSE_DROP.isdisjoint(words) and not (words and words[0] == ",") \
-            and not any(map(str.__eq__, words, words[1:])) and not any(map(str.__eq__, words, words[2:])):
+    if _CLAUSE_DROP.isdisjoint(words) and not any(map(str.__eq__, words, words[1:])) and (
+            "," not in words or (words[0] != "," and not any(map(str.__eq__, words, words[2:])))):
         return body  # no filler, no repeat ("that that", "what, what"), no leading or double comma
     out: list[_Tok] = []
     last = before = ""  # words of out[-1] and out[-2]
