@@ -690,7 +690,8 @@ def _clause_tokens(sent: list[_Tok]) -> list[_Tok]:
     body = sent[:-1] if sent and sent[-1][0] in HARD else sent  # a hard mark only ever ends a sentence
     words = list(map(_word, body))
     if _CLAUSE_DROP.isdisjoint(words) and not any(map(str.__eq__, words, words[1:])) and (
-            "," not in words or (words[0] != "," and not any(map(str.__eq__, words, words[2:])))):
+            "," not in words or (words[0] != "," and not (any(map(str.__eq__, words, words[2:])) and any(
+                a == c != "," and b == "," for a, b, c in zip(words, words[1:], words[2:]))))):
         return body  # no filler, no repeat ("that that", "what, what"), no leading or double comma
     out: list[_Tok] = []
     last = before = ""  # words of out[-1] and out[-2]
