@@ -337,7 +337,7 @@ def test_background_questions_are_told_apart() -> None:
         "Why are you leaving your current job?": "I'm not leaving because of a problem",
         "Where do you see yourself in five years?": "In five years",
         "What did you study?": "I studied B.Sc. Computer Science, University of Leeds, 2013.",
-        "Tell me about yourself.": "I'm a Staff Backend Engineer with 12+ years of experience.",
+        "Tell me about yourself.": "I'm a Staff Backend Engineer with 11 years of experience.",  # as the resume states
     }
     for question, opening in cases.items():
         text = compose_answer(ask(question, "background")).text

@@ -165,6 +165,8 @@ _LEAD_INS = re.compile(
     r"|(?:what's|what is) your (?:opinion|view|take|stance) (?:on|of|about) "
     r"|(?:what do you think|how do you feel) (?:about|of) |what (?:is|are) |what's "
     r"|do you mean |did you mean |what do you mean(?: by)? |you mean "
+    r"|meinen sie (?:damit |mit )?|meinst du (?:damit |mit )?|(?:vous voulez|tu veux) dire (?:que |par )?"
+    r"|(?:te refieres|se refiere) a |(?:quieres|quiere) decir (?:que |con )?"
     r"|erzählen sie (?:mir |uns )?(?:etwas |mehr )?(?:über|von) |(?:können|könnten) sie (?:mir |uns )?"
     r"(?:erklären|beschreiben),?\s*(?:wie |was )?|was halten sie von |was meinen sie mit "
     r"|parlez-(?:moi|nous) (?:de |d'|du |des )|(?:pouvez|pourriez)-vous (?:m'|nous )?(?:expliquer|décrire) "
@@ -186,12 +188,17 @@ _LEAD_INS = re.compile(
 )
 _DESIGN_VERBS = re.compile(
     r"^(?:how (?:would|do|could|should|will) (?:you|we) )?(?:go about )?(?:design(?:ing)?|build(?:ing)?|"
-    r"architect(?:ing)?|implement(?:ing)?|scale|scaling)\s+(?:it\s+)?|^(?:entwerfen sie|concevez|diseña)\s+",
+    r"architect(?:ing)?|implement(?:ing)?|scale|scaling)\s+(?:it\s+)?|^(?:entwerfen sie|concevez|diseña)\s+"
+    # "Wie würden Sie ein System entwerfen, das ..." -> "ein System, das ...": the verb goes, the object stays.
+    r"|^wie (?:würden|könnten|sollten|würdest) (?:sie|du) (?=.+? (?:entwerfen|entwickeln|bauen|aufbauen|gestalten|"
+    r"konzipieren|skalieren)\b)|\s(?:entwerfen|entwickeln|aufbauen|bauen|gestalten|konzipieren|skalieren)(?=\s*[,?.!]|$)"
+    r"|^comment (?:concevriez|construiriez|architectureriez|conceviez)-vous\s+"
+    r"|^cómo (?:diseñarías|construirías|diseñaría|construiría|escalarías)\s+",
     re.IGNORECASE,
 )
 _HOW_WORKS = re.compile(
-    r"^how (?:does|do) (.+?) work$|^wie funktionier(?:t|en) (.+)$|^comment fonctionne(?:nt)? (.+)$"
-    r"|^¿?\s*cómo funciona(?:n)? (.+)$",
+    r"^how (?:does|do) (.+?) work$|^wie funktionier(?:t|en) ([^,;]+)|^comment fonctionne(?:nt)? ([^,;]+)"
+    r"|^¿?\s*cómo funciona(?:n)? ([^,;]+)",
     re.IGNORECASE,
 )
 _QUESTION_START = re.compile(
@@ -1222,11 +1229,11 @@ def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
             clause = _BECAUSE.split(reason, maxsplit=1)[-1]
             draft.add(ph.follow_why.format(reason=clause.strip().rstrip(".!?")), "conversation")
         elif line is not None:
-            draft.add(ph.follow_why.format(reason=_lower_first(_said(line.text, ph))), line.ref)
+            draft.add(ph.follow_why.format(reason=_lower_first(_said(line.text, ph), ph.code)), line.ref)
             used.add(line.text)
     elif _matches(_RESULT, question) and line is not None:
         action, result = _action_and_result(line.text, ph)
-        text = _lower_first(result) if result else _lower_first(action)
+        text = _lower_first(result or action, ph.code)
         draft.add(ph.follow_result.format(result=text.rstrip(".")), line.ref)
         used.add(line.text)
     # One new detail on the same subject: a line the earlier answer did not already say.
@@ -1237,10 +1244,11 @@ def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
         draft.add(ph.asks["follow_up"])
 
 
-def _lower_first(text: str) -> str:
-    """A sentence continued after a colon: "That cut..." -> "that cut..." (not "I" or "AWS")."""
+def _lower_first(text: str, code: str = "en") -> str:
+    """A sentence continued after a colon: "That cut..." -> "that cut..." (not "I" or "AWS"; not in German,
+    where the first word is most often a noun: "Migration der Buchhaltung ...")."""
     first = text.split(" ", 1)[0]
-    if first in {"I", "I'm"} or first[1:2].isupper():
+    if code == "de" or first in {"I", "I'm"} or first[1:2].isupper():
         return text
     return text[:1].lower() + text[1:]
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, pairwise
 from operator import itemgetter, not_, or_
 
 from mentor.ai.detection.lexicon.en import (
@@ -637,7 +637,7 @@ def _generic_you(content: list[str], i: int) -> bool:
 def _confirming_frame(content: list[str]) -> float:
     """ "as I understand it", "what you're saying is", "in other words, you ...": a frame that proposes a
     reading of the listener's position or of facts they know, and asks them to confirm it."""
-    if _CONFIRM_PAIRS.isdisjoint(zip(content, content[1:])):
+    if _CONFIRM_PAIRS.isdisjoint(pairwise(content)):
         return 0.0  # every frame has two words or more: no first pair, no frame
     for i, x in enumerate(content):
         for frame in CONFIRM_FRAMES.get(x, ()):
