@@ -220,9 +220,9 @@ def replay(rows: list[dict[str, object]], stripped: bool, seed: int) -> StreamRe
 
 
 def long_turn_updates(rows: list[dict[str, object]], stripped: bool, seed: int,
-                      words: int = 400) -> list[list[CaptionUpdate]]:
-    """Caption updates of 12 `words`-word Meet blocks: consecutive utterances of a conversation are joined
-    into one block that grows a word or two per update."""
+                      words: int = 400) -> list[list[tuple[str, CaptionUpdate]]]:
+    """(words bucket, caption update) of 12 `words`-word Meet blocks: consecutive utterances of a
+    conversation are joined into one block that grows a word or two per update."""
     rng = random.Random(seed)
     texts: list[str] = []
     cur: list[str] = []
@@ -232,7 +232,7 @@ def long_turn_updates(rows: list[dict[str, object]], stripped: bool, seed: int,
         if len(cur) >= words:
             texts.append(" ".join(cur[:words]))
             cur = []
-    return [[CaptionUpdate(n, f"long{n}", i, False, "interviewer", "x", rev_text, dt)
+    return [[(_bucket(rev_text.count(" ") + 1), CaptionUpdate(n, f"long{n}", i, False, "interviewer", "x", rev_text, dt))
              for i, (dt, rev_text) in enumerate(_interims(text, rng, stripped))]
             for n, text in enumerate(texts[:12])]
 
@@ -251,14 +251,14 @@ class _OpcodeCounter:
         return self
 
 
-def replay_updates(blocks: list[list[CaptionUpdate]], opcodes: bool = False) -> dict[str, list[float]]:
+def replay_updates(blocks: list[list[tuple[str, CaptionUpdate]]], opcodes: bool = False) -> dict[str, list[float]]:
     """CPU µs per caption update (tracker work only) by words in the block, one tracker per block; with
     `opcodes`, Python bytecodes executed per update instead (repeatable on a loaded machine)."""
     out: dict[str, list[float]] = defaultdict(list)
     counter = _OpcodeCounter()
     for n, updates in enumerate(blocks):
         tracker = QuestionTracker(id_prefix=f"long{n}-")
-        for upd in updates:
+        for bucket, upd in updates:
             counter.count = 0
             if opcodes:
                 sys.settrace(counter)
@@ -270,7 +270,7 @@ def replay_updates(blocks: list[list[CaptionUpdate]], opcodes: bool = False) -> 
             spent = (time.process_time_ns() - t0) / 1000
             if opcodes:
                 sys.settrace(None)
-            out[_bucket(upd.text.count(" ") + 1)].append(counter.count if opcodes else spent)
+            out[bucket].append(counter.count if opcodes else spent)
     return out
 
 
