@@ -18,7 +18,9 @@ Punctuation that live captions put on mid-sentence words while recognition revis
 ("where? the stakeholder on?") is ignored: a "?" or "." counts as a boundary only when
 the next word is capitalised or the text ends there.
 
-Cost: linear in the number of tokens; about 10-40 µs for a typical spoken question.
+Cost: linear in the number of tokens; ~3,000 Python bytecodes (~350 k instructions, 40-100 µs on a shared
+machine) for the ~15 words the tracker analyses at a time. The hot loops scan only candidate positions and
+do the per-token work in C (map, compress, set lookups); see docs/detection.md, "The cost of one analysis".
 """
 
 from __future__ import annotations
@@ -722,7 +724,7 @@ def _talks_on(clauses: list[list[_Tok]], si: int) -> bool:
 
 
 def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> QuestionAnalysis:
-    """Classify a text; never raises. Cost: O(tokens), roughly 1 µs per token.
+    """Classify a text; never raises. Cost: O(tokens), a few µs per token (see the module docstring).
 
     `armed`: the text continues one that ended with a preface (see ARMED_THRESHOLD). `lead`: the text starts
     inside a sentence (after a cut) whose first words, lowercased, are these."""
