@@ -149,7 +149,9 @@ _HARD_CHARS = re.compile("[?.!;:]")
 
 
 def _tokenise(text: str) -> list[_Tok]:
-    lowered = text.lower().replace("’", "'")  # same length: offsets stay valid for `text`
+    lowered = text.lower().replace("’", "'")  # offsets into `lowered` must be valid for `text`
+    if len(lowered) != len(text):  # a character whose lowercase is longer ("İ"): keep that one as it is
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text).replace("’", "'")
     pieces = _SPLIT_RE.split(lowered)  # gap, token, gap, token, ..., gap
     if len(pieces) < 2:
         return []
