@@ -15,7 +15,12 @@ Printed per run:
 - quoted: the longest run of consecutive question words repeated in the answer, p50 / p95 / max;
 - compose time per answer, p50 / max (the offline engine streams only after composing the whole answer).
 
-`--show` prints the answers to the given question ids (e.g. `--show g2 d1`).
+Then the same figures for the German set: a German resume written for this benchmark
+(`bench/fixtures/resume_de.md`: stated years, a job with no bullet lines, German headings) against the
+fixture's German questions and `GERMAN_QUESTIONS` below, one per kind or more, each with the topics it asks
+about (`GERMAN_LINES` says which resume lines are evidence for which topic).
+
+`--show` prints the answers to the given question ids (e.g. `--show g2 d1 de3`).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.answers_fixture import BANNED, LINES, QUESTIONS, RESUMES, Question
+from bench.answers_fixture import BANNED, LINES, PITCH, QUESTIONS, RESUMES, Question, _q
 from mentor.ai import compose as compose_module
 from mentor.ai.resume import parse_resume_text
 from mentor.ai.types import AnswerRequest, QuestionKind, ResumeProfile
@@ -47,6 +52,52 @@ JOB = (
     "managers, and take part in the on-call rotation.\n\nSQL, Python or Go, and cloud experience are a plus."
 )
 _WORD = re.compile(r"[\w'’]+")
+
+GERMAN_RESUME = (Path(__file__).resolve().parent / "fixtures" / "resume_de.md").read_text(encoding="utf-8")
+# (key fragment as written in the German resume, topics it is evidence for); see answers_fixture.LINES.
+GERMAN_LINES: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
+    "german": (
+        ("Zahlungswiederholungen", frozenset({"idempotency", "payments", "proud"})),
+        ("Migration der Buchhaltung", frozenset({"kafka", "migration", "proud", "design"})),
+        ("fehlerhafte Schema-Migration", frozenset({"incident", "mistake"})),
+        ("Konflikt mit dem Produktmanagement", frozenset({"conflict", "deadline", "prioritise"})),
+        ("zwei leiten heute eigene Teams", frozenset({"mentoring"})),
+        ("Sendungsverfolgung", frozenset({"tracking", "sql"})),
+        ("Cloud-Kosten um 35 %", frozenset({"cost"})),
+        ("Caching der Tarifberechnung", frozenset({"redis", "caching", "performance"})),
+        ("Stadtwerke Kassel", frozenset({"stadtwerke"})),
+        ("Universität Kassel", frozenset({"education"})),
+    ),
+}
+_MIGRATION_Q_DE = "Erzählen Sie von einer Migration, die Sie geleitet haben."
+_MIGRATION_A_DE = "Bei Zahlwerk habe ich die Migration der Buchhaltung auf Dienste mit Kafka geleitet."
+# German questions written for this benchmark, with the kind a correct detector gives them.
+GERMAN_QUESTIONS: tuple[Question, ...] = tuple(
+    q for q in QUESTIONS if q.language == "de"
+) + (
+    _q("de1", "behavioral", "Erzählen Sie von einer Situation, in der Sie mit einer Kollegin oder einem Kollegen "
+       "nicht einer Meinung waren.", "conflict", language="de"),
+    _q("de2", "behavioral", "Beschreiben Sie einen Fehler, den Sie in der Produktion gemacht haben.",
+       "incident mistake", language="de"),
+    _q("de3", "behavioral", "Wann haben Sie Ihrem Unternehmen Geld gespart?", "cost", language="de"),
+    _q("de4", "technical", "Wie funktioniert Caching mit Redis, und wann würden Sie es nicht einsetzen?",
+       "redis caching", language="de"),
+    _q("de5", "technical", "Wie würden Sie Zahlungswiederholungen idempotent machen?", "idempotency payments",
+       language="de"),
+    _q("de6", "system_design", "Wie würden Sie ein System entwerfen, das Pakete über mehrere Versanddienstleister "
+       "verfolgt?", "tracking", language="de"),
+    _q("de7", "situational", "Was würden Sie tun, wenn die Anforderungen an ein Feature unklar wären?",
+       language="de"),
+    _q("de8", "background", "Was ist Ihre größte Schwäche?", avoid=PITCH, language="de"),
+    _q("de9", "background", "Warum möchten Sie bei uns arbeiten?", avoid=PITCH[:1], language="de"),
+    _q("de10", "background", "Was haben Sie bei den Stadtwerke Kassel gemacht?", "stadtwerke", avoid=PITCH,
+       language="de"),
+    _q("de11", "follow_up", "Und warum gerade Kafka?", "kafka migration", language="de",
+       history=((_MIGRATION_Q_DE, _MIGRATION_A_DE),), conversation=(("interviewer", _MIGRATION_Q_DE),)),
+    _q("de12", "clarifying", "Meinen Sie das ganze Team oder nur sich selbst?", language="de"),
+    _q("de13", "logistics", "Was sind Ihre Gehaltsvorstellungen?", language="de"),
+    _q("de14", "other", "Was halten Sie von unserer Homeoffice-Regelung?", language="de"),
+)
 
 
 def _composed(request: AnswerRequest) -> tuple[str, str]:
@@ -91,8 +142,13 @@ def request_for(question: Question, profile: ResumeProfile) -> AnswerRequest:
     )  # fmt: skip
 
 
-def evaluate(show: set[str]) -> dict[str, Any]:
-    profiles = {name: parse_resume_text(text, today=date(2026, 11, 1)) for name, text in RESUMES.items()}
+def evaluate(
+    show: set[str],
+    questions: tuple[Question, ...] = QUESTIONS,
+    resumes: dict[str, str] = RESUMES,
+    lines: dict[str, tuple[tuple[str, frozenset[str]], ...]] = LINES,
+) -> dict[str, Any]:
+    profiles = {name: parse_resume_text(text, today=date(2026, 11, 1)) for name, text in resumes.items()}
     crashes: list[str] = []
     mismatches: list[str] = []
     words: list[int] = []
@@ -101,7 +157,7 @@ def evaluate(show: set[str]) -> dict[str, Any]:
     timings: list[float] = []
     cited = relevant_pairs = 0
     composers: Counter[str] = Counter()
-    for question in QUESTIONS:
+    for question in questions:
         for name, profile in profiles.items():
             tag = f"{question.id}/{name}"
             try:
@@ -121,23 +177,23 @@ def evaluate(show: set[str]) -> dict[str, Any]:
             words.append(count)
             words_by_kind[question.kind].append(count)
             quoted.append(quoted_run(question.text, text))
-            keys = [key for key, topics in LINES[name] if topics & question.topics]
+            keys = [key for key, topics in lines[name] if topics & question.topics]
             if keys:
                 relevant_pairs += 1
                 cited += any(key.lower() in text.lower() for key in keys)
             if question.id in show:
                 print(f"--- {tag} ({question.kind} -> {composer}, {count} words)\nQ: {question.text}\n{text}\n")
     # Every question under every kind too: a wrong kind from the detector must not crash the composer either.
-    for question in QUESTIONS:
+    for question in questions:
         for kind in KINDS:
             for name, profile in profiles.items():
                 try:
                     _composed(replace(request_for(question, profile), kind=kind))
                 except Exception as exc:  # noqa: BLE001 - any crash is what this counts
                     crashes.append(f"{question.id}/{name} as {kind}: {type(exc).__name__}: {exc}")
-    pairs = len(QUESTIONS) * len(profiles)
+    pairs = len(questions) * len(profiles)
     return {
-        "questions": len(QUESTIONS),
+        "questions": len(questions),
         "resumes": len(profiles),
         "pairs": pairs,
         "crashes": len(crashes),
@@ -160,12 +216,8 @@ def evaluate(show: set[str]) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--show", nargs="*", default=[], help="print the answers to these question ids")
-    parser.add_argument("--json", type=Path, help="also write the report as JSON here")
-    args = parser.parse_args()
-    report = evaluate(set(args.show))
+def _print(report: dict[str, Any], title: str) -> None:
+    print(f"== {title}")
     for line in report["crash_list"]:
         print("CRASH", line)
     for line in report["mismatch_list"]:
@@ -180,8 +232,20 @@ def main() -> None:
         f"max {report['quoted_max']}\n"
         f"compose time ms p50 {report['compose_ms_p50']}  max {report['compose_ms_max']} (shared machine: indicative)"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--show", nargs="*", default=[], help="print the answers to these question ids")
+    parser.add_argument("--json", type=Path, help="also write the report as JSON here")
+    args = parser.parse_args()
+    report = evaluate(set(args.show))
+    _print(report, "fixture: every question x the three resumes")
+    german = evaluate(set(args.show), GERMAN_QUESTIONS, {"german": GERMAN_RESUME}, GERMAN_LINES)
+    _print(german, "German resume (bench/fixtures/resume_de.md) x the German questions")
     if args.json:
         slim = {k: v for k, v in report.items() if not k.endswith("_list")}
+        slim["german"] = {k: v for k, v in german.items() if not k.endswith("_list")}
         args.json.write_text(json.dumps(slim, indent=2))
 
 

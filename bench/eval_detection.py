@@ -2,7 +2,7 @@
 
 Usage:
     python bench/eval_detection.py FILE.jsonl [--strip-punct] [--stream] [--errors PATH]
-        [--briefings DIR] [--seed N]
+        [--briefings DIR] [--seed N] [--long-only N [--opcodes]]
 
 FILE.jsonl holds utterances like ../shared/data/questions-dev.jsonl (fields id, text,
 is_question, label, conversation_id, speaker). Printed: precision / recall / F1 on the
@@ -13,6 +13,14 @@ QuestionTracker (each utterance as growing interim revisions with speech-like ti
 flicker of "?" and wrong words) and reports latency after the final revision, duplicate
 fires, fires on non-questions and CPU per caption update. The press-briefing part feeds
 every turn of ../shared/data/wh-briefings/*.md as interviewer speech.
+
+--long-only N replays only the 400-word Meet blocks (as written and stripped) N times and prints their
+CPU per update; nothing else runs. It is the repeatable cost measure: run it under callgrind with N = 1
+and N = 0 (loading and building the updates only) and divide the difference in instructions by the
+updates printed:
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null python bench/eval_detection.py FILE --long-only 1
+With --opcodes it prints Python bytecodes executed per update instead of µs: percentiles that do not
+move with the machine's load (tracing makes the run ~50x slower).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -210,9 +219,10 @@ def replay(rows: list[dict[str, object]], stripped: bool, seed: int) -> StreamRe
     )
 
 
-def replay_long_turns(rows: list[dict[str, object]], stripped: bool, seed: int, words: int = 400) -> dict[str, list[float]]:
-    """CPU µs per caption update when one speaker's text grows into `words`-word Meet blocks: consecutive
-    utterances of a conversation are joined into one block that grows a word or two per update."""
+def long_turn_updates(rows: list[dict[str, object]], stripped: bool, seed: int,
+                      words: int = 400) -> list[list[tuple[str, CaptionUpdate]]]:
+    """(words bucket, caption update) of 12 `words`-word Meet blocks: consecutive utterances of a
+    conversation are joined into one block that grows a word or two per update."""
     rng = random.Random(seed)
     texts: list[str] = []
     cur: list[str] = []
@@ -222,19 +232,51 @@ def replay_long_turns(rows: list[dict[str, object]], stripped: bool, seed: int, 
         if len(cur) >= words:
             texts.append(" ".join(cur[:words]))
             cur = []
+    return [[(_bucket(rev_text.count(" ") + 1), CaptionUpdate(n, f"long{n}", i, False, "interviewer", "x", rev_text, dt))
+             for i, (dt, rev_text) in enumerate(_interims(text, rng, stripped))]
+            for n, text in enumerate(texts[:12])]
+
+
+class _OpcodeCounter:
+    """Counts the Python bytecodes executed while it is installed (sys.settrace with opcode events): a cost
+    measure that does not depend on the machine's load, for percentiles per update (slow: ~50x)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, frame: Any, event: str, arg: Any) -> Any:
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            self.count += 1
+        return self
+
+
+def replay_updates(blocks: list[list[tuple[str, CaptionUpdate]]], opcodes: bool = False) -> dict[str, list[float]]:
+    """CPU µs per caption update (tracker work only) by words in the block, one tracker per block; with
+    `opcodes`, Python bytecodes executed per update instead (repeatable on a loaded machine)."""
     out: dict[str, list[float]] = defaultdict(list)
-    for n, text in enumerate(texts[:12]):
+    counter = _OpcodeCounter()
+    for n, updates in enumerate(blocks):
         tracker = QuestionTracker(id_prefix=f"long{n}-")
-        at = 0.0
-        for i, (dt, rev_text) in enumerate(_interims(text, rng, stripped)):
-            upd = CaptionUpdate(n, f"long{n}", i, False, "interviewer", "x", rev_text, at + dt)
+        for bucket, upd in updates:
+            counter.count = 0
+            if opcodes:
+                sys.settrace(counter)
             t0 = time.process_time_ns()
             deadline = tracker.next_deadline()
             if deadline is not None and deadline <= upd.at:
                 tracker.tick(deadline)
             tracker.feed(upd)
-            out[_bucket(rev_text.count(" ") + 1)].append((time.process_time_ns() - t0) / 1000)
+            spent = (time.process_time_ns() - t0) / 1000
+            if opcodes:
+                sys.settrace(None)
+            out[bucket].append(counter.count if opcodes else spent)
     return out
+
+
+def replay_long_turns(rows: list[dict[str, object]], stripped: bool, seed: int, words: int = 400) -> dict[str, list[float]]:
+    """CPU µs per caption update when one speaker's text grows into `words`-word Meet blocks."""
+    return replay_updates(long_turn_updates(rows, stripped, seed, words))
 
 
 def _cpu_line(by_bucket: dict[str, list[float]]) -> str:
@@ -319,8 +361,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=Path, default=Path(tempfile.gettempdir()) / "detection-errors.tsv")
     ap.add_argument("--briefings", type=Path, default=DATA / "wh-briefings")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--long-only", type=int, default=None, metavar="N",
+                    help="only replay the 400-word blocks N times (for callgrind; 0 = load only)")
+    ap.add_argument("--opcodes", action="store_true",
+                    help="with --long-only: Python bytecodes per update instead of CPU µs (repeatable)")
     args = ap.parse_args(argv)
     rows = load(args.file)
+    if args.long_only is not None:
+        blocks = {stripped: long_turn_updates(rows, stripped, args.seed) for stripped in (False, True)}
+        for _ in range(args.long_only):  # the updates are built first: N = 0 measures all but the replay
+            for stripped, updates in blocks.items():
+                cpu = replay_updates(updates, args.opcodes)
+                line = _cpu_line(cpu).replace(" µs", " bytecodes") if args.opcodes else _cpu_line(cpu)
+                print(f"[long {'stripped' if stripped else 'as written'}] {sum(map(len, cpu.values()))} updates; "
+                      + line)
+        return 0
     print(f"{len(rows)} utterances, {sum(1 for r in rows if r['is_question'])} questions")
     for stripped in (False, True):
         s, per_label, errors = evaluate_static(rows, stripped)

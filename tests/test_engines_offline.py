@@ -86,7 +86,7 @@ async def test_technical_without_matching_notes_gives_a_structure_not_unrelated_
 async def test_background_pitch_uses_roles_employers_and_skills() -> None:
     _, done = await answer(request("Tell me about yourself.", "background"))
     text = done.text
-    assert text.startswith("I'm a Senior Backend Engineer with 9+ years of experience.")
+    assert text.startswith("I'm a Senior Backend Engineer with 8 years of experience.")
     for fact in (
         "Zalando SE",
         "900 ms to 210 ms",
@@ -113,7 +113,7 @@ async def test_clarifying_restates_and_asks() -> None:
 
 async def test_logistics_is_short_and_uses_the_target_role() -> None:
     _, done = await answer(request("What are your salary expectations?", "logistics"))
-    assert "Staff Backend Engineer role at N26" in done.text and "9+ years" in done.text
+    assert "Staff Backend Engineer role at N26" in done.text and "8 years" in done.text
     assert len(done.text.split()) < 60
 
 
@@ -125,7 +125,7 @@ async def test_other_points_at_relevant_material() -> None:
 async def test_unsupported_language_falls_back_to_english_with_a_note() -> None:
     _, done = await answer(request("Tell me about yourself.", "background", language="ja"))
     assert done.text.startswith("(Offline answer in English") and "Japanese" in done.text
-    assert "I'm a Senior Backend Engineer with 9+ years of experience." in done.text
+    assert "I'm a Senior Backend Engineer with 8 years of experience." in done.text
 
 
 # --- answers in the session language ----------------------------------------------------------------------
@@ -161,13 +161,13 @@ LOCALISED: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = 
         "Tell me about yourself.",
         ("Zalando SE", "900 ms to 210 ms", "Delivery Hero", "12,000 requests per second", "Kafka", "N26"),
         {
-            "de": ("Ich bin Senior Backend Engineer und bringe über 9 Jahre Berufserfahrung mit.",
+            "de": ("Ich bin Senior Backend Engineer und bringe 8 Jahre Berufserfahrung mit.",
                    "Derzeit bin ich Senior Backend Engineer bei Zalando SE:", "Davor war ich",
                    "Deshalb interessiert mich die Stelle als Staff Backend Engineer bei N26"),
-            "fr": ("Je suis Senior Backend Engineer avec plus de 9 ans d'expérience.",
+            "fr": ("Je suis Senior Backend Engineer avec 8 ans d'expérience.",
                    "Actuellement, je suis Senior Backend Engineer chez Zalando SE :", "Auparavant, j'étais",
                    "C'est pourquoi le poste de Staff Backend Engineer chez N26 m'intéresse"),
-            "es": ("Soy Senior Backend Engineer con más de 9 años de experiencia.",
+            "es": ("Soy Senior Backend Engineer con 8 años de experiencia.",
                    "Actualmente trabajo como Senior Backend Engineer en Zalando SE:", "Antes trabajé como",
                    "Por eso me interesa el puesto de Staff Backend Engineer en N26"),
         },
@@ -183,13 +183,13 @@ LOCALISED: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = 
     ),
     "logistics": (
         "What are your salary expectations?",
-        ("Staff Backend Engineer", "N26", "9"),
+        ("Staff Backend Engineer", "N26", "8"),
         {
-            "de": ("Gesamtpaket für die Stelle als Staff Backend Engineer bei N26", "über 9 Jahre",
+            "de": ("Gesamtpaket für die Stelle als Staff Backend Engineer bei N26", "8 Jahre",
                    "einer Lead-Position"),
-            "fr": ("rémunération prévue pour le poste de Staff Backend Engineer chez N26", "plus de 9 ans",
+            "fr": ("rémunération prévue pour le poste de Staff Backend Engineer chez N26", "8 ans",
                    "un poste de lead technique"),
-            "es": ("paquete completo para el puesto de Staff Backend Engineer en N26", "más de 9 años",
+            "es": ("paquete completo para el puesto de Staff Backend Engineer en N26", "8 años",
                    "un puesto de liderazgo técnico"),
         },
     ),

@@ -228,6 +228,32 @@ def test_topic_phrases() -> None:
     assert len(topic("Tell me " + "about the very long and winding road " * 10).split()) <= 8
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    # The openers English drops ("can you tell me", "what is") and its "how would you" -> "how you would" word
+    # order, in German, French and Spanish.
+    ("Können Sie mir sagen, wie Sie Konflikte im Team lösen?", "wie Sie Konflikte im Team lösen"),
+    ("Was ist der Unterschied zwischen einem Prozess und einem Thread?",
+     "der Unterschied zwischen einem Prozess und einem Thread"),
+    ("Wie würden Sie die Zahlungen idempotent machen?", "wie Sie die Zahlungen idempotent machen würden"),
+    ("Wie gehen Sie mit Fehlern in der Produktion um?", "wie Sie mit Fehlern in der Produktion umgehen"),
+    ("Warum haben Sie sich für Kafka entschieden?", "warum Sie sich für Kafka entschieden haben"),
+    ("Erklären Sie bitte, wie Sie Ausfälle vermeiden.", "wie Sie Ausfälle vermeiden"),
+    ("Pouvez-vous me dire comment vous gérez les conflits ?", "comment vous gérez les conflits"),
+    ("Quelle est la différence entre un processus et un thread ?", "la différence entre un processus et un thread"),
+    ("Comment feriez-vous pour rendre les paiements idempotents ?",
+     "comment vous feriez pour rendre les paiements idempotents"),
+    ("Comment est-ce que vous garantissez la cohérence ?", "comment vous garantissez la cohérence"),
+    ("Est-ce que vous avez utilisé Terraform ?", "vous avez utilisé Terraform"),
+    ("¿Puedes decirme cómo manejas los conflictos?", "cómo manejas los conflictos"),
+    ("¿Cuál es la diferencia entre SQL y NoSQL?", "la diferencia entre SQL y NoSQL"),
+    ("¿Cómo harías que los pagos fueran idempotentes?", "cómo harías que los pagos fueran idempotentes"),
+    # English is unchanged ("Was" here is the English verb).
+    ("Was it hard to migrate?", "Was it hard to migrate"),
+])
+def test_topic_phrases_drop_question_openers_in_every_language(question: str, expected: str) -> None:
+    assert topic(question) == expected
+
+
 # --- one shape per kind ------------------------------------------------------------------------------------
 
 
@@ -311,7 +337,7 @@ def test_background_questions_are_told_apart() -> None:
         "Why are you leaving your current job?": "I'm not leaving because of a problem",
         "Where do you see yourself in five years?": "In five years",
         "What did you study?": "I studied B.Sc. Computer Science, University of Leeds, 2013.",
-        "Tell me about yourself.": "I'm a Staff Backend Engineer with 12+ years of experience.",
+        "Tell me about yourself.": "I'm a Staff Backend Engineer with 11 years of experience.",  # as the resume states
     }
     for question, opening in cases.items():
         text = compose_answer(ask(question, "background")).text
@@ -402,6 +428,21 @@ Softwareentwickler mit 9 Jahren Erfahrung in Zahlungssystemen.
 - Routenplanung mit Go und PostgreSQL gebaut.
 - Ausfälle der Datenbank durch Replikation auf 2 Minuten pro Jahr gesenkt.
 """
+
+
+@pytest.mark.parametrize(("language", "question", "stated"), [
+    ("de", "Erzählen Sie etwas über sich.", "9 Jahre Berufserfahrung"),
+    ("en", "Tell me about yourself.", "9 years of experience"),
+    ("fr", "Parlez-moi de vous.", "9 ans d'expérience"),
+    ("es", "Háblame de ti.", "9 años de experiencia"),
+])
+def test_the_years_the_resume_states_win_over_its_job_dates(language: str, question: str, stated: str) -> None:
+    resume = parse_resume_text(GERMAN_RESUME_LINES, today=date(2026, 11, 1))
+    assert resume.total_years >= 11  # 2015 - today: the dates add up to more than the summary's "9 Jahren"
+    for kind, text in (("background", question), ("logistics", "Salary?")):
+        answer = compose_answer(AnswerRequest(question=text, kind=QuestionKind(kind), resume=resume,
+                                              language=language)).text
+        assert stated in answer and "11" not in answer and "12" not in answer, answer
 
 
 @pytest.mark.parametrize(("kind", "question", "line"), [

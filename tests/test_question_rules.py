@@ -374,3 +374,33 @@ def test_a_greeting_does_not_hide_the_question_after_it() -> None:
     assert question_kind("Good morning, tell me about a time you missed a deadline.") == "behavioral"
     assert question_kind("Good morning!") == "small_talk"
     assert question_kind("Bonjour, comment avez-vous réduit la latence ?", "fr") == "behavioral"
+
+
+@pytest.mark.parametrize("text", ["İİİİİİ a. Is it ok?", "İstanbul? Is it", "ﬃ. Do you", "Straße — ǅ? Have you"])
+def test_text_whose_lowercase_is_longer_is_analysed_without_error(text: str) -> None:
+    # "İ".lower() has two characters: token offsets must still point into the original text.
+    result = analyse(text)
+    for part in result.parts:
+        assert part.text == text[part.start:part.end]
+
+
+@pytest.mark.parametrize(("text", "parts", "cuts"), [
+    # The fast paths of the clause rules (no filler, no repeat, no hard mark, candidate positions only) and
+    # the slow cases they leave to the full scan; the figures are those of the rules before the speed-up.
+    ("so so what what did you, you build there?", [("wh", 1.0, "what what did you, you build there")], ()),
+    ("uh, is, is that the the plan, right", [("aux", 0.85, "is, is that the the plan, right")], (28,)),
+    ("the team, the team did it again.", [], (8,)),
+    ("Mr. Smith, U.S. policy aside, how did you decide? Because we know.",
+     [("wh", 1.0, "how did you decide")], (9, 16, 23, 28, 49)),
+    ("and you shipped that before the deadline", [("declarative", 0.55, "and you shipped that before the deadline")],
+     ()),
+    ("We use Go here have you used it", [("aux", 0.65, "have you used it")], ()),
+    ("Okay. So, as I understand it, you joined in 1963 — is that correct?", [("aux", 0.7, "is that correct")],
+     (5, 49)),
+])
+def test_the_clause_rules_keep_their_verdicts(text: str, parts: list[tuple[str, float, str]],
+                                              cuts: tuple[int, ...]) -> None:
+    result = analyse(text)
+    assert [(p.cue, p.score, p.text) for p in result.parts] == parts
+    assert result.cuts == cuts
+    assert analyse("let me ask you about the budget").armed

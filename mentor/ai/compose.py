@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from mentor.ai.phrases import ENGLISH, Phrases, phrasebook
 from mentor.ai.prompt import job_passages, language_name
-from mentor.ai.resume import entry_title
+from mentor.ai.resume import entry_title, stated_years
 from mentor.ai.retrieval import base_language, compound_parts, overlap, rank, terms
 from mentor.ai.types import AnswerRequest, ExperienceEntry, Passage, ResumeProfile
 
@@ -165,6 +165,8 @@ _LEAD_INS = re.compile(
     r"|(?:what's|what is) your (?:opinion|view|take|stance) (?:on|of|about) "
     r"|(?:what do you think|how do you feel) (?:about|of) |what (?:is|are) |what's "
     r"|do you mean |did you mean |what do you mean(?: by)? |you mean "
+    r"|meinen sie (?:damit |mit )?|meinst du (?:damit |mit )?|(?:vous voulez|tu veux) dire (?:que |par )?"
+    r"|(?:te refieres|se refiere) a |(?:quieres|quiere) decir (?:que |con )?"
     r"|erzählen sie (?:mir |uns )?(?:etwas |mehr )?(?:über|von) |(?:können|könnten) sie (?:mir |uns )?"
     r"(?:erklären|beschreiben),?\s*(?:wie |was )?|was halten sie von |was meinen sie mit "
     r"|parlez-(?:moi|nous) (?:de |d'|du |des )|(?:pouvez|pourriez)-vous (?:m'|nous )?(?:expliquer|décrire) "
@@ -172,17 +174,31 @@ _LEAD_INS = re.compile(
     r"|¿?\s*(?:háblame|cuéntame|háblanos|cuéntanos) (?:de |sobre |del )|¿?\s*(?:puedes|podrías|puede|podría) "
     r"(?:explicar|describir|explicarme) |¿?\s*qué (?:opinas|piensas) (?:de |sobre |del )"
     r"|¿?\s*qué quiere decir con "
+    # The openers English drops as "can you tell me" / "what is", in German, French and Spanish: the rest is
+    # already the embedded clause or the noun phrase asked about.
+    r"|(?:können|könnten|würden) sie (?:mir |uns )?(?:bitte,?\s+)?(?:sagen|erzählen|schildern),?\s+"
+    r"|(?:beschreiben|erklären|schildern) sie (?:mir |uns )?(?:bitte,?\s+)?(?:kurz,?\s+)?,?\s*"
+    r"|was (?:ist|sind|war|waren) |was verstehen sie unter "
+    r"|(?:pouvez|pourriez)-vous (?:me |nous )?(?:dire|raconter),?\s+|quel(?:le)?s? (?:est|sont|était|étaient) "
+    r"|qu['’]est-ce qu(?:e |['’])(?!(?:vous|tu|on)\b)|est-ce que (?=(?:vous|tu)\b)"
+    r"|(?:me |nos )?(?:puedes|podrías|puede|podría) (?:decir|contar|explicar|describir)(?:me|nos)? "
+    r"|(?:qué|cuál) (?:es|son|era|fue) |cuáles (?:son|eran|fueron) "
     r")",
     re.IGNORECASE,
 )
 _DESIGN_VERBS = re.compile(
     r"^(?:how (?:would|do|could|should|will) (?:you|we) )?(?:go about )?(?:design(?:ing)?|build(?:ing)?|"
-    r"architect(?:ing)?|implement(?:ing)?|scale|scaling)\s+(?:it\s+)?|^(?:entwerfen sie|concevez|diseña)\s+",
+    r"architect(?:ing)?|implement(?:ing)?|scale|scaling)\s+(?:it\s+)?|^(?:entwerfen sie|concevez|diseña)\s+"
+    # "Wie würden Sie ein System entwerfen, das ..." -> "ein System, das ...": the verb goes, the object stays.
+    r"|^wie (?:würden|könnten|sollten|würdest) (?:sie|du) (?=.+? (?:entwerfen|entwickeln|bauen|aufbauen|gestalten|"
+    r"konzipieren|skalieren)\b)|\s(?:entwerfen|entwickeln|aufbauen|bauen|gestalten|konzipieren|skalieren)(?=\s*[,?.!]|$)"
+    r"|^comment (?:concevriez|construiriez|architectureriez|conceviez)-vous\s+"
+    r"|^cómo (?:diseñarías|construirías|diseñaría|construiría|escalarías)\s+",
     re.IGNORECASE,
 )
 _HOW_WORKS = re.compile(
-    r"^how (?:does|do) (.+?) work$|^wie funktionier(?:t|en) (.+)$|^comment fonctionne(?:nt)? (.+)$"
-    r"|^¿?\s*cómo funciona(?:n)? (.+)$",
+    r"^how (?:does|do) (.+?) work$|^wie funktionier(?:t|en) ([^,;]+)|^comment fonctionne(?:nt)? ([^,;]+)"
+    r"|^¿?\s*cómo funciona(?:n)? ([^,;]+)",
     re.IGNORECASE,
 )
 _QUESTION_START = re.compile(
@@ -232,9 +248,50 @@ def topic(question: str, *, design: bool = False, words: int = 8) -> str:
         text,
         flags=re.IGNORECASE,
     )
-    if re.match(r"^(?:how|what|why|when|where|which|who|whether)\b", text, re.IGNORECASE):
+    text = _embedded(text)
+    if re.match(r"^(?:how|what|why|when|where|which|who|whether)\b", text, re.IGNORECASE) or _WH_OTHER.match(text):
         text = text[:1].lower() + text[1:]
     return _clip(text, words)
+
+
+# Wh-words of German, French and Spanish: a topic phrase opening with one reads inside a sentence in lowercase
+# (not "was": "Was it hard ..." is English; a German "was" question is lowercased by _embedded).
+_WH_OTHER = re.compile(
+    r"^(?:wie|warum|wieso|weshalb|wann|wo|womit|wozu|welche[nrsm]?|comment|pourquoi|quand|où|quel(?:le)?s?"
+    r"|cómo|qué|por qué|cuándo|dónde|cuál(?:es)?)\b",
+    re.IGNORECASE,
+)
+# "Wie würden Sie X machen" -> "wie Sie X machen würden": a German wh-question becomes the embedded clause
+# (finite verb last; a separable particle joins it: "wie gehen Sie damit um" -> "wie Sie damit umgehen").
+_DE_WH_QUESTION = re.compile(
+    r"^((?:wie|was|warum|wieso|weshalb|wann|wo|womit|wozu)|welche[nrsm]?\s+\w+)\s+(\w+)\s+(Sie|du)\s+([^,;:]+?)$",
+    re.IGNORECASE,
+)
+_DE_PARTICLES = frozenset(("um", "an", "auf", "aus", "ein", "vor", "zu", "mit", "ab", "nach", "zurück", "vorbei",
+                           "fest", "her", "hin", "los", "weg", "dar", "bei", "durch", "weiter"))
+# "Comment feriez-vous X" -> "comment vous feriez X"; "comment est-ce que vous X" -> "comment vous X".
+_FR_WH_QUESTION = re.compile(
+    r"^(comment|pourquoi|quand|où)\s+(?:est-ce qu(?:e\s+|['’])(?=(?:vous|tu|il|elle|on)\b)|(\w+)-(vous|tu)\b)",
+    re.IGNORECASE,
+)
+
+
+def _embedded(text: str) -> str:
+    """A German or French wh-question in the word order of the clause it asks about, as the English
+    "how would you X" -> "how you would X" (Spanish keeps its order: "cómo harías X" reads as it is)."""
+    de = _DE_WH_QUESTION.match(text)
+    if de is not None:
+        wh, verb, subject, rest = de.groups()
+        words = rest.split()
+        if len(words) > 1 and words[-1].lower() in _DE_PARTICLES:
+            return f"{wh.lower()} {subject} {' '.join(words[:-1])} {words[-1].lower()}{verb.lower()}"
+        return f"{wh.lower()} {subject} {rest} {verb}"
+    fr = _FR_WH_QUESTION.match(text)
+    if fr is not None:
+        wh, verb, subject = fr.groups()
+        head = f"{wh.lower()} {subject.lower()} {verb}" if verb else wh.lower()
+        return f"{head} {text[fr.end():].lstrip()}".strip()
+    return text
 
 
 def _clause(match: re.Match[str]) -> str:
@@ -890,7 +947,7 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
         if said:
             draft.add(ph.motivation.format(target=target, said=said), *refs)
         else:
-            draft.add(ph.motivation_no_line.format(target=target, years=ph.years(profile.total_years)))
+            draft.add(ph.motivation_no_line.format(target=target, years=_years(ph, profile)))
         return
     if subject == "goals":
         draft.add(
@@ -940,12 +997,23 @@ def _describe_entry(
         draft.add(f"• {_sentence(_said(line.text, ph))}")
 
 
+def _stated_years(profile: ResumeProfile) -> int | None:
+    """The years of experience the resume states in its headline or summary ("9 years", "9 Jahren")."""
+    return stated_years(f"{profile.headline} {profile.summary}")
+
+
+def _years(ph: Phrases, profile: ResumeProfile) -> str:
+    """The candidate's years of experience in words: the resume's own figure when it states one, else the
+    years its job dates add up to (so an answer never says "über 11 Jahre" next to the resume's "9 Jahren")."""
+    return ph.years(profile.total_years, _stated_years(profile))
+
+
 def _pitch(request: AnswerRequest, draft: _Draft, ph: Phrases, profile: ResumeProfile) -> None:
     """ "Tell me about yourself": who, the one or two strongest results, why this role."""
     jobs = profile.experience
     current = jobs[0] if jobs else None
     identity = profile.headline.split("·")[0].split("|")[0].strip() or (current.role if current else "")
-    years = ph.years(profile.total_years) if profile.total_years >= 1 else ""
+    years = _years(ph, profile) if profile.total_years >= 1 or _stated_years(profile) else ""
     if identity:
         opening = ph.intro_identity_years if years else ph.intro_identity
     else:
@@ -1099,7 +1167,7 @@ def _compose_logistics(request: AnswerRequest, draft: _Draft) -> None:
     draft.add(
         template.format(
             target=_target(request, ph),
-            years=ph.years(profile.total_years if profile else 0.0),
+            years=_years(ph, profile) if profile else ph.years(0.0),
             level=ph.levels[profile.experience_level if profile else "mid"],
             company=request.company or ph.company_fallback,
         ),
@@ -1161,11 +1229,11 @@ def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
             clause = _BECAUSE.split(reason, maxsplit=1)[-1]
             draft.add(ph.follow_why.format(reason=clause.strip().rstrip(".!?")), "conversation")
         elif line is not None:
-            draft.add(ph.follow_why.format(reason=_lower_first(_said(line.text, ph))), line.ref)
+            draft.add(ph.follow_why.format(reason=_lower_first(_said(line.text, ph), ph.code)), line.ref)
             used.add(line.text)
     elif _matches(_RESULT, question) and line is not None:
         action, result = _action_and_result(line.text, ph)
-        text = _lower_first(result) if result else _lower_first(action)
+        text = _lower_first(result or action, ph.code)
         draft.add(ph.follow_result.format(result=text.rstrip(".")), line.ref)
         used.add(line.text)
     # One new detail on the same subject: a line the earlier answer did not already say.
@@ -1176,10 +1244,11 @@ def _compose_follow_up(request: AnswerRequest, draft: _Draft) -> None:
         draft.add(ph.asks["follow_up"])
 
 
-def _lower_first(text: str) -> str:
-    """A sentence continued after a colon: "That cut..." -> "that cut..." (not "I" or "AWS")."""
+def _lower_first(text: str, code: str = "en") -> str:
+    """A sentence continued after a colon: "That cut..." -> "that cut..." (not "I" or "AWS"; not in German,
+    where the first word is most often a noun: "Migration der Buchhaltung ...")."""
     first = text.split(" ", 1)[0]
-    if first in {"I", "I'm"} or first[1:2].isupper():
+    if code == "de" or first in {"I", "I'm"} or first[1:2].isupper():
         return text
     return text[:1].lower() + text[1:]
 

@@ -31,10 +31,11 @@ class Phrases:
     target_company: str
     target_none: str
     company_fallback: str
-    # years of experience: field n
+    # years of experience: field n (years_stated: the number the resume states itself, said as it is)
     years_one: str
     years_many: str
     years_none: str
+    years_stated: str
     no_resume: str
     # behavioral
     star_outline: str
@@ -143,8 +144,12 @@ class Phrases:
             return self.target_company.format(company=company)
         return self.target_none
 
-    def years(self, total_years: float) -> str:
-        """ "9+ years of experience" (fitting every template that has a {years} field)."""
+    def years(self, total_years: float, stated: int | None = None) -> str:
+        """ "9+ years of experience" (fitting every template that has a {years} field). `stated`: the years
+        the resume states itself ("9 Jahren"), said as they are: they win over the years computed from job
+        dates, which overcount (work next to studies) or undercount (undated jobs)."""
+        if stated is not None and stated >= 1:
+            return (self.years_stated if stated > 1 else self.years_one).format(n=stated)
         if total_years < 1:
             return self.years_none
         n = int(total_years)
@@ -162,6 +167,7 @@ ENGLISH = Phrases(
     years_one="{n}+ years of experience",
     years_many="{n}+ years of experience",
     years_none="experience and skills",
+    years_stated="{n} years of experience",
     no_resume=(
         "\n(No resume is loaded for this session: upload one and these answers will use your own "
         "employers, numbers and skills.)"
@@ -364,6 +370,7 @@ GERMAN = Phrases(
     years_one="über ein Jahr Berufserfahrung",
     years_many="über {n} Jahre Berufserfahrung",
     years_none="passende Erfahrung und Kenntnisse",
+    years_stated="{n} Jahre Berufserfahrung",
     no_resume=(
         "\n(Für diese Sitzung ist kein Lebenslauf hinterlegt: Laden Sie einen hoch, dann stützen sich diese "
         "Antworten auf Ihre eigenen Arbeitgeber, Zahlen und Kenntnisse.)"
@@ -585,6 +592,7 @@ FRENCH = Phrases(
     years_one="plus d'un an d'expérience",
     years_many="plus de {n} ans d'expérience",
     years_none="mon expérience et mes compétences",
+    years_stated="{n} ans d'expérience",
     no_resume=(
         "\n(Aucun CV n'est chargé pour cette session : importez-en un et ces réponses s'appuieront sur vos "
         "propres employeurs, chiffres et compétences.)"
@@ -815,6 +823,7 @@ SPANISH = Phrases(
     years_one="más de un año de experiencia",
     years_many="más de {n} años de experiencia",
     years_none="mi experiencia y mis habilidades",
+    years_stated="{n} años de experiencia",
     no_resume=(
         "\n(No hay ningún currículum cargado en esta sesión: sube uno y estas respuestas usarán tus propios "
         "empleadores, cifras y habilidades.)"

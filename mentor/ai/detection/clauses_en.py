@@ -18,12 +18,17 @@ Punctuation that live captions put on mid-sentence words while recognition revis
 ("where? the stakeholder on?") is ignored: a "?" or "." counts as a boundary only when
 the next word is capitalised or the text ends there.
 
-Cost: linear in the number of tokens; about 10-40 µs for a typical spoken question.
+Cost: linear in the number of tokens; ~3,000 Python bytecodes (~350 k instructions, 40-100 µs on a shared
+machine) for the ~15 words the tracker analyses at a time. The hot loops scan only candidate positions and
+do the per-token work in C (map, compress, set lookups); see docs/detection.md, "The cost of one analysis".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from functools import lru_cache
+from itertools import accumulate, compress, pairwise
+from operator import itemgetter, not_, or_
 
 from mentor.ai.detection.lexicon.en import (
     ABBREVIATIONS,
@@ -105,44 +110,82 @@ __all__ = ["ARMED_THRESHOLD", "analyse", "is_question", "normalise"]
 # After a preface, a weaker cue (a declarative, a "you said ...") is taken as the announced question.
 ARMED_THRESHOLD = 0.35
 
+# Word lists indexed for the hot loops (the same lists as the lexicon, looked up by their first words; the
+# sequences as lists, so that a slice of the words compares without building a tuple).
+_INDIRECT_BY_PAIR: dict[tuple[str, str], tuple[list[str], ...]] = {}
+for _seqs in INDIRECT_BY_FIRST.values():
+    for _seq in _seqs:
+        _INDIRECT_BY_PAIR[_seq[0], _seq[1]] = _INDIRECT_BY_PAIR.get((_seq[0], _seq[1]), ()) + (list(_seq),)
+# First word -> (head, is a noun head) in the order _preface_at tries them: noun heads, then verb heads.
+_PREFACE_BY_FIRST: dict[str, tuple[tuple[list[str], bool], ...]] = {
+    first: tuple((list(h), True) for h in PREFACE_NOUN_HEADS if h[0] == first)
+    + tuple((list(h), False) for h in PREFACE_HEADS if h[0] == first)
+    for first in PREFACE_FIRST
+}
+# The same by first two words, for first words whose heads all have two words or more (the others keep the
+# list by first word: a one-word head matches whatever follows).
+_PREFACE_SHORT = frozenset(h[0] for h in PREFACE_HEADS + PREFACE_NOUN_HEADS if len(h) == 1)
+_PREFACE_BY_PAIR: dict[tuple[str, str], tuple[tuple[list[str], bool], ...]] = {}
+for _first, _heads in _PREFACE_BY_FIRST.items():
+    if _first not in _PREFACE_SHORT:
+        for _head, _noun in _heads:
+            _key = (_head[0], _head[1])
+            _PREFACE_BY_PAIR[_key] = _PREFACE_BY_PAIR.get(_key, ()) + ((_head, _noun),)
+_CONFIRM_PAIRS = frozenset((f[0], f[1]) for frames in CONFIRM_FRAMES.values() for f in frames)
+_CHAIR_LAST = frozenset(v[-1] for v in CHAIR_VOCATIVES)
+_PRONOUN_OR_DEM = PRONOUN_SUBJ | DEMONSTRATIVE
+_word = itemgetter(0)
+_start = itemgetter(1)
+# Words at which _inner_hits can find anything.
+_INNER_TRIGGERS = INNER_WH | INNER_AUX | INNER_WH_FUSED | frozenset({"i", "let", "any"})
 
-@dataclass(slots=True)
-class _Tok:
-    low: str
-    start: int
-    end: int
-    cap: bool
+
+# A token: (lowercased word or punctuation mark, start, end) with offsets into the analysed text. Plain
+# tuples built by zip in C: a token object per word cost more than the rules that read it.
+_Tok = tuple[str, int, int]
+_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+_DASH_CHARS = re.compile("[—–]|--")
+_HARD_CHARS = re.compile("[?.!;:]")
 
 
 def _tokenise(text: str) -> list[_Tok]:
-    toks: list[_Tok] = []
-    lowered = text.lower().replace("’", "'")  # same length: offsets stay valid for `text`
-    for m in TOKEN_RE.finditer(lowered):
-        low = m.group()
-        start = m.start()
+    lowered = text.lower().replace("’", "'")  # offsets into `lowered` must be valid for `text`
+    if len(lowered) != len(text):  # a character whose lowercase is longer ("İ"): keep that one as it is
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text).replace("’", "'")
+    pieces = _SPLIT_RE.split(lowered)  # gap, token, gap, token, ..., gap
+    if len(pieces) < 2:
+        return []
+    ends = list(accumulate(map(len, pieces)))
+    lows = pieces[1::2]
+    if _DASH_CHARS.search(lowered):
         # A dash marks an interruption or an aside, not a sentence end: treat it as a comma.
-        toks.append(_Tok("," if low in DASHES else low, start, m.end(), text[start].isupper()))
-    return toks
+        lows = ["," if x in DASHES else x for x in lows]
+    return list(zip(lows, ends[0:-1:2], ends[1::2]))
 
 
+@lru_cache(maxsize=512)
 def normalise(text: str) -> str:
-    """Lowercase words joined by single spaces, no punctuation; for comparing revisions."""
-    return " ".join(t.low for t in _tokenise(text) if t.low not in PUNCT)
+    """Lowercase words joined by single spaces, no punctuation; for comparing revisions. Cached: the
+    tracker compares the same part texts at every fire of a long turn."""
+    return " ".join([x for x in TOKEN_RE.findall(text.lower().replace("’", "'")) if x not in PUNCT])
 
 
-def _sentences(toks: list[_Tok]) -> list[list[_Tok]]:
+def _sentences(toks: list[_Tok], text: str) -> list[list[_Tok]]:
     """Split on hard punctuation that is real: next word capitalised, or end of text.
 
     A "?" or "." followed by a lowercase word is an in-flight ASR artefact: dropped.
     """
+    if not _HARD_CHARS.search(text):
+        return [toks] if toks else []  # no hard mark at all (a stripped caption): one sentence
     out: list[list[_Tok]] = []
     cur: list[_Tok] = []
     n = len(toks)
     for i, t in enumerate(toks):
-        if t.low in HARD:
+        low = t[0]
+        if low in HARD:
             nxt = toks[i + 1] if i + 1 < n else None
-            real = nxt is None or nxt.cap or nxt.low in PUNCT or t.low not in ("?", ".")
-            if real and nxt is not None and t.low == "." and i and (len(toks[i - 1].low) == 1 or toks[i - 1].low in ABBREVIATIONS):
+            real = nxt is None or text[nxt[1]].isupper() or nxt[0] in PUNCT or low not in ("?", ".")
+            if real and nxt is not None and low == "." and i and (len(toks[i - 1][0]) == 1 or toks[i - 1][0] in ABBREVIATIONS):
                 real = False  # "Mr. Chairman", "U.S. Open": an abbreviation, not a sentence end
             if real:
                 cur.append(t)
@@ -167,33 +210,53 @@ def _skip_markers(w: list[str], i: int, end: int) -> int:
     return i
 
 
-def _starts(w: list[str]) -> list[tuple[int, bool]]:
-    """Clause starts as (token index, mid) where mid means after a comma inside a sentence."""
-    out: list[tuple[int, bool]] = []
-    seen_content = False
-    prev_start = False
+# A clause can start only right after one of these (a comma, a boundary word, the end of a two-word marker).
+_AFTER_START = BOUNDARY_WORDS | frozenset({","}) | frozenset(b for _, b in MARKERS2)
+
+
+def _boundary(w: list[str], i: int) -> bool:
+    """A lexical clause boundary before w[i]: text start, a comma, a boundary word or a two-word marker."""
+    if i == 0:
+        return True
+    prev = w[i - 1]
+    return prev == "," or prev in BOUNDARY_WORDS or (
+        i >= 2 and w[i - 2] in MARKERS2_FIRST and (w[i - 2], prev) in MARKERS2)
+
+
+def _first_content(w: list[str]) -> int:
+    """Index of the first word that is no marker (single or two-word); len(w) when there is none."""
     n = len(w)
-    prev = prev2 = ""
-    for i, x in enumerate(w):
-        if x == ",":
-            prev2, prev = prev, x
+    for j, x in enumerate(w):
+        if x == "," or x in MARKERS:
             continue
-        # Pairs are looked up only when their first word can start one (cheaper than building tuples).
-        boundary = i == 0 or prev == "," or prev in BOUNDARY_WORDS or (
-            prev2 in MARKERS2_FIRST and (prev2, prev) in MARKERS2)
-        if boundary and (not prev_start or prev == ","):
-            out.append((i, seen_content and prev == ","))
-        prev_start = boundary and x in MARKERS
-        if not seen_content and x not in MARKERS and not (
-                x in MARKERS2_FIRST and i + 1 < n and (x, w[i + 1]) in MARKERS2) and not (
-                prev in MARKERS2_FIRST and (prev, x) in MARKERS2):
-            seen_content = True
-        prev2, prev = prev, x
+        if x in MARKERS2_FIRST and j + 1 < n and (x, w[j + 1]) in MARKERS2:
+            continue
+        if j and w[j - 1] in MARKERS2_FIRST and (w[j - 1], x) in MARKERS2:
+            continue
+        return j
+    return n
+
+
+def _starts(w: list[str]) -> list[tuple[int, bool]]:
+    """Clause starts as (token index, mid) where mid means after a comma inside a sentence.
+
+    A start is a boundary (see _boundary) that does not directly follow a marker which itself began a
+    clause ("so and what ..." starts once, at "so"), except after a comma. Only the positions after a
+    comma or marker are examined; the scan for them runs in a comprehension."""
+    n = len(w)
+    out: list[tuple[int, bool]] = []
+    first_content = -1
+    for i in [0] + [i for i, x in enumerate(w, 1) if x in _AFTER_START]:
+        if i >= n or w[i] == "," or not _boundary(w, i):
+            continue
+        prev = w[i - 1] if i else ""
+        if prev == ",":
+            if first_content < 0:
+                first_content = _first_content(w)
+            out.append((i, first_content < i))
+        elif not (prev in MARKERS and _boundary(w, i - 1)):
+            out.append((i, False))
     return out
-
-
-def _match_seq(w: list[str], i: int, seq: tuple[str, ...]) -> bool:
-    return tuple(w[i:i + len(seq)]) == seq
 
 
 def _inverted_after(w: list[str], i: int, limit: int) -> float:
@@ -262,11 +325,11 @@ def _inner_inversion(w: list[str], j: int) -> float:
     return 0.65
 
 
-def _inner_hits(w: list[str], caps: list[bool], taken: set[int]) -> list[tuple[int, str, float]]:
+def _inner_hits(w: list[str], caps: _Caps, taken: set[int]) -> list[tuple[int, str, float]]:
     """Questions that start inside a clause, after a preamble or a name (see _inner_inversion)."""
     out: list[tuple[int, str, float]] = []
     n = len(w)
-    for j in range(1, n - 2):
+    for j in compress(range(1, n - 2), map(_INNER_TRIGGERS.__contains__, w[1:n - 2])):
         if j in taken or j - 1 in taken:
             continue
         x, prev = w[j], w[j - 1]
@@ -292,8 +355,8 @@ def _inner_hits(w: list[str], caps: list[bool], taken: set[int]) -> list[tuple[i
             if _preface_at(w, j):
                 out.append((j, "preface", 0.3))
                 continue
-            for seq in INDIRECT_BY_FIRST.get(x, ()):
-                if _match_seq(w, j, seq):
+            for seq in _INDIRECT_BY_PAIR.get((x, w[j + 1]), ()):
+                if w[j:j + len(seq)] == seq:
                     out.append((j, "indirect", 0.7))
                     break
     return out
@@ -305,7 +368,7 @@ def _merge(a: list[tuple[int, str, float]], b: list[tuple[int, str, float]]) -> 
 
 
 def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
-            caps: list[bool]) -> tuple[str, float] | None:
+            caps: _Caps) -> tuple[str, float] | None:
     """Question cue beginning at token i, as (cue, score).
 
     at_start: i is a clause start; mid: that start is a comma inside a sentence, where
@@ -417,25 +480,29 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
                 return None
             return ("prompt", 0.85 if b else 0.6)
         return None
-    for seq in INDIRECT_BY_FIRST.get(a, ()):
-        if _match_seq(w, i, seq):
+    for seq in _INDIRECT_BY_PAIR.get((a, b), ()):  # a is no wh-word here, so b = w[i + 1]
+        if w[i:i + len(seq)] == seq:
             return ("indirect", 0.8)
     return None
 
 
 def _preface_at(w: list[str], i: int) -> bool:
     """ "let me ask you about ...", "I want to turn to ...", "my next question ...": an announcement."""
-    if w[i] not in PREFACE_FIRST:
+    x = w[i]
+    if x not in PREFACE_FIRST:
         return False
-    for head in PREFACE_NOUN_HEADS:
-        if tuple(w[i:i + len(head)]) == head:
-            rest = w[i + len(head):i + len(head) + 2]
+    if x in _PREFACE_SHORT:
+        heads = _PREFACE_BY_FIRST[x]
+    else:
+        heads = _PREFACE_BY_PAIR.get((x, w[i + 1] if i + 1 < len(w) else ""), ())
+    for head, noun in heads:
+        k = i + len(head)
+        if w[i:k] != head:
+            continue
+        if noun:
+            rest = w[k:k + 2]
             # "my next question is whether ..." asks at once; the rules find the question after it.
             return not (rest[:1] == ["is"] and rest[1:2] and rest[1] in PREFACE_NOT)
-    for head in PREFACE_HEADS:
-        if tuple(w[i:i + len(head)]) != head:
-            continue
-        k = i + len(head)
         if k < len(w) and w[k] in ("now", "just", "briefly", "quickly", "also", "then"):
             k += 1
         if k >= len(w) or w[k] not in PREFACE_VERBS:
@@ -544,6 +611,8 @@ def _puts_record(content: list[str], k: int) -> bool:
 
 def _request(content: list[str]) -> float:
     """ "please educate me, if you would", "if you can give me more, I would appreciate that"."""
+    if "if" not in content and "please" not in content:
+        return 0.0  # every request form below holds one of them
     n = len(content)
     for end in REQUEST_ENDS:
         k = len(end)
@@ -572,6 +641,8 @@ def _generic_you(content: list[str], i: int) -> bool:
 def _confirming_frame(content: list[str]) -> float:
     """ "as I understand it", "what you're saying is", "in other words, you ...": a frame that proposes a
     reading of the listener's position or of facts they know, and asks them to confirm it."""
+    if _CONFIRM_PAIRS.isdisjoint(pairwise(content)):
+        return 0.0  # every frame has two words or more: no first pair, no frame
     for i, x in enumerate(content):
         for frame in CONFIRM_FRAMES.get(x, ()):
             if tuple(content[i:i + len(frame)]) == frame:
@@ -585,11 +656,13 @@ def _confirming_frame(content: list[str]) -> float:
 
 
 def _is_backchannel(words: list[str]) -> bool:
+    if len(words) - sum(map(FILLER.__contains__, words)) > 5:
+        return False  # more than 5 words besides fillers: longer than any backchannel or echo
     core = [x for x in words if x not in FILLER]
     if tuple(core) in BACKCHANNEL or not core:
         return True
     # Bare echo questions: "do you?", "was it?", "is there not?"
-    if 2 <= len(core) <= 3 and core[0] in AUX and core[1] in PRONOUN_SUBJ | DEMONSTRATIVE:
+    if 2 <= len(core) <= 3 and core[0] in AUX and core[1] in _PRONOUN_OR_DEM:
         return len(core) == 2 or core[2] in ("really", "too")
     return False
 
@@ -601,43 +674,67 @@ def _complete(words: list[str]) -> bool:
     return tail[-1] not in OPEN_END
 
 
+_CLAUSE_DROP = HARD | FILLER_TOKENS
+
+
+class _Caps:
+    """caps[k]: whether clause token k is capitalised in the text; computed only where a rule asks."""
+
+    __slots__ = ("text", "toks")
+
+    def __init__(self, text: str, toks: list[_Tok]) -> None:
+        self.text, self.toks = text, toks
+
+    def __getitem__(self, k: int) -> bool:
+        return self.text[self.toks[k][1]].isupper()
+
+
 def _clause_tokens(sent: list[_Tok]) -> list[_Tok]:
     """Words and commas of a sentence without fillers and immediate repeats ("is, is")."""
+    body = sent[:-1] if sent and sent[-1][0] in HARD else sent  # a hard mark only ever ends a sentence
+    words = list(map(_word, body))
+    if _CLAUSE_DROP.isdisjoint(words) and not any(map(str.__eq__, words, words[1:])) and (
+            "," not in words or (words[0] != "," and not (any(map(str.__eq__, words, words[2:])) and any(
+                a == c != "," and b == "," for a, b, c in zip(words, words[1:], words[2:]))))):
+        return body  # no filler, no repeat ("that that", "what, what"), no leading or double comma
     out: list[_Tok] = []
+    last = before = ""  # words of out[-1] and out[-2]
     for t in sent:
-        x = t.low
-        if x in HARD or x in FILLER_TOKENS:
+        x = t[0]
+        if x in _CLAUSE_DROP:
             continue
-        if x == "," and (not out or out[-1].low == ","):
-            continue
-        # "what, what individuals" / "that that" -> one word
-        if out and x != "," and (
-                out[-1].low == x or (len(out) >= 2 and out[-1].low == "," and out[-2].low == x)):
-            if out[-1].low == ",":
+        if x == ",":
+            if not out or last == ",":
+                continue
+        elif out and (last == x or (last == "," and before == x)):
+            # "what, what individuals" / "that that" -> one word
+            if last == ",":
                 out.pop()
+                last, before = before, out[-2][0] if len(out) >= 2 else ""
             continue
         out.append(t)
+        last, before = x, last
     return out
 
 
 def _talks_on(clauses: list[list[_Tok]], si: int) -> bool:
     """True when the speaker goes on with a statement of 4+ words after sentence si."""
     for ctoks in clauses[si + 1:]:
-        if sum(1 for t in ctoks if t.low != ",") >= 4:
+        if sum(1 for t in ctoks if t[0] != ",") >= 4:
             return True
     return False
 
 
 def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> QuestionAnalysis:
-    """Classify a text; never raises. Cost: O(tokens), roughly 1 µs per token.
+    """Classify a text; never raises. Cost: O(tokens), a few µs per token (see the module docstring).
 
     `armed`: the text continues one that ended with a preface (see ARMED_THRESHOLD). `lead`: the text starts
     inside a sentence (after a cut) whose first words, lowercased, are these."""
     toks = _tokenise(text)
-    sentences = _sentences(toks)
+    sentences = _sentences(toks, text)
     parts: list[QuestionPart] = []
     last_is_q = False
-    ends_qmark = bool(toks) and toks[-1].low == "?"
+    ends_qmark = bool(toks) and toks[-1][0] == "?"
     clauses = [_clause_tokens(sent) for sent in sentences]
     n_sent = len(sentences)
     cuts: list[int] = []
@@ -646,26 +743,26 @@ def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> Quest
     for si, sent in enumerate(sentences):
         ctoks = clauses[si]
         if sent:
-            spans.append((sent[0].start, sent[-1].end))
-            marks.append((sent[0].start, armed))
-            if sent[-1].low in HARD and si + 1 < n_sent:
-                cuts.append(sent[-1].end)
-        w = [t.low for t in ctoks]
-        caps = [t.cap for t in ctoks]
+            spans.append((sent[0][1], sent[-1][2]))
+            marks.append((sent[0][1], armed))
+            if sent[-1][0] in HARD and si + 1 < n_sent:
+                cuts.append(sent[-1][2])
+        w = list(map(_word, ctoks))
         n = len(w)
+        caps = _Caps(text, ctoks)
         # Safe cuts inside a run: before a content word after a content word. No cue starts at either, so
         # the text after the cut analysed on its own finds the same cues (those before it are frozen with
         # the lookahead they had).
-        for k in range(2, n - 1):
-            if w[k] not in CUT_UNSAFE and w[k - 1] not in CUT_UNSAFE:
-                cuts.append(ctoks[k].start)
+        if n > 3:
+            unsafe = list(map(CUT_UNSAFE.__contains__, w))
+            cuts += compress(map(_start, ctoks[2:n - 1]), map(not_, map(or_, unsafe[2:n - 1], unsafe[1:n - 2])))
         is_last_sentence = si == n_sent - 1
         if is_last_sentence:
             last_is_q = False
         if n == 0:
             continue
-        sent_q = sent[-1].low == "?"
-        content = [x for x in w if x != ","]
+        sent_q = sent[-1][0] == "?"
+        content = [x for x in w if x != ","] if "," in w else w
         if _is_backchannel(content):
             armed = False
             continue
@@ -673,7 +770,7 @@ def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> Quest
         starts = _starts(w)
         for s, mid in starts:
             if s > 0 and not mid and w[s - 1] in CUT_BEFORE and w[s - 1] != "," and s - 1 > 0:
-                cuts.append(ctoks[s - 1].start)
+                cuts.append(ctoks[s - 1][1])
             j = _skip_markers(w, s, n)
             if j >= n or (hits and hits[-1][0] == j):
                 continue
@@ -683,7 +780,7 @@ def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> Quest
         hits = _merge(hits, _inner_hits(w, caps, {j for j, _, _ in hits}))
         if not any(c != "preface" for _, c, _ in hits):
             cue2 = _statement_cue(w, content, sent_q, lead if si == 0 else (),
-                                  any(t.low in FILLER_TOKENS for t in sent))
+                                  not FILLER_TOKENS.isdisjoint(map(_word, sent)))
             if cue2 is not None:
                 hits = _merge(hits, [(0, cue2[0], cue2[1])])
         if not hits:
@@ -704,23 +801,24 @@ def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> Quest
             # "and why is that? Because ..." - a question its speaker answers at once. Only for
             # "why": after "Does this undercut ...? Because ..." the asker gives a reason.
             if si + 1 < n_sent and hi == len(hits) - 1 and "why" in pw[:3]:
-                nxt = [t.low for t in clauses[si + 1]]
+                nxt = [t[0] for t in clauses[si + 1]]
                 if nxt[:1] == ["because"] or nxt[:2] == ["it's", "because"]:
                     score = min(score, 0.3)
             if cue_name in ("tag", "declarative", "qmark") and _talks_on(clauses, si):
                 score = min(score, 0.4)  # "..., right? We know that ...": rhetorical
-            if hi == len(hits) - 1 and any(tuple(content[-len(v):]) == v for v in CHAIR_VOCATIVES):
+            if hi == len(hits) - 1 and content[-1] in _CHAIR_LAST and any(
+                    tuple(content[-len(v):]) == v for v in CHAIR_VOCATIVES):
                 score = min(score, 0.3)  # "How are we doing on time, Mr. Chairman?": put to the chair
             if armed and cue_name != "preface" and score >= ARMED_THRESHOLD:
                 # A preface announced a question: what follows it is that question.
                 score = max(score, QUESTION_THRESHOLD)
             armed = cue_name == "preface" or (armed and score < QUESTION_THRESHOLD)
             done = cue_name == "tag" or _complete(pw)
-            start, end = ctoks[first].start, ctoks[stop - 1].end
+            start, end = ctoks[first][1], ctoks[stop - 1][2]
             parts.append(QuestionPart(text[start:end], cue_name, score, done, start, end))
-            marks.append((ctoks[j].start, armed))
+            marks.append((ctoks[j][1], armed))
         if sent:
-            marks.append((sent[-1].end, armed))
+            marks.append((sent[-1][2], armed))
         if is_last_sentence:
             last_is_q = parts[-1].cue != "preface" if parts else False
     scored = tuple(p for p in parts if p.score >= QUESTION_THRESHOLD)

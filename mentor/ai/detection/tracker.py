@@ -116,6 +116,7 @@ class _Segment:
     # Incremental analysis: text[:frozen_at] is settled; its parts and sentence spans are kept.
     frozen_at: int = 0
     frozen_parts: tuple[QuestionPart, ...] = ()
+    frozen_conf: float = 0.0      # the highest score among frozen_parts (kept, not recomputed per update)
     frozen_spans: tuple[tuple[int, int], ...] = ()
     frozen_armed: bool = False    # the frozen text ends with a preface
     frozen_open: bool = False     # the last frozen sentence goes on after the cut
@@ -147,6 +148,7 @@ class _Segment:
         self.caption_ids = tuple(ids)
         if self.frozen_at and (len(text) < self.frozen_at or text[:self.frozen_at] != old[:self.frozen_at]):
             self.frozen_at, self.frozen_parts, self.frozen_spans = 0, (), ()  # rewritten before the cut
+            self.frozen_conf = 0.0
             self.frozen_armed = self.frozen_open = False
             self.frozen_lead = ()
         base = self.frozen_at
@@ -162,7 +164,7 @@ class _Segment:
         shifted = tuple(QuestionPart(p.text, p.cue, p.score, p.complete, p.start + base, p.end + base)
                         for p in tail.parts)
         parts = self.frozen_parts + shifted
-        conf = max([tail.confidence] + [p.score for p in self.frozen_parts])
+        conf = max(tail.confidence, self.frozen_conf)
         spans = _join_spans(self.frozen_spans, tuple((a + base, b + base) for a, b in tail.sentences),
                             self.frozen_open)
         return QuestionAnalysis(bool(parts), conf, parts, tail.ends_with_question, tail.complete,
@@ -179,11 +181,13 @@ class _Segment:
             # A part that runs across the cut (an unpunctuated question followed by more talk) is frozen
             # up to the cut: the text after it is analysed afresh. A part that only the end of its still
             # open sentence makes a question (a tag, a "?") is not frozen: that end is not there yet.
-            self.frozen_parts += tuple(
+            frozen = tuple(
                 QuestionPart(text[p.start + base:min(p.end, cut) + base].rstrip(), p.cue, p.score, p.complete,
                              p.start + base, min(p.end, cut) + base)
                 for p in tail.parts
                 if p.start < cut and not (inside is not None and p.cue in _END_CUES and p.end > inside))
+            self.frozen_parts += frozen
+            self.frozen_conf = max([self.frozen_conf] + [p.score for p in frozen])
             self.frozen_spans = _join_spans(
                 self.frozen_spans, tuple((a + base, min(b, cut) + base) for a, b in tail.sentences if a < cut),
                 self.frozen_open)
