@@ -236,7 +236,7 @@ def longest_pause(growth: list[list[Any]]) -> tuple[float, int]:
 
 TOKEN_TTL_S = 3
 HEARTBEAT_S = 1.0
-STREAMING = Reply.text(" ".join([LONG_ANSWER] * 2), chunk_delay=0.12)  # ~14 s: several token lifetimes
+STREAMING = Reply.text(" ".join([LONG_ANSWER] * 2), chunk_delay=0.08)  # ~9 s: three token lifetimes
 
 
 async def test_panel_answer_streams_on_while_tokens_expire(nursery: trio.Nursery, tmp_path: Path) -> None:
