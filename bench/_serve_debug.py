@@ -6,6 +6,7 @@
 - ``gc-freeze`` / ``gc-freeze=S``: ``gc.freeze()`` 5 s after start (imports and startup done), and then every
   S seconds: what the collector costs when the long-lived heap is not rescanned (an experiment).
 - ``gc-threshold=A/B/C``: ``gc.set_threshold(A, B, C)``.
+- ``trim=S``: glibc ``malloc_trim(0)`` every S seconds (an experiment on idle memory).
 - ``tracemalloc``: start tracemalloc ($MENTOR_BENCH_TRACEMALLOC_FRAMES, default 8); on SIGUSR1 write a snapshot to
   ``$MENTOR_BENCH_SNAPSHOT_DIR/snap-N.pickle`` (the bench compares two of them).
 
@@ -86,6 +87,21 @@ def _install_snapshots() -> None:
     signal.signal(signal.SIGUSR1, on_usr1)
 
 
+def _trim_every(period_s: float) -> None:
+    """glibc's malloc_trim(0) every ``period_s`` (a thread): how much of the RSS left by freed memory the C
+    allocator would hand back (an experiment: what hibernated sessions still cost once freed)."""
+    import ctypes
+
+    libc = ctypes.CDLL("libc.so.6")
+
+    def loop() -> None:
+        while True:
+            time.sleep(period_s)
+            libc.malloc_trim(0)
+
+    threading.Thread(target=loop, daemon=True).start()
+
+
 def main() -> int:
     modes = {m.strip() for m in os.environ.get("MENTOR_BENCH_DEBUG", "").split(",") if m.strip()}
     if "gc" in modes:
@@ -93,6 +109,8 @@ def main() -> int:
     for mode in modes:
         if mode == "gc-freeze" or mode.startswith("gc-freeze="):
             _freeze_every(float(mode.partition("=")[2] or 0))
+        elif mode.startswith("trim="):
+            _trim_every(float(mode.partition("=")[2]))
         elif mode.startswith("gc-threshold="):
             gc.set_threshold(*(int(x) for x in mode.partition("=")[2].split("/")))
     if "tracemalloc" in modes:
