@@ -158,7 +158,10 @@ class Settings:
     heartbeat_s: float = field(default=30.0, metadata={"help": "SSE heartbeat / WebSocket ping interval"})
     sse_retry_ms: int = field(default=2000, metadata={"help": "reconnect delay advised to EventSource clients"})
     ws_max_message_bytes: int = field(default=262_144, metadata={"help": "largest WebSocket message accepted"})
-    ws_send_timeout_s: float = field(default=10.0, metadata={"help": "a WebSocket write stuck this long drops it"})
+    ws_send_timeout_s: float = field(
+        default=10.0,
+        metadata={"help": "a WebSocket write stuck this long drops it; also the longest wait for the client's close reply"},
+    )
     replay_page_size: int = field(default=500, metadata={"help": "events read per store query during replay"})
     # --- answers
     openai_api_key: str = field(default="", metadata={"help": "API key; empty: the offline engine answers", "env": "OPENAI_API_KEY"})
