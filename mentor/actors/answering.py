@@ -43,10 +43,10 @@ class AnswerQuotas:
 
     def exceeded(self, used: dict[str, int]) -> str | None:
         """Why one more answer would pass a limit, or None."""
-        for name, limit in (("answers_per_day", self.answers_per_day),
-                            ("model_tokens_per_month", self.model_tokens_per_month)):
-            if limit and used[name] + (1 if name == "answers_per_day" else 0) > limit:
-                return f"quota_exceeded: the {name.replace('_', ' ')} quota ({limit}) is used up"
+        for name, limit, adding in (("answers_per_day", self.answers_per_day, 1),
+                                    ("model_tokens_per_month", self.model_tokens_per_month, 0)):
+            if (why := accounts.quota_used_up(name, limit, used[name], adding)) is not None:
+                return f"quota_exceeded: {why}"
         return None
 
 

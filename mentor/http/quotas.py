@@ -36,7 +36,6 @@ async def check(rt: Runtime, user_id: str, *names: str, adding: int = 1) -> None
     current = await usage(rt, user_id)
     for name in names:
         limit, used = current[name]["limit"], current[name]["used"] or 0
-        if limit is not None and used + adding > limit:
+        if (why := accounts.quota_used_up(name, limit, used, adding)) is not None:
             extra: dict[str, Any] = {"limit": name, "limit_value": limit, "used": used}
-            raise Problem(ProblemCode.QUOTA_EXCEEDED, f"the {name.replace('_', ' ')} quota ({limit}) is used up",
-                          **extra)
+            raise Problem(ProblemCode.QUOTA_EXCEEDED, why, **extra)

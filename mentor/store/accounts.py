@@ -79,6 +79,14 @@ DAY_S = 86_400.0  # the window of the per-day quotas
 MONTH_S = 30 * DAY_S  # the window of the per-month quotas
 
 
+def quota_used_up(name: str, limit: int | None, used: int, adding: int) -> str | None:
+    """Why ``adding`` more of quota ``name`` would pass its ``limit`` (0 or None: unlimited), or None. The one
+    rule for requests (``http.quotas``) and session answers (``actors.answering``)."""
+    if limit and used + adding > limit:
+        return f"the {name.replace('_', ' ')} quota ({limit}) is used up"
+    return None
+
+
 def quota_usage(conn: sa.Connection, user_id: str, day_since: float, month_since: float) -> dict[str, int]:
     """What a user's quotas measure, now (``mentor.http.quotas``)."""
     live = conn.execute(sa.select(sa.func.count()).where(sessions.c.user_id == user_id,

@@ -108,8 +108,7 @@ async def activate_resume(resume_id: str) -> Response:
     """Make this the resume answers use; the previously active one is deactivated."""
     user_id = authenticate()
     rt = runtime()
-    if await rt.reader.read(resumes.get_resume, user_id, resume_id) is None:
-        raise not_found("resume")
+    # The write is guarded (another user's or a deleted id changes nothing), so it can go first: one read.
     await rt.writer.write(resumes.activate_resume(user_id, resume_id))
     row = await rt.reader.read(resumes.get_resume, user_id, resume_id)
     if row is None:
