@@ -140,7 +140,8 @@ class Grants:
         """The principal of ``token`` if it may do ``action`` to ``session_id`` (None: an account-wide
         action). Raises Problem 401 (invalid, expired, revoked), 404 (a share of another session: nothing
         outside the shared session exists for it), 403 (the role does not allow the action)."""
-        if self.tokens.known_access(token) is None and self.tokens.token_type(token) == "share":
+        known = self.tokens.known_access(token)  # an access token verified before: no decode at all
+        if known is None and self.tokens.token_type(token) == "share":
             claims = self.tokens.verify_share(token)
             try:
                 role = Role(claims["role"])
@@ -151,7 +152,7 @@ class Grants:
             if role is Role.OWNER:
                 raise unauthorized("invalid share token: unknown role")
         else:
-            user_id, expires_at, sid = self.tokens.verify_claims(token)
+            user_id, expires_at, sid = known or self.tokens.verify_claims(token)
             principal = Principal(user_id, Role.OWNER, expires_at, sid)
         self.check_live(principal)
         if principal.session_id is not None and session_id is None:

@@ -11,7 +11,6 @@ change nothing) and role, then ``application/json``, ``max_body_bytes`` within `
 
 from __future__ import annotations
 
-import logging
 import re
 
 import trio
@@ -21,12 +20,10 @@ from mentor.actors.messages import AddCaptions
 from mentor.errors import Problem, ProblemCode
 from mentor.events import dumps
 from mentor.http.captions_input import parse_captions
-from mentor.http.problems import problem_body
-from mentor.http.requests import access_token, parse_json
+from mentor.http.problems import as_problem, asgi_problem
+from mentor.http.requests import access_token, body_too_large, not_json, parse_json
 from mentor.runtime import Runtime
 from mentor.sharing import Action
-
-log = logging.getLogger(__name__)
 
 CAPTIONS_PATH = re.compile(r"/sessions/([^/]+)/captions")
 JSON_HEADERS = [(b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff")]
@@ -51,13 +48,8 @@ class CaptionsFastPath:
             status, body = 200, dumps({"results": await self._add(match.group(1), scope, receive)}).encode()
         except ClientLeft:
             return
-        except Exception as exc:  # a problem, or a bug: either way the client gets problem+json, not a bare 500
-            if not isinstance(exc, Problem):
-                log.exception("unhandled error adding captions")
-            problem = exc if isinstance(exc, Problem) else Problem(
-                ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged")
-            status, named, body = problem_body(problem)
-            headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in named.items()]
+        except Exception as exc:  # noqa: BLE001 - as_problem logs a bug; the client gets problem+json either way
+            status, headers, body = asgi_problem(as_problem(exc, "adding captions"))
         await send({"type": "http.response.start", "status": status, "trailers": False,
                     "headers": [*headers, (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body, "more_body": False})
@@ -72,7 +64,7 @@ class CaptionsFastPath:
             await rt.accounts.ensure_active(principal.user_id, principal.grant_id)
         await rt.grants.seen(principal)
         if headers.get("content-type", "").partition(";")[0].strip().lower() != "application/json":
-            raise Problem(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json")
+            raise not_json()
         raw = await _read_body(receive, headers.get("content-length"), rt.settings.max_body_bytes,
                                rt.settings.body_timeout_s)
         captions = parse_captions(parse_json(raw, "the body"), rt.settings.caption_batch_max,
@@ -81,7 +73,7 @@ class CaptionsFastPath:
 
 
 async def _read_body(receive: ASGIReceiveCallable, content_length: str | None, limit: int, timeout_s: float) -> bytes:
-    too_large = Problem(ProblemCode.REQUEST_ENTITY_TOO_LARGE, f"JSON bodies are limited to {limit} bytes")
+    too_large = body_too_large(limit)
     if content_length is not None and content_length.isdigit() and int(content_length) > limit:
         raise too_large  # refused before reading it
     chunks: list[bytes] = []

@@ -32,7 +32,7 @@ from hypercorn.typing import (
 )
 
 from mentor.errors import Problem, ProblemCode
-from mentor.http.problems import problem_body
+from mentor.http.problems import asgi_problem
 from mentor.runtime import Runtime
 
 access_log = logging.getLogger("mentor.access")
@@ -102,10 +102,9 @@ class FrontDoor:
         try:
             problem = self._refusal(scope)
             if problem is not None and scope["type"] == "http":
-                status_code, headers, body = problem_body(problem)
+                status_code, headers, body = asgi_problem(problem)
                 await logging_send({"type": "http.response.start", "status": status_code, "trailers": False,
-                                    "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-                                    + [(b"connection", b"close")]})
+                                    "headers": [*headers, (b"connection", b"close")]})
                 await logging_send({"type": "http.response.body", "body": body, "more_body": False})
             elif problem is not None:
                 await logging_send({"type": "websocket.close", "code": 1008, "reason": ""})

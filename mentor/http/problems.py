@@ -32,6 +32,21 @@ def problem_body(problem: Problem) -> tuple[int, dict[str, str], bytes]:
     return problem.status, headers, dumps(problem.to_dict()).encode()
 
 
+def asgi_problem(problem: Problem) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """``problem_body`` with its headers as plain ASGI wants them (lower-case bytes)."""
+    status, headers, body = problem_body(problem)
+    return status, [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()], body
+
+
+def as_problem(exc: Exception, where: str) -> Problem:
+    """``exc`` when it is a Problem; anything else is a bug: logged (``where`` it happened) and answered as
+    ``internal_error``, so a client gets problem+json, never a bare 500."""
+    if isinstance(exc, Problem):
+        return exc
+    log.exception("unhandled error %s", where)
+    return Problem(ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged")
+
+
 def problem_response(problem: Problem) -> Response:
     status, headers, body = problem_body(problem)
     return Response(body, status=status, headers=headers)
@@ -50,5 +65,4 @@ def install(app: Quart) -> None:
 
     @app.errorhandler(Exception)
     async def _unexpected(exc: Exception) -> Response:
-        log.exception("unhandled error")
-        return problem_response(Problem(ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged"))
+        return problem_response(as_problem(exc, "in a route"))

@@ -90,12 +90,20 @@ def validate(model: type[M], data: Any) -> M:
     return value
 
 
+def not_json() -> Problem:
+    return Problem(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json")
+
+
+def body_too_large(limit: int) -> Problem:
+    return Problem(ProblemCode.REQUEST_ENTITY_TOO_LARGE, f"JSON bodies are limited to {limit} bytes")
+
+
 async def json_body() -> Any:
     """The parsed JSON body; raises Problem 415 (not JSON), 413 (over ``max_body_bytes``), 400 (malformed)."""
     if request.mimetype != "application/json":
-        raise Problem(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json")
+        raise not_json()
     limit = runtime().settings.max_body_bytes
-    too_large = Problem(ProblemCode.REQUEST_ENTITY_TOO_LARGE, f"JSON bodies are limited to {limit} bytes")
+    too_large = body_too_large(limit)
     if request.content_length is not None and request.content_length > limit:
         raise too_large  # refused before reading it
     raw = await request.get_data(as_text=False)

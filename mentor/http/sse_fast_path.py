@@ -8,7 +8,6 @@ task that notices the client leaving. Everything else goes to Quart unchanged.
 
 from __future__ import annotations
 
-import logging
 import re
 from contextlib import aclosing
 from functools import partial
@@ -24,14 +23,11 @@ from hypercorn.typing import (
 )
 
 from mentor.actors.streams import parse_last_event_id, subscribe
-from mentor.errors import Problem, ProblemCode
 from mentor.http.access import wants_presence
 from mentor.http.asgi_request import query_args, stream_principal
-from mentor.http.problems import problem_body
+from mentor.http.problems import as_problem, asgi_problem
 from mentor.http.routes.streams import SSE_HEADERS, sse_chunks
 from mentor.runtime import Runtime
-
-log = logging.getLogger(__name__)
 
 EVENTS_PATH = re.compile(r"/sessions/([^/]+)/events")
 
@@ -55,15 +51,11 @@ class SSEFastPath:
 
         try:
             await self._stream(match.group(1), scope, receive, tracking_send)
-        except Exception as exc:  # a problem, or a bug: either way the client gets problem+json, not a bare 500
+        except Exception as exc:
             if started:
                 raise  # the stream was under way: nothing but closing it is left
-            if not isinstance(exc, Problem):
-                log.exception("unhandled error on the event stream")
-            problem = exc if isinstance(exc, Problem) else Problem(
-                ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged")
-            status, headers, body = problem_body(problem)
-            await send({"type": "http.response.start", "status": status, "headers": _encode(headers),
+            status, headers, body = asgi_problem(as_problem(exc, "on the event stream"))
+            await send({"type": "http.response.start", "status": status, "headers": headers,
                         "trailers": False})
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
@@ -100,9 +92,6 @@ class SSEFastPath:
                 nursery.cancel_scope.cancel()
 
 
-def _encode(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
-    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-
-
-STREAM_HEADERS = _encode({"Content-Type": "text/event-stream", **SSE_HEADERS})  # shared by every stream
+STREAM_HEADERS = [(k.lower().encode("latin-1"), v.encode("latin-1"))  # shared by every stream
+                  for k, v in {"Content-Type": "text/event-stream", **SSE_HEADERS}.items()]
 

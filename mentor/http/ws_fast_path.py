@@ -45,7 +45,7 @@ from mentor.http.access import wants_presence
 from mentor.http.asgi_request import query_args, stream_principal
 from mentor.http.captions_input import parse_captions
 from mentor.http.models import HintBody, MarkBody, QuestionAsk, RegenerateBody, error_list
-from mentor.http.problems import problem_body
+from mentor.http.problems import as_problem, asgi_problem
 from mentor.http.requests import parse_json
 from mentor.runtime import Runtime
 from mentor.settings import Settings
@@ -123,26 +123,23 @@ class WebSocketFastPath:
         accepted = False
         try:
             async with AsyncExitStack() as held:
-                stream = await self._open(match.group(1), scope, held)
+                session_id = match.group(1)
+                principal, stream = await self._open(session_id, scope, held)
                 await send({"type": "websocket.accept", "subprotocol": None, "headers": []})
                 accepted = True
-                await _serve_socket(self.rt, *stream, receive, send)
+                await _serve_socket(self.rt, session_id, principal, stream, receive, send)
         except Exception as exc:
             if accepted:  # under way: hypercorn closes the socket with 1011 when we return
                 if not isinstance(exc, (trio.BrokenResourceError, trio.ClosedResourceError)):
                     log.exception("unhandled error on a session socket")
                 return
-            if not isinstance(exc, Problem):
-                log.exception("unhandled error opening a session socket")
-            problem = exc if isinstance(exc, Problem) else Problem(
-                ProblemCode.INTERNAL_ERROR, "an unexpected error occurred; it was logged")
-            status, headers, body = problem_body(problem)  # refused before the upgrade: a plain HTTP error
-            await send({"type": "websocket.http.response.start", "status": status,
-                        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]})
+            # refused before the upgrade: a plain HTTP error
+            status, headers, body = asgi_problem(as_problem(exc, "opening a session socket"))
+            await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
             await send({"type": "websocket.http.response.body", "body": body, "more_body": False})
 
     async def _open(self, session_id: str, scope: WebsocketScope,
-                    held: AsyncExitStack) -> tuple[str, Principal, EventStream | None]:
+                    held: AsyncExitStack) -> tuple[Principal, EventStream | None]:
         """Authorise the socket and open its event stream. ``?events=false`` makes a producer-only socket
         (commands and acks, no event stream): a caption sender does not need every event echoed back, and
         that write is the costliest part of a caption. Raises Problem, having accepted nothing."""
@@ -151,11 +148,11 @@ class WebSocketFastPath:
         principal, _ = await stream_principal(rt, session_id, scope, query)
         if query.get("events", "true").lower() in {"false", "0", "no"}:
             await rt.supervisor.ask(session_id, GetSession(user_id=principal.user_id))  # ownership check
-            return session_id, principal, None
+            return principal, None
         stream = await held.enter_async_context(subscribe(
             rt.supervisor, rt.reader, session_id, principal.user_id,
             parse_last_event_id(None, query.get("last_event_id")), principal.watcher(), wants_presence(query)))
-        return session_id, principal, stream
+        return principal, stream
 
 
 async def _serve_socket(rt: Runtime, session_id: str, principal: Principal, stream: EventStream | None,
