@@ -47,6 +47,20 @@ async def _login(client: httpx.AsyncClient, email: str) -> User:
     return User(client, email, r.json())
 
 
+async def two_nodes(stack: AsyncExitStack, pg_url: str, email: str, *, a_env: dict[str, str] | None = None,
+                    b_env: dict[str, str] | None = None, a_timeout: float = 10,
+                    b_timeout: float = 10) -> tuple[trio.Process, User, User]:
+    """Processes A and B on one database (lease TTL ``TTL`` unless the env says otherwise), and one user
+    registered through A and signed in on B: (A's process, the user on A, the user on B)."""
+    lease = {"MENTOR_LEASE_TTL_S": TTL}
+    a_proc, a_url = await stack.enter_async_context(server_process(pg_url, **(a_env or lease)))
+    _, b_url = await stack.enter_async_context(server_process(pg_url, **(b_env or lease)))
+    a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=a_timeout)),
+                       email)
+    b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=b_timeout)), email)
+    return a_proc, a, b
+
+
 async def _collect(user: User, sid: str, after: int | None, until: int, got: list[SSE]) -> None:
     """Read the session's stream on ``user``'s server until event id ``until`` arrived (or it ends)."""
     headers = {} if after is None else {"Last-Event-ID": str(after)}
@@ -60,12 +74,7 @@ async def _collect(user: User, sid: str, after: int | None, until: int, got: lis
 
 async def test_a_stream_on_one_process_gets_what_another_owns(pg_url: str) -> None:
     async with AsyncExitStack() as stack:
-        _, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
-                           "two@example.com")
-        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=10)),
-                         "two@example.com")
+        _, a, b = await two_nodes(stack, pg_url, "two@example.com")
         sid = (await a.create_session())["id"]  # owned by A
         got: list[SSE] = []
         with trio.fail_after(20):
@@ -96,12 +105,7 @@ async def test_remote_streams_joining_a_busy_session_miss_and_repeat_nothing(pg_
     """The remote streams of one session in a process share one pump: streams that join while it runs
     (from the start, or from a Last-Event-ID) get exactly the ids after their start."""
     async with AsyncExitStack() as stack:
-        _, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
-                           "join@example.com")
-        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=10)),
-                         "join@example.com")
+        _, a, b = await two_nodes(stack, pg_url, "join@example.com")
         sid = (await a.create_session())["id"]  # owned by A; every stream below is on B
         last = 31  # session_created and 30 captions
         streams: list[tuple[int | None, list[SSE]]] = [(None, [])]
@@ -126,12 +130,7 @@ async def test_remote_streams_joining_a_busy_session_miss_and_repeat_nothing(pg_
 async def test_every_session_command_is_forwarded(pg_url: str) -> None:
     """Hints, marks and speakers (added after forwarding) reach the owner like captions do."""
     async with AsyncExitStack() as stack:
-        _, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
-                           "every@example.com")
-        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=10)),
-                         "every@example.com")
+        _, a, b = await two_nodes(stack, pg_url, "every@example.com")
         sid = (await a.create_session())["id"]  # owned by A; everything below goes through B
         r = await b.captions(sid, {"speaker_name": "Dana", "speaker_role": "interviewer",
                                    "text": "what is your biggest weakness?"})
@@ -156,13 +155,9 @@ async def test_a_command_retried_against_a_slow_owner_is_applied_once(pg_url: st
     async with AsyncExitStack() as stack:
         # A keeps its lease through the pause (10 s); B gives up on a forwarded reply after 1 s (its
         # lease_ttl_s) and retries, with the same idempotency key, until actor_reply_timeout_s (15 s).
-        a_proc, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S="10"))
-        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S="1",
-                                                                  MENTOR_METRICS_TOKEN="scrape-key"))
-        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=30)),
-                           "slow@example.com")
-        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=30)),
-                         "slow@example.com")
+        a_proc, a, b = await two_nodes(
+            stack, pg_url, "slow@example.com", a_env={"MENTOR_LEASE_TTL_S": "10"},
+            b_env={"MENTOR_LEASE_TTL_S": "1", "MENTOR_METRICS_TOKEN": "scrape-key"}, a_timeout=30, b_timeout=30)
         sid = (await a.create_session())["id"]  # owned by A
         replies: list[httpx.Response] = []
 
@@ -199,12 +194,7 @@ async def test_a_command_retried_against_a_slow_owner_is_applied_once(pg_url: st
 
 async def test_sigkill_of_the_owner_moves_its_session_and_loses_nothing(pg_url: str) -> None:
     async with AsyncExitStack() as stack:
-        a_proc, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=10)),
-                           "kill@example.com")
-        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=15)),
-                         "kill@example.com")
+        a_proc, a, b = await two_nodes(stack, pg_url, "kill@example.com", b_timeout=15)
         sid = (await a.create_session())["id"]
         acked: dict[int, str] = {}  # event id -> text, of the captions acknowledged as created
         acked_texts: set[str] = set()  # every acknowledged caption, duplicates of a retry included
@@ -260,12 +250,7 @@ async def test_sigkill_of_the_owner_moves_its_session_and_loses_nothing(pg_url: 
 
 async def test_a_paused_owner_resumed_after_its_lease_does_not_write(pg_url: str) -> None:
     async with AsyncExitStack() as stack:
-        a_proc, a_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        _, b_url = await stack.enter_async_context(server_process(pg_url, MENTOR_LEASE_TTL_S=TTL))
-        a = await register(await stack.enter_async_context(httpx.AsyncClient(base_url=a_url, timeout=30)),
-                           "pause@example.com")
-        b = await _login(await stack.enter_async_context(httpx.AsyncClient(base_url=b_url, timeout=15)),
-                         "pause@example.com")
+        a_proc, a, b = await two_nodes(stack, pg_url, "pause@example.com", a_timeout=30, b_timeout=15)
         sid = (await a.create_session())["id"]
         assert (await a.captions(sid, {"speaker_role": "interviewer", "text": "before"})).status_code == 200
         a_proc.send_signal(signal.SIGSTOP)
