@@ -11,6 +11,7 @@ import trio
 
 from mentor.store.writer import StoreWriter
 from tests.conftest import make_settings, register, running_server
+from tests.sse import read_events
 
 
 async def health(c: httpx.AsyncClient) -> dict[str, Any]:
@@ -32,6 +33,31 @@ async def test_idle_actors_stop_and_are_revived_with_their_state(database_url: s
         assert r.json()["results"][0]["status"] == "duplicate"  # the revived actor knows the block
         r = await user.captions(sid, {**block, "text": "so tell me", "revision": 2})
         assert r.json()["results"][0]["status"] == "updated" and r.json()["results"][0]["event_id"] == 3
+
+
+async def test_an_sse_stream_of_a_hibernated_session_keeps_no_actor_and_misses_nothing(database_url: str) -> None:
+    settings = make_settings(database_url, actor_hibernate_s=0.2)
+    parks = database_url.startswith("sqlite")  # with leases (PostgreSQL) a watched session keeps its actor
+    async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        with trio.fail_after(10):
+            while (await health(c))["live_sessions"]:
+                await trio.sleep(0.05)
+            async with user.client.stream("GET", f"/sessions/{sid}/events", headers=user.auth) as response:
+                events = read_events(response)
+                assert [(e.id, e.event) for e in [await anext(events)]] == [(1, "session_created")]
+                status = await health(c)
+                assert status["live_streams"] == 1 and status["live_sessions"] == (0 if parks else 1)
+                r = await user.captions(sid, {"speaker_role": "candidate", "text": "still here"})
+                assert r.json()["results"][0]["event_id"] == 2  # the revived actor took the stream over
+                got = await anext(events)
+                assert (got.id, got.event, got.data["text"]) == (2, "new_caption", "still here")
+                while parks and (await health(c))["live_sessions"]:  # quiet again: parked again
+                    await trio.sleep(0.05)
+                await user.captions(sid, {"speaker_role": "candidate", "text": "and again"})
+                got = await anext(events)
+                assert (got.id, got.event, got.data["text"]) == (3, "new_caption", "and again")
 
 
 async def test_a_failed_commit_restarts_only_that_session(database_url: str,

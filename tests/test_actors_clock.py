@@ -18,7 +18,7 @@ import trio
 import trio.testing
 
 from mentor.actors import SessionSupervisor
-from mentor.actors.messages import AddCaptions, AskQuestion, CaptionInput
+from mentor.actors.messages import AddCaptions, AskQuestion, CaptionInput, DeleteSession
 from mentor.actors.streams import EventStream, subscribe
 from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest
 from mentor.engines import OfflineEngine
@@ -138,15 +138,79 @@ async def test_an_idle_session_hibernates_and_revives_with_no_visible_difference
         assert r.supervisor.live_sessions == 1
         await trio.sleep(0.2)
         assert r.supervisor.live_sessions == 0  # hibernated: no actor, no inbox, no buffers
-        async with r.subscribe(sid) as stream:  # revived: the replay now pages from the log, the same events
-            assert [(e.seq, e.type, e.data) for e in await anext(aiter(stream))] == live_replay
+        async with r.subscribe(sid) as stream:  # parked: the replay pages from the log, the same events
+            batches = aiter(stream)
+            assert [(e.seq, e.type, e.data) for e in await anext(batches)] == live_replay
+            assert r.supervisor.live_sessions == 0 and r.supervisor.live_subscribers == 1  # no actor for a stream
+            again = await r.say(sid, "so", block_id="b", revision=1, final=False)  # revives the actor
+            assert again[0]["status"] == "duplicate" and r.supervisor.live_sessions == 1  # it knows the block
+            more = await r.say(sid, "so tell me", block_id="b", revision=2, final=False)
+            assert more[0]["status"] == "updated" and more[0]["event_id"] == live_replay[-1][0] + 1  # ids go on
+            got = await next_events(stream, batches, "caption_updated")  # the revived actor adopted the stream
+            assert [e.seq for e in got if e.seq] == [more[0]["event_id"]]
+
+
+async def test_a_stream_of_a_hibernated_session_is_parked_with_heartbeats_until_a_message_revives_it(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, heartbeat_s=30, actor_hibernate_s=10) as r:
+        sid = await r.create()
+        async with r.subscribe(sid) as stream:
+            batches = aiter(stream)
+            assert [e.type for e in await anext(batches)] == ["session_created"]
+            await trio.sleep(10.1)
+            assert r.supervisor.live_sessions == 0 and r.supervisor.live_subscribers == 1  # parked
+            t0 = trio.current_time()
+            beats = [await anext(batches) for _ in range(3)]  # the first from the actor (at 30 s), then parked
+            assert [e.type for b in beats for e in b] == ["heartbeat"] * 3
+            assert trio.current_time() - t0 <= 3 * 30 - 10 + 3  # no gap longer than heartbeat_s + a tenth
+            head = (await r.say(sid, "hello"))[0]["event_id"]
             assert r.supervisor.live_sessions == 1
-        await trio.sleep(hibernate_s + 30)  # the heartbeat finds the stream gone; then it hibernates again
-        assert r.supervisor.live_sessions == 0
-        again = await r.say(sid, "so", block_id="b", revision=1, final=False)
-        assert again[0]["status"] == "duplicate" and r.supervisor.live_sessions == 1  # it knows the block
-        more = await r.say(sid, "so tell me", block_id="b", revision=2, final=False)
-        assert more[0]["status"] == "updated" and more[0]["event_id"] == live_replay[-1][0] + 1  # ids go on
+            got = await next_events(stream, batches, "new_caption")
+            assert [e.seq for e in got if e.seq] == [head] and head == 2  # no gap, no duplicate
+        await trio.sleep(41)  # the stream left; the actor hibernates again, with nothing to park
+        assert r.supervisor.live_sessions == 0 and r.supervisor.live_subscribers == 0
+
+
+async def test_a_presence_stream_keeps_its_session_live_and_sees_the_parked_watchers(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, actor_hibernate_s=5) as r:
+        sid = await r.create()
+        await trio.sleep(6)
+        phone = {"role": "owner", "device": True}
+        async with subscribe(r.supervisor, r.reader, sid, USER, None, phone):  # type: ignore[arg-type]
+            assert r.supervisor.live_sessions == 0  # parked with its watcher
+            console = {"role": "owner", "device": False}
+            async with subscribe(r.supervisor, r.reader, sid, USER, None, console,  # type: ignore[arg-type]
+                                 presence=True) as stream:
+                assert r.supervisor.live_sessions == 1  # presence needs the actor: revived, streams adopted
+                got = await next_events(stream, aiter(stream), "presence")
+                joined = next(e.data for e in got if e.type == "presence")
+                assert [{k: w[k] for k in ("role", "device")} for w in joined["watching"]] == [phone, console]
+                await trio.sleep(60)
+                assert r.supervisor.live_sessions == 1  # a presence stream is never parked
+
+
+async def test_only_the_owner_joins_parked_streams_and_deleting_or_stopping_ends_them(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, actor_hibernate_s=5) as r:
+        sid, other = await r.create(), await r.create()
+        await trio.sleep(6)
+        with pytest.raises(Problem) as not_yours:  # hibernated, nothing parked yet
+            async with subscribe(r.supervisor, r.reader, sid, "u2", None):  # type: ignore[arg-type]
+                pass
+        assert not_yours.value.status == 404
+        async with r.subscribe(sid) as stream, r.subscribe(other) as stays:
+            assert r.supervisor.live_sessions == 0 and r.supervisor.live_subscribers == 2
+            with pytest.raises(Problem) as not_yours:  # parked
+                async with subscribe(r.supervisor, r.reader, sid, "u2", None):  # type: ignore[arg-type]
+                    pass
+            assert not_yours.value.status == 404 and r.supervisor.live_subscribers == 2
+            await r.supervisor.ask(sid, DeleteSession(user_id=USER))
+            got = await next_events(stream, aiter(stream), "session_deleted")
+            assert got[-1].type == "session_deleted"
+            await r.supervisor.stop_all(5)
+            got = await next_events(stays, aiter(stays), "shutdown")
+            assert got[-1].type == "shutdown"
 
 
 async def test_a_session_does_not_hibernate_while_a_question_waits_for_its_pause_or_an_answer_runs(
@@ -165,9 +229,9 @@ async def test_a_session_does_not_hibernate_while_a_question_waits_for_its_pause
         assert r.log(sid)[-1].type == "new_answer"
 
 
-async def test_heartbeats_keep_streams_and_their_actor_alive(tmp_path: Path,
-                                                             autojump_clock: trio.testing.MockClock) -> None:
-    async with rig(tmp_path, heartbeat_s=30) as r:
+async def test_heartbeats_keep_streams_alive_and_a_stream_that_left_is_dropped(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, heartbeat_s=30, actor_hibernate_s=300) as r:
         sid = await r.create()
         async with r.subscribe(sid) as stream:
             batches = aiter(stream)
@@ -178,9 +242,9 @@ async def test_heartbeats_keep_streams_and_their_actor_alive(tmp_path: Path,
                 beats.extend(await anext(batches))
                 assert trio.current_time() - t0 == pytest.approx(30 * len(beats))
             assert {e.type for e in beats} == {"heartbeat"} and all(e.seq == 0 for e in beats)
-            assert r.supervisor.live_sessions == 1  # 120 s with no message, but a stream is open
-        await trio.sleep(31)  # the next heartbeat finds the stream gone: hibernated
-        assert r.supervisor.live_sessions == 0
+            assert r.supervisor.live_sessions == 1 and r.supervisor.live_subscribers == 1
+        await trio.sleep(31)  # the next heartbeat finds the stream gone
+        assert r.supervisor.live_subscribers == 0
 
 
 async def test_restarts_are_limited_per_minute(tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:

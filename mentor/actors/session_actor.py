@@ -25,6 +25,7 @@ from mentor.actors import metrics
 from mentor.actors.answering import AnswerQuotas, run_answer
 from mentor.actors.messages import AnswerProgress, Message, Subscribe
 from mentor.actors.ownership import Lease
+from mentor.actors.parked_streams import Parked
 from mentor.actors.session_core import (
     HISTORY_KEPT,
     QUESTIONS_KEPT,
@@ -68,7 +69,8 @@ class SessionActor:
 
     def __init__(self, row: dict[str, Any], settings: Settings, reader: StoreReader, writer: StoreWriter,
                  engine: AnswerEngine, self_inbox: trio.MemorySendChannel[Message[Any]], *,
-                 fresh: bool = False, lease: Lease | None = None) -> None:
+                 fresh: bool = False, lease: Lease | None = None, parked: Parked | None = None,
+                 may_park: bool = False) -> None:
         self.session_id: str = row["id"]
         self.lease = lease  # PostgreSQL: every commit is fenced by it; None on SQLite
         self.fenced = False  # a commit found another process owns the session: this actor stops
@@ -78,6 +80,8 @@ class SessionActor:
         self.engine = engine
         self.core = SessionCore(row, settings, engine_name=engine.name)
         self._fresh = fresh
+        self._parked = parked  # streams parked while the session hibernated: adopted once loaded
+        self._may_park = may_park  # hibernating may hand plain streams to the supervisor (one process)
         self._self_inbox = self_inbox  # answer tasks report through the inbox, like everyone else
         self.published_seq = 0  # id of the last event committed and handed to subscribers
         self.recent: deque[Event] = deque(maxlen=settings.actor_recent_events)
@@ -106,8 +110,9 @@ class SessionActor:
         self.core = SessionCore.load(state, self.settings, engine_name=self.engine.name)
         self.published_seq = state.last_seq
 
-    async def run(self, inbox: trio.MemoryReceiveChannel[Message[Any]], idle: Callable[[], bool]) -> None:
-        """Serve messages until idle (``idle()`` agreed to let us go), deleted, or stopped.
+    async def run(self, inbox: trio.MemoryReceiveChannel[Message[Any]],
+                  idle: Callable[[Parked | None], bool]) -> None:
+        """Serve messages until idle (``idle(streams to park)`` agreed to let us go), deleted, or stopped.
 
         Raises on a failed commit so the supervisor restarts the actor from the store.
         """
@@ -117,6 +122,7 @@ class SessionActor:
             elif self.core.session["company"]:  # earlier sessions do not change while this one runs
                 self.core.company_summary = await self.reader.read(
                     company_summary, self.core.session["user_id"], self.core.session["company"], self.session_id)
+            self._adopt()
             async with trio.open_nursery() as nursery:
                 self._nursery = nursery
                 self.core.recover(trio.current_time())
@@ -127,11 +133,27 @@ class SessionActor:
             return
         finally:
             reason = CloseReason.SHUTDOWN if self._stopping else CloseReason.RESTART
-            for sub in self.subscribers:
+            parked = self._parked.subscribers if self._parked is not None else []  # not adopted: the load failed
+            for sub in self.subscribers + parked:
                 sub.close(reason)
             self._self_inbox.close()
 
-    async def _serve(self, inbox: trio.MemoryReceiveChannel[Message[Any]], idle: Callable[[], bool]) -> None:
+    def _adopt(self) -> None:
+        """Take over the streams parked while the session hibernated. They were registered at the head the
+        store had then; nothing but this session's actor writes its events, so the store's head is the
+        same now, and publishing goes on from it. Should it differ, the streams reconnect and replay."""
+        parked, self._parked = self._parked, None
+        if parked is None:
+            return
+        if parked.head != self.published_seq or parked.user_id != self.core.session["user_id"]:
+            for sub in parked.subscribers:
+                sub.close(CloseReason.RESTART)
+            return
+        self.subscribers = [s for s in parked.subscribers if s.alive]
+        self._watchers = {s: w for s, w in parked.watchers.items() if s.alive}
+
+    async def _serve(self, inbox: trio.MemoryReceiveChannel[Message[Any]],
+                     idle: Callable[[Parked | None], bool]) -> None:
         self._next_heartbeat = trio.current_time() + self.settings.heartbeat_s
         self._last_message = trio.current_time()
         while not self._stopping:
@@ -148,7 +170,8 @@ class SessionActor:
                 if self._tick_due(now):
                     await self._process([], now)  # then it may hibernate at once: no wait for the next
                 self._set_subscribers([s for s in self.subscribers if s.alive])
-                if self._may_hibernate(now) and idle():
+                if self._may_hibernate(now) and idle(self._streams_to_park()):
+                    self.subscribers, self._watchers = [], {}  # parked: not closed when the actor exits
                     return
                 continue
             self._last_message = now
@@ -165,11 +188,19 @@ class SessionActor:
                 raise
 
     def _may_hibernate(self, now: float) -> bool:
-        """Hibernate: quiet for ``actor_hibernate_s`` with nothing that needs a live actor (no stream, no
-        answer, no question waiting for its pause). Everything else it holds is in the store, which the next
-        message's actor loads: replay then pages from the log, which holds the same events as ``recent``."""
-        return (now >= self._last_message + self.settings.actor_hibernate_s and not self.subscribers  # as _wake_at
+        """Hibernate: quiet for ``actor_hibernate_s`` with nothing that needs a live actor (no answer, no
+        question waiting for its pause, no stream that cannot be parked). Everything else it holds is in the
+        store, which the next message's actor loads: replay then pages from the log, which holds the same
+        events as ``recent``."""
+        return (now >= self._last_message + self.settings.actor_hibernate_s  # as _wake_at
+                and (not self.subscribers or (self._may_park and not self._presence))
                 and not self.answering and self.core.next_deadline() is None)
+
+    def _streams_to_park(self) -> Parked | None:
+        if not self.subscribers:
+            return None
+        return Parked(self.core.session["user_id"], self.published_seq, self.subscribers, self._watchers,
+                      self._next_heartbeat)
 
     def _wake_at(self) -> float:
         """The core's next deadline, the next heartbeat, or hibernation, whichever is first. Absolute times

@@ -155,9 +155,9 @@ async def subscribe(supervisor: SessionSupervisor, reader: StoreReader, session_
     if remote is not None and await supervisor.locate(session_id) is not None:  # owned by another process
         sub = await remote.open(session_id, user_id, after, settings.subscriber_queue_size)
     else:
-        sub = await supervisor.ask(session_id, Subscribe(user_id=user_id, after=after,
-                                                         queue_size=settings.subscriber_queue_size,
-                                                         watcher=watcher, presence=presence), forwarded=True)
+        sub = await supervisor.subscribe(session_id, Subscribe(user_id=user_id, after=after,
+                                                               queue_size=settings.subscriber_queue_size,
+                                                               watcher=watcher, presence=presence))
     stream = EventStream(session_id, sub, after, reader, settings)
     try:
         yield stream

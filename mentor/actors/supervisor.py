@@ -17,14 +17,18 @@ from typing import Any, TypeVar
 
 import trio
 
-from mentor.actors.messages import CreateSession, Message, Stop
+from mentor.actors.messages import CreateSession, Message, Stop, Subscribe
 from mentor.actors.ownership import Forwarder, Lease, Ownership, with_block_ids
+from mentor.actors.parked_streams import Parked, ParkedStreams
 from mentor.actors.remote_streams import RemoteStreams
 from mentor.actors.session_actor import SessionActor
+from mentor.actors.streams import open_subscription
+from mentor.actors.subscribers import Subscription
 from mentor.engines import AnswerEngine
 from mentor.errors import not_found, unavailable
+from mentor.events import CloseReason
 from mentor.settings import Settings
-from mentor.store import StoreReader, StoreWriter, sessions
+from mentor.store import StoreReader, StoreWriter, event_log, sessions
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,10 @@ class SessionSupervisor:
         self._nursery = nursery
         self._actors: dict[str, _Handle] = {}
         self._starting: dict[str, trio.Event] = {}
+        # Streams of hibernated sessions (one process only: see parked_streams).
+        self.parked = ParkedStreams(settings.heartbeat_s) if ownership is None else None
+        if self.parked is not None:
+            nursery.start_soon(self.parked.run, name="parked-streams")
         self.closing = False
         self.restarts = 0
 
@@ -78,12 +86,14 @@ class SessionSupervisor:
     @property
     def live_subscribers(self) -> int:
         remote = self.remote_streams.streams if self.remote_streams is not None else 0
+        remote += self.parked.streams if self.parked is not None else 0
         return remote + sum(sum(1 for sub in h.actor.subscribers if sub.alive)
                             for h in self._actors.values() if h.actor is not None)
 
     def is_live(self, session_id: str) -> bool:
-        """Whether the session has an actor (running or starting) in this process."""
-        return session_id in self._actors or session_id in self._starting
+        """Whether the session has an actor (running or starting) or parked streams in this process."""
+        return session_id in self._actors or session_id in self._starting or (
+            self.parked is not None and session_id in self.parked)
 
     async def create(self, user_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Start a new session of ``user_id`` with ``fields`` (title, company, ...); its actor commits the
@@ -134,6 +144,42 @@ class SessionSupervisor:
                 except (trio.BrokenResourceError, trio.ClosedResourceError):
                     continue  # the actor stopped between lookup and send: revive it
         raise unavailable("the session could not be reached")
+
+    async def subscribe(self, session_id: str, message: Subscribe) -> Subscription:
+        """Register a stream with the session's actor, or park it when the session is hibernated (no actor
+        is revived for a stream). Raises Problem as ``ask``."""
+        parked = await self._parking(session_id, message)
+        if parked is None:
+            return await self.ask(session_id, message, forwarded=True)
+        if parked.user_id != message.user_id:
+            raise not_found()  # another user's session does not exist for them
+        subscription = open_subscription((), parked.head, message.after, message.queue_size, ended=False)
+        parked.subscribers.append(subscription.subscriber)
+        if message.watcher is not None:
+            parked.watchers[subscription.subscriber] = {**message.watcher, "id": secrets.token_hex(4)}
+        assert self.parked is not None  # (_parking returned streams to join)
+        self.parked.park(session_id, parked)
+        return subscription
+
+    async def _parking(self, session_id: str, message: Subscribe) -> Parked | None:
+        """The parked streams a new stream joins, read from the store (one query, no actor's load) when
+        the session is hibernated; None when the stream goes to the actor: the session is live, the stream
+        wants presence events, the session has ended or is unknown (its actor answers), or processes
+        share sessions."""
+        if self.parked is None or message.presence or self.closing:
+            return None
+        parked = self.parked.get(session_id)
+        if parked is not None or session_id in self._actors or session_id in self._starting:
+            return parked
+        self._starting[session_id] = started = trio.Event()  # an ask meanwhile waits, then adopts them
+        try:
+            state = await self.reader.read(_stream_state, session_id)
+        finally:
+            del self._starting[session_id]
+            started.set()  # (no checkpoint: nothing runs before the caller parks the stream)
+        if state is None or state[1] != "active":
+            return None
+        return Parked(state[0], state[2], next_beat=trio.current_time() + self.settings.heartbeat_s)
 
     async def locate(self, session_id: str) -> str | None:
         """None when the session's actor runs here (started if need be), else the owning process's
@@ -216,18 +262,24 @@ class SessionSupervisor:
         send, recv = trio.open_memory_channel[Message[Any]](self.settings.actor_inbox_size)
         handle = _Handle(send, lease)
         self._actors[row["id"]] = handle
-        self._nursery.start_soon(self._supervise, row, handle, recv, fresh, name=f"session:{row['id']}")
+        parked = self.parked.take(row["id"]) if self.parked is not None else None
+        self._nursery.start_soon(self._supervise, row, handle, recv, fresh, parked, name=f"session:{row['id']}")
         return handle
 
     async def _supervise(self, row: dict[str, Any], handle: _Handle,
-                         inbox: trio.MemoryReceiveChannel[Message[Any]], fresh: bool) -> None:
+                         inbox: trio.MemoryReceiveChannel[Message[Any]], fresh: bool,
+                         parked: Parked | None) -> None:
         session_id = row["id"]
         crashes: deque[float] = deque()
 
-        def let_go_if_idle() -> bool:
+        def let_go_if_idle(streams: Parked | None) -> bool:
             # Synchronous, so no message can slip in between the check and the removal.
             if inbox.statistics().current_buffer_used or self._actors.get(session_id) is not handle:
                 return False
+            if streams is not None:
+                if self.parked is None:
+                    return False  # (the actor parks only when told it may)
+                self.parked.park(session_id, streams)
             del self._actors[session_id]
             inbox.close()
             return True
@@ -235,8 +287,9 @@ class SessionSupervisor:
         try:
             while True:
                 actor = handle.actor = SessionActor(row, self.settings, self.reader, self.writer, self.engine,
-                                                    handle.inbox.clone(), fresh=fresh, lease=handle.lease)
-                fresh = False  # a restart loads what the store holds
+                                                    handle.inbox.clone(), fresh=fresh, lease=handle.lease,
+                                                    parked=parked, may_park=self.parked is not None)
+                fresh, parked = False, None  # a restart loads what the store holds
                 try:
                     await actor.run(inbox, let_go_if_idle)
                     return
@@ -274,6 +327,8 @@ class SessionSupervisor:
     async def stop_all(self, timeout_s: float) -> None:
         """Shutdown: every actor finishes queued work, tells its streams to finish, and exits."""
         self.closing = True
+        if self.parked is not None:
+            self.parked.close_all(CloseReason.SHUTDOWN)
         handles = list(self._actors.values())
         with trio.move_on_after(timeout_s):
             for handle in handles:
@@ -283,3 +338,9 @@ class SessionSupervisor:
                     pass
             for handle in handles:
                 await handle.done.wait()
+
+
+def _stream_state(conn: Any, session_id: str) -> tuple[str, str, int] | None:
+    """(owner, status, id of the last event) of a session, or None: what parking a stream needs."""
+    row = sessions.session_row(conn, session_id)
+    return None if row is None else (row["user_id"], row["status"], event_log.last_event_seq(conn, session_id))
