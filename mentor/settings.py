@@ -114,8 +114,9 @@ class Settings:
     # --- sessions and actors
     actor_inbox_size: int = field(default=256, metadata={"help": "messages queued per session actor"})
     actor_hibernate_s: float = field(
-        default=30.0, metadata={"help": "a session with no subscribers, messages or pending work hibernates "
-                                        "(its actor is dropped) after this; the next message revives it"}
+        default=30.0, metadata={"help": "a session with no messages or pending work hibernates (its actor is "
+                                        "dropped; on SQLite its plain streams stay open, heartbeated) after "
+                                        "this; the next message revives it"}
     )
     actor_reply_timeout_s: float = field(default=15.0, metadata={"help": "max wait for a session actor's reply"})
     actor_max_restarts: int = field(default=5, metadata={"help": "crash restarts per actor within a minute"})
