@@ -64,7 +64,10 @@
     const found = findRegion();
     if (found === region) return;
     if (observer) observer.disconnect();
-    if (region && !found) for (const c of tracker.finishAll()) outbox.put(c); // captions were turned off
+    if (region && !found) { // captions were turned off, or the meeting ended: what is open is final now
+      for (const c of tracker.finishAll()) outbox.put(c);
+      schedule(FLUSH_MS);
+    }
     region = found;
     if (!region) return;
     observer = new MutationObserver(scan);

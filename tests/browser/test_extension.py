@@ -109,6 +109,7 @@ async def test_extension_sends_the_final_transcript_once(
         sid, rows = await final_transcript(user, len(expected))
         got = [{"speaker": r["speaker_name"], "text": r["text"]} for r in rows]
         assert got == expected
+        assert all(r["final"] for r in rows), "the meeting ended: every caption is final"
         roles = [r["speaker_role"] for r in rows]
         assert roles == list(platform.roles), roles
         assert len({r["block_id"] for r in rows}) == len(rows)
