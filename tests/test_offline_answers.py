@@ -272,6 +272,32 @@ def test_behavioral_is_a_short_star_story_on_the_question_topic() -> None:
     assert words(text) <= 180
 
 
+DEADLINE_RESUME = """Alex Doe
+## Experience
+### Data Analyst - Acme (2022 - Present)
+- Automated the weekly stock report with Python and SQL, saving 6 hours a week
+- Fixed a reporting bug in my second week
+### Teacher - School (2014 - 2022)
+- Coordinated the move to online teaching in two weeks during the school closures
+- Pushed back on the head's plan to cut the lab hours; we agreed on a shorter weekly lab instead
+"""
+
+
+@pytest.mark.parametrize(("question", "kind", "line"), [
+    ("Describe a situation where you had to meet a tight deadline.", "behavioral", "in two weeks"),
+    ("If two managers gave you urgent tasks at the same time, how would you prioritise?", "situational",
+     "in two weeks"),
+    ("Your manager asks you to ship something you think is unsafe. What do you do?", "situational",
+     "Pushed back on the head's plan"),
+])
+def test_the_line_that_shows_the_asked_concept_wins_over_incidental_words(question: str, kind: str,
+                                                                          line: str) -> None:
+    # "hours" and "week" in the weekly report, "in my second week" in the bug fix: time words, not deadlines.
+    profile = parse_resume_text(DEADLINE_RESUME, today=date(2026, 11, 1))
+    text = compose_answer(ask(question, kind, resume=profile)).text
+    assert line.lower() in text.lower() and "stock report" not in text and "second week" not in text
+
+
 def test_system_design_outline_names_its_five_parts_and_the_candidates_own_work() -> None:
     composed = compose_answer(ask("How would you design a rate limiter for a public API?", "system_design"))
     lines = composed.text.splitlines()

@@ -493,12 +493,12 @@ def _query(request: AnswerRequest) -> str:
 # retrieval stays lexical and ranked by BM25; this only widens what it looks for.
 _CONCEPTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("conflict", "disagree", "argu", "push back", "pushed back", "pushback", "colleague", "teammate",
-      "coworker", "co-worker", "konflikt", "uneinig", "kolleg", "streit", "conflit", "désaccord", "collègue",
-      "conflicto", "desacuerdo", "compañer"),
+      "coworker", "co-worker", "unsafe", "unethical", "konflikt", "uneinig", "kolleg", "streit", "conflit",
+      "désaccord", "collègue", "conflicto", "desacuerdo", "compañer"),
      "conflict disagreed disagreement pushed back agreed colleagues"),
     (("deadline", "tight", "urgent", "pressure", "prioriti", "frist", "zeitdruck", "termindruck", "délai",
       "échéance", "urgen", "plazo"),
-     "deadline weeks days hours shipped scope urgent"),
+     "deadline shipped scope urgent"),
     (("mistake", "failure", "fail", "error", "bug", "outage", "incident", "went down", "broke", "fehler",
       "ausfall", "ausgefallen", "störung", "absturz", "abgestürzt", "erreur", "panne", "échec", "incident",
       "fallo", "caída", "incidente", "error"),
@@ -522,12 +522,29 @@ _CONCEPTS: tuple[tuple[tuple[str, ...], str], ...] = (
       "deux fois", "duplicad", "dos veces"),
      "idempotency idempotent duplicate duplicates exactly-once deduplication"),
 )  # fmt: skip
+# What says a concept in a resume line when no single word does (index-aligned with _CONCEPTS; None: the
+# words above suffice). A deadline is a time span ("in two weeks", "within 36 hours"), which the words "weeks"
+# or "hours" alone would also find in "saving 6 hours a week". A line that shows a concept the question asks
+# about ranks as if it shared a term with the question.
+_SPAN = (r"(?:(?:just|only|under|less than|about|von|knapp|moins de|menos de|a|an|one|two|three|four|five|six|"
+         r"eight|ten|twelve|ein|eine|einem|einer|zwei|drei|vier|fünf|sechs|acht|zehn|zwölf|un|une|deux|trois|"
+         r"quatre|cinq|six|huit|dix|douze|una|dos|tres|cuatro|cinco|seis|ocho|diez|doce|few|couple of|\d+)\s+){1,3}")
+_CONCEPT_EVIDENCE: tuple[re.Pattern[str] | None, ...] = (
+    re.compile(r"\b(?:conflicts?|disagree\w*|push(?:ed)? back|convinced|persuaded|compromise|konflikt\w*|"
+               r"meinungsverschiedenheit\w*|conflit\w*|désaccord\w*|conflicto\w*|desacuerdo\w*)", re.IGNORECASE),
+    re.compile(r"\b(?:deadlines?|on time|ahead of schedule|(?:in|within|under)\s+" + _SPAN
+               + r"(?:hours?|days?|weeks?|months?)|(?:in|innerhalb)\s+" + _SPAN + r"(?:stunden|tagen?|wochen?|monaten?)|"
+               r"frist\w*|termingerecht|(?:en|sous)\s+" + _SPAN + r"(?:heures?|jours?|semaines?|mois)|"
+               r"(?:en|dentro de)\s+" + _SPAN + r"(?:horas?|días?|semanas?|meses?)|plazo)\b", re.IGNORECASE),
+    None, None, None, None, None, None, None,
+)
+_EVIDENCE_BONUS = 2.0  # about what one shared, uncommon term scores (BM25 over a resume's lines)
 # The same concepts in the words resumes in German, French and Spanish use (index-aligned with _CONCEPTS):
 # a German question must find the German-worded line, so the expansion is in the session language too.
 _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
     "de": (
         "Konflikt Meinungsverschiedenheit Kollegen geeinigt",
-        "Frist Wochen Tage termingerecht geliefert",
+        "Frist termingerecht geliefert",
         "Fehler Ausfall Ausfälle Störung Vorfall behoben Rollback",
         "betreut Mentor Einarbeitung geschult",
         "Kosten gesenkt Einsparung eingespart Budget",
@@ -538,7 +555,7 @@ _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "fr": (
         "conflit désaccord collègues accord",
-        "délai semaines jours livré urgence",
+        "délai livré urgence",
         "erreur panne incident bug échec corrigé",
         "encadré formé mentorat intégration",
         "coûts réduit économies budget",
@@ -549,7 +566,7 @@ _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "es": (
         "conflicto desacuerdo compañeros acuerdo",
-        "plazo semanas días entregado urgente",
+        "plazo entregado urgente",
         "error fallo caída incidente corregido",
         "mentor mentoría formación incorporación",
         "costes costos reducido ahorro presupuesto",
@@ -585,6 +602,13 @@ def _names(question: str) -> list[str]:
             if len(bare) >= 2 and (bare.isupper() or (position and bare[:1].isupper())):
                 found.append(bare)
     return found
+
+
+def _concept_evidence(query: str) -> list[re.Pattern[str]]:
+    """The line-side patterns of the concepts `query` names."""
+    lowered = query.lower()
+    return [p for (keys, _), p in zip(_CONCEPTS, _CONCEPT_EVIDENCE, strict=True)
+            if p is not None and _has_key(keys, lowered)]
 
 
 def _concept_words(query: str, language: str = "en") -> str:
@@ -627,12 +651,15 @@ def _ranked_lines(request: AnswerRequest, query: str | None = None) -> list[_Lin
     names = {t for t in terms(" ".join(_names(request.question)), language) if len(t) > 1}
     related = set(terms(concepts, language))
     need = min(2, len(asked))
-    ranked = []
-    for passage in rank(f"{query} {concepts}", passages, language=language):
+    evidence = _concept_evidence(query)
+    scored = []
+    for passage in rank(f"{query} {concepts}", passages, language=language, min_score=-1.0):
         words = _term_set(f"{passage.title} {passage.text}", language)
-        if len(words & asked) >= need or words & (names | related):
-            ranked.append(lines[int(passage.ref)])
-    return sorted(ranked, key=lambda line: line.ref == "resume:summary")
+        shown = sum(1 for pattern in evidence if pattern.search(passage.text))
+        if len(words & asked) >= need or words & (names | related) or shown:
+            scored.append((passage.score + _EVIDENCE_BONUS * shown, lines[int(passage.ref)]))
+    scored.sort(key=lambda pair: -pair[0])  # stable: ties keep BM25's order
+    return sorted((line for _, line in scored), key=lambda line: line.ref == "resume:summary")
 
 
 def _evidence(request: AnswerRequest, ranked: list[_Line]) -> _Line | None:
