@@ -15,6 +15,8 @@ So this layer, outermost in the ASGI stack:
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 import trio
 from hypercorn.typing import (
     ASGIFramework,
@@ -55,15 +57,18 @@ class ResponseFinisher:
                 body_done = True
             return message
 
-        async def finishing_send(message: ASGISendEvent) -> None:
+        async def finish(message: ASGISendEvent) -> None:
+            with trio.CancelScope(shield=True) as finishing:
+                finishing.deadline = trio.current_time() + self.finish_timeout_s
+                await send(message)
+
+        def finishing_send(message: ASGISendEvent) -> Awaitable[None]:
+            # Not a coroutine unless it must shield the last write: a stream's chunks go straight through.
             if message["type"] == "http.response.start" and not body_done:
                 headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"connection"]
                 message = {**message, "headers": [*headers, (b"connection", b"close")]}
             if message["type"] == "http.response.body" and not message.get("more_body", False):
-                with trio.CancelScope(shield=True) as finishing:
-                    finishing.deadline = trio.current_time() + self.finish_timeout_s
-                    await send(message)
-                return
-            await send(message)
+                return finish(message)
+            return send(message)
 
         await self.app(scope, tracking_receive, finishing_send)

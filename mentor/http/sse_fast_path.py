@@ -9,6 +9,7 @@ task that notices the client leaving. Everything else goes to Quart unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from contextlib import aclosing
 from functools import partial
 
@@ -44,10 +45,10 @@ class SSEFastPath:
             return
         started = False
 
-        async def tracking_send(message: ASGISendEvent) -> None:
+        def tracking_send(message: ASGISendEvent) -> Awaitable[None]:  # no coroutine per chunk
             nonlocal started
             started = started or message["type"] == "http.response.start"
-            await send(message)
+            return send(message)
 
         try:
             await self._stream(match.group(1), scope, receive, tracking_send)
