@@ -18,8 +18,8 @@ Invariants:
 
 from __future__ import annotations
 
+import secrets
 import time
-import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -337,7 +337,7 @@ class SessionCore:
                 raise Problem(ProblemCode.TIMESTAMP_BEFORE_SESSION, "client_ts is before the session started", **where)
             if cap.client_ts is not None and cap.client_ts > latest:
                 raise Problem(ProblemCode.TIMESTAMP_IN_FUTURE, "client_ts is implausibly far in the future", **where)
-            block_id = cap.block_id or f"auto-{uuid.uuid4().hex}"
+            block_id = cap.block_id or f"auto-{secrets.token_hex(16)}"
             known = staged.get(block_id) or self.blocks.get(block_id)
             if known is not None:
                 if cap.revision < known.revision:

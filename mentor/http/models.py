@@ -17,7 +17,7 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 def _clean(value: str) -> str:
     value = value.replace("\r\n", "\n")
-    if _FORBIDDEN.search(value):
+    if not (value.isascii() and value.isprintable()) and _FORBIDDEN.search(value):  # (printable ASCII: none)
         raise ValueError("control characters and unpaired surrogates are not allowed")
     return value
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
+import orjson
 from pydantic import BaseModel, ValidationError
 from quart import Response, current_app, has_websocket_context, request, websocket
 
@@ -115,6 +116,10 @@ async def json_body() -> Any:
 def parse_json(raw: str | bytes, what: str) -> Any:
     """JSON from a client; raises Problem 400 for malformed or too deeply nested input (``[`` x 100,000
     exhausts the parser's recursion limit: a client error, not a server one)."""
+    try:
+        return orjson.loads(raw)  # the common case, several times faster than json
+    except orjson.JSONDecodeError:
+        pass  # json decides what is wrong, and takes what orjson refuses but the models judge (NaN, big ints)
     try:
         data = json.loads(raw)
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
