@@ -171,6 +171,34 @@ async def test_a_stream_of_a_hibernated_session_is_parked_with_heartbeats_until_
         assert r.supervisor.live_sessions == 0 and r.supervisor.live_subscribers == 0
 
 
+async def test_streams_opened_together_on_a_hibernated_session_are_parked_together(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, actor_hibernate_s=5) as r:
+        sid = await r.create()
+        await trio.sleep(6)
+        got: list[list[int]] = []
+        ready, release = trio.Semaphore(0), trio.Event()
+
+        async def watch() -> None:
+            async with r.subscribe(sid) as stream:
+                batches = aiter(stream)
+                seen = [e.seq for e in await anext(batches)]
+                ready.release()
+                await release.wait()
+                seen += [e.seq for e in await next_events(stream, batches, "new_caption") if e.seq]
+                got.append(seen)
+
+        async with trio.open_nursery() as nursery:
+            for _ in range(3):
+                nursery.start_soon(watch)  # together: the later ones find the first one's store read under way
+            for _ in range(3):
+                await ready.acquire()
+            assert r.supervisor.live_sessions == 0 and r.supervisor.live_subscribers == 3  # no actor revived
+            head = (await r.say(sid, "hello"))[0]["event_id"]
+            release.set()
+        assert got == [[1, head]] * 3
+
+
 async def test_a_presence_stream_keeps_its_session_live_and_sees_the_parked_watchers(
         tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
     async with rig(tmp_path, actor_hibernate_s=5) as r:

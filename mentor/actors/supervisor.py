@@ -168,9 +168,16 @@ class SessionSupervisor:
         share sessions."""
         if self.parked is None or message.presence or self.closing:
             return None
-        parked = self.parked.get(session_id)
-        if parked is not None or session_id in self._actors or session_id in self._starting:
-            return parked
+        while True:
+            parked = self.parked.get(session_id)
+            if parked is not None or session_id in self._actors:
+                return parked
+            starting = self._starting.get(session_id)
+            if starting is None:
+                break
+            await starting.wait()  # an actor loading, or another stream's read: then look again
+        if self.closing:
+            return None
         self._starting[session_id] = started = trio.Event()  # an ask meanwhile waits, then adopts them
         try:
             state = await self.reader.read(_stream_state, session_id)
