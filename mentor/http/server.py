@@ -71,8 +71,9 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
             await rt.supervisor.stop_all(settings.graceful_timeout_s)
 
         async def run_http(task_status: trio.TaskStatus[list[str]]) -> None:
-            # The three busiest routes (caption POSTs, SSE and WebSocket streams) skip Quart.
-            fast = CaptionsFastPath(WebSocketFastPath(SSEFastPath(create_app(rt), rt), rt), rt)
+            # The three busiest routes (caption POSTs, SSE and WebSocket streams) skip Quart. The long-lived
+            # streams are checked first: every layer a request passes keeps a frame for the request's life.
+            fast = SSEFastPath(WebSocketFastPath(CaptionsFastPath(create_app(rt), rt), rt), rt)
             app = ResponseFinisher(FrontDoor(fast, rt), settings.response_finish_timeout_s)
             await hypercorn_serve(app, config, shutdown_trigger=shutdown_trigger,
                                   task_status=task_status)
