@@ -2,7 +2,8 @@
 
 A quiet actor whose streams are all plain (none asked for presence events) hands them here and exits; a
 stream that subscribes to a hibernated session is registered here too, after one store read instead of an
-actor's load. Only a session's actor writes its events, so while a session has none its parked streams
+actor's load (unless the store holds an answer a crash cut: the actor that loads the session ends it, so
+such a stream wakes the actor). Only a session's actor writes its events, so while a session has none its parked streams
 need nothing but heartbeats, which one task sends to them all. The next message for the session revives
 its actor, which adopts the parked streams with their watchers and publishes to them from the head they
 were registered at.

@@ -21,7 +21,8 @@ from mentor.actors.messages import CreateSession, Message, Stop, Subscribe
 from mentor.actors.ownership import Forwarder, Lease, Ownership, with_block_ids
 from mentor.actors.parked_streams import Parked, ParkedStreams
 from mentor.actors.remote_streams import RemoteStreams
-from mentor.actors.session_actor import SessionActor
+from mentor.actors.session_actor import ANSWER_EVENTS, SessionActor
+from mentor.actors.session_core import read_log
 from mentor.actors.streams import open_subscription
 from mentor.actors.subscribers import Subscription
 from mentor.engines import AnswerEngine
@@ -162,10 +163,10 @@ class SessionSupervisor:
         return subscription
 
     async def _parking(self, session_id: str, message: Subscribe) -> Parked | None:
-        """The parked streams a new stream joins, read from the store (one query, no actor's load) when
-        the session is hibernated; None when the stream goes to the actor: the session is live, the stream
-        wants presence events, the session has ended or is unknown (its actor answers), or processes
-        share sessions."""
+        """The parked streams a new stream joins, read from the store (three indexed queries, not an actor's
+        load) when the session is hibernated; None when the stream goes to the actor: the session is live,
+        the stream wants presence events, the session has ended, is unknown or holds an answer a crash cut
+        (its actor answers, or ends the answer), or processes share sessions."""
         if self.parked is None or message.presence or self.closing:
             return None
         while True:
@@ -184,9 +185,9 @@ class SessionSupervisor:
         finally:
             del self._starting[session_id]
             started.set()  # (no checkpoint: nothing runs before the caller parks the stream)
-        if state is None or state[1] != "active":
+        if state is None:
             return None
-        return Parked(state[0], state[2], next_beat=trio.current_time() + self.settings.heartbeat_s)
+        return Parked(*state, next_beat=trio.current_time() + self.settings.heartbeat_s)
 
     async def locate(self, session_id: str) -> str | None:
         """None when the session's actor runs here (started if need be), else the owning process's
@@ -347,7 +348,12 @@ class SessionSupervisor:
                 await handle.done.wait()
 
 
-def _stream_state(conn: Any, session_id: str) -> tuple[str, str, int] | None:
-    """(owner, status, id of the last event) of a session, or None: what parking a stream needs."""
+def _stream_state(conn: Any, session_id: str) -> tuple[str, int] | None:
+    """(owner, id of the last event) of a session whose stream may be parked; None when the session is
+    unknown, has ended, or holds an answer a crash cut, which its actor ends when it loads (so a stream
+    must wake it)."""
     row = sessions.session_row(conn, session_id)
-    return None if row is None else (row["user_id"], row["status"], event_log.last_event_seq(conn, session_id))
+    if row is None or row["status"] != "active":
+        return None
+    _, unfinished = read_log((), event_log.recent_events(conn, session_id, ANSWER_EVENTS, 8))
+    return None if unfinished is not None else (row["user_id"], event_log.last_event_seq(conn, session_id))
