@@ -184,7 +184,8 @@ def test_a_policy_question_gets_no_conflict_steps() -> None:
 def test_technical_answers_are_not_keyword_salad_and_drop_fillers() -> None:
     text = compose_answer(ask("ok so um can you explain how you would make payment retries idempotent", "technical")).text
     lead = text.splitlines()[0]
-    assert lead.startswith("They want you to explain how you would make payment retries idempotent:")
+    assert lead.startswith("They want to know how you would make payment retries idempotent:")  # an approach
+    assert "how you would check that it works" in lead and "definition" not in lead
     assert not re.search(r"\b(?:ok|um)\b", lead) and "Key points for" not in text
     assert "idempotency keys for payment retries" in text  # the resume line on exactly this topic
     design = compose_answer(ask("ok design a rate limiter for our API", "system_design")).text

@@ -264,11 +264,12 @@ _WH_OTHER = re.compile(
 # "Wie würden Sie X machen" -> "wie Sie X machen würden": a German wh-question becomes the embedded clause
 # (finite verb last; a separable particle joins it: "wie gehen Sie damit um" -> "wie Sie damit umgehen").
 _DE_WH_QUESTION = re.compile(
-    r"^((?:wie|was|warum|wieso|weshalb|wann|wo|womit|wozu)|welche[nrsm]?\s+\w+)\s+(\w+)\s+(Sie|du)\s+([^,;:]+?)$",
+    r"^((?:wie|was|warum|wieso|weshalb|wann|wo|womit|wozu)|welche[nrsm]?\s+\w+)\s+(\w+)\s+(Sie|du)(?:\s+([^,;:]+?))?"
+    r"(,\s*(?:dass|ob|wenn|damit)\b.*)?$",  # a clause after the comma stays as it is ("..., dass X")
     re.IGNORECASE,
 )
 _DE_PARTICLES = frozenset(("um", "an", "auf", "aus", "ein", "vor", "zu", "mit", "ab", "nach", "zurück", "vorbei",
-                           "fest", "her", "hin", "los", "weg", "dar", "bei", "durch", "weiter"))
+                           "fest", "her", "hin", "los", "weg", "dar", "bei", "durch", "weiter", "sicher"))
 # "Comment feriez-vous X" -> "comment vous feriez X"; "comment est-ce que vous X" -> "comment vous X".
 _FR_WH_QUESTION = re.compile(
     r"^(comment|pourquoi|quand|où)\s+(?:est-ce qu(?:e\s+|['’])(?=(?:vous|tu|il|elle|on)\b)|(\w+)-(vous|tu)\b)",
@@ -281,11 +282,16 @@ def _embedded(text: str) -> str:
     "how would you X" -> "how you would X" (Spanish keeps its order: "cómo harías X" reads as it is)."""
     de = _DE_WH_QUESTION.match(text)
     if de is not None:
-        wh, verb, subject, rest = de.groups()
+        wh, verb, subject, rest, tail = de.groups()
+        rest, tail = rest or "", tail or ""
         words = rest.split()
+        if not words and not tail:
+            return text  # "wie meinen Sie": nothing to reorder
         if len(words) > 1 and words[-1].lower() in _DE_PARTICLES:
-            return f"{wh.lower()} {subject} {' '.join(words[:-1])} {words[-1].lower()}{verb.lower()}"
-        return f"{wh.lower()} {subject} {rest} {verb}"
+            return f"{wh.lower()} {subject} {' '.join(words[:-1])} {words[-1].lower()}{verb.lower()}{tail}"
+        if len(words) == 1 and tail and words[0].lower() in _DE_PARTICLES:  # "wie stellen Sie sicher, dass"
+            return f"{wh.lower()} {subject} {words[0].lower()}{verb.lower()}{tail}"
+        return " ".join(x for x in (wh.lower(), subject, rest, verb) if x) + tail  # "was Sie machen, wenn"
     fr = _FR_WH_QUESTION.match(text)
     if fr is not None:
         wh, verb, subject = fr.groups()
@@ -842,9 +848,15 @@ def _tie(request: AnswerRequest, draft: _Draft, ph: Phrases, ranked: list[_Line]
     return True
 
 
+# A topic phrase that asks how the candidate would do something ("how you would make retries idempotent"):
+# an approach, not a concept to define.
+_HOW_TOPIC = re.compile(r"^(?:how you|wie (?:Sie|du)|comment (?:vous|tu)|cómo \w+(?:ías|as|es))\b", re.IGNORECASE)
+
+
 def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
-    draft.add(ph.asks["explain"].format(topic=_quote(topic(request.question), ph)))
+    subject = topic(request.question)
+    draft.add(ph.asks["approach" if _HOW_TOPIC.match(subject) else "explain"].format(topic=_quote(subject, ph)))
     for sentence, ref, title in _kb_points(request):
         draft.add(ph.kb_point.format(sentence=_sentence(sentence), title=title), ref)
     profile = request.resume

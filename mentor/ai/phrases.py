@@ -293,6 +293,10 @@ ENGLISH = Phrases(
             "They want you to explain {topic}: a one-line definition, how it works, the main trade-off, and "
             "when you would not use it."
         ),
+        "approach": (
+            "They want to know {topic}: the approach in one line, the key steps, the main trade-off, and how "
+            "you would check that it works."
+        ),
         "opinion": (
             "They want your view on {topic}: your position in one sentence, one reason, and what would change "
             "your mind."
@@ -514,6 +518,10 @@ GERMAN = Phrases(
         "explain": (
             "Gefragt ist eine Erklärung zu {topic}: eine Definition in einem Satz, wie es funktioniert, die "
             "wichtigste Abwägung und wann Sie es nicht einsetzen würden."
+        ),
+        "approach": (
+            "Gefragt ist, {topic}: der Ansatz in einem Satz, die wichtigsten Schritte, die wichtigste Abwägung "
+            "und woran Sie merken, dass es funktioniert."
         ),
         "opinion": (
             "Gefragt ist Ihre Meinung zu {topic}: Ihre Position in einem Satz, ein Grund und was Ihre Meinung "
@@ -743,6 +751,10 @@ FRENCH = Phrases(
             "On vous demande d'expliquer {topic} : une définition en une phrase, comment cela fonctionne, le "
             "principal compromis et quand vous ne l'utiliseriez pas."
         ),
+        "approach": (
+            "On vous demande {topic} : l'approche en une phrase, les étapes clés, le principal compromis et "
+            "comment vous vérifieriez que cela fonctionne."
+        ),
         "opinion": (
             "On vous demande votre avis sur {topic} : votre position en une phrase, une raison, et ce qui vous "
             "ferait changer d'avis."
@@ -957,6 +969,10 @@ SPANISH = Phrases(
         "explain": (
             "Te piden explicar {topic}: una definición en una frase, cómo funciona, la principal contrapartida "
             "y cuándo no lo usarías."
+        ),
+        "approach": (
+            "Te preguntan {topic}: el enfoque en una frase, los pasos clave, la principal contrapartida y cómo "
+            "comprobarías que funciona."
         ),
         "opinion": (
             "Te piden tu opinión sobre {topic}: tu postura en una frase, una razón y qué te haría cambiar de "

@@ -107,7 +107,12 @@ def stem(word: str, language: str = "en") -> str:
         return word
     # A stemmer per cache miss (~1.5 µs with PyStemmer): stemmer objects keep per-call state, and the store
     # calls this from several worker threads; the cache makes misses rare.
-    return str(snowballstemmer.stemmer(name).stemWord(word))
+    stemmed = str(snowballstemmer.stemmer(name).stemWord(word))
+    if language == "de" and len(stemmed) >= 6 and stemmed[-1] == "t" and stemmed[-2] not in "aeiouäöüsy":
+        # Snowball keeps the "-t" of participles and third persons ("verfolgt", "optimiert") that the nouns
+        # and infinitives of the same verb lack ("Verfolgung", "optimieren" -> "verfolg", "optimier").
+        stemmed = stemmed[:-1]
+    return stemmed
 
 
 def content_words(text: str, language: str = "en") -> list[str]:
