@@ -7,6 +7,7 @@ with an ``outcome.Value`` or an ``outcome.Error`` (a Problem), as trio's ``outco
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -56,6 +57,11 @@ class Reply(Generic[T]):
         if self._outcome is None:
             raise unavailable(f"the session did not answer within {timeout_s} s")
         return self._outcome.unwrap()
+
+
+def auto_block_id() -> str:
+    """The block id of a caption sent without one: the actor's, or a forwarder's made once for every retry."""
+    return f"auto-{secrets.token_hex(16)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,6 @@ import logging
 import os
 import secrets
 import socket
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -89,7 +88,7 @@ def with_block_ids(message: M) -> M:
     revision it already has as ``duplicate``, also after the session moved to a new owner)."""
     if not isinstance(message, messages.AddCaptions) or all(c.block_id for c in message.captions):
         return message
-    captions = [c if c.block_id else dataclasses.replace(c, block_id=f"auto-{uuid.uuid4().hex}")
+    captions = [c if c.block_id else dataclasses.replace(c, block_id=messages.auto_block_id())
                 for c in message.captions]
     return dataclasses.replace(message, captions=captions, reply=messages.Reply())
 

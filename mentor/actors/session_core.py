@@ -18,7 +18,6 @@ Invariants:
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
@@ -42,6 +41,7 @@ from mentor.actors.messages import (
     SetAutoAnswer,
     SetSpeakerRole,
     Stop,
+    auto_block_id,
 )
 from mentor.actors.speaker_book import SpeakerBook
 from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, question_kind
@@ -337,7 +337,7 @@ class SessionCore:
                 raise Problem(ProblemCode.TIMESTAMP_BEFORE_SESSION, "client_ts is before the session started", **where)
             if cap.client_ts is not None and cap.client_ts > latest:
                 raise Problem(ProblemCode.TIMESTAMP_IN_FUTURE, "client_ts is implausibly far in the future", **where)
-            block_id = cap.block_id or f"auto-{secrets.token_hex(16)}"
+            block_id = cap.block_id or auto_block_id()
             known = staged.get(block_id) or self.blocks.get(block_id)
             if known is not None:
                 if cap.revision < known.revision:
