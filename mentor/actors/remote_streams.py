@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 NO_LIMIT = 2**31 - 1  # event ids are INTEGER columns
 
 
-def _session_state(conn: Any, session_id: str) -> tuple[str, bool, int] | None:
-    """(owner user id, ended, last event id), in one thread hop."""
+def session_state(conn: Any, session_id: str) -> tuple[str, bool, int] | None:
+    """(owner user id, ended, last event id), in one thread hop; None for an unknown session. What a stream
+    needs to start without the session's actor (remote and parked streams)."""
     row = sessions.session_row(conn, session_id)
     if row is None:
         return None
@@ -75,7 +76,7 @@ class RemoteStreams:
             session = self._sessions[session_id] = _SessionFeed(session_id, self.feed.register(session_id))
         session.opening += 1
         try:
-            state = await self.reader.read(_session_state, session_id)
+            state = await self.reader.read(session_state, session_id)
         finally:
             session.opening -= 1
         if state is None or state[0] != user_id:
@@ -114,7 +115,7 @@ class RemoteStreams:
                 if not session.subs and not session.opening:
                     return
                 if quiet.cancelled_caught:
-                    if await self.reader.read(_session_state, session_id) is None:
+                    if await self.reader.read(session_state, session_id) is None:
                         self._close_all(session, CloseReason.DELETED)
                         return
                     beat = Event.control(session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})

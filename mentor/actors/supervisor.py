@@ -20,7 +20,7 @@ import trio
 from mentor.actors.messages import CreateSession, Message, Stop, Subscribe
 from mentor.actors.ownership import Forwarder, Lease, Ownership, with_block_ids
 from mentor.actors.parked_streams import Parked, ParkedStreams
-from mentor.actors.remote_streams import RemoteStreams
+from mentor.actors.remote_streams import RemoteStreams, session_state
 from mentor.actors.session_actor import ANSWER_EVENTS, SessionActor
 from mentor.actors.session_core import read_log
 from mentor.actors.streams import open_subscription
@@ -352,8 +352,8 @@ def _stream_state(conn: Any, session_id: str) -> tuple[str, int] | None:
     """(owner, id of the last event) of a session whose stream may be parked; None when the session is
     unknown, has ended, or holds an answer a crash cut, which its actor ends when it loads (so a stream
     must wake it)."""
-    row = sessions.session_row(conn, session_id)
-    if row is None or row["status"] != "active":
+    state = session_state(conn, session_id)
+    if state is None or state[1]:
         return None
     _, unfinished = read_log((), event_log.recent_events(conn, session_id, ANSWER_EVENTS, 8))
-    return None if unfinished is not None else (row["user_id"], event_log.last_event_seq(conn, session_id))
+    return None if unfinished is not None else (state[0], state[2])
