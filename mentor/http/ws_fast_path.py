@@ -194,14 +194,12 @@ async def _serve_socket(rt: Runtime, session_id: str, principal: Principal, stre
                 if not rt.grants.is_live(principal):
                     revoked = True
                     return
-                if metrics.observing:  # metrics on: observed once the batch is with the socket's send loop
-                    made_at = metrics.first_live_at(batch, stream.sub.head)
-                    for event in batch:
-                        await out.send(event.ws)
+                # metrics on: observed once the batch is with the socket's send loop (0.0: nothing to observe)
+                made_at = metrics.first_live_at(batch, stream.sub.head) if metrics.observing else 0.0
+                for event in batch:
+                    await out.send(event.ws)
+                if made_at:
                     metrics.written(made_at)
-                else:
-                    for event in batch:
-                        await out.send(event.ws)
 
     async def command_loop(out: trio.MemorySendChannel[str]) -> None:
         nonlocal client_left

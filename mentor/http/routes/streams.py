@@ -41,12 +41,11 @@ async def sse_chunks(stream: EventStream, retry_ms: int, expires_at: float,
             yield Event.control(stream.session_id, EventType.TOKEN_EXPIRED,
                                 {"reason": "the access token expired; reconnect with a fresh one"}).sse
             return
-        if metrics.observing:  # metrics on: the write's oldest event, observed once the write returned
-            made_at = metrics.first_live_at(batch, stream.sub.head)
-            yield _encode(batch)
+        # metrics on: the write's oldest event, observed once the write returned (0.0: nothing to observe)
+        made_at = metrics.first_live_at(batch, stream.sub.head) if metrics.observing else 0.0
+        yield _encode(batch)  # no local keeps the chunk: an idle stream holds no old data while it waits
+        if made_at:
             metrics.written(made_at)
-        else:
-            yield _encode(batch)  # no local keeps the chunk: an idle stream holds no old data while it waits
 
 
 def _encode(batch: list[Event]) -> bytes:
