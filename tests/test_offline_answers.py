@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.answers_fixture import SENIOR_BACKEND
+from mentor.ai import compose
 from mentor.ai.compose import compose_answer, sentences, topic
 from mentor.ai.phrases import ENGLISH, PHRASEBOOKS
 from mentor.ai.resume import parse_resume_text
@@ -488,3 +489,9 @@ def test_a_german_question_cites_the_german_worded_resume_line(kind: str, questi
     first_resume_line = next(x for x in composed.text.splitlines()[1:] if "Buchungen" in x or "Datenbank" in x
                              or "Routenplanung" in x or "Leitung" in x)
     assert line in first_resume_line, composed.text
+
+
+def test_concept_tables_are_index_aligned() -> None:
+    # _CONCEPT_WORDS (per language) and _CONCEPT_EVIDENCE are read by the index of the concept a question names
+    assert len(compose._CONCEPT_EVIDENCE) == len(compose._CONCEPTS)
+    assert all(len(words) == len(compose._CONCEPTS) for words in compose._CONCEPT_WORDS.values())

@@ -610,25 +610,17 @@ def _names(question: str) -> list[str]:
     return found
 
 
-def _concept_evidence(query: str) -> list[re.Pattern[str]]:
-    """The line-side patterns of the concepts `query` names."""
+def _concepts_named(query: str) -> list[int]:
+    """Indexes into _CONCEPTS of the concepts `query` names."""
     lowered = query.lower()
-    return [p for (keys, _), p in zip(_CONCEPTS, _CONCEPT_EVIDENCE, strict=True)
-            if p is not None and _has_key(keys, lowered)]
+    return [n for n, (keys, _) in enumerate(_CONCEPTS) if _has_key(keys, lowered)]
 
 
-def _concept_words(query: str, language: str = "en") -> str:
-    """The words resumes use for the concepts `query` names: English (resumes mix in English terms), and in
-    the session language when it is German, French or Spanish."""
-    lowered = query.lower()
+def _concept_words(named: list[int], language: str = "en") -> str:
+    """The words resumes use for the concepts `named`: English (resumes mix in English terms), and in the
+    session language when it is German, French or Spanish."""
     local = _CONCEPT_WORDS.get(base_language(language), ())
-    found = []
-    for n, (keys, words) in enumerate(_CONCEPTS):
-        if _has_key(keys, lowered):
-            found.append(words)
-            if local:
-                found.append(local[n])
-    return " ".join(found)
+    return " ".join(f"{_CONCEPTS[n][1]} {local[n]}" if local else _CONCEPTS[n][1] for n in named)
 
 
 def _ranked_lines(request: AnswerRequest, query: str | None = None) -> list[_Line]:
@@ -644,7 +636,8 @@ def _ranked_lines(request: AnswerRequest, query: str | None = None) -> list[_Lin
         employer = profile.experience[line.entry].employer if line.entry is not None else ""
         passages.append(Passage("resume", str(n), employer, line.text))
     query = _FRAMING.sub(" ", query if query is not None else _query(request))
-    concepts = _concept_words(query, request.language)
+    named = _concepts_named(query)
+    concepts = _concept_words(named, request.language)
     # On topic: a line sharing two of the question's words (one if it has only one), a name the question
     # capitalises ("Redis", "Kafka", "SQL"), or a concept word. One shared common word of many is chance
     # ("rate" in "rate limiter" and in "pass rate").
@@ -657,7 +650,7 @@ def _ranked_lines(request: AnswerRequest, query: str | None = None) -> list[_Lin
     names = {t for t in terms(" ".join(_names(request.question)), language) if len(t) > 1}
     related = set(terms(concepts, language))
     need = min(2, len(asked))
-    evidence = _concept_evidence(query)
+    evidence = [p for n in named if (p := _CONCEPT_EVIDENCE[n]) is not None]
     scored = []
     for passage in rank(f"{query} {concepts}", passages, language=language, min_score=-1.0):
         words = _term_set(f"{passage.title} {passage.text}", language)
