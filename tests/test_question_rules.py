@@ -269,6 +269,12 @@ DECLARATIVES = [
     "You never used the old scheduler, did you",
     "The service met its SLO, isn't that correct?",
     "to the best of your memory what did the team decide",
+    "my question is whether you would do the rewrite again",
+    "So the real question is how you would test it.",
+    "and the cache how long does it stay warm",
+    "You know React, I assume.",
+    "you led the migration i take it",
+    "We ship it on Friday, or?",
 ]
 NOT_QUESTIONS = [
     "right?", "huh?", "Right.", "Okay, got it.",
@@ -277,6 +283,8 @@ NOT_QUESTIONS = [
     "Then you have to take a shower and get cleaned up.",
     "In other words, the budget was never the problem.",
     "How are we doing on time, Mr. Chairman?",
+    "Who knows, maybe it scales.", "who cares really", "it depends on how much is left",
+    "I take it.",
 ]
 
 

@@ -341,6 +341,9 @@ def _inner_hits(w: list[str], caps: _Caps, taken: set[int]) -> list[tuple[int, s
                 cue = ("wh", 0.7)
             if cue is not None:
                 out.append((j, cue[0], cue[1]))
+        elif x == "how" and w[j + 1] in HOW_DEGREE and w[j + 2] in AUX and j + 3 < n and w[j + 3] in SUBJECT \
+                and prev not in EMBED_BEFORE:
+            out.append((j, "wh", 0.75))  # "... the battery how long does it last": inversion after "how long"
         elif x in INNER_AUX:
             score = _inner_inversion(w, j)
             if score:
@@ -365,6 +368,10 @@ def _inner_hits(w: list[str], caps: _Caps, taken: set[int]) -> list[tuple[int, s
 def _merge(a: list[tuple[int, str, float]], b: list[tuple[int, str, float]]) -> list[tuple[int, str, float]]:
     """Hits of both lists in text order (one per position)."""
     return sorted(a + b, key=lambda h: h[0]) if b else a
+
+
+# "who knows" before these is a shrug, not a question: "who knows, maybe", "who knows what happened".
+_RHETORICAL_KNOWS = frozenset({"", "maybe", "what", "how", "why", "where", "when", "whether", "if"})
 
 
 def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
@@ -428,6 +435,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
                 return ("wh", 0.55)
             return None
         if a == "who" and b and b not in PRONOUN_SUBJ and b not in PUNCT and b not in SUBJ_CONTRACTED:
+            if b == "cares" or (b == "knows" and (c in _RHETORICAL_KNOWS or c in PUNCT)):
+                return None  # "who knows, maybe it works", "who cares": rhetorical
             return ("wh", 0.7)
         if b in ("you", "ya") and a in ("where", "how", "what", "why") and n - i <= 4:
             return ("wh", 0.45)  # colloquial "where you from", "how you doing"
@@ -525,8 +534,10 @@ def _pseudo_cleft(w: list[str], i: int) -> bool:
     return False
 
 
-def _tag_score(w: list[str], has_comma_before: bool, ends_q: bool) -> float:
-    """Score for a tag question at the end of a clause ("..., right", "isn't it")."""
+def _tag_score(w: list[str], comma_back: int, ends_q: bool) -> float:
+    """Score for a tag question at the end of a clause ("..., right", "isn't it"). `w` has no commas;
+    `comma_back`: the last comma of the clause stood before the comma_back-th word from its end (0: none)."""
+    has_comma_before = comma_back == 2
     n = len(w)
     if n < 3:
         return 0.0
@@ -552,6 +563,11 @@ def _tag_score(w: list[str], has_comma_before: bool, ends_q: bool) -> float:
         return 0.7
     if last in ("huh", "eh", "yeah", "no") and (ends_q or has_comma_before):
         return 0.6
+    if last == "or" and (ends_q or comma_back == 2):
+        return 0.7  # "the blue one, or?": the speaker leaves the alternative to the listener
+    if n >= 5 and (w[-2] == "i" and last in ("assume", "presume") or tuple(w[-3:]) == ("i", "take", "it")):
+        # "you know React, I assume": the listener is to confirm
+        return 0.75 if ends_q or comma_back == (4 if last == "it" else 3) else 0.5
     return 0.0
 
 
@@ -563,7 +579,8 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[s
     n = len(w)
     if lead:
         content = list(lead) + content
-    tag = _tag_score(content, n >= 2 and w[-2] == ",", sent_q)
+    comma_back = next(k for k in (2, 3, 4) if w[-k] == ",") if "," in w[-4:-1] else 0
+    tag = _tag_score(content, comma_back, sent_q)
     if tag > 0 and not ("whether" in content or "if" in content) or tag >= 0.8:
         return ("tag", tag)
     if sent_q:

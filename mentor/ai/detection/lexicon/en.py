@@ -162,6 +162,10 @@ INDIRECT = (
     ("i", "would", "like", "to", "ask"), ("i", "wanted", "to", "follow", "up"),
     ("any", "update"), ("any", "updates"), ("any", "comment"), ("any", "reaction"), ("any", "response"),
     ("any", "word"), ("any", "plans"), ("any", "sense"), ("any", "thoughts"),
+    # "my question is whether ...", "the real question is how ...": the question follows, embedded.
+    *((det, *noun, "is", wh) for det in ("my", "the") for noun in (("question",), ("next", "question"),
+      ("real", "question"), ("only", "question"), ("question", "to", "you"))
+      for wh in ("whether", "if", "how", "what", "why", "when", "where", "who")),
 )
 INDIRECT_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in INDIRECT:
