@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 import trio
+from quart.globals import _cv_request, _cv_websocket
 
 from mentor.store.writer import StoreWriter
 from tests.conftest import make_settings, register, running_server
@@ -33,6 +34,27 @@ async def test_idle_actors_stop_and_are_revived_with_their_state(database_url: s
         assert r.json()["results"][0]["status"] == "duplicate"  # the revived actor knows the block
         r = await user.captions(sid, {**block, "text": "so tell me", "revision": 2})
         assert r.json()["results"][0]["status"] == "updated" and r.json()["results"][0]["event_id"] == 3
+
+
+def _tasks_named(name: str) -> list[trio.lowlevel.Task]:
+    out, todo = [], [trio.lowlevel.current_root_task()]
+    while todo:
+        task = todo.pop()
+        if task is None:
+            continue
+        out += [task] if task.name == name else []
+        todo += [t for n in task.child_nurseries for t in n.child_tasks]
+    return out
+
+
+async def test_an_actor_does_not_keep_the_request_that_started_it(database_url: str) -> None:
+    """An actor started by a request handler inherits no contextvars from it: Quart's request context (the
+    request's headers, body and connection) would otherwise live as long as the actor."""
+    async with running_server(make_settings(database_url)) as srv, httpx.AsyncClient(base_url=srv.url) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]  # its actor is started by the POST /sessions handler
+        [actor] = _tasks_named(f"session:{sid}")
+        assert _cv_request not in actor.context and _cv_websocket not in actor.context
 
 
 async def test_an_sse_stream_of_a_hibernated_session_keeps_no_actor_and_misses_nothing(database_url: str) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import trio
 
+from mentor.actors.spawn import Detached
 from mentor.actors.subscribers import Subscriber, Subscription
 from mentor.errors import not_found
 from mentor.events import CloseReason, Event, EventType
@@ -62,7 +63,7 @@ class RemoteStreams:
         self.feed = feed
         self.reader = reader
         self.settings = settings
-        self._nursery = nursery
+        self._pumps = Detached(nursery)  # a pump does not keep the request that started it
         self._sessions: dict[str, _SessionFeed] = {}
 
     @property
@@ -92,7 +93,7 @@ class RemoteStreams:
             head = max(head, session.last)  # the pump read past our head: the replay covers up to its last
         else:
             session.last, session.running = head, True
-            self._nursery.start_soon(self._pump, session, name=f"remote-stream:{session_id}")
+            self._pumps.start_soon(self._pump, session, name=f"remote-stream:{session_id}")
         session.subs[sub] = head
         return Subscription(sub, head, None, reset=after is not None and not 0 <= after <= head)
 

@@ -23,6 +23,7 @@ from mentor.actors.parked_streams import Parked, ParkedStreams
 from mentor.actors.remote_streams import RemoteStreams, session_state
 from mentor.actors.session_actor import ANSWER_EVENTS, SessionActor
 from mentor.actors.session_core import read_log
+from mentor.actors.spawn import Detached
 from mentor.actors.streams import open_subscription
 from mentor.actors.subscribers import Subscription
 from mentor.engines import AnswerEngine
@@ -70,7 +71,7 @@ class SessionSupervisor:
         self.settings = settings
         self.reader = reader
         self.writer = writer
-        self._nursery = nursery
+        self._detached = Detached(nursery)  # actors do not keep the request that started them
         self._actors: dict[str, _Handle] = {}
         self._starting: dict[str, trio.Event] = {}
         # Streams of hibernated sessions (one process only: see parked_streams).
@@ -271,7 +272,7 @@ class SessionSupervisor:
         handle = _Handle(send, lease)
         self._actors[row["id"]] = handle
         parked = self.parked.take(row["id"]) if self.parked is not None else None
-        self._nursery.start_soon(self._supervise, row, handle, recv, fresh, parked, name=f"session:{row['id']}")
+        self._detached.start_soon(self._supervise, row, handle, recv, fresh, parked, name=f"session:{row['id']}")
         return handle
 
     async def _supervise(self, row: dict[str, Any], handle: _Handle,
