@@ -92,7 +92,7 @@ async def test_a_failed_commit_restarts_only_that_session(database_url: str,
         await user.captions(other, {"speaker_role": "candidate", "text": "untouched"})
 
         original = StoreWriter._execute
-        failures = []
+        failures: list[int] = []
 
         def failing(writer: StoreWriter, conn: Any, ops: Any) -> None:
             if any("fail me" in str(getattr(op, "params", "")) for op in ops) and not failures:

@@ -576,7 +576,6 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[s
     """A sentence in statement form that still asks: a tag, a rising "?", or a declarative that puts the
     listener's own position or record to them for confirmation. `lead`: the first words of the sentence when
     `content` continues it after a cut (the rules that look at a sentence's start see the real start)."""
-    n = len(w)
     if lead:
         content = list(lead) + content
     comma_back = next(k for k in (2, 3, 4) if w[-k] == ",") if "," in w[-4:-1] else 0
