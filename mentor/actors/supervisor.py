@@ -12,7 +12,6 @@ import logging
 import secrets
 import time
 import uuid
-from collections import deque
 from typing import Any, TypeVar
 
 import trio
@@ -279,7 +278,7 @@ class SessionSupervisor:
                          inbox: trio.MemoryReceiveChannel[Message[Any]], fresh: bool,
                          parked: Parked | None) -> None:
         session_id = row["id"]
-        crashes: deque[float] = deque()
+        crashes: list[float] = []  # times of recent crashes: rare, so a list, not a 600-byte deque per actor
 
         def let_go_if_idle(streams: Parked | None) -> bool:
             # Synchronous, so no message can slip in between the check and the removal.
@@ -304,9 +303,7 @@ class SessionSupervisor:
                     return
                 except Exception:
                     now = trio.current_time()  # the trio clock: tests drive it
-                    crashes.append(now)
-                    while crashes and crashes[0] < now - RESTART_WINDOW_S:
-                        crashes.popleft()
+                    crashes = [t for t in crashes if t >= now - RESTART_WINDOW_S] + [now]
                     self.restarts += 1
                     if len(crashes) > self.settings.actor_max_restarts:
                         log.exception("session %s crashed %d times in %d s; giving up until next use",

@@ -13,10 +13,21 @@ blocks, and at most `history_turns` closed turns are remembered for late revisio
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-__all__ = ["AssemblerSettings", "AssemblyResult", "CaptionAssembler", "CaptionBlock", "CaptionUpdate", "Turn"]
+__all__ = ["AssemblerSettings", "AssemblyResult", "CaptionAssembler", "CaptionBlock", "CaptionUpdate", "Turn",
+           "keep_last"]
+
+T = TypeVar("T")
+
+
+def keep_last(items: list[T], item: T, limit: int) -> None:
+    """Append `item`, keeping the last `limit` items: a bounded list where a deque(maxlen) would cost a
+    600-byte block per owner even when empty (one tracker per live session)."""
+    items.append(item)
+    if len(items) > limit:
+        del items[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +125,7 @@ class CaptionAssembler:
     def __init__(self, settings: AssemblerSettings | None = None) -> None:
         self.settings = settings or AssemblerSettings()
         self._turn: Turn | None = None
-        self._history: deque[Turn] = deque(maxlen=self.settings.history_turns)
+        self._history: list[Turn] = []  # (see keep_last)
         self._next_turn = 0
 
     @property
@@ -127,7 +138,7 @@ class CaptionAssembler:
         turn = self._turn
         if turn is not None:
             turn.closed = True
-            self._history.append(turn)
+            keep_last(self._history, turn, self.settings.history_turns)
             self._turn = None
         return turn
 

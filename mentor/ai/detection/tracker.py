@@ -36,7 +36,6 @@ the assembler's bounds plus `keep_closed` recent segments.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 
 from mentor.ai.detection.analysis import analyse, language_code, normalise
@@ -46,6 +45,7 @@ from mentor.ai.detection.assembly import (
     CaptionBlock,
     CaptionUpdate,
     Turn,
+    keep_last,
 )
 from mentor.ai.detection.excerpt import question_excerpt
 from mentor.ai.detection.kinds import question_kind
@@ -107,7 +107,7 @@ class _Segment:
     answered_parts: int = 0   # parts the running answer covers
     # Parts already sent for this id (bounded): a revision that goes back to an earlier
     # wording ("what about" -> "what what about" -> "what about") is not sent again.
-    emitted: deque[tuple[str, ...]] = field(default_factory=lambda: deque(maxlen=_EMITTED_KEEP))
+    emitted: list[tuple[str, ...]] = field(default_factory=list)
     deadline: float | None = None
     cache_version: int = -1
     analysis: QuestionAnalysis | None = None
@@ -227,7 +227,7 @@ class QuestionTracker:
         self._prefix = id_prefix
         self._asm = CaptionAssembler(self.settings.assembler)
         self._seg: _Segment | None = None
-        self._closed: deque[_Segment] = deque(maxlen=self.settings.keep_closed)
+        self._closed: list[_Segment] = []
         self._count = 0
         self._previous: str | None = None  # text of the last question fired, for follow-ups
 
@@ -253,7 +253,7 @@ class QuestionTracker:
                 return out
             if seg.question_id is not None and update.at - seg.last_at >= self.settings.new_question_gap_s:
                 # The interviewer resumes after a pause that followed a fired question: a new question.
-                self._closed.append(seg)
+                keep_last(self._closed, seg, self.settings.keep_closed)
                 last = turn.blocks[-1]
                 seg_blocks = seg.blocks()
                 grown_in_place = bool(seg_blocks) and last is seg_blocks[-1] and update.block_id in last.block_ids
@@ -311,7 +311,7 @@ class QuestionTracker:
         if seg is None:
             return []
         self._seg = None
-        self._closed.append(seg)
+        keep_last(self._closed, seg, self.settings.keep_closed)
         return self._fire(seg, trigger, now) if seg.deadline is not None else []
 
     def _late_revision(self, turn: Turn, update: CaptionUpdate) -> list[DetectedQuestion]:
@@ -343,7 +343,7 @@ class QuestionTracker:
                 answer = True
         if answer:
             seg.answered_parts = len(a.parts)
-        seg.emitted.append(key)
+        keep_last(seg.emitted, key, _EMITTED_KEEP)
         parts = a.part_texts
         previous = self._previous if seg.revision == 0 else None
         kind = question_kind(" ".join(parts), self.language, previous)
