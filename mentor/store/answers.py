@@ -17,11 +17,15 @@ def insert_answer(row: Row) -> WriteOp:
     return WriteOp(sa.insert(answers), {**row, "sources": dumps(row["sources"])})
 
 
+RECENT_ANSWERS = (sa.select(answers.c.question, answers.c.text)  # built once: see event_log.LAST_SEQ
+                  .where(answers.c.session_id == sa.bindparam("session_id"))
+                  .order_by(answers.c.created_at.desc()).limit(sa.bindparam("limit", type_=sa.Integer)))
+
+
 def recent_answers(conn: sa.Connection, session_id: str, limit: int) -> list[tuple[str, str]]:
     """The session's last ``limit`` (question, answer) pairs, oldest first."""
-    stmt = (sa.select(answers.c.question, answers.c.text).where(answers.c.session_id == session_id)
-            .order_by(answers.c.created_at.desc()).limit(limit))
-    return [(r.question, r.text) for r in reversed(conn.execute(stmt).all())]
+    rows = conn.execute(RECENT_ANSWERS, {"session_id": session_id, "limit": limit}).all()
+    return [(r.question, r.text) for r in reversed(rows)]
 
 
 def list_answers(conn: sa.Connection, session_id: str, limit: int) -> list[Row]:

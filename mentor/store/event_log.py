@@ -23,13 +23,17 @@ def event_rows(evs: list[Event]) -> list[Row]:
     ]
 
 
+# The reads below are built once, with bind parameters: building a select per call cost more CPU than
+# running it (a live stream reads the log at every notification when its session is owned by another
+# process; a session revived from the store runs eight such reads: 3.8 -> 0.8 ms in all).
+LAST_SEQ = sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0)).where(
+    events.c.session_id == sa.bindparam("session_id"))
+
+
 def last_event_seq(conn: sa.Connection, session_id: str) -> int:
-    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(events.c.seq), 0)).where(
-        events.c.session_id == session_id)).scalar_one())
+    return int(conn.execute(LAST_SEQ, {"session_id": session_id}).scalar_one())
 
 
-# Built once: building the select per call cost more CPU than running it (a live stream reads the log
-# at every notification when its session is owned by another process).
 EVENTS_AFTER = (
     sa.select(events.c.seq, events.c.type, events.c.data, events.c.created_at)
     .where(events.c.session_id == sa.bindparam("session_id"), events.c.seq > sa.bindparam("after"),
@@ -44,16 +48,20 @@ def events_after(conn: sa.Connection, session_id: str, after: int, upto: int, li
     return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in rows]
 
 
+RECENT_EVENTS = (
+    sa.select(events.c.seq, events.c.type, events.c.data, events.c.created_at)
+    .where(events.c.session_id == sa.bindparam("session_id"),
+           events.c.type.in_(sa.bindparam("types", expanding=True)))
+    .order_by(events.c.seq.desc())
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+
+
 def recent_events(conn: sa.Connection, session_id: str, types: tuple[str, ...], limit: int) -> list[Event]:
     """The session's last ``limit`` events of the given types, newest first (a restarted actor reads
     its recent questions and its unfinished answer from them)."""
-    stmt = (
-        sa.select(events.c.seq, events.c.type, events.c.data, events.c.created_at)
-        .where(events.c.session_id == session_id, events.c.type.in_(types))
-        .order_by(events.c.seq.desc())
-        .limit(limit)
-    )
-    return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in conn.execute(stmt)]
+    rows = conn.execute(RECENT_EVENTS, {"session_id": session_id, "types": list(types), "limit": limit})
+    return [Event(session_id, r.seq, r.type, r.data, r.created_at) for r in rows]
 
 
 def append(evs: list[Event]) -> WriteOp:

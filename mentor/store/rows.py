@@ -9,7 +9,7 @@ import sqlalchemy as sa
 Row = dict[str, Any]
 
 
-def one(conn: sa.Connection, stmt: sa.Select[Any]) -> Row | None:
-    """The first row ``stmt`` selects, as a dict, or None."""
-    row = conn.execute(stmt).mappings().first()
+def one(conn: sa.Connection, stmt: sa.Select[Any], params: dict[str, Any] | None = None) -> Row | None:
+    """The first row ``stmt`` selects (with bind ``params``), as a dict, or None."""
+    row = conn.execute(stmt, params).mappings().first()
     return dict(row) if row is not None else None

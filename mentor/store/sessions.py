@@ -18,8 +18,17 @@ from mentor.store.writer import WriteOp, hot
 
 # --- sessions
 
+# Reads that a session revived from the store runs are built once (see event_log.LAST_SEQ).
+SESSION_ROW = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
+CAPTION_BLOCKS = sa.select(captions.c.block_id, captions.c.id, captions.c.revision, captions.c.final).where(
+    captions.c.session_id == sa.bindparam("session_id"))
+RECENT_CAPTIONS = (sa.select(captions.c.id, captions.c.speaker_role, captions.c.text)
+                   .where(captions.c.session_id == sa.bindparam("session_id")).order_by(captions.c.id.desc())
+                   .limit(sa.bindparam("limit", type_=sa.Integer)))
+
+
 def session_row(conn: sa.Connection, session_id: str) -> Row | None:
-    return one(conn, sa.select(sessions).where(sessions.c.id == session_id))
+    return one(conn, SESSION_ROW, {"session_id": session_id})
 
 
 def list_sessions(conn: sa.Connection, user_id: str, limit: int,
@@ -63,17 +72,14 @@ class BlockState:
 
 
 def caption_blocks(conn: sa.Connection, session_id: str) -> dict[str, BlockState]:
-    stmt = sa.select(captions.c.block_id, captions.c.id, captions.c.revision, captions.c.final).where(
-        captions.c.session_id == session_id
-    )
-    return {r.block_id: BlockState(r.id, r.revision, r.final) for r in conn.execute(stmt)}
+    rows = conn.execute(CAPTION_BLOCKS, {"session_id": session_id})
+    return {r.block_id: BlockState(r.id, r.revision, r.final) for r in rows}
 
 
 def recent_captions(conn: sa.Connection, session_id: str, limit: int) -> list[tuple[int, str, str]]:
     """The session's last ``limit`` captions as (id, speaker role, text), oldest first."""
-    stmt = (sa.select(captions.c.id, captions.c.speaker_role, captions.c.text)
-            .where(captions.c.session_id == session_id).order_by(captions.c.id.desc()).limit(limit))
-    return [(r.id, r.speaker_role, r.text) for r in reversed(conn.execute(stmt).all())]
+    rows = conn.execute(RECENT_CAPTIONS, {"session_id": session_id, "limit": limit}).all()
+    return [(r.id, r.speaker_role, r.text) for r in reversed(rows)]
 
 
 def list_captions(conn: sa.Connection, session_id: str, after: int, limit: int, final_only: bool) -> list[Row]:

@@ -16,11 +16,14 @@ from mentor.store.writer import WriteOp
 INSERT_SPEAKER = sa.insert(session_speakers)
 
 
+LIST_SPEAKERS = (sa.select(session_speakers)  # built once: see event_log.LAST_SEQ
+                 .where(session_speakers.c.session_id == sa.bindparam("session_id"))
+                 .order_by(session_speakers.c.created_at, session_speakers.c.name))
+
+
 def list_speakers(conn: sa.Connection, session_id: str) -> list[Row]:
     """The session's speakers in the order they were first seen."""
-    stmt = (sa.select(session_speakers).where(session_speakers.c.session_id == session_id)
-            .order_by(session_speakers.c.created_at, session_speakers.c.name))
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+    return [dict(r) for r in conn.execute(LIST_SPEAKERS, {"session_id": session_id}).mappings()]
 
 
 def insert_speaker(row: Row) -> WriteOp:
