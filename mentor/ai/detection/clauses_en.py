@@ -563,7 +563,7 @@ def _tag_score(w: list[str], comma_back: int, ends_q: bool) -> float:
         return 0.7
     if last in ("huh", "eh", "yeah", "no") and (ends_q or has_comma_before):
         return 0.6
-    if last == "or" and (ends_q or comma_back == 2):
+    if last == "or" and (ends_q or has_comma_before):
         return 0.7  # "the blue one, or?": the speaker leaves the alternative to the listener
     if n >= 5 and (w[-2] == "i" and last in ("assume", "presume") or tuple(w[-3:]) == ("i", "take", "it")):
         # "you know React, I assume": the listener is to confirm
