@@ -288,3 +288,21 @@ async def test_subscriber_queue_semantics() -> None:
     assert got == [[1, 2]]
     waiting.leave()
     assert not waiting.offer(events[2])
+
+
+async def test_a_stream_cancelled_while_waiting_is_not_woken_later() -> None:
+    """A stream parked in next_batch and cancelled there (its client left) leaves nothing behind that the
+    actor's next offer would wake; a batch larger than the limit is served in order across calls."""
+    from mentor.actors.subscribers import Subscriber
+    from mentor.events import Event, EventType
+
+    events = [Event.make("s", i, EventType.NEW_CAPTION, {"i": i}) for i in range(1, 6)]
+    sub = Subscriber(queue_size=10)
+    with trio.move_on_after(0.01) as scope:
+        await sub.next_batch()
+    assert scope.cancelled_caught
+    with trio.fail_after(1):
+        assert all(sub.offer(e) for e in events)  # would reschedule the gone task if it were still recorded
+        assert [e.seq for e in await sub.next_batch(limit=2) or []] == [1, 2]
+        assert [e.seq for e in await sub.next_batch(limit=2) or []] == [3, 4]
+        assert [e.seq for e in await sub.next_batch(limit=2) or []] == [5]
