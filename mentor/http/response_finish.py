@@ -7,7 +7,8 @@ cancels the task's nursery as soon as hypercorn queues ``http.disconnect``. The 
 first checkpoint: the socket stays open, its h11 state is never recycled, and the next request on it waits
 for ``can_read`` forever (and the keep-alive idle timer, stopped when the request began, never restarts).
 
-So this layer, outermost in the ASGI stack:
+So this layer, outside everything a request with a body can reach (Quart and the caption fast path; SSE
+streams, GETs without a body that never reach Quart, are served before it):
 - marks such an answer ``Connection: close``, so the client knows not to send another request on it;
 - sends the last body message of every response in a shielded scope (bounded by
   ``response_finish_timeout_s``), so hypercorn's recycle or close runs to its end.
@@ -29,13 +30,20 @@ from hypercorn.typing import (
 )
 
 
-def _has_body(scope: HTTPScope) -> bool:
+def has_body(scope: HTTPScope) -> bool:
     for name, value in scope["headers"]:
         if name.lower() == b"transfer-encoding":
             return True
         if name.lower() == b"content-length":
             return value.strip() not in (b"0", b"")
     return False
+
+
+async def send_last(send: ASGISendCallable, message: ASGISendEvent, timeout_s: float) -> None:
+    """The last body message of a response, sent in a shielded scope bounded by ``timeout_s``."""
+    with trio.CancelScope(shield=True) as finishing:
+        finishing.deadline = trio.current_time() + timeout_s
+        await send(message)
 
 
 class ResponseFinisher:
@@ -47,7 +55,7 @@ class ResponseFinisher:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body_done = not _has_body(scope)
+        body_done = not has_body(scope)
 
         async def tracking_receive() -> ASGIReceiveEvent:
             nonlocal body_done
@@ -57,18 +65,13 @@ class ResponseFinisher:
                 body_done = True
             return message
 
-        async def finish(message: ASGISendEvent) -> None:
-            with trio.CancelScope(shield=True) as finishing:
-                finishing.deadline = trio.current_time() + self.finish_timeout_s
-                await send(message)
-
         def finishing_send(message: ASGISendEvent) -> Awaitable[None]:
             # Not a coroutine unless it must shield the last write: a stream's chunks go straight through.
             if message["type"] == "http.response.start" and not body_done:
                 headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"connection"]
                 message = {**message, "headers": [*headers, (b"connection", b"close")]}
             if message["type"] == "http.response.body" and not message.get("more_body", False):
-                return finish(message)
+                return send_last(send, message, self.finish_timeout_s)
             return send(message)
 
         await self.app(scope, tracking_receive, finishing_send)

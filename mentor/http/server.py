@@ -73,8 +73,10 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
         async def run_http(task_status: trio.TaskStatus[list[str]]) -> None:
             # The three busiest routes (caption POSTs, SSE and WebSocket streams) skip Quart. The long-lived
             # streams are checked first: every layer a request passes keeps a frame for the request's life.
-            fast = SSEFastPath(WebSocketFastPath(CaptionsFastPath(create_app(rt), rt), rt), rt)
-            app = ResponseFinisher(FrontDoor(fast, rt), settings.response_finish_timeout_s)
+            # SSE streams (GETs without a body) also skip ResponseFinisher, which they do not need.
+            inner = WebSocketFastPath(CaptionsFastPath(create_app(rt), rt), rt)
+            finished = ResponseFinisher(inner, settings.response_finish_timeout_s)
+            app = FrontDoor(SSEFastPath(finished, rt), rt)
             await hypercorn_serve(app, config, shutdown_trigger=shutdown_trigger,
                                   task_status=task_status)
             nursery.cancel_scope.cancel()  # connections have drained: the signal listener can go

@@ -27,6 +27,7 @@ from mentor.actors.streams import parse_last_event_id, subscribe
 from mentor.http.access import wants_presence
 from mentor.http.asgi_request import query_args, stream_principal
 from mentor.http.problems import as_problem, asgi_problem
+from mentor.http.response_finish import has_body, send_last
 from mentor.http.routes.streams import SSE_HEADERS, sse_chunks
 from mentor.runtime import Runtime
 
@@ -40,14 +41,18 @@ class SSEFastPath:
 
     async def __call__(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") \
-                or (match := EVENTS_PATH.fullmatch(scope["path"])) is None:
+                or (match := EVENTS_PATH.fullmatch(scope["path"])) is None or has_body(scope):
+            # (A GET with a body goes the long way, through ResponseFinisher, which closes its connection.)
             await self.app(scope, receive, send)
             return
         started = False
+        finish_timeout_s = self.rt.settings.response_finish_timeout_s
 
         def tracking_send(message: ASGISendEvent) -> Awaitable[None]:  # no coroutine per chunk
             nonlocal started
             started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                return send_last(send, message, finish_timeout_s)  # as ResponseFinisher does for the rest
             return send(message)
 
         try:
@@ -56,9 +61,9 @@ class SSEFastPath:
             if started:
                 raise  # the stream was under way: nothing but closing it is left
             status, headers, body = asgi_problem(as_problem(exc, "on the event stream"))
-            await send({"type": "http.response.start", "status": status, "headers": headers,
-                        "trailers": False})
-            await send({"type": "http.response.body", "body": body, "more_body": False})
+            await tracking_send({"type": "http.response.start", "status": status, "headers": headers,
+                                 "trailers": False})
+            await tracking_send({"type": "http.response.body", "body": body, "more_body": False})
 
     async def _stream(self, session_id: str, scope: HTTPScope, receive: ASGIReceiveCallable,
                       send: ASGISendCallable) -> None:
