@@ -34,6 +34,7 @@ from hypercorn.typing import (
 
 from mentor.errors import Problem, ProblemCode
 from mentor.http.problems import asgi_problem
+from mentor.http.response_finish import send_last
 from mentor.runtime import Runtime
 
 access_log = logging.getLogger("mentor.access")
@@ -108,7 +109,8 @@ class FrontDoor:
                 status_code, headers, body = asgi_problem(problem)
                 await logging_send({"type": "http.response.start", "status": status_code, "trailers": False,
                                     "headers": [*headers, (b"connection", b"close")]})
-                await logging_send({"type": "http.response.body", "body": body, "more_body": False})
+                await send_last(logging_send, {"type": "http.response.body", "body": body, "more_body": False},
+                                self.rt.settings.response_finish_timeout_s)  # (FrontDoor is outside ResponseFinisher)
             elif problem is not None:
                 await logging_send({"type": "websocket.close", "code": 1008, "reason": ""})
             else:
