@@ -9,6 +9,9 @@
 - ``trim=S``: glibc ``malloc_trim(0)`` every S seconds (an experiment on idle memory).
 - ``tracemalloc``: start tracemalloc ($MENTOR_BENCH_TRACEMALLOC_FRAMES, default 8); on SIGUSR1 write a snapshot to
   ``$MENTOR_BENCH_SNAPSHOT_DIR/snap-N.pickle`` (the bench compares two of them).
+- ``mallocstats``: on SIGUSR2 print ``sys._debugmallocstats()`` (pymalloc arenas, pools, allocated and free
+  blocks) to stderr: tells memory the allocator keeps apart from memory that objects hold. Note that
+  ``gc-threshold`` is overridden at start-up by the server's own ``--gc-thresholds``.
 
 Run as ``python -m bench._serve_debug serve --port ...`` (the same arguments as ``mentor``). The server code
 is not modified: this only wraps ``mentor.cli.main``.
@@ -115,6 +118,8 @@ def main() -> int:
             gc.set_threshold(*(int(x) for x in mode.partition("=")[2].split("/")))
     if "tracemalloc" in modes:
         _install_snapshots()
+    if "mallocstats" in modes:
+        signal.signal(signal.SIGUSR2, lambda _sig, _frame: sys._debugmallocstats())
     from mentor.cli import main as mentor_main
 
     return mentor_main(sys.argv[1:])

@@ -55,6 +55,8 @@ FIGURES = [
     Figure("ingest: server CPU µs/caption", "ingest",
            lambda r: (r.get("server") or {}).get("cpu_per_caption_us"), False),
     Figure("idle: KiB per session", "idle", lambda r: r.get("kib_per_session"), False),
+    Figure("idle: KiB per session, marginal (second half)", "idle", lambda r: r.get("kib_per_session_marginal"),
+           False),
     Figure("idle: KiB per SSE subscriber", "idle", lambda r: r.get("kib_per_subscriber"), False),
     Figure("interviews: sessions held at p99 ≤ 100 ms", "interviews",
            lambda r: r.get("largest_passing_sessions"), True),

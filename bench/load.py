@@ -150,8 +150,15 @@ async def idle(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[s
         warm = await create_sessions(endpoint, 20, 100, 16)
         await _touch(endpoint, warm)
         rss0 = await _settled_rss(t.pid)
-        sessions = await create_sessions(endpoint, args.sessions, 100, 32)
+        # In two halves: the second half's growth per session is the marginal cost, without what the first
+        # burst leaves once (allocator arenas kept at the burst's peak, bounded caches filling up).
+        half = args.sessions // 2
+        sessions = await create_sessions(endpoint, half, 100, 32)
         await _touch(endpoint, sessions)
+        rss_half = await _settled_rss(t.pid)
+        second = await create_sessions(endpoint, args.sessions - half, 100, 32)
+        await _touch(endpoint, second)
+        sessions += second
         rss1 = await _settled_rss(t.pid)
         snapshot = os.environ.get("MENTOR_BENCH_DEBUG", "").find("tracemalloc") >= 0 and args.url is None
         if snapshot:  # bench/_serve_debug.py writes snap-1.pickle (sessions only), snap-2 (with subscribers)
@@ -170,10 +177,14 @@ async def idle(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[s
         report = await run_load(t.url, cfg, convs, t.pid, sessions=sessions, before_produce=after_connect)
     subs = len(sessions) * args.subscribers_per_session
     per_session = (rss1 - rss0) / len(sessions)
+    marginal = (rss1 - rss_half) / len(second) if second else None
     per_sub = (marks["rss2"] - rss1) / subs if subs else None
     return {"scenario": "idle", "sessions": len(sessions), "subscribers": subs,
-            "rss_kib": {"baseline": rss0, "with_sessions": rss1, "with_subscribers": marks["rss2"]},
-            "kib_per_session": round(per_session, 2), "kib_per_subscriber": per_sub and round(per_sub, 2),
+            "rss_kib": {"baseline": rss0, "with_half_the_sessions": rss_half, "with_sessions": rss1,
+                        "with_subscribers": marks["rss2"]},
+            "kib_per_session": round(per_session, 2),
+            "kib_per_session_marginal": marginal and round(marginal, 2),
+            "kib_per_subscriber": per_sub and round(per_sub, 2),
             "check": {k: report[k] for k in ("lost", "duplicated", "errors", "deliveries", "subscribers_ready",
                                             "connect_s")},
             "budget": [_budget("KiB per idle session", round(per_session, 2), BUDGET["idle_kib_per_session"],

@@ -42,7 +42,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     settings = ensure_jwt_secret(settings)
     engine = create_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
                            busy_timeout_ms=settings.db_busy_timeout_ms, pool_size=settings.read_threads + 1,
-                           wal_max_bytes=settings.sqlite_wal_max_bytes,
+                           wal_max_bytes=settings.sqlite_wal_max_bytes, sqlite_cache_kib=settings.sqlite_cache_kib,
                            connect_timeout_s=settings.db_connect_timeout_s,
                            statement_timeout_s=settings.db_statement_timeout_s,
                            pool_timeout_s=settings.db_pool_timeout_s)

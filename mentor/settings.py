@@ -72,6 +72,9 @@ class Settings:
     sqlite_wal_max_bytes: int = field(
         default=67_108_864, metadata={"help": "past this size the SQLite WAL is emptied (a brief pause for writes)"}
     )
+    sqlite_cache_kib: int = field(
+        default=512, metadata={"help": "SQLite page cache per connection (the OS caches the file as well)"}
+    )
     db_busy_timeout_ms: int = field(default=5000, metadata={"help": "SQLite busy_timeout"})
     db_connect_timeout_s: float = field(default=5.0, metadata={"help": "PostgreSQL: longest wait to connect"})
     db_statement_timeout_s: float = field(default=15.0, metadata={"help": "PostgreSQL: longest any statement runs"})
@@ -204,6 +207,8 @@ class Settings:
             raise ValueError("forwarded_replies_keep_s must be at least actor_reply_timeout_s")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ValueError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
+        if self.sqlite_cache_kib < 64:
+            raise ValueError("sqlite_cache_kib must be at least 64")
         if not 0 < self.pairing_code_ttl_s <= 120:
             raise ValueError("pairing_code_ttl_s must be within (0, 120]: a pairing code is short-lived")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -48,3 +50,16 @@ def test_hot_statements_on_the_driver_cursor_store_what_sqlalchemy_would() -> No
     assert set(writer._plain) == {INSERT_CAPTION, UPDATE_CAPTION}  # compiled once each; nothing per call
     with pytest.raises(FencedOut), engine.begin() as conn:  # a fence counts rows on the cursor path too
         writer._execute(conn, [WriteOp(UPDATE_CAPTION, {**row, "b_session_id": "s", "b_id": 99}, expect_rows=1)])
+
+
+def test_every_sqlite_connection_gets_the_configured_page_cache(tmp_path: Path) -> None:
+    """Each pooled connection fills its own page cache: `sqlite_cache_kib` bounds it (SQLite's default is 2 MiB)."""
+    from mentor.store.database import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'cache.db'}", sqlite_cache_kib=256, pool_size=2)
+    try:
+        with engine.connect() as a, engine.connect() as b:
+            sizes = [c.exec_driver_sql("PRAGMA cache_size").scalar() for c in (a, b)]
+    finally:
+        engine.dispose()
+    assert sizes == [-256, -256]
