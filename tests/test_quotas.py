@@ -3,9 +3,15 @@ rate limit per client address."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import httpx
+import sqlalchemy as sa
 import trio
 
+from mentor.store import accounts
+from mentor.store.database import create_engine, migrate
 from tests.conftest import make_settings, register, running_server
 from tests.sse import read_events
 
@@ -68,3 +74,22 @@ async def test_session_answers_stop_at_the_answers_per_day_quota(database_url: s
         assert seen == ["new_answer", "answer_failed"]
         usage = (await user.request("GET", "/users/me/usage")).json()["quotas"]
         assert usage["answers_per_day"] == {"used": 1, "limit": 1}
+
+
+def test_the_answer_quota_reads_only_an_index(tmp_path: Path) -> None:
+    """Read before every answer: it must not read the answers' rows (their text), whose number grows with the
+    user's history up to the quota."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    migrate(engine)
+    now = time.time()
+    queries: list[tuple[str, tuple[object, ...]]] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda _c, _cur, stmt, params, _ctx, _many: queries.append(
+        (stmt, params)) if stmt.startswith("SELECT") else None)
+    with engine.connect() as conn:
+        assert accounts.answer_usage(conn, "u1", now - accounts.DAY_S, now - accounts.MONTH_S) == {
+            "answers_per_day": 0, "model_tokens_per_month": 0}
+        plans = [" ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + q, params).fetchall())
+                 for q, params in list(queries)]
+    engine.dispose()
+    assert len(plans) == 2
+    assert all("COVERING INDEX ix_answers_user_usage" in p for p in plans), plans

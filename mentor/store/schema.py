@@ -115,7 +115,8 @@ answers = sa.Table(
     sa.Column("completion_tokens", sa.Integer, nullable=False),
     sa.Column("created_at", sa.Double, nullable=False),
     sa.Index("ix_answers_session", "session_id", "created_at"),
-    sa.Index("ix_answers_user", "user_id", "created_at"),
+    # The quota reads (accounts.answer_usage) count and sum a user's answers by time: index-only with these.
+    sa.Index("ix_answers_user_usage", "user_id", "created_at", "prompt_tokens", "completion_tokens"),
 )
 
 # --- candidate context: uploaded resumes, per-company knowledge-base documents cut into chunks
