@@ -350,3 +350,17 @@ async def test_a_crash_mid_answer_regenerates_it_when_the_question_is_current(
         done = next(e for e in got if e.type == "new_answer")
         assert restarted.data["answer_id"] == done.data["answer_id"] != asked["answer_id"]
         assert done.data["text"] == "w0 w1 w2 w3 w4 "
+
+
+async def test_a_live_actor_keeps_only_its_last_events_and_a_full_replay_still_comes_from_the_log(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, actor_recent_events=3) as r:
+        sid = await r.create()
+        for i in range(6):
+            await r.say(sid, f"line {i}", role="candidate")
+        actor = r.supervisor._actors[sid].actor
+        assert actor is not None
+        assert [e.seq for e in actor.recent] == [e.seq for e in r.log(sid)][-3:]  # bounded, newest kept
+        async with r.subscribe(sid, after=0) as stream:  # older than memory: paged from the log
+            replay = [e.seq for e in await anext(aiter(stream))]
+        assert replay == [e.seq for e in r.log(sid)]

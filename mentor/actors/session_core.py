@@ -19,7 +19,7 @@ Invariants:
 from __future__ import annotations
 
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +45,7 @@ from mentor.actors.messages import (
 )
 from mentor.actors.speaker_book import SpeakerBook
 from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, question_kind
+from mentor.ai.detection.assembly import keep_last
 from mentor.ai.types import AnswerRequest, SpeakerRole
 from mentor.errors import Problem, ProblemCode, not_found
 from mentor.events import CloseReason, Event, EventType
@@ -174,7 +175,7 @@ class SessionCore:
         # Question ids are unique per incarnation: a restarted actor never reuses one already emitted.
         self.tracker = QuestionTracker(id_prefix=f"q{next_seq - 1}-", language=row.get("language"))
         self.questions: OrderedDict[str, QuestionRecord] = OrderedDict()
-        self.history: deque[tuple[str, str]] = deque(maxlen=HISTORY_KEPT)
+        self.history: list[tuple[str, str]] = []  # the last HISTORY_KEPT, oldest first
         self.company_summary: str | None = None
         self.answer: Answer | None = None
         self._said: OrderedDict[int, tuple[str, str]] = OrderedDict()  # caption id -> (role, text)
@@ -197,7 +198,7 @@ class SessionCore:
         core.speakers = SpeakerBook(core.session_id, state.row.get("candidate_name"), state.speakers,
                                     settings.session_speakers_max)
         core.next_caption_id = max((b.caption_id for b in state.blocks.values()), default=0) + 1
-        core.history.extend(state.history)
+        core.history = list(state.history[-HISTORY_KEPT:])
         for caption_id, role, text in state.said:
             core._remember_said(caption_id, role, text)
         for question in state.questions:
@@ -618,7 +619,7 @@ class SessionCore:
             "sources": list(done.sources), "first_token_ms": first, "complete_ms": complete,
             "prompt_tokens": done.prompt_tokens, "completion_tokens": done.completion_tokens,
             "created_at": self.wall_clock()}))
-        self.history.append((job.question.text, done.text))
+        keep_last(self.history, (job.question.text, done.text), HISTORY_KEPT)
 
     def _flush_deltas(self, job: Answer | None = None) -> None:
         """Deltas that arrived in one group go out as one answer_delta: fewer events, the same text."""
