@@ -41,6 +41,7 @@ from mentor.ai.charts import report_charts
 from mentor.ai.report import build_report, insights, trend_point
 from mentor.ai.report_export import report_markdown, report_pdf
 from mentor.events import dumps
+from mentor.runtime import settle_collector
 from mentor.settings import Settings
 from mentor.store.database import create_engine, migrate, normalize_url
 from mentor.store.reports import chosen_sessions, for_each_report_input, report_input
@@ -176,10 +177,7 @@ def main() -> None:
                         help="also time /users/me/insights over N one-hour interviews (3,000 captions, 25 questions "
                              "each), none of them in the trend cache yet")
     args = parser.parse_args()
-    # The collector as the server runs it (mentor.runtime): frozen start-up objects, its thresholds.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*(int(x) for x in Settings().gc_thresholds.split(",")))
+    settle_collector(Settings())  # the collector as the server runs it: frozen start-up objects, its thresholds
 
     with store(args.database_url) as engine:
         started = time.perf_counter()

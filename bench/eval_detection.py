@@ -28,7 +28,6 @@ percentiles of each update's least CPU over the N runs (the replay is determinis
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import random
 import re
@@ -45,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, analyse
 from mentor.ai.detection.clauses_en import normalise
+from mentor.runtime import settle_collector
 from mentor.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -257,13 +257,11 @@ class _OpcodeCounter:
 
 
 def collect_like_the_service() -> None:
-    """The server's collector settings (mentor/runtime.py): what lives from start-up frozen out of the
-    collector's scans, and its default thresholds. With CPython's defaults a collection over the loaded data
-    can land inside an update and set the p99 of the CPU figures instead of the tracker (seen: 1.2 ms for
-    a 13-word analysis); with these, no collection runs inside the timed updates."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*(int(x) for x in Settings().gc_thresholds.split(",")))
+    """The server's collector settings (`mentor.runtime.settle_collector`). With CPython's defaults a
+    collection over the loaded data can land inside an update and set the p99 of the CPU figures instead of
+    the tracker (seen: 1.2 ms for a 13-word analysis); with these, no collection runs inside the timed
+    updates."""
+    settle_collector(Settings())
 
 
 def replay_updates(blocks: list[list[tuple[str, CaptionUpdate]]], opcodes: bool = False) -> dict[str, list[float]]:

@@ -34,6 +34,15 @@ class Runtime:
     ownership: Ownership | None = None  # PostgreSQL: session leases across processes
 
 
+def settle_collector(settings: Settings) -> None:
+    """What is alive now lives as long as the process: keep it out of the collector's full scans, which
+    otherwise stall the event loop for tens of ms, and use the server's thresholds (fewer, not longer,
+    pauses under load). The benches that time server code call it too, to measure it as it runs."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*(int(x) for x in settings.gc_thresholds.split(",")))
+
+
 @asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Migrate the store, start the writer, the answer engine and the supervisor; on exit stop the actors
@@ -81,12 +90,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     accounts = await trio.to_thread.run_sync(Accounts, settings, reader, writer)
                     grants = Grants(settings, reader, writer, accounts)
                     actor_nursery.start_soon(grants.poll_revocations)  # cancelled with the actors
-                    # Everything alive now (modules, app, engine) lives as long as the process: keep it out
-                    # of the collector's full scans, which otherwise stall the event loop for tens of ms.
-                    gc.collect()
-                    gc.freeze()
-                    young, middle, old = (int(x) for x in settings.gc_thresholds.split(","))
-                    gc.set_threshold(young, middle, old)  # fewer, not longer, collector pauses under load
+                    settle_collector(settings)  # everything alive now (modules, app, engine) stays
                     try:
                         yield Runtime(settings, engine, reader, writer, supervisor, accounts, answer_engine, grants,
                                       ownership)
