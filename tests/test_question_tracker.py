@@ -289,3 +289,21 @@ def test_a_400_word_turn_is_analysed_in_short_windows_not_as_a_whole(monkeypatch
         feed_all(tr, ups[:-1])
         assert len(seen) <= len(ups) // 4 + 2      # interims without "?" are mostly not analysed
         assert max(seen) <= 40                      # each analysis sees a short window, not the 400 words
+
+
+def test_a_sentence_end_with_no_question_before_it_is_frozen_two_words_on() -> None:
+    # Short courtesies ("Thank you. Senator Laxalt?") used to wait six words each before the analysis could
+    # leave them behind, so they piled up in every window. With no question part before it, a sentence end
+    # needs only the next words that confirm it; after a question it still waits for `lookahead_words`.
+    def frozen_after(text: str) -> str:
+        tr = QuestionTracker()
+        tr.feed(up(1, "m", 0, text, 0.0))
+        seg = tr._seg
+        assert seg is not None
+        tr._analyse(seg)  # an interim is analysed every few updates; here at once
+        return seg.text[seg.frozen_at:]
+
+    assert frozen_after("Thank you very much, Mr. Chairman. Good morning") == "Good morning"
+    assert frozen_after("Thank you very much, Mr. Chairman. Good") == "Thank you very much, Mr. Chairman. Good"
+    assert frozen_after("What did the team decide? Good morning") == "What did the team decide? Good morning"
+    assert frozen_after("What did the team decide? Good morning to all of you") == "Good morning to all of you"

@@ -144,7 +144,6 @@ _INNER_TRIGGERS = INNER_WH | INNER_AUX | INNER_WH_FUSED | frozenset({"i", "let",
 # tuples built by zip in C: a token object per word cost more than the rules that read it.
 _Tok = tuple[str, int, int]
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
-_DASH_CHARS = re.compile("[—–]|--")
 _HARD_CHARS = re.compile("[?.!;:]")
 
 
@@ -157,7 +156,7 @@ def _tokenise(text: str) -> list[_Tok]:
         return []
     ends = list(accumulate(map(len, pieces)))
     lows = pieces[1::2]
-    if _DASH_CHARS.search(lowered):
+    if "—" in lowered or "–" in lowered or "--" in lowered:
         # A dash marks an interruption or an aside, not a sentence end: treat it as a comma.
         lows = ["," if x in DASHES else x for x in lows]
     return list(zip(lows, ends[0:-1:2], ends[1::2]))

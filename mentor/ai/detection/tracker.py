@@ -27,7 +27,8 @@ answer, restarted at most once as the turn grows.
 
 **Cost.** Only the text after the last stable cut is re-analysed: a cut is a real sentence end, or a
 clause-start marker ("so", "and") in an unpunctuated run, with at least `lookahead_words` words after it
-(so that rules looking one sentence ahead have seen it). Parts before the cut are frozen with their verdict.
+(so that rules looking one sentence ahead have seen it); a sentence end with no question part before it
+needs only `quiet_lookahead_words`, since no rule looks past it. Parts before the cut are frozen with their verdict.
 If the caption source rewrites text before the cut, the segment is analysed again from its start.
 
 Pure state machine, no I/O, no clock: times come from the updates and from tick(now). Memory is bounded by
@@ -87,6 +88,7 @@ class TrackerSettings:
     keep_closed: int = 4              # recent segments kept for late revisions
     max_restarts: int = 1             # superseding updates of one question that may restart its answer
     lookahead_words: int = 6          # words kept after a stable cut before the text before it is frozen
+    quiet_lookahead_words: int = 2    # the same after a sentence end with no question part before it
     analyse_every: int = 4            # interim updates (without "?") between two analyses of a growing turn
     assembler: AssemblerSettings = field(default_factory=AssemblerSettings)
 
@@ -131,7 +133,7 @@ class _Segment:
                 return blocks[i:]
         return blocks  # the first block was dropped by the assembler's bound
 
-    def analyse(self, language: str, lookahead_words: int) -> QuestionAnalysis:
+    def analyse(self, language: str, settings: TrackerSettings) -> QuestionAnalysis:
         """Analysis of the segment text, cached per turn version; re-analyses only after the frozen cut."""
         if self.analysis is not None and self.cache_version == self.turn.version:
             return self.analysis
@@ -154,7 +156,7 @@ class _Segment:
         base = self.frozen_at
         tail = analyse(text[base:], language, self.frozen_armed, self.frozen_lead)
         self.analysis = self._combine(tail, base)
-        self._advance(tail, base, lookahead_words)
+        self._advance(tail, base, settings)
         self.cache_version = self.turn.version
         return self.analysis
 
@@ -170,14 +172,22 @@ class _Segment:
         return QuestionAnalysis(bool(parts), conf, parts, tail.ends_with_question, tail.complete,
                                 tail.ends_with_qmark, (), spans, tail.armed)
 
-    def _advance(self, tail: QuestionAnalysis, base: int, lookahead_words: int) -> None:
-        """Freeze the text up to the last cut that has `lookahead_words` words after it."""
+    def _advance(self, tail: QuestionAnalysis, base: int, settings: TrackerSettings) -> None:
+        """Freeze the text up to the last cut that has `settings.lookahead_words` words after it
+        (`quiet_lookahead_words` after a sentence end with no question part before it)."""
         text = self.text
         for cut in reversed(tail.cuts):
             at = base + cut
-            if at <= self.frozen_at or text.count(" ", at) < lookahead_words:
+            if at <= self.frozen_at:
                 continue
+            after = text.count(" ", at)
             inside = next((a for a, b in tail.sentences if a < cut < b), None)  # cut inside a sentence
+            # Rules look ahead of a cut only inside its sentence, or from a question part to the sentences
+            # after it: a sentence end with no part before it needs the next words only to confirm the end.
+            if after < settings.lookahead_words and (
+                    after < settings.quiet_lookahead_words or inside is not None
+                    or any(p.start < cut for p in tail.parts)):
+                continue
             # A part that runs across the cut (an unpunctuated question followed by more talk) is frozen
             # up to the cut: the text after it is analysed afresh. A part that only the end of its still
             # open sentence makes a question (a tag, a "?") is not frozen: that end is not there yet.
@@ -304,7 +314,7 @@ class QuestionTracker:
         return self._seg.deadline if self._seg is not None else None
 
     def _analyse(self, seg: _Segment) -> QuestionAnalysis:
-        return seg.analyse(self.language, self.settings.lookahead_words)
+        return seg.analyse(self.language, self.settings)
 
     def _end_segment(self, trigger: str, now: float) -> list[DetectedQuestion]:
         seg = self._seg
