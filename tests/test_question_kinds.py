@@ -50,3 +50,14 @@ def test_a_long_preamble_keeps_the_kind_of_what_it_mentions() -> None:
     preamble = "Thank you for coming in today, we have read your file with care and we want to start. " * 6
     assert kinds.question_kind(preamble + "How would you design a rate limiter for our API?") == \
         QuestionKind.SYSTEM_DESIGN
+
+
+_PART = st.text(alphabet=st.sampled_from("abcXYZ09 '-_.,?!’\té"), max_size=30) | st.sampled_from(
+    [k for _, keys in kinds._EN for k in keys] + ["Können Sie mich hören?", "¿Cómo resolviste el conflicto?"])
+
+
+@given(st.lists(_PART, max_size=4), st.sampled_from(["en", "de", "fr", "es"]), st.sampled_from([None, "q?"]))
+def test_the_kind_of_the_parts_is_the_kind_of_their_joined_text(parts: list[str], language: str,
+                                                                previous: str | None) -> None:
+    # The tracker asks for the kind of all parts of a turn at every fire; each part is normalised once.
+    assert kinds.parts_kind(parts, language, previous) == kinds.question_kind(" ".join(parts), language, previous)

@@ -9,6 +9,7 @@ captions carry no punctuation; never mid-word. Pieces that are not adjacent are 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from mentor.ai.detection.verdict import QuestionAnalysis
 
@@ -55,21 +56,21 @@ def question_excerpt(text: str, analysis: QuestionAnalysis, max_chars: int = 150
     text_len = len(text)
     if not parts or not text:
         return _cut_left(text.strip(), max_chars)
-    spans = [s for s in analysis.sentences if s[1] > s[0]]
+    spans = [s for s in analysis.sentences if s[1] > s[0]]  # in text order, not overlapping
+    starts = [a for a, _ in spans]
     pieces: list[tuple[int, int]] = []
     context: tuple[int, int] | None = None
     for i, p in enumerate(parts):
-        span = next(((a, b) for a, b in spans if a <= p.start < b), None)
+        k = bisect_right(starts, p.start) - 1  # the sentence holding the part's start, if any
+        span = spans[k] if k >= 0 and p.start < spans[k][1] else None
         if span is None or span[1] - span[0] > max_chars // 2:
             # One long unpunctuated run: the part itself, from a word boundary of context before it.
             lo = _words_before(text, p.start, _CONTEXT_WORDS) if i == 0 else p.start
             span = (lo, min(text_len, max(p.end, span[1] if span else p.end)))
             if span[1] - span[0] > max_chars // 2:
                 span = (lo, p.end)
-        elif i == 0 and _needs_context(text[span[0]:span[1]]):
-            before = [s for s in spans if s[1] <= span[0]]
-            if before:
-                context = before[-1]
+        elif i == 0 and k > 0 and _needs_context(text[span[0]:span[1]]):
+            context = spans[k - 1]
         pieces.append(span)
     if context is not None:
         pieces.insert(0, context)
@@ -79,12 +80,11 @@ def question_excerpt(text: str, analysis: QuestionAnalysis, max_chars: int = 150
             merged[-1] = (merged[-1][0], max(merged[-1][1], b))
         else:
             merged.append((a, b))
-
-    def render(ps: list[tuple[int, int]]) -> str:
-        return _GAP.join(" ".join(text[a:b].split()) for a, b in ps)
-
-    out = render(merged)
-    while len(out) > max_chars and len(merged) > 1:
-        merged.pop(0)  # drop the earliest piece (context first, then earlier questions)
-        out = render(merged)
-    return _cut_left(out, max_chars)
+    rendered = [" ".join(text[a:b].split()) for a, b in merged]
+    # Drop the earliest pieces (context first, then earlier questions) while the whole is too long.
+    size = sum(map(len, rendered)) + len(_GAP) * (len(rendered) - 1)
+    first = 0
+    while size > max_chars and len(rendered) - first > 1:
+        size -= len(rendered[first]) + len(_GAP)
+        first += 1
+    return _cut_left(_GAP.join(rendered[first:]), max_chars)

@@ -12,19 +12,22 @@ Keywords are matched as substrings of the lowercased text with words separated b
 padded with a space at each end, so " go " matches the word and "design a" matches a phrase.
 Cost: the text is normalised (str.translate) and one Aho-Corasick pass (pyahocorasick, in C) finds every
 keyword of every family at once: ~20 µs per call on the 300-600 characters a fire of a long turn hands over,
-where testing each of the ~300 keywords as a substring cost ~70 µs.
+where testing each of the ~300 keywords as a substring cost ~70 µs. `parts_kind` normalises each part of a
+multi-part question once (cached): the tracker asks for the kind of all parts again at every fire of a turn.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 import ahocorasick
 
 from mentor.ai.detection.analysis import language_code
 from mentor.ai.types import QuestionKind
 
-__all__ = ["KINDS", "question_kind"]
+__all__ = ["KINDS", "parts_kind", "question_kind"]
 
 KINDS: tuple[str, ...] = tuple(QuestionKind)
 
@@ -319,10 +322,27 @@ def _first(kinds: tuple[str, ...], found: set[str], low: str, patterns: dict[str
 def question_kind(text: str, language: str | None = "en", previous: str | None = None) -> QuestionKind:
     """Kind of an interview question. `previous` is the question asked before it in the session, if any:
     only then can a short question that refers back be a follow_up. Never raises."""
+    return _kind(_norm(text), language, previous)
+
+
+def parts_kind(parts: Sequence[str], language: str | None = "en", previous: str | None = None) -> QuestionKind:
+    """`question_kind(" ".join(parts), ...)`, with each part normalised once (cached): the tracker asks again
+    at every superseding fire of a multi-part turn, when all parts but the newest are the same."""
+    words = " ".join(w for w in map(_norm_part, parts) if w)
+    return _kind(f" {words} ", language, previous)
+
+
+@lru_cache(maxsize=256)
+def _norm_part(text: str) -> str:
+    # No word spans a space, so the words of " ".join(parts) are those of each part in turn.
+    return _norm(text).strip()
+
+
+def _kind(low: str, language: str | None, previous: str | None) -> QuestionKind:
+    """The kind of a text already normalised by `_norm`."""
     code = language_code(language)
     if code not in _RULES:
         code = "en"
-    low = _norm(text)
     words = low.split()
     if not words:
         return QuestionKind.OTHER

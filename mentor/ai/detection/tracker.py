@@ -49,7 +49,7 @@ from mentor.ai.detection.assembly import (
     keep_last,
 )
 from mentor.ai.detection.excerpt import question_excerpt
-from mentor.ai.detection.kinds import question_kind
+from mentor.ai.detection.kinds import parts_kind, question_kind
 from mentor.ai.detection.verdict import STRONG_THRESHOLD, QuestionAnalysis, QuestionPart
 from mentor.ai.types import QuestionKind, SpeakerRole
 
@@ -356,7 +356,7 @@ class QuestionTracker:
         keep_last(seg.emitted, key, _EMITTED_KEEP)
         parts = a.part_texts
         previous = self._previous if seg.revision == 0 else None
-        kind = question_kind(" ".join(parts), self.language, previous)
+        kind = parts_kind(parts, self.language, previous)
         if kind == "other":
             kind = question_kind(seg.text[-600:], self.language, None)
         text = question_excerpt(seg.text, a, self.settings.max_text_chars)
