@@ -143,7 +143,8 @@ _INNER_TRIGGERS = INNER_WH | INNER_AUX | INNER_WH_FUSED | frozenset({"i", "let",
 # A token: (lowercased word or punctuation mark, start, end) with offsets into the analysed text. Plain
 # tuples built by zip in C: a token object per word cost more than the rules that read it.
 _Tok = tuple[str, int, int]
-_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+# TOKEN_RE on lowercased text, each part matched without backtracking (the same tokens, ~15% faster)
+_SPLIT_RE = re.compile(r"([?.!;:,—–]|--|[a-z0-9]++(?:'[a-z]++)*+)")
 _HARD_CHARS = re.compile("[?.!;:]")
 
 
@@ -177,22 +178,21 @@ def _sentences(toks: list[_Tok], text: str) -> list[list[_Tok]]:
     if not _HARD_CHARS.search(text):
         return [toks] if toks else []  # no hard mark at all (a stripped caption): one sentence
     out: list[list[_Tok]] = []
-    cur: list[_Tok] = []
     n = len(toks)
-    for i, t in enumerate(toks):
-        low = t[0]
-        if low in HARD:
-            nxt = toks[i + 1] if i + 1 < n else None
-            real = nxt is None or text[nxt[1]].isupper() or nxt[0] in PUNCT or low not in ("?", ".")
-            if real and nxt is not None and low == "." and i and (len(toks[i - 1][0]) == 1 or toks[i - 1][0] in ABBREVIATIONS):
-                real = False  # "Mr. Chairman", "U.S. Open": an abbreviation, not a sentence end
-            if real:
-                cur.append(t)
-                if cur:
-                    out.append(cur)
-                cur = []
-            continue
-        cur.append(t)
+    begin = 0  # first token of the current piece (the sentence so far, without dropped marks)
+    cur: list[_Tok] = []
+    for i in [i for i, t in enumerate(toks) if t[0] in HARD]:  # only the marks are looked at
+        low = toks[i][0]
+        nxt = toks[i + 1] if i + 1 < n else None
+        real = nxt is None or text[nxt[1]].isupper() or nxt[0] in PUNCT or low not in ("?", ".")
+        if real and nxt is not None and low == "." and i and (len(toks[i - 1][0]) == 1 or toks[i - 1][0] in ABBREVIATIONS):
+            real = False  # "Mr. Chairman", "U.S. Open": an abbreviation, not a sentence end
+        cur += toks[begin:i + 1] if real else toks[begin:i]
+        begin = i + 1
+        if real:
+            out.append(cur)
+            cur = []
+    cur += toks[begin:]
     if cur:
         out.append(cur)
     return out
@@ -656,9 +656,11 @@ def _generic_you(content: list[str], i: int) -> bool:
 def _confirming_frame(content: list[str]) -> float:
     """ "as I understand it", "what you're saying is", "in other words, you ...": a frame that proposes a
     reading of the listener's position or of facts they know, and asks them to confirm it."""
-    if _CONFIRM_PAIRS.isdisjoint(pairwise(content)):
+    pairs = list(pairwise(content))
+    if _CONFIRM_PAIRS.isdisjoint(pairs):
         return 0.0  # every frame has two words or more: no first pair, no frame
-    for i, x in enumerate(content):
+    for i in compress(range(len(pairs)), map(_CONFIRM_PAIRS.__contains__, pairs)):  # where a frame may start
+        x = content[i]
         for frame in CONFIRM_FRAMES.get(x, ()):
             if tuple(content[i:i + len(frame)]) == frame:
                 after = content[i + len(frame):i + len(frame) + 5]
