@@ -179,14 +179,14 @@ class _Segment:
         for cut in reversed(tail.cuts):
             at = base + cut
             if at <= self.frozen_at:
+                return
+            after = text.count(" ", at)  # words after the cut
+            if after < settings.quiet_lookahead_words:
                 continue
-            after = text.count(" ", at)
             inside = next((a for a, b in tail.sentences if a < cut < b), None)  # cut inside a sentence
             # Rules look ahead of a cut only inside its sentence, or from a question part to the sentences
             # after it: a sentence end with no part before it needs the next words only to confirm the end.
-            if after < settings.lookahead_words and (
-                    after < settings.quiet_lookahead_words or inside is not None
-                    or any(p.start < cut for p in tail.parts)):
+            if after < settings.lookahead_words and (inside is not None or any(p.start < cut for p in tail.parts)):
                 continue
             # A part that runs across the cut (an unpunctuated question followed by more talk) is frozen
             # up to the cut: the text after it is analysed afresh. A part that only the end of its still
