@@ -28,8 +28,8 @@ answer, restarted at most once as the turn grows.
 **Cost.** Only the text after the last stable cut is re-analysed: a cut is a real sentence end, or a
 clause-start marker ("so", "and") in an unpunctuated run, with at least `lookahead_words` words after it
 (so that rules looking one sentence ahead have seen it); a sentence end with no question part before it
-needs only `quiet_lookahead_words`, since no rule looks past it. Parts before the cut are frozen with their verdict.
-If the caption source rewrites text before the cut, the segment is analysed again from its start.
+needs only `quiet_lookahead_words`, since no rule looks past it. Parts before the cut are frozen with their
+verdict. If the caption source rewrites text before the cut, the segment is analysed again from its start.
 
 Pure state machine, no I/O, no clock: times come from the updates and from tick(now). Memory is bounded by
 the assembler's bounds plus `keep_closed` recent segments.
