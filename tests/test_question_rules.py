@@ -95,6 +95,7 @@ INTERVIEW_QUESTIONS = [
     "cool that sounds great what did you learn from that project",
     "that was a lot of context thank you could you summarise the trade-off in one sentence",
     "Lena, one more on the migration. Would the team do it the same way again?",
+    "Sorry to cut in, if I may, are you planning to keep the monolith?",  # "if I may" closes its clause
 ]
 
 # Things an interviewer says that are not questions, with and without punctuation.

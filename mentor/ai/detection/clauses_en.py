@@ -293,8 +293,10 @@ def _inner_inversion(w: list[str], j: int) -> float:
         (prev in ("you", "it") and w[j - 2] in OBJECT_BEFORE)
         or (prev in ("this", "that") and w[j - 2] in OBJECT_BEFORE | {"you"})
         or (prev == "is" and w[j - 2] in ("asking", "question", "wondering"))
-        # "a quick answer if you can, are you ...": an elliptical "if you can/could" closes its clause
-        or (prev in ("can", "could", "would", "will", "may") and w[j - 2] == "you" and j >= 3 and w[j - 3] == "if"))
+        # "a quick answer if you can, are you ...", "let me interrupt you if I may, are you saying ...": an
+        # elliptical "if you can" / "if I may" closes its clause
+        or (prev in ("can", "could", "would", "will", "may", "might") and w[j - 2] in ("you", "i")
+            and j >= 3 and w[j - 3] == "if"))
     if after in ("see", "know", "mean") and after2 in ANSWER_OBJECTS:
         after = ""  # "do you see a tension": the verb itself, not the filler "you see"
     if after in ("now", "still", "currently", "ever", "also", "really") and subj == "you" and after2:
