@@ -63,3 +63,45 @@ def test_every_sqlite_connection_gets_the_configured_page_cache(tmp_path: Path) 
     finally:
         engine.dispose()
     assert sizes == [-256, -256]
+
+
+async def test_the_writer_holds_one_connection_and_replaces_one_that_died(database_url: str) -> None:
+    """The writer checks its connection out once, not per transaction. On PostgreSQL a connection killed
+    between two writes (as by a database restart) fails the next statement before any commit, and that
+    write goes through on a fresh connection instead of failing."""
+    import uuid
+
+    import trio
+
+    from mentor.store.database import normalize_url
+
+    name = f"writer-{uuid.uuid4().hex[:8]}"
+    url = normalize_url(database_url)
+    engine = sa.create_engine(url, **({"connect_args": {"application_name": name}} if url.startswith("postgresql")
+                                      else {}))
+    probe = sa.Table("writer_probe", sa.MetaData(), sa.Column("seq", sa.Integer, primary_key=True))
+    probe.create(engine)
+    writer = StoreWriter(engine, queue_size=4, batch_max=4, timeout_s=10)
+
+    def event(seq: int) -> WriteOp:
+        return WriteOp(sa.insert(probe), {"seq": seq})
+
+    try:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(writer.run)
+            await writer.write([event(1)])
+            await writer.write([event(2)])
+            assert engine.pool.checkedout() == 1  # held between transactions
+            if url.startswith("postgresql"):
+                with engine.connect() as admin:  # a second pooled connection: terminate the writer's
+                    killed = admin.execute(sa.text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE application_name = :name AND pid <> pg_backend_pid()"), {"name": name}).scalar_one()
+                assert killed == 1
+            await writer.write([event(3)])
+            writer.close()
+        assert engine.pool.checkedout() == 0  # given back when the writer stops
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(probe.c.seq).order_by(probe.c.seq)).scalars().all() == [1, 2, 3]
+    finally:
+        engine.dispose()

@@ -85,9 +85,9 @@ def checkpoint_wal(engine: sa.Engine, mode: str = "PASSIVE") -> None:
         conn.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})")
 
 
-def wal_size(engine: sa.Engine) -> int:
-    """Bytes in the SQLite write-ahead log (0 elsewhere)."""
-    if engine.dialect.name != "sqlite":
-        return 0
-    wal = Path(f"{engine.url.database}-wal")
-    return wal.stat().st_size if wal.exists() else 0
+def wal_path(engine: sa.Engine) -> str | None:
+    """The SQLite write-ahead log's file (None for other databases and in-memory SQLite)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return f"{database}-wal"

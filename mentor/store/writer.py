@@ -8,6 +8,7 @@ makes commits cheap (one thread hop and one fsync for up to ``batch_max`` batche
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 import trio
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from mentor.store.database import wal_size
+from mentor.store.database import wal_path
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,10 @@ class StoreWriter:
     def __init__(self, engine: sa.Engine, *, queue_size: int, batch_max: int, timeout_s: float,
                  wal_max_bytes: int | None = None, observe_batches: Callable[[int], None] | None = None) -> None:
         self._engine = engine
+        self._conn: sa.Connection | None = None  # the writer's own, held between transactions (see _connection)
         self._observe_batches = observe_batches  # /metrics: batches merged per transaction
         self._wal_max_bytes = wal_max_bytes if engine.dialect.name == "sqlite" else None
+        self._wal = wal_path(engine)
         self._batch_max = batch_max
         self._timeout_s = timeout_s
         self._send, self._recv = trio.open_memory_channel[_Pending](queue_size)
@@ -170,6 +173,7 @@ class StoreWriter:
                     except trio.WouldBlock:
                         batch = [await self._recv.receive()]
                 except trio.EndOfChannel:
+                    await trio.to_thread.run_sync(self._drop_connection)
                     return
                 while len(batch) < self._batch_max:
                     try:
@@ -188,9 +192,7 @@ class StoreWriter:
         if self._observe_batches is not None:
             self._observe_batches(len(batch))
         try:
-            with self._engine.begin() as conn:
-                for pending in batch:
-                    self._execute(conn, pending.ops)
+            self._transaction(batch)
             self._restart_wal_if_large()
             return
         except Exception as exc:  # noqa: BLE001 - any failure is reported to the batch's waiters
@@ -201,19 +203,63 @@ class StoreWriter:
         # One bad batch must not fail the others: retry each in its own transaction.
         for pending in batch:
             try:
-                with self._engine.begin() as conn:
-                    self._execute(conn, pending.ops)
+                self._transaction([pending])
             except Exception as exc:  # noqa: BLE001 - as above, per batch
                 log.warning("write failed: %s", exc)
                 pending.error = exc
+
+    def _transaction(self, batch: list[_Pending]) -> None:
+        """One transaction for ``batch`` on the writer's connection; after any failure the next one starts on
+        a fresh connection."""
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                tx = conn.begin()
+                try:
+                    for pending in batch:
+                        self._execute(conn, pending.ops)
+                except sa.exc.DBAPIError as exc:
+                    if exc.connection_invalidated and attempt == 1:
+                        # The connection died before the commit (a database restart), so nothing was
+                        # committed: run it again on a fresh one, as the pool's pre-ping would have.
+                        self._drop_connection()
+                        continue
+                    raise
+                tx.commit()
+                return
+            except Exception:
+                self._drop_connection()  # closing rolls back what the failed transaction left
+                raise
+
+    def _connection(self) -> sa.Connection:
+        """The writer's connection, checked out once: a pool checkout and return per transaction (events,
+        reset on return) cost more Python than the transaction's own statements."""
+        if self._conn is None:
+            self._conn = self._engine.connect()
+        return self._conn
+
+    def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception as exc:  # noqa: BLE001 - a dead connection may fail to close; the pool discards it
+                log.warning("closing the writer's connection failed: %s", exc)
 
     def _restart_wal_if_large(self) -> None:
         """Under constant writes SQLite's passive checkpoints never let the WAL start over, so it grows
         without end. The writer is the only writer: between two of its transactions a RESTART checkpoint
         only waits for short reads and copies the few frames the passive checkpoints have not."""
-        if self._wal_max_bytes is not None and wal_size(self._engine) > self._wal_max_bytes:
-            with self._engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(RESTART)")
+        if self._wal_max_bytes is None or self._wal is None:
+            return
+        try:
+            size = os.stat(self._wal).st_size
+        except FileNotFoundError:
+            return
+        if size > self._wal_max_bytes:
+            conn = self._connection()
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(RESTART)")
+            conn.commit()  # ends the transaction SQLAlchemy began for the statement
 
     def _execute(self, conn: sa.Connection, ops: Sequence[WriteOp]) -> None:
         for op in ops:
