@@ -2,7 +2,8 @@
 
 Callers hand over a list of statements and wait until they are committed: an acknowledgement sent after
 ``await writer.write(...)`` returned is durable. Merging many callers' batches into one transaction is what
-makes commits cheap (one thread hop and one fsync for up to ``batch_max`` batches).
+makes commits cheap (one thread hop and one fsync for up to ``batch_max`` batches). The writer holds one
+connection of the pool for its life (the pool counts it: ``read_threads + 1``).
 """
 
 from __future__ import annotations
