@@ -47,6 +47,16 @@ class Figure:
     higher_is_better: bool
 
 
+def _cpu_per_caption_us(report: dict[str, Any], sessions: int) -> float | None:
+    """Server CPU (µs, all threads) per acknowledged caption, with its deliveries, at one step of the
+    interviews scenario: a load both servers hold, so unlike the largest step passed it does not jump by a
+    whole step when the machine is a little busier."""
+    for step in report.get("steps", []):
+        if step.get("sessions") == sessions and step.get("server_cpu_util") and step.get("acked_captions_per_s"):
+            return 1e6 * float(step["server_cpu_util"]) / float(step["acked_captions_per_s"])
+    return None
+
+
 FIGURES = [
     Figure("fanout: deliveries/s", "fanout", lambda r: r.get("deliveries_per_s"), True),
     Figure("fanout: server CPU µs/delivery", "fanout",
@@ -60,6 +70,8 @@ FIGURES = [
     Figure("idle: KiB per SSE subscriber", "idle", lambda r: r.get("kib_per_subscriber"), False),
     Figure("interviews: sessions held at p99 ≤ 100 ms", "interviews",
            lambda r: r.get("largest_passing_sessions"), True),
+    Figure("interviews: server CPU µs per caption at 300 sessions", "interviews",
+           lambda r: _cpu_per_caption_us(r, 300), False),
 ]
 
 SCENARIO_ARGS = {
