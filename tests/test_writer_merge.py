@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -101,6 +102,40 @@ async def test_the_writer_holds_one_connection_and_replaces_one_that_died(databa
             await writer.write([event(3)])
             writer.close()
         assert engine.pool.checkedout() == 0  # given back when the writer stops
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(probe.c.seq).order_by(probe.c.seq)).scalars().all() == [1, 2, 3]
+    finally:
+        engine.dispose()
+
+
+async def test_a_failed_wal_checkpoint_after_a_commit_neither_fails_nor_repeats_the_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The WAL is restarted after a commit when it is large; if that fails, the committed batches are still
+    reported committed (not failed, and not retried one by one into duplicates)."""
+    import trio
+
+    from mentor.store.database import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    probe = sa.Table("writer_probe", sa.MetaData(), sa.Column("seq", sa.Integer, primary_key=True))
+    probe.create(engine)
+    real = sa.Connection.exec_driver_sql
+
+    def failing_checkpoint(self: sa.Connection, statement: str, *args: Any, **kwargs: Any) -> Any:
+        if "wal_checkpoint" in statement:
+            raise sa.exc.OperationalError(statement, {}, Exception("database is locked"))
+        return real(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(sa.Connection, "exec_driver_sql", failing_checkpoint)
+    writer = StoreWriter(engine, queue_size=4, batch_max=4, timeout_s=10, wal_max_bytes=0)  # every commit
+    try:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(writer.run)
+            await writer.write([WriteOp(sa.insert(probe), {"seq": 1})])
+            async with trio.open_nursery() as batch:  # two callers' batches, likely merged into one commit
+                batch.start_soon(writer.write, [WriteOp(sa.insert(probe), {"seq": 2})])
+                batch.start_soon(writer.write, [WriteOp(sa.insert(probe), {"seq": 3})])
+            writer.close()
         with engine.connect() as conn:
             assert conn.execute(sa.select(probe.c.seq).order_by(probe.c.seq)).scalars().all() == [1, 2, 3]
     finally:

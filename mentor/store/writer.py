@@ -194,13 +194,14 @@ class StoreWriter:
             self._observe_batches(len(batch))
         try:
             self._transaction(batch)
-            self._restart_wal_if_large()
-            return
         except Exception as exc:  # noqa: BLE001 - any failure is reported to the batch's waiters
             if len(batch) == 1:
                 log.warning("write failed: %s", exc)
                 batch[0].error = exc
                 return
+        else:
+            self._restart_wal_if_large()  # after the commit: its failure must not fail (or retry) the batch
+            return
         # One bad batch must not fail the others: retry each in its own transaction.
         for pending in batch:
             try:
@@ -254,13 +255,16 @@ class StoreWriter:
         if self._wal_max_bytes is None or self._wal is None:
             return
         try:
-            size = os.stat(self._wal).st_size
-        except FileNotFoundError:
-            return
-        if size > self._wal_max_bytes:
+            if os.stat(self._wal).st_size <= self._wal_max_bytes:
+                return
             conn = self._connection()
             conn.exec_driver_sql("PRAGMA wal_checkpoint(RESTART)")
             conn.commit()  # ends the transaction SQLAlchemy began for the statement
+        except FileNotFoundError:
+            return
+        except Exception as exc:  # noqa: BLE001 - the batch is committed; the next commit tries again
+            log.warning("WAL checkpoint failed: %s", exc)
+            self._drop_connection()
 
     def _execute(self, conn: sa.Connection, ops: Sequence[WriteOp]) -> None:
         for op in ops:
