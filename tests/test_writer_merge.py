@@ -1,13 +1,17 @@
-"""The writer folds runs of one statement into one executemany, without touching the callers' ops."""
+"""The writer: runs of one statement folded into one executemany (the callers' ops untouched), one held
+connection replaced when it dies, and a failed WAL restart that never fails a committed write."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import trio
 
+from mentor.store.database import create_engine, normalize_url
 from mentor.store.schema import captions, events, metadata
 from mentor.store.sessions import INSERT_CAPTION, UPDATE_CAPTION
 from mentor.store.writer import FencedOut, StoreWriter, WriteOp, merge_ops
@@ -55,8 +59,6 @@ def test_hot_statements_on_the_driver_cursor_store_what_sqlalchemy_would() -> No
 
 def test_every_sqlite_connection_gets_the_configured_page_cache(tmp_path: Path) -> None:
     """Each pooled connection fills its own page cache: `sqlite_cache_kib` bounds it (SQLite's default is 2 MiB)."""
-    from mentor.store.database import create_engine
-
     engine = create_engine(f"sqlite:///{tmp_path / 'cache.db'}", sqlite_cache_kib=256, pool_size=2)
     try:
         with engine.connect() as a, engine.connect() as b:
@@ -70,12 +72,6 @@ async def test_the_writer_holds_one_connection_and_replaces_one_that_died(databa
     """The writer checks its connection out once, not per transaction. On PostgreSQL a connection killed
     between two writes (as by a database restart) fails the next statement before any commit, and that
     write goes through on a fresh connection instead of failing."""
-    import uuid
-
-    import trio
-
-    from mentor.store.database import normalize_url
-
     name = f"writer-{uuid.uuid4().hex[:8]}"
     url = normalize_url(database_url)
     engine = sa.create_engine(url, **({"connect_args": {"application_name": name}} if url.startswith("postgresql")
@@ -84,14 +80,14 @@ async def test_the_writer_holds_one_connection_and_replaces_one_that_died(databa
     probe.create(engine)
     writer = StoreWriter(engine, queue_size=4, batch_max=4, timeout_s=10)
 
-    def event(seq: int) -> WriteOp:
+    def row(seq: int) -> WriteOp:
         return WriteOp(sa.insert(probe), {"seq": seq})
 
     try:
         async with trio.open_nursery() as nursery:
             await nursery.start(writer.run)
-            await writer.write([event(1)])
-            await writer.write([event(2)])
+            await writer.write([row(1)])
+            await writer.write([row(2)])
             assert engine.pool.checkedout() == 1  # held between transactions
             if url.startswith("postgresql"):
                 with engine.connect() as admin:  # a second pooled connection: terminate the writer's
@@ -99,7 +95,7 @@ async def test_the_writer_holds_one_connection_and_replaces_one_that_died(databa
                         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                         "WHERE application_name = :name AND pid <> pg_backend_pid()"), {"name": name}).scalar_one()
                 assert killed == 1
-            await writer.write([event(3)])
+            await writer.write([row(3)])
             writer.close()
         assert engine.pool.checkedout() == 0  # given back when the writer stops
         with engine.connect() as conn:
@@ -112,10 +108,6 @@ async def test_a_failed_wal_checkpoint_after_a_commit_neither_fails_nor_repeats_
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The WAL is restarted after a commit when it is large; if that fails, the committed batches are still
     reported committed (not failed, and not retried one by one into duplicates)."""
-    import trio
-
-    from mentor.store.database import create_engine
-
     engine = create_engine(f"sqlite:///{tmp_path / 'w.db'}")
     probe = sa.Table("writer_probe", sa.MetaData(), sa.Column("seq", sa.Integer, primary_key=True))
     probe.create(engine)
