@@ -126,8 +126,8 @@ class StoreWriter:
         self._engine = engine
         self._conn: sa.Connection | None = None  # the writer's own, held between transactions (see _connection)
         self._observe_batches = observe_batches  # /metrics: batches merged per transaction
-        self._wal_max_bytes = wal_max_bytes if engine.dialect.name == "sqlite" else None
-        self._wal = wal_path(engine)
+        self._wal_max_bytes = wal_max_bytes
+        self._wal = wal_path(engine)  # None on PostgreSQL and in-memory SQLite: no WAL to restart
         self._batch_max = batch_max
         self._timeout_s = timeout_s
         self._send, self._recv = trio.open_memory_channel[_Pending](queue_size)
