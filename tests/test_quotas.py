@@ -93,3 +93,25 @@ def test_the_answer_quota_reads_only_an_index(tmp_path: Path) -> None:
     engine.dispose()
     assert len(plans) == 2
     assert all("COVERING INDEX ix_answers_user_usage" in p for p in plans), plans
+
+
+def test_a_quota_check_reads_only_the_measures_it_checks(tmp_path: Path) -> None:
+    """Creating a session checks two counts: it must not also sum the user's uploads and month of answers."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    migrate(engine)
+    now = time.time()
+    selects: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda _c, _cur, stmt, _p, _ctx, _many: selects.append(
+        stmt) if stmt.startswith("SELECT") else None)
+    with engine.connect() as conn:
+        def usage(*names: str) -> tuple[dict[str, int], int]:
+            selects.clear()
+            used = accounts.quota_usage(conn, "u1", now - accounts.DAY_S, now - accounts.MONTH_S, names)
+            return used, len(selects)
+
+        assert usage("live_sessions", "stored_sessions") == ({"live_sessions": 0, "stored_sessions": 0}, 2)
+        assert usage("upload_bytes") == ({"upload_bytes": 0}, 2)
+        assert usage("answers_per_day") == ({"answers_per_day": 0, "model_tokens_per_month": 0}, 2)
+        assert usage() == ({}, 0)
+        assert usage(*accounts.QUOTAS)[1] == 6
+    engine.dispose()

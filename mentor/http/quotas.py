@@ -32,10 +32,16 @@ async def usage(rt: Runtime, user_id: str) -> dict[str, dict[str, int | None]]:
 
 
 async def check(rt: Runtime, user_id: str, *names: str, adding: int = 1) -> None:
-    """Raise Problem 429 if ``adding`` more of any quota in ``names`` would pass its limit."""
-    current = await usage(rt, user_id)
-    for name in names:
-        limit, used = current[name]["limit"], current[name]["used"] or 0
-        if (why := accounts.quota_used_up(name, limit, used, adding)) is not None:
-            extra: dict[str, Any] = {"limit": name, "limit_value": limit, "used": used}
+    """Raise Problem 429 if ``adding`` more of any quota in ``names`` would pass its limit. Only the limited
+    quotas are measured: an unlimited one costs no read."""
+    limit_of = limits(rt.settings)
+    limited = [name for name in names if limit_of[name]]
+    if not limited:
+        return
+    now = time.time()
+    used = await rt.reader.read(accounts.quota_usage, user_id, now - accounts.DAY_S, now - accounts.MONTH_S,
+                                limited)
+    for name in limited:
+        if (why := accounts.quota_used_up(name, limit_of[name], used[name], adding)) is not None:
+            extra: dict[str, Any] = {"limit": name, "limit_value": limit_of[name], "used": used[name]}
             raise Problem(ProblemCode.QUOTA_EXCEEDED, why, **extra)

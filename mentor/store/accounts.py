@@ -6,6 +6,7 @@ Reads are sync functions ``fn(conn, ...)`` for ``StoreReader.read``; write build
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -75,6 +76,7 @@ def delete_user(user_id: str) -> WriteOp:
     return WriteOp(sa.delete(users).where(users.c.id == user_id))
 
 
+QUOTAS = ("live_sessions", "stored_sessions", "upload_bytes", "answers_per_day", "model_tokens_per_month")
 DAY_S = 86_400.0  # the window of the per-day quotas
 MONTH_S = 30 * DAY_S  # the window of the per-month quotas
 
@@ -87,17 +89,25 @@ def quota_used_up(name: str, limit: int | None, used: int, adding: int) -> str |
     return None
 
 
-def quota_usage(conn: sa.Connection, user_id: str, day_since: float, month_since: float) -> dict[str, int]:
-    """What a user's quotas measure, now (``mentor.http.quotas``)."""
-    live = conn.execute(sa.select(sa.func.count()).where(sessions.c.user_id == user_id,
-                                                          sessions.c.status == "active")).scalar_one()
-    stored = conn.execute(sa.select(sa.func.count()).where(sessions.c.user_id == user_id)).scalar_one()
-    resume_chars = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(sa.func.length(resumes.c.text)), 0))
-                                .where(resumes.c.user_id == user_id)).scalar_one()
-    kb_chars = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(kb_documents.c.chars), 0))
-                            .where(kb_documents.c.user_id == user_id)).scalar_one()
-    return {"live_sessions": int(live), "stored_sessions": int(stored),
-            "upload_bytes": int(resume_chars) + int(kb_chars), **answer_usage(conn, user_id, day_since, month_since)}
+def quota_usage(conn: sa.Connection, user_id: str, day_since: float, month_since: float,
+                names: Collection[str] = QUOTAS) -> dict[str, int]:
+    """What a user's quotas ``names`` measure, now (``mentor.http.quotas``): only their reads run."""
+    used: dict[str, int] = {}
+    if "live_sessions" in names:
+        used["live_sessions"] = conn.execute(sa.select(sa.func.count()).where(
+            sessions.c.user_id == user_id, sessions.c.status == "active")).scalar_one()
+    if "stored_sessions" in names:
+        used["stored_sessions"] = conn.execute(sa.select(sa.func.count()).where(
+            sessions.c.user_id == user_id)).scalar_one()
+    if "upload_bytes" in names:
+        resume_chars = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(sa.func.length(resumes.c.text)), 0))
+                                    .where(resumes.c.user_id == user_id)).scalar_one()
+        kb_chars = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(kb_documents.c.chars), 0))
+                                .where(kb_documents.c.user_id == user_id)).scalar_one()
+        used["upload_bytes"] = int(resume_chars) + int(kb_chars)
+    if "answers_per_day" in names or "model_tokens_per_month" in names:
+        used.update(answer_usage(conn, user_id, day_since, month_since))
+    return {name: int(n) for name, n in used.items()}
 
 
 def answer_usage(conn: sa.Connection, user_id: str, day_since: float, month_since: float) -> dict[str, int]:
