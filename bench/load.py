@@ -36,6 +36,7 @@ from bench._stats import Latencies
 from bench._transcripts import Utterance, load_conversations
 from bench._wire import Endpoint, HTTPConnection, SSEEvent, event_data
 
+IDLE_WAKES_PER_S = 100  # the idle scenario's check: hibernated sessions woken per second, one caption each
 BUDGET = {
     "fanout_cpu_per_delivery_us": 25.0,
     "interviews_sessions": 1000,
@@ -172,8 +173,12 @@ async def idle(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[s
                 os.kill(t.pid, signal.SIGUSR1)  # type: ignore[arg-type]
                 await trio.sleep(5)
 
+        # Then one caption per session wakes it, spread at IDLE_WAKES_PER_S. Each is a new HTTP connection, a
+        # caption and often an auto-answer (7-13 ms of server CPU); all 2,000 in 4 s overloaded the server
+        # (a quarter of the acknowledgements past the 15 s timeout), which checked nothing.
+        wake_s = max(4.0, len(sessions) / IDLE_WAKES_PER_S)
         cfg = LoadConfig(sessions=len(sessions), subscribers=args.subscribers_per_session, transport="sse",
-                         producer="http", rate=0.25, duration_s=4.0, connect_concurrency=64)
+                         producer="http", rate=1 / wake_s, duration_s=wake_s, connect_concurrency=64)
         report = await run_load(t.url, cfg, convs, t.pid, sessions=sessions, before_produce=after_connect)
     subs = len(sessions) * args.subscribers_per_session
     per_session = (rss1 - rss0) / len(sessions)
