@@ -36,6 +36,7 @@ from bench._stats import Latencies
 from bench._transcripts import Utterance, load_conversations
 from bench._wire import Endpoint, HTTPConnection, SSEEvent, event_data
 
+HIBERNATE_WAIT_S = 30.0  # the idle scenario reads memory once every session hibernated, within this
 IDLE_WAKES_PER_S = 100  # the idle scenario's check: hibernated sessions woken per second, one caption each
 BUDGET = {
     "fanout_cpu_per_delivery_us": 25.0,
@@ -150,17 +151,17 @@ async def idle(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[s
         # Warm-up: code paths, caches and pools reach their steady size before the baseline.
         warm = await create_sessions(endpoint, 20, 100, 16)
         await _touch(endpoint, warm)
-        rss0 = await _settled_rss(t.pid)
+        rss0 = await _settled_rss(t.pid, endpoint)
         # In two halves: the second half's growth per session is the marginal cost, without what the first
         # burst leaves once (allocator arenas kept at the burst's peak, bounded caches filling up).
         half = args.sessions // 2
         sessions = await create_sessions(endpoint, half, 100, 32)
         await _touch(endpoint, sessions)
-        rss_half = await _settled_rss(t.pid)
+        rss_half = await _settled_rss(t.pid, endpoint)
         second = await create_sessions(endpoint, args.sessions - half, 100, 32)
         await _touch(endpoint, second)
         sessions += second
-        rss1 = await _settled_rss(t.pid)
+        rss1 = await _settled_rss(t.pid, endpoint)
         snapshot = os.environ.get("MENTOR_BENCH_DEBUG", "").find("tracemalloc") >= 0 and args.url is None
         if snapshot:  # bench/_serve_debug.py writes snap-1.pickle (sessions only), snap-2 (with subscribers)
             os.kill(t.pid, signal.SIGUSR1)
@@ -168,7 +169,7 @@ async def idle(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[s
         marks: dict[str, int] = {}
 
         async def after_connect() -> None:
-            marks["rss2"] = await _settled_rss(t.pid)  # type: ignore[arg-type]
+            marks["rss2"] = await _settled_rss(t.pid, endpoint)  # type: ignore[arg-type]
             if snapshot:
                 os.kill(t.pid, signal.SIGUSR1)  # type: ignore[arg-type]
                 await trio.sleep(5)
@@ -218,9 +219,22 @@ async def _touch(endpoint: Endpoint, sessions: list[Session]) -> None:
             nursery.start_soon(worker)
 
 
-async def _settled_rss(pid: int, settle_s: float = 2.0) -> int:
+async def _settled_rss(pid: int, endpoint: Endpoint, settle_s: float = 2.0) -> int:
+    """The server's RSS once its sessions have hibernated: Mentor's /health counts the live ones (a server that
+    does not hibernate, as the peer, is read after ``settle_s``). Raises RuntimeError if they stay live."""
     await trio.sleep(settle_s)
-    return sample(pid).rss_kib
+    conn, health = HTTPConnection(endpoint), {}
+    try:
+        with trio.move_on_after(HIBERNATE_WAIT_S):
+            while True:
+                _, body = await conn.request("GET", "/health")
+                health = json.loads(body)
+                if health.get("service") != "mentor" or health.get("live_sessions") == 0:
+                    return sample(pid).rss_kib
+                await trio.sleep(0.2)
+    finally:
+        await conn.aclose()
+    raise RuntimeError(f"{health.get('live_sessions')} sessions still live {HIBERNATE_WAIT_S:g} s later")
 
 
 async def ingest(args: argparse.Namespace, convs: list[list[Utterance]]) -> dict[str, Any]:
