@@ -37,7 +37,7 @@ from bench._transcripts import Utterance, load_conversations
 from bench._wire import Endpoint, HTTPConnection, SSEEvent, event_data
 
 HIBERNATE_WAIT_S = 30.0  # the idle scenario reads memory once every session hibernated, within this
-IDLE_WAKES_PER_S = 100  # the idle scenario's check: hibernated sessions woken per second, one caption each
+IDLE_WAKES_PER_S = 50  # the idle scenario's check: hibernated sessions woken per second, one caption each
 BUDGET = {
     "fanout_cpu_per_delivery_us": 25.0,
     "interviews_sessions": 1000,
