@@ -113,5 +113,5 @@ def test_a_quota_check_reads_only_the_measures_it_checks(tmp_path: Path) -> None
         assert usage("upload_bytes") == ({"upload_bytes": 0}, 2)
         assert usage("answers_per_day") == ({"answers_per_day": 0, "model_tokens_per_month": 0}, 2)
         assert usage() == ({}, 0)
-        assert usage(*accounts.QUOTAS)[1] == 6
+        assert usage("live_sessions", "stored_sessions", "upload_bytes", "model_tokens_per_month")[1] == 6
     engine.dispose()

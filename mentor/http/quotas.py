@@ -26,9 +26,10 @@ def limits(settings: Settings) -> dict[str, int]:
 
 async def usage(rt: Runtime, user_id: str) -> dict[str, dict[str, int | None]]:
     """Every quota: ``{name: {"used": n, "limit": n or None}}``."""
-    now = time.time()
-    used = await rt.reader.read(accounts.quota_usage, user_id, now - accounts.DAY_S, now - accounts.MONTH_S)
-    return {name: {"used": used[name], "limit": limit or None} for name, limit in limits(rt.settings).items()}
+    limit_of, now = limits(rt.settings), time.time()
+    used = await rt.reader.read(accounts.quota_usage, user_id, now - accounts.DAY_S, now - accounts.MONTH_S,
+                                tuple(limit_of))
+    return {name: {"used": used[name], "limit": limit or None} for name, limit in limit_of.items()}
 
 
 async def check(rt: Runtime, user_id: str, *names: str, adding: int = 1) -> None:

@@ -76,7 +76,6 @@ def delete_user(user_id: str) -> WriteOp:
     return WriteOp(sa.delete(users).where(users.c.id == user_id))
 
 
-QUOTAS = ("live_sessions", "stored_sessions", "upload_bytes", "answers_per_day", "model_tokens_per_month")
 DAY_S = 86_400.0  # the window of the per-day quotas
 MONTH_S = 30 * DAY_S  # the window of the per-month quotas
 
@@ -90,7 +89,7 @@ def quota_used_up(name: str, limit: int | None, used: int, adding: int) -> str |
 
 
 def quota_usage(conn: sa.Connection, user_id: str, day_since: float, month_since: float,
-                names: Collection[str] = QUOTAS) -> dict[str, int]:
+                names: Collection[str]) -> dict[str, int]:
     """What a user's quotas ``names`` measure, now (``mentor.http.quotas``): only their reads run."""
     used: dict[str, int] = {}
     if "live_sessions" in names:
