@@ -159,7 +159,7 @@ class Settings:
     subscriber_queue_size: int = field(
         default=1024, metadata={"help": "events queued per SSE/WebSocket subscriber before it is cut off as lagged"}
     )
-    heartbeat_s: float = field(default=30.0, metadata={"help": "SSE heartbeat / WebSocket ping interval"})
+    heartbeat_s: float = field(default=30.0, metadata={"help": "interval of the heartbeat event on every SSE and WebSocket stream"})
     sse_retry_ms: int = field(default=2000, metadata={"help": "reconnect delay advised to EventSource clients"})
     ws_max_message_bytes: int = field(default=262_144, metadata={"help": "largest WebSocket message accepted"})
     ws_send_timeout_s: float = field(

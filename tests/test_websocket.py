@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 import trio
 from trio_websocket import ConnectionClosed, ConnectionRejected, WebSocketConnection, open_websocket_url
 
-from tests.conftest import Server, User
+from tests.conftest import Server, User, make_settings, register, running_server
 
 
 def ws_url(server: Server, sid: str, token: str, **params: str) -> str:
@@ -129,6 +130,34 @@ async def test_a_producer_only_socket_gets_acks_but_no_events(server: Server, us
             assert json.loads(await ws.get_message())["type"] == "ack"
             await ws.send_message(json.dumps({"id": "p", "type": "ping"}))
             assert json.loads(await ws.get_message()) == {"type": "pong", "id": "p"}
+
+
+async def test_a_producer_only_socket_gets_heartbeats(database_url: str) -> None:
+    """The server sends no protocol pings; the heartbeat event keeps a quiet producer's socket alive."""
+    async with running_server(make_settings(database_url, heartbeat_s=0.2)) as srv, \
+            httpx.AsyncClient(base_url=srv.url) as c:
+        user = await register(c)
+        sid = (await user.create_session())["id"]
+        with trio.fail_after(10):
+            async with open_websocket_url(ws_url(srv, sid, user.token, events="false")) as ws:
+                for _ in range(2):
+                    beat = json.loads(await ws.get_message())
+                    assert (beat["type"], beat["id"], beat["event"]) == ("event", None, "heartbeat")
+                    assert isinstance(beat["data"]["t"], float)
+
+
+async def test_a_closed_socket_does_not_hold_the_server(database_url: str) -> None:
+    """A closed WebSocket's connection ends with it: hypercorn's protocol pings held it (and so a graceful
+    shutdown) for up to a ping interval after the close."""
+    settings = make_settings(database_url, heartbeat_s=3600.0, graceful_timeout_s=60.0)
+    with trio.fail_after(10):
+        async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url) as c:
+            user = await register(c)
+            sid = (await user.create_session())["id"]
+            for events in ("true", "false"):
+                async with open_websocket_url(ws_url(srv, sid, user.token, events=events)) as ws:
+                    await ws.send_message(json.dumps({"id": "p", "type": "ping"}))
+                    assert (await next_of(ws, "pong"))["id"] == "p"
 
 
 async def test_an_oversized_message_closes_the_socket_with_1009(server: Server, user: User) -> None:

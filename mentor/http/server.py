@@ -61,7 +61,10 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
             config.bind.append(f"{advertised_host(settings)}:0")
         config.graceful_timeout = settings.graceful_timeout_s
         config.websocket_max_message_size = settings.ws_max_message_bytes
-        config.websocket_ping_interval = settings.heartbeat_s  # a dead WebSocket peer fails a write
+        # No protocol pings: hypercorn 0.18's ping task sleeps out its interval after the socket closes,
+        # holding the closed connection's file descriptor and task (and a graceful shutdown) for up to
+        # ``heartbeat_s``. Every WebSocket gets a ``heartbeat`` event instead (ws_fast_path).
+        config.websocket_ping_interval = None
         config.accesslog = None
         config.errorlog = log
 

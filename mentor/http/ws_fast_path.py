@@ -4,7 +4,7 @@ messages from the client.
 Quart would add a request context, a receive queue and a pump task per socket: one more task wake-up
 for every message a client sends (a caption producer sends one per caption). Here a socket is the ASGI
 call plus three tasks (send, events, commands), two for a producer-only socket (its acks are written by the
-command task itself); everything else goes to Quart unchanged.
+command task itself, its heartbeats by the events task); everything else goes to Quart unchanged.
 
 Client -> server: ``{"id": "<correlation id>", "type": "<kind>", ...}`` with kind one of caption, captions,
 ask, regenerate, pause, resume, end, mark, hint, ping; each kind needs its action in the token's role
@@ -40,7 +40,7 @@ from mentor.actors.messages import (
 )
 from mentor.actors.streams import EventStream, parse_last_event_id, subscribe
 from mentor.errors import Problem, ProblemCode
-from mentor.events import dumps
+from mentor.events import Event, EventType, dumps
 from mentor.http.access import wants_presence
 from mentor.http.asgi_request import query_args, stream_principal
 from mentor.http.captions_input import parse_captions
@@ -166,6 +166,13 @@ async def _serve_socket(rt: Runtime, session_id: str, principal: Principal, stre
     async def write(text: str) -> None:
         await send({"type": "websocket.send", "bytes": None, "text": text})
 
+    async def write_alone(text: str) -> None:
+        # a producer-only socket has no send task: its few writes go straight out, each with the timeout
+        with trio.move_on_after(rt.settings.ws_send_timeout_s) as scope:
+            await write(text)
+        if scope.cancelled_caught:
+            raise trio.BrokenResourceError("client stopped reading")
+
     async def send_loop() -> None:
         # The one task that writes to the socket; a client that stops reading is dropped. One timeout
         # per drained batch, not per message: deadlines are a measurable cost with thousands of sockets.
@@ -184,11 +191,16 @@ async def _serve_socket(rt: Runtime, session_id: str, principal: Principal, stre
 
     async def event_loop() -> None:
         nonlocal revoked
-        if stream is None:
-            while rt.grants.is_live(principal):  # until the client closes the socket, or revocation
+        if stream is None:  # until the client closes the socket, or revocation
+            while True:
                 await trio.sleep(rt.settings.heartbeat_s)
-            revoked = True
-            return
+                if not rt.grants.is_live(principal):
+                    revoked = True
+                    return
+                # what the actor sends event streams: keeps proxies from timing the socket out, and a
+                # client that vanished fails the write
+                beat = Event.control(session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})
+                await write_alone(beat.ws)
         async with out_send.clone() as out:
             async for batch in stream:
                 if not rt.grants.is_live(principal):
@@ -205,11 +217,8 @@ async def _serve_socket(rt: Runtime, session_id: str, principal: Principal, stre
         nonlocal client_left
 
         async def reply(text: str) -> None:
-            if stream is None:  # producer-only: nothing else writes, so no hand-over to a send task
-                with trio.move_on_after(rt.settings.ws_send_timeout_s) as scope:
-                    await write(text)
-                if scope.cancelled_caught:
-                    raise trio.BrokenResourceError("client stopped reading")
+            if stream is None:  # producer-only: no hand-over to a send task
+                await write_alone(text)
                 return
             try:
                 out.send_nowait(text)  # the usual case: send_loop is waiting; no extra scheduler trip
