@@ -87,18 +87,14 @@ ALLOWED = {"viewer": {"read"}, "coach": {"read", "ask", "hint"}}
 
 
 async def event_count(owner: User, sid: str) -> int:
-    async with owner.client.stream("GET", f"/sessions/{sid}/events", headers={**owner.auth, "Last-Event-ID": "0"},
+    """The session's last event id: a stream asked to resume after an id never issued starts with a ``reset``
+    that names it (no waiting for the replay to go quiet)."""
+    async with owner.client.stream("GET", f"/sessions/{sid}/events", headers={**owner.auth, "Last-Event-ID": "x"},
                                    params={"token": owner.token}) as r:
-        if r.status_code == 204:
-            return -1
-        count = 0
-        with trio.move_on_after(1.0):  # replay arrives at once; then only heartbeats
-            async for ev in read_events(r):
-                if ev.id is not None:
-                    count = ev.id
-                elif ev.event == "heartbeat":
-                    break
-    return count
+        async for ev in read_events(r):
+            assert ev.event == "reset", ev
+            return int(ev.data["head"])
+    raise AssertionError("the stream closed before its first event")
 
 
 def test_every_session_route_is_classified(settings: Settings) -> None:
