@@ -14,6 +14,15 @@ from tests.browser.harness import CuttableProxy
 from tests.conftest import Server, make_settings
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """One Chromium at a time: under pytest-xdist (``--dist loadgroup``) every browser test runs on the same
+    worker, so two browsers never share the cores (on two cores that made page waits time out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     yield f"sqlite:///{tmp_path / 'mentor.db'}"
