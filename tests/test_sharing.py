@@ -87,14 +87,29 @@ ALLOWED = {"viewer": {"read"}, "coach": {"read", "ask", "hint"}}
 
 
 async def event_count(owner: User, sid: str) -> int:
-    """The session's last event id: a stream asked to resume after an id never issued starts with a ``reset``
-    that names it (no waiting for the replay to go quiet)."""
+    """The session's last event id once no answer streams (an answer an allowed request started would move
+    it): a stream asked to resume after an id never issued replays every event, then goes on live; the
+    head is the last id when every ``answer_started`` has had its terminal event."""
+    streaming: set[str] = set()
+    head = last = -1
     async with owner.client.stream("GET", f"/sessions/{sid}/events", headers={**owner.auth, "Last-Event-ID": "x"},
                                    params={"token": owner.token}) as r:
         async for ev in read_events(r):
-            assert ev.event == "reset", ev
-            return int(ev.data["head"])
-    raise AssertionError("the stream closed before its first event")
+            if head < 0:
+                assert ev.event == "reset", ev
+                head = int(ev.data["head"])
+                continue
+            if ev.id is None:
+                continue
+            last = ev.id
+            if ev.event == "answer_started":
+                streaming.add(ev.data["answer_id"])
+            elif ev.event in ("new_answer", "answer_cancelled") or (
+                    ev.event == "answer_failed" and ev.data.get("fallback") is None):
+                streaming.discard(ev.data["answer_id"])
+            if last >= head and not streaming:
+                return last
+    raise AssertionError("the stream closed before the session was quiet")
 
 
 def test_every_session_route_is_classified(settings: Settings) -> None:
