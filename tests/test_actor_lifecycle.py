@@ -10,6 +10,7 @@ import pytest
 import trio
 from quart.globals import _cv_request, _cv_websocket
 
+from mentor.store.reader import StoreReader
 from mentor.store.writer import StoreWriter
 from tests.conftest import make_settings, register, running_server
 from tests.sse import read_events
@@ -19,8 +20,17 @@ async def health(c: httpx.AsyncClient) -> dict[str, Any]:
     return dict((await c.get("/health")).json())
 
 
-async def test_idle_actors_stop_and_are_revived_with_their_state(database_url: str) -> None:
+async def test_idle_actors_stop_and_are_revived_with_their_state(database_url: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(database_url, actor_hibernate_s=0.1)
+    reads: list[str] = []  # what the server reads from the store, by function
+    read = StoreReader.read
+
+    async def counted(self: StoreReader, fn: Any, *args: object) -> Any:
+        reads.append(fn.__name__)
+        return await read(self, fn, *args)
+
+    monkeypatch.setattr(StoreReader, "read", counted)
     async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as c:
         user = await register(c)
         sid = (await user.create_session())["id"]
@@ -30,8 +40,11 @@ async def test_idle_actors_stop_and_are_revived_with_their_state(database_url: s
         with trio.fail_after(10):
             while (await health(c))["live_sessions"]:
                 await trio.sleep(0.05)  # the actor lets go after actor_hibernate_s of quiet
+        reads.clear()
         r = await user.captions(sid, {**block, "text": "so tell", "revision": 1})
         assert r.json()["results"][0]["status"] == "duplicate"  # the revived actor knows the block
+        # a wake reads the session once, in one hop (on PostgreSQL after taking the session's lease)
+        assert [f for f in reads if f != "acquire"] == ["load_session"], reads
         r = await user.captions(sid, {**block, "text": "so tell me", "revision": 2})
         assert r.json()["results"][0]["status"] == "updated" and r.json()["results"][0]["event_id"] == 3
 

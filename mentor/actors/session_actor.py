@@ -68,8 +68,8 @@ class SessionActor:
 
     def __init__(self, row: dict[str, Any], settings: Settings, reader: StoreReader, writer: StoreWriter,
                  engine: AnswerEngine, self_inbox: trio.MemorySendChannel[Message[Any]], *,
-                 fresh: bool = False, lease: Lease | None = None, parked: Parked | None = None,
-                 may_park: bool = False) -> None:
+                 fresh: bool = False, loaded: LoadedSession | None = None, lease: Lease | None = None,
+                 parked: Parked | None = None, may_park: bool = False) -> None:
         self.session_id: str = row["id"]
         self.lease = lease  # PostgreSQL: every commit is fenced by it; None on SQLite
         self.fenced = False  # a commit found another process owns the session: this actor stops
@@ -79,6 +79,7 @@ class SessionActor:
         self.engine = engine
         self.core = SessionCore(row, settings, engine_name=engine.name)
         self._fresh = fresh
+        self._loaded = loaded  # the state the supervisor read to revive the session (saves a second read)
         self._parked = parked  # streams parked while the session hibernated: adopted once loaded
         self._may_park = may_park  # hibernating may hand plain streams to the supervisor (one process)
         self._self_inbox = self_inbox  # answer tasks report through the inbox, like everyone else
@@ -105,7 +106,9 @@ class SessionActor:
 
     async def load(self) -> None:
         """Rebuild the core from the store: what is there is exactly what was acknowledged."""
-        state = await self.reader.read(load_session, self.session_id, 8 * self.settings.answer_conversation_turns)
+        state, self._loaded = self._loaded, None
+        if state is None:
+            state = await read_session(self.reader, self.settings, self.session_id)
         if state is None:
             raise ActorExit("session deleted")
         self.core = SessionCore.load(state, self.settings, engine_name=self.engine.name)
@@ -375,6 +378,11 @@ class SessionActor:
         self.subscribers = []
         self._watchers.clear()
         self._presence.clear()
+
+
+async def read_session(reader: StoreReader, settings: Settings, session_id: str) -> LoadedSession | None:
+    """The session as the store holds it (None: it does not exist), in one reader hop."""
+    return await reader.read(load_session, session_id, 8 * settings.answer_conversation_turns)
 
 
 def load_session(conn: Any, session_id: str, captions_kept: int) -> LoadedSession | None:

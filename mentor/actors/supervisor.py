@@ -20,8 +20,8 @@ from mentor.actors.messages import CreateSession, Message, Stop, Subscribe
 from mentor.actors.ownership import Forwarder, Lease, Ownership, with_block_ids
 from mentor.actors.parked_streams import Parked, ParkedStreams
 from mentor.actors.remote_streams import RemoteStreams, session_state
-from mentor.actors.session_actor import ANSWER_EVENTS, SessionActor
-from mentor.actors.session_core import read_log
+from mentor.actors.session_actor import ANSWER_EVENTS, SessionActor, read_session
+from mentor.actors.session_core import LoadedSession, read_log
 from mentor.actors.spawn import Detached
 from mentor.actors.streams import open_subscription
 from mentor.actors.subscribers import Subscription
@@ -29,7 +29,7 @@ from mentor.engines import AnswerEngine
 from mentor.errors import not_found, unavailable
 from mentor.events import CloseReason
 from mentor.settings import Settings
-from mentor.store import StoreReader, StoreWriter, event_log, sessions
+from mentor.store import StoreReader, StoreWriter, event_log
 
 log = logging.getLogger(__name__)
 
@@ -254,29 +254,33 @@ class SessionSupervisor:
                         raise unavailable("the session is changing owner; retry")
                     lease = continue_
                 self._remote.pop(session_id, None)
-            row = await self.reader.read(sessions.session_row, session_id)
-            if row is None:
+            # Read once, here: the actor starts from this state (only its own actor writes a session, and
+            # it is not running), and an unknown session is a 404 without an actor.
+            loaded = await read_session(self.reader, self.settings, session_id)
+            if loaded is None:
                 if lease is not None and self.ownership is not None:
                     await self.ownership.release(lease)
                 raise not_found()
             if self.closing:
                 raise unavailable("the server is shutting down")
-            return self._spawn(row, lease, fresh=False)
+            return self._spawn(loaded.row, lease, fresh=False, loaded=loaded)
         finally:
             del self._starting[session_id]
             started.set()
 
-    def _spawn(self, row: dict[str, Any], lease: Lease | None, *, fresh: bool) -> _Handle:
+    def _spawn(self, row: dict[str, Any], lease: Lease | None, *, fresh: bool,
+               loaded: LoadedSession | None = None) -> _Handle:
         send, recv = trio.open_memory_channel[Message[Any]](self.settings.actor_inbox_size)
         handle = _Handle(send, lease)
         self._actors[row["id"]] = handle
         parked = self.parked.take(row["id"]) if self.parked is not None else None
-        self._detached.start_soon(self._supervise, row, handle, recv, fresh, parked, name=f"session:{row['id']}")
+        self._detached.start_soon(self._supervise, row, handle, recv, fresh, loaded, parked,
+                                  name=f"session:{row['id']}")
         return handle
 
     async def _supervise(self, row: dict[str, Any], handle: _Handle,
                          inbox: trio.MemoryReceiveChannel[Message[Any]], fresh: bool,
-                         parked: Parked | None) -> None:
+                         loaded: LoadedSession | None, parked: Parked | None) -> None:
         session_id = row["id"]
         crashes: list[float] = []  # times of recent crashes: rare, so a list, not a 600-byte deque per actor
 
@@ -295,9 +299,10 @@ class SessionSupervisor:
         try:
             while True:
                 actor = handle.actor = SessionActor(row, self.settings, self.reader, self.writer, self.engine,
-                                                    handle.inbox.clone(), fresh=fresh, lease=handle.lease,
-                                                    parked=parked, may_park=self.parked is not None)
-                fresh, parked = False, None  # a restart loads what the store holds
+                                                    handle.inbox.clone(), fresh=fresh, loaded=loaded,
+                                                    lease=handle.lease, parked=parked,
+                                                    may_park=self.parked is not None)
+                fresh, loaded, parked = False, None, None  # a restart loads what the store holds
                 try:
                     await actor.run(inbox, let_go_if_idle)
                     return
