@@ -11,6 +11,7 @@ import pytest
 import trio
 from trio_websocket import ConnectionClosed, ConnectionRejected, WebSocketConnection, open_websocket_url
 
+from mentor.http.ws_fast_path import connection_lost
 from tests.conftest import Server, User, make_settings, register, running_server
 
 
@@ -169,3 +170,13 @@ async def test_an_oversized_message_closes_the_socket_with_1009(server: Server, 
                 while True:
                     await ws.get_message()
     assert closed.value.reason.code == 1009
+
+
+def test_a_client_that_stopped_reading_is_not_logged_as_a_server_error() -> None:
+    """send_loop raises BrokenResourceError for a client that stops reading; the socket's nursery wraps it in
+    an exception group, which was logged with a traceback as an unhandled error."""
+    lost = trio.BrokenResourceError("client stopped reading")
+    assert connection_lost(lost) and connection_lost(ExceptionGroup("socket", [lost]))
+    assert connection_lost(ExceptionGroup("socket", [ExceptionGroup("inner", [trio.ClosedResourceError()])]))
+    assert not connection_lost(ExceptionGroup("socket", [lost, KeyError("bug")]))
+    assert not connection_lost(RuntimeError("bug"))

@@ -109,6 +109,14 @@ def _to_message(settings: Settings, principal: Principal, kind: str, data: dict[
 
 
 
+def connection_lost(exc: BaseException) -> bool:
+    """The client left or stopped reading: no server error. The socket's tasks run in a nursery, which wraps
+    what they raise in an exception group."""
+    if isinstance(exc, BaseExceptionGroup):
+        return all(connection_lost(inner) for inner in exc.exceptions)
+    return isinstance(exc, (trio.BrokenResourceError, trio.ClosedResourceError))
+
+
 class WebSocketFastPath:
     def __init__(self, app: ASGIFramework, rt: Runtime) -> None:
         self.app = app
@@ -130,7 +138,7 @@ class WebSocketFastPath:
                 await _serve_socket(self.rt, session_id, principal, stream, receive, send)
         except Exception as exc:
             if accepted:  # under way: hypercorn closes the socket with 1011 when we return
-                if not isinstance(exc, (trio.BrokenResourceError, trio.ClosedResourceError)):
+                if not connection_lost(exc):
                     log.exception("unhandled error on a session socket")
                 return
             # refused before the upgrade: a plain HTTP error
