@@ -81,6 +81,11 @@ class Event:
     def control(cls, session_id: str, type: EventType, data: dict[str, Any]) -> Event:
         return cls.make(session_id, 0, type, data)
 
+    @classmethod
+    def heartbeat(cls, session_id: str) -> Event:
+        """The ``heartbeat`` every stream gets in quiet times: ``{t}``, the server's wall clock."""
+        return cls.control(session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})
+
     @property
     def data(self) -> Any:
         return json.loads(self.data_json)

@@ -14,14 +14,13 @@ parked streams would not see, so there a watched session keeps its actor.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import trio
 
 from mentor.actors.subscribers import Subscriber
-from mentor.events import CloseReason, Event, EventType
+from mentor.events import CloseReason, Event
 
 
 @dataclass(slots=True)
@@ -83,7 +82,7 @@ class ParkedStreams:
         for session_id, parked in list(self._sessions.items()):
             if parked.next_beat <= now:
                 parked.next_beat = now + self.heartbeat_s
-                beat = Event.control(session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})
+                beat = Event.heartbeat(session_id)
                 parked.subscribers = [s for s in parked.subscribers if s.offer(beat)]
             else:
                 parked.subscribers = [s for s in parked.subscribers if s.alive]

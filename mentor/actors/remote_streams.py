@@ -14,7 +14,6 @@ care, it follows the log.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import trio
@@ -119,7 +118,7 @@ class RemoteStreams:
                     if await self.reader.read(session_state, session_id) is None:
                         self._close_all(session, CloseReason.DELETED)
                         return
-                    beat = Event.control(session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})
+                    beat = Event.heartbeat(session_id)
                     for sub in session.subs:
                         sub.offer(beat)
                 while True:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -229,7 +228,7 @@ class SessionActor:
         and finds clients that vanished (a write to them fails)."""
         self._next_heartbeat = trio.current_time() + self.settings.heartbeat_s
         if self.subscribers:
-            beat = Event.control(self.session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})
+            beat = Event.heartbeat(self.session_id)
             self._set_subscribers([s for s in self.subscribers if s.offer(beat)])
 
     # --- one group: core -> commit -> publish -> reply

@@ -40,7 +40,7 @@ from mentor.actors.messages import (
 )
 from mentor.actors.streams import EventStream, parse_last_event_id, subscribe
 from mentor.errors import Problem, ProblemCode
-from mentor.events import Event, EventType, dumps
+from mentor.events import Event, dumps
 from mentor.http.access import wants_presence
 from mentor.http.asgi_request import query_args, stream_principal
 from mentor.http.captions_input import parse_captions
@@ -207,7 +207,7 @@ async def _serve_socket(rt: Runtime, session_id: str, principal: Principal, stre
                     return
                 # what the actor sends event streams: keeps proxies from timing the socket out, and a
                 # client that vanished fails the write
-                beat = Event.control(session_id, EventType.HEARTBEAT, {"t": round(time.time(), 3)})
+                beat = Event.heartbeat(session_id)
                 await write_alone(beat.ws)
         async with out_send.clone() as out:
             async for batch in stream:
