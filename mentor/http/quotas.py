@@ -10,6 +10,7 @@ answer quotas in their task (``mentor.actors.answering.AnswerQuotas``) and fail 
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from typing import Any
 
 from mentor.errors import Problem, ProblemCode
@@ -24,11 +25,16 @@ def limits(settings: Settings) -> dict[str, int]:
             "model_tokens_per_month": settings.quota_model_tokens_per_month}
 
 
+async def _measure(rt: Runtime, user_id: str, names: Collection[str]) -> dict[str, int]:
+    """What the quotas ``names`` have used, now (one reader hop; only their reads run)."""
+    now = time.time()
+    return await rt.reader.read(accounts.quota_usage, user_id, now - accounts.DAY_S, now - accounts.MONTH_S, names)
+
+
 async def usage(rt: Runtime, user_id: str) -> dict[str, dict[str, int | None]]:
     """Every quota: ``{name: {"used": n, "limit": n or None}}``."""
-    limit_of, now = limits(rt.settings), time.time()
-    used = await rt.reader.read(accounts.quota_usage, user_id, now - accounts.DAY_S, now - accounts.MONTH_S,
-                                tuple(limit_of))
+    limit_of = limits(rt.settings)
+    used = await _measure(rt, user_id, tuple(limit_of))
     return {name: {"used": used[name], "limit": limit or None} for name, limit in limit_of.items()}
 
 
@@ -39,9 +45,7 @@ async def check(rt: Runtime, user_id: str, *names: str, adding: int = 1) -> None
     limited = [name for name in names if limit_of[name]]
     if not limited:
         return
-    now = time.time()
-    used = await rt.reader.read(accounts.quota_usage, user_id, now - accounts.DAY_S, now - accounts.MONTH_S,
-                                limited)
+    used = await _measure(rt, user_id, limited)
     for name in limited:
         if (why := accounts.quota_used_up(name, limit_of[name], used[name], adding)) is not None:
             extra: dict[str, Any] = {"limit": name, "limit_value": limit_of[name], "used": used[name]}
