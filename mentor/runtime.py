@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,12 +44,37 @@ def settle_collector(settings: Settings) -> None:
     gc.set_threshold(*(int(x) for x in settings.gc_thresholds.split(",")))
 
 
+M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+
+
+def fix_mmap_threshold(kib: int) -> bool:
+    """Fix glibc's mmap threshold at ``kib`` KiB for the process; True when set. Another C library (musl,
+    macOS) or ``kib`` 0 leaves the allocator as it is.
+
+    By default glibc raises the threshold to the size of each mapped block freed (up to 32 MiB) and its trim
+    threshold to twice that: blocks of that size then come from the arenas, and each thread's arena keeps
+    up to twice that size free at its top, where ``malloc_trim`` does not reach. The store reads in a pool of
+    threads, each with its own arena, so one mid-size block freed once (an upload, an export; the benches'
+    test-size password hash) left about that much pinned per thread for the process's life. A fixed
+    threshold (as ``MALLOC_MMAP_THRESHOLD_`` sets) turns that adjustment off: large blocks keep their own
+    mapping and go back to the OS when freed."""
+    if kib <= 0:
+        return False
+    try:
+        libc = ctypes.CDLL(None)  # the C library the interpreter runs on
+        libc.gnu_get_libc_version  # noqa: B018 - glibc only: M_MMAP_THRESHOLD is glibc's constant
+    except (OSError, AttributeError):
+        return False
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, kib * 1024))
+
+
 @asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Migrate the store, start the writer, the answer engine and the supervisor; on exit stop the actors
     (answers in flight end, streams get their final event), close the engine, then commit whatever is
     queued, then close the database."""
     settings = ensure_jwt_secret(settings)
+    fix_mmap_threshold(settings.malloc_mmap_threshold_kib)  # before the store's threads allocate
     engine = create_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
                            busy_timeout_ms=settings.db_busy_timeout_ms, pool_size=settings.read_threads + 1,
                            wal_max_bytes=settings.sqlite_wal_max_bytes, sqlite_cache_kib=settings.sqlite_cache_kib,

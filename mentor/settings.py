@@ -37,6 +37,12 @@ class Settings:
         metadata={"help": "Python GC thresholds (allocations, gen-1, gen-2 runs); CPython's 700,10,10 stalls a "
                           "busy server for 100-200 ms every few seconds"},
     )
+    malloc_mmap_threshold_kib: int = field(
+        default=128,
+        metadata={"help": "glibc: allocations of at least this size get their own mapping, returned to the OS when "
+                          "freed; fixed, so that glibc does not raise it after a large free and leave that much "
+                          "pinned in every thread's arena (0: glibc's own, moving threshold)"},
+    )
     workers: str = field(
         default="1", metadata={"help": "server processes sharing the port (SO_REUSEPORT): a number, or auto (one "
                                        "per core); more than 1 needs PostgreSQL"}
@@ -197,6 +203,8 @@ class Settings:
         parts = self.gc_thresholds.split(",")
         if len(parts) != 3 or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
             raise ValueError("gc_thresholds must be three positive integers, e.g. 50000,50,100")
+        if not 0 <= self.malloc_mmap_threshold_kib <= 32 * 1024:
+            raise ValueError("malloc_mmap_threshold_kib must be within [0, 32768] (glibc's limit)")
         if not (self.workers == "auto" or (self.workers.isdigit() and int(self.workers) >= 1)):
             raise ValueError("workers must be a positive number or auto")
         if self.worker_count > 1 and self.is_sqlite:
