@@ -43,6 +43,12 @@ class Settings:
                           "freed; fixed, so that glibc does not raise it after a large free and leave that much "
                           "pinned in every thread's arena (0: glibc's own, moving threshold)"},
     )
+    direct_socket_writes: bool = field(
+        default=True,
+        metadata={"help": "try each write to a client socket as one non-blocking send first, skipping hypercorn's "
+                          "per-write lock and shielded cancel scope (what does not fit goes hypercorn's way); "
+                          "0 writes through hypercorn only"},
+    )
     workers: str = field(
         default="1", metadata={"help": "server processes sharing the port (SO_REUSEPORT): a number, or auto (one "
                                        "per core); more than 1 needs PostgreSQL"}
@@ -243,7 +249,15 @@ def convert(f: dataclasses.Field[Any], raw: str) -> Any:
         return int(raw)
     if kind == "float":
         return float(raw)
+    if kind == "bool":
+        if raw.strip().lower() in _TRUE | _FALSE:
+            return raw.strip().lower() in _TRUE
+        raise ValueError(f"{f.name} must be 1 or 0 (true/false, yes/no, on/off), not {raw!r}")
     return raw
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
 
 
 def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -1,0 +1,60 @@
+"""Writes to a client socket that skip hypercorn's per-write lock and shielded scope when the kernel takes the
+bytes at once.
+
+hypercorn's trio ``TCPServer`` sends every chunk (an SSE batch, a WebSocket frame, a response) through
+``protocol_send``: a ``trio.Lock``, a shielded ``CancelScope``, then ``SocketStream.send_all`` (a conflict
+detector, a checkpoint, a rescheduling). py-spy on the fanout bench put 35 % of the server's CPU in
+``protocol_send``, 23 points of it outside the send itself. A write usually fits the socket's buffer and needs
+no wait, so ``_direct_send`` first tries one non-blocking ``write(2)``, with no await, when no other write
+holds the lock; whatever is left (a full buffer, a closed or broken socket) goes hypercorn's way, which waits,
+shields and handles errors as before. TLS streams always go hypercorn's way.
+
+Order is kept: a free trio Lock has no waiters (a release hands the lock straight to the next one), and nothing
+here awaits, so no other write can start in between. Without an await no cancellation can cut a write in half
+either, which is what hypercorn's shield is for. A write that fits does not yield to other tasks; a task that
+writes in a loop yields at its next wait, at the latest when the socket's buffer is full.
+
+Fanout bench, alternating: 19.3-20.1 -> 11.7 µs of server CPU per delivery. ``direct_socket_writes`` = 0 writes
+through hypercorn only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib.metadata import version
+
+import trio
+from hypercorn.events import Event, RawData
+from hypercorn.trio.tcp_server import TCPServer
+
+log = logging.getLogger(__name__)
+
+WRITTEN_FOR = "0.18."  # the hypercorn whose protocol_send this was read and measured against
+_hypercorn_send = TCPServer.protocol_send
+
+
+async def _direct_send(self: TCPServer, event: Event) -> None:
+    stream: trio.abc.Stream = self.stream  # hypercorn annotates an SSLStream; without TLS it is a SocketStream
+    if type(event) is RawData and isinstance(stream, trio.SocketStream) and not self.send_lock.locked():
+        data = event.data
+        try:
+            sent = os.write(stream.socket.fileno(), data)
+        except OSError:  # a full buffer (BlockingIOError), a closed or broken socket: hypercorn's path
+            sent = 0  # waits for room, or raises what it handles
+        if sent == len(data):
+            return
+        if sent:
+            event = RawData(data=data[sent:])
+    await _hypercorn_send(self, event)
+
+
+def use_direct_writes(enabled: bool) -> bool:
+    """Send through ``_direct_send`` (or hypercorn's own ``protocol_send`` again) in every connection from now
+    on; True when writes go direct. Any other hypercorn than the one this was written for keeps its own."""
+    if enabled and not version("hypercorn").startswith(WRITTEN_FOR):
+        log.warning("hypercorn %s: direct socket writes were written for %sx, so they are off",
+                    version("hypercorn"), WRITTEN_FOR)
+        enabled = False
+    TCPServer.protocol_send = _direct_send if enabled else _hypercorn_send  # type: ignore[method-assign]
+    return enabled

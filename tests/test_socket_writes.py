@@ -1,0 +1,127 @@
+"""Direct socket writes (mentor/http/socket_writes.py): what does not fit the socket's buffer goes hypercorn's
+way, and every chunk still arrives whole and in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import trio
+import trio.testing
+from hypercorn.config import Config
+from hypercorn.events import RawData
+from hypercorn.trio.tcp_server import TCPServer
+
+from mentor.http import socket_writes
+from mentor.settings import from_env
+
+CHUNK = 40_000  # bytes per write: a few fill a Unix socket's buffer
+WRITES = 30  # per writer
+
+
+@pytest.fixture
+def direct() -> Iterator[None]:
+    assert socket_writes.use_direct_writes(True)
+    yield
+    socket_writes.use_direct_writes(True)  # the server's default, for the tests after this one
+
+
+def server_over(sock: trio.socket.SocketType) -> TCPServer:
+    return TCPServer(None, Config(), None, None, trio.SocketStream(sock))  # type: ignore[arg-type]
+
+
+def chunk(writer: int, n: int) -> bytes:
+    head = f"<{writer}:{n}>".encode()
+    return head + bytes([65 + writer]) * (CHUNK - len(head))
+
+
+@pytest.fixture
+def slow_path_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    hypercorn_send = socket_writes._hypercorn_send
+
+    async def counted(self: TCPServer, event: Any) -> None:
+        calls.append(len(event.data))
+        await hypercorn_send(self, event)
+
+    monkeypatch.setattr(socket_writes, "_hypercorn_send", counted)
+    return calls
+
+
+async def test_a_write_that_fits_skips_hypercorns_path(direct: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    sends: list[bytes] = []
+    send_all = trio.SocketStream.send_all
+
+    async def counted(self: trio.SocketStream, data: bytes) -> None:
+        sends.append(data)
+        await send_all(self, data)
+
+    monkeypatch.setattr(trio.SocketStream, "send_all", counted)
+    a, b = trio.socket.socketpair()
+    with a, b:
+        await server_over(a).protocol_send(RawData(data=b"data: hello\n\n"))
+        assert await b.recv(100) == b"data: hello\n\n"
+    assert sends == []  # no lock, no shielded scope, no send_all
+
+
+async def test_concurrent_writes_past_a_full_buffer_arrive_whole_and_in_order(
+        direct: None, slow_path_calls: list[int]) -> None:
+    a, b = trio.socket.socketpair()
+    server = server_over(a)
+    received = bytearray()
+
+    async def write(writer: int) -> None:
+        for n in range(WRITES):
+            await server.protocol_send(RawData(data=chunk(writer, n)))
+
+    with a, b, trio.fail_after(10):
+        async with trio.open_nursery() as nursery:
+            for writer in range(3):
+                nursery.start_soon(write, writer)
+            await trio.testing.wait_all_tasks_blocked()  # the buffer is full and the writers wait: now read
+            while len(received) < 3 * WRITES * CHUNK:
+                received += await b.recv(1 << 16)
+    seen: dict[int, list[int]] = {0: [], 1: [], 2: []}
+    for at in range(0, len(received), CHUNK):  # each write arrived whole: no other write's bytes inside it
+        piece = bytes(received[at:at + CHUNK])
+        head = piece.partition(b">")[0]
+        writer, n = map(int, head[1:].split(b":"))
+        assert piece == chunk(writer, n)
+        seen[writer].append(n)
+    assert seen == {w: list(range(WRITES)) for w in range(3)}  # each writer's writes in the order it made them
+    assert slow_path_calls, "a full buffer must send the rest through hypercorn's path"
+    assert any(size < CHUNK for size in slow_path_calls), "a partly written chunk hands on only its remainder"
+
+
+async def test_a_closed_socket_raises_what_hypercorn_handles(direct: None) -> None:
+    a, b = trio.socket.socketpair()
+    server = server_over(a)
+    a.close()  # the write fails at once; hypercorn's path raises ClosedResourceError and handles it
+    b.close()
+    handled: list[object] = []
+
+    class Protocol:
+        async def handle(self, event: object) -> None:
+            handled.append(event)
+
+    server.protocol = Protocol()  # type: ignore[assignment]
+    await server.protocol_send(RawData(data=b"data: late\n\n"))
+    assert [type(e).__name__ for e in handled] == ["Closed"]
+
+
+def test_the_setting_and_the_version_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        assert not socket_writes.use_direct_writes(False)
+        assert TCPServer.protocol_send is socket_writes._hypercorn_send
+        monkeypatch.setattr(socket_writes, "version", lambda _name: "0.19.0")
+        assert not socket_writes.use_direct_writes(True)  # another hypercorn keeps its own path
+        assert TCPServer.protocol_send is socket_writes._hypercorn_send
+    finally:
+        monkeypatch.undo()
+        assert socket_writes.use_direct_writes(True)
+    assert TCPServer.protocol_send is socket_writes._direct_send
+    assert not from_env({"MENTOR_DIRECT_SOCKET_WRITES": "off"}).direct_socket_writes
+    assert from_env({"MENTOR_DIRECT_SOCKET_WRITES": "1"}).direct_socket_writes
+    with pytest.raises(ValueError, match="direct_socket_writes must be 1 or 0"):
+        from_env({"MENTOR_DIRECT_SOCKET_WRITES": "maybe"})
