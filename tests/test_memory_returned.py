@@ -17,13 +17,13 @@ from mentor.settings import Settings
 # Free one 1 MiB block (glibc then raises its thresholds), then let 8 threads, alive at once, each allocate and
 # free a 1 MiB block, as the store's reader threads do with a mid-size result. Prints the RSS growth in KiB.
 SCRIPT = """
-import sys, threading
+import os, sys, threading
 from mentor.runtime import fix_mmap_threshold
 if sys.argv[1] == "fixed":
     assert fix_mmap_threshold(128)
 def rss_kib():
     with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * 4
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 block = bytearray(1 << 20)  # over the 128 KiB threshold: its own mapping
 del block  # glibc raises its mmap threshold to 1 MiB (and its trim threshold to 2 MiB)
 barrier = threading.Barrier(8)
