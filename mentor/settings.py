@@ -250,8 +250,9 @@ def convert(f: dataclasses.Field[Any], raw: str) -> Any:
     if kind == "float":
         return float(raw)
     if kind == "bool":
-        if raw.strip().lower() in _TRUE | _FALSE:
-            return raw.strip().lower() in _TRUE
+        word = raw.strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
         raise ValueError(f"{f.name} must be 1 or 0 (true/false, yes/no, on/off), not {raw!r}")
     return raw
 

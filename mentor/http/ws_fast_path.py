@@ -107,8 +107,6 @@ def _to_message(settings: Settings, principal: Principal, kind: str, data: dict[
     raise Problem(ProblemCode.UNKNOWN_TYPE, f"type must be one of {KINDS}")
 
 
-
-
 def connection_lost(exc: BaseException) -> bool:
     """The client left or stopped reading: no server error. The socket's tasks run in a nursery, which wraps
     what they raise in an exception group."""
