@@ -117,6 +117,16 @@ class SessionSupervisor:
         Raises Problem: 404 when the session does not exist (or is not the user's), 503 when shutting
         down or when the actor does not answer within ``actor_reply_timeout_s``.
         """
+        handle = self._actors.get(session_id)
+        if handle is not None and not self.closing:
+            # The common case, a live actor here with room in its inbox: one deadline to arm (the reply's),
+            # not a second one around the lookup, the forwarding and the retries below.
+            try:
+                handle.inbox.send_nowait(message)
+            except (trio.WouldBlock, trio.BrokenResourceError, trio.ClosedResourceError):
+                pass  # full, or it stopped between lookup and send: the long way waits for room or revives it
+            else:
+                return await message.reply.wait(self.settings.actor_reply_timeout_s)
         key = ""  # set at the first forward: every retry of this command carries the same key and block ids
         with trio.move_on_after(self.settings.actor_reply_timeout_s):
             for attempt in range(100):
