@@ -48,10 +48,13 @@ class InlineWriter:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.fail_on: str | None = None
+        self.gate: trio.Event | None = None  # when set: every commit waits for it (a stalled disk)
         self.statements = StoreWriter(engine, queue_size=1, batch_max=1, timeout_s=1)  # only for its _execute
 
     async def write(self, ops: Sequence[WriteOp]) -> None:
         await trio.lowlevel.checkpoint()
+        if self.gate is not None:
+            await self.gate.wait()
         if self.fail_on is not None and any(self.fail_on in str(op.params) for op in ops):
             raise StoreError("disk on fire")
         with self.engine.begin() as conn:
@@ -364,3 +367,35 @@ async def test_a_live_actor_keeps_only_its_last_events_and_a_full_replay_still_c
         async with r.subscribe(sid, after=0) as stream:  # older than memory: paged from the log
             replay = [e.seq for e in await anext(aiter(stream))]
         assert replay == [e.seq for e in r.log(sid)]
+
+
+async def test_a_stalled_actor_answers_every_caller_503_within_the_reply_timeout_then_recovers(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    # Callers of a live actor with room in its inbox, and callers that find its inbox full, wait at most
+    # actor_reply_timeout_s each, however long the actor is stuck.
+    async with rig(tmp_path, actor_inbox_size=2, actor_reply_timeout_s=5) as r:
+        sid = await r.create()
+        gate = r.writer.gate = trio.Event()  # the actor's next commit stalls
+        outcomes: list[tuple[float, int]] = []
+
+        async def say(i: int) -> None:
+            started = trio.current_time()
+            try:
+                await r.say(sid, f"caption {i}", block_id=f"b{i}")
+                status = 200
+            except Problem as problem:
+                status = problem.status
+            outcomes.append((trio.current_time() - started, status))
+
+        async with trio.open_nursery() as nursery:
+            for i in range(4):  # one stuck in the commit, two queued, one waiting for room
+                nursery.start_soon(say, i)
+                await trio.testing.wait_all_tasks_blocked()
+        assert len(outcomes) == 4
+        assert all(status == 503 for _, status in outcomes)
+        assert all(4.9 <= took <= 5.01 for took, _ in outcomes), outcomes
+        gate.set()
+        with trio.fail_after(5):
+            rows = await r.say(sid, "and now?", block_id="b9")
+        assert [row["block_id"] for row in rows] == ["b9"] and rows[0]["status"] != "duplicate"
+        assert any(e.type == "new_caption" and e.data["text"] == "and now?" for e in r.log(sid))
