@@ -316,10 +316,15 @@ class SessionActor:
             self._nursery.start_soon(self._answer, scope, out.start)
 
     async def _answer(self, scope: trio.CancelScope, start: AnswerStart) -> None:
-        with scope:
-            quotas = AnswerQuotas(self.settings.quota_answers_per_day, self.settings.quota_model_tokens_per_month)
-            await run_answer(start, self.engine, self.reader, self._self_inbox.send, self.settings.answer_timeout_s,
-                             quotas)
+        try:
+            with scope:
+                quotas = AnswerQuotas(self.settings.quota_answers_per_day,
+                                      self.settings.quota_model_tokens_per_month)
+                await run_answer(start, self.engine, self.reader, self._self_inbox.send,
+                                 self.settings.answer_timeout_s, quotas)
+        finally:
+            if self._answers.get(start.answer_id) is scope:  # not kept once the task is over
+                del self._answers[start.answer_id]
 
     def _publish(self, events: list[Event]) -> None:
         if not events:
