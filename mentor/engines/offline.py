@@ -12,7 +12,9 @@ from mentor.ai.prompt import estimate_tokens
 from mentor.ai.types import AnswerDelta, AnswerDone, AnswerEvent, AnswerRequest
 from mentor.engines.base import EngineContext
 
-_CHUNK = re.compile(r"\s*\S+\s*")
+# A line at a time (the lead line, then each point): the answer is ready at once, and each delta costs the
+# same scheduling and actor step whatever its size (~80 per answer when sent a word at a time).
+_CHUNK = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 class OfflineEngine(EngineContext):
@@ -28,7 +30,7 @@ class OfflineEngine(EngineContext):
         return compose(request)
 
     async def stream(self, request: AnswerRequest) -> AsyncGenerator[AnswerEvent, None]:
-        """Stream the composed answer in word-sized chunks. Cancellable at every chunk."""
+        """Stream the composed answer a line at a time. Cancellable at every line."""
         text, sources = compose(request)
         for match in _CHUNK.finditer(text):
             yield AnswerDelta(match.group(0))
