@@ -22,8 +22,8 @@ class StoreReader:
     async def read(self, fn: Callable[..., T], *args: object) -> T:
         """Run ``fn(connection, *args)`` in a worker thread and return its result."""
         # A read waits for its thread here, before trio.to_thread builds its closures, context copy and
-        # thread name (~4 KiB): in a burst of answers (hundreds of sessions reading at once) the queued reads
-        # were the largest part of a live session's memory.
+        # thread name (~4 KiB): in a burst of answers (hundreds of sessions reading at once) a queued read
+        # was the largest single item of a live session's memory.
         async with self._limiter:
 
             def run() -> T:
