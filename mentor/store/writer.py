@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ import trio
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from mentor.store.database import wal_path
+from mentor.store.threads import run_in_thread
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +176,7 @@ class StoreWriter:
                     except trio.WouldBlock:
                         batch = [await self._recv.receive()]
                 except trio.EndOfChannel:
-                    await trio.to_thread.run_sync(self._drop_connection)
+                    await run_in_thread(self._drop_connection)
                     return
                 while len(batch) < self._batch_max:
                     try:
@@ -183,7 +185,7 @@ class StoreWriter:
                         break
                 # Shielded: a batch handed to the database finishes and its waiters learn the outcome.
                 with trio.CancelScope(shield=True):
-                    await trio.to_thread.run_sync(self._commit, batch)
+                    await run_in_thread(partial(self._commit, batch))
                 for pending in batch:
                     pending.done.set()
 
