@@ -1,7 +1,7 @@
 """Engine creation and schema migration for SQLite (embedded default) and PostgreSQL.
 
 SQLAlchemy's asyncio layer does not run under trio, so the store uses a sync Engine from worker threads
-(``trio.to_thread``): the single writer owns one connection, reads share a small pool.
+(``mentor.store.threads``): the single writer owns one connection, reads share a small pool.
 """
 
 from __future__ import annotations
