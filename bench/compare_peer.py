@@ -78,7 +78,7 @@ SCENARIO_ARGS = {
     "fanout": ["--duration", "15"],
     "ingest": ["--duration", "10"],
     "idle": ["--sessions", "1000"],
-    "interviews": ["--steps", "100,200,300,400,500,600", "--duration", "15"],
+    "interviews": ["--steps", "100,200,300,400,500,600,700,800,900,1000", "--duration", "15"],
 }
 
 
