@@ -1,10 +1,8 @@
 """The writer: runs of one statement folded into one executemany (the callers' ops untouched), one held
-connection replaced when it dies, a failed WAL restart that never fails a committed write, and an idle
-writer's commit in its caller's task."""
+connection replaced when it dies, and a failed WAL restart that never fails a committed write."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,12 +10,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import trio
-from trio.testing import wait_all_tasks_blocked
 
 from mentor.store.database import create_engine, normalize_url
 from mentor.store.schema import captions, events, metadata
 from mentor.store.sessions import INSERT_CAPTION, UPDATE_CAPTION
-from mentor.store.writer import FencedOut, StoreError, StoreWriter, WriteOp, merge_ops
+from mentor.store.writer import FencedOut, StoreWriter, WriteOp, merge_ops
 
 A, B = sa.text("a"), sa.text("b")
 
@@ -133,53 +130,5 @@ async def test_a_failed_wal_checkpoint_after_a_commit_neither_fails_nor_repeats_
             writer.close()
         with engine.connect() as conn:
             assert conn.execute(sa.select(probe.c.seq).order_by(probe.c.seq)).scalars().all() == [1, 2, 3]
-    finally:
-        engine.dispose()
-
-
-async def test_an_idle_writer_commits_in_the_callers_task_and_groups_what_queues_behind_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With nothing committing or queued, a write commits in its caller's task (no trip through the writer
-    task: it need not even run). Writes that arrive during that commit queue, and go together in the next
-    transaction. After close, writes are refused and the connection is given back."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'w.db'}")
-    probe = sa.Table("writer_probe", sa.MetaData(), sa.Column("seq", sa.Integer, primary_key=True))
-    probe.create(engine)
-    writer = StoreWriter(engine, queue_size=16, batch_max=16, timeout_s=10)
-    stalled, release = threading.Event(), threading.Event()
-    real = writer._transaction
-
-    def second_stalls(batch: Any) -> None:
-        if writer.transactions == 2:
-            stalled.set()
-            release.wait(10)
-        real(batch)
-
-    monkeypatch.setattr(writer, "_transaction", second_stalls)
-
-    def row(seq: int) -> list[WriteOp]:
-        return [WriteOp(sa.insert(probe), {"seq": seq})]
-
-    try:
-        with trio.fail_after(10):
-            await writer.write(row(1))  # the writer task is not running
-            assert (writer.transactions, writer.batches) == (1, 1)
-            async with trio.open_nursery() as nursery:
-                await nursery.start(writer.run)
-                async with trio.open_nursery() as callers:
-                    callers.start_soon(writer.write, row(2))  # commits in its own task, and stalls there
-                    await trio.to_thread.run_sync(stalled.wait, 10)
-                    for seq in (3, 4, 5):
-                        callers.start_soon(writer.write, row(seq))
-                    await wait_all_tasks_blocked()
-                    assert (writer.transactions, writer.batches) == (2, 2)  # 3-5 wait behind it
-                    release.set()
-                assert (writer.transactions, writer.batches) == (3, 5)  # 3-5 in one transaction
-                writer.close()
-                with pytest.raises(StoreError, match="shutting down"):
-                    await writer.write(row(6))
-        assert engine.pool.checkedout() == 0
-        with engine.connect() as conn:
-            assert conn.execute(sa.select(probe.c.seq).order_by(probe.c.seq)).scalars().all() == [1, 2, 3, 4, 5]
     finally:
         engine.dispose()

@@ -1,12 +1,9 @@
-"""The single writer: every write of the process goes through one connection, one transaction at a time, and
-batches that wait are merged into one transaction.
+"""The single writer: every write of the process goes through one task that merges batches into transactions.
 
 Callers hand over a list of statements and wait until they are committed: an acknowledgement sent after
 ``await writer.write(...)`` returned is durable. Merging many callers' batches into one transaction is what
-makes commits cheap (one thread hop and one fsync for up to ``batch_max`` batches): the writer task takes
-what queued while the connection was busy. A caller that finds nothing committing or queued commits in its
-own task, which spares it two trips through the scheduler. The writer holds one connection of the pool for
-its life (the pool counts it: ``read_threads + 1``).
+makes commits cheap (one thread hop and one fsync for up to ``batch_max`` batches). The writer holds one
+connection of the pool for its life (the pool counts it: ``read_threads + 1``).
 """
 
 from __future__ import annotations
@@ -136,10 +133,6 @@ class StoreWriter:
         self._batch_max = batch_max
         self._timeout_s = timeout_s
         self._send, self._recv = trio.open_memory_channel[_Pending](queue_size)
-        # One transaction at a time on the one connection: the writer task's, or a caller's when nothing else
-        # is committing or queued (see write).
-        self._connection_lock = trio.Lock()
-        self._closed = False
         self._plain: dict[sa.Executable, _Plain | None] = {}  # by hot() statement
         self.transactions = 0  # counters for /metrics and benchmarks
         self.batches = 0
@@ -154,21 +147,14 @@ class StoreWriter:
             return
         pending = _Pending(merge_ops(ops))
         with trio.move_on_after(self._timeout_s) as scope:
-            if self._closed:
-                raise StoreError("the store is shutting down")
-            if not self._connection_lock.locked() and not self._send.statistics().current_buffer_used:
-                # Nothing committing, nothing queued: commit here, without two trips through the writer task.
-                # Whatever arrives meanwhile queues, and the writer task commits it as one group after this.
-                await self._commit_group([pending])
-            else:
+            try:
                 try:
-                    try:
-                        self._send.send_nowait(pending)  # the common case: no extra trip through the scheduler
-                    except trio.WouldBlock:
-                        await self._send.send(pending)
-                except trio.ClosedResourceError:
-                    raise StoreError("the store is shutting down") from None
-                await pending.done.wait()
+                    self._send.send_nowait(pending)  # the common case: no extra trip through the scheduler
+                except trio.WouldBlock:
+                    await self._send.send(pending)
+            except trio.ClosedResourceError:
+                raise StoreError("the store is shutting down") from None
+            await pending.done.wait()
         if scope.cancelled_caught:
             raise StoreError(f"commit did not finish within {self._timeout_s} s")
         if isinstance(pending.error, FencedOut):
@@ -178,7 +164,6 @@ class StoreWriter:
 
     def close(self) -> None:
         """Stop accepting writes; ``run`` commits what is queued and returns."""
-        self._closed = True
         self._send.close()
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
@@ -191,25 +176,18 @@ class StoreWriter:
                     except trio.WouldBlock:
                         batch = [await self._recv.receive()]
                 except trio.EndOfChannel:
-                    async with self._connection_lock:  # after a caller's commit, if one is running
-                        await run_in_thread(self._drop_connection)
+                    await run_in_thread(self._drop_connection)
                     return
-                await self._commit_group(batch)
-
-    async def _commit_group(self, batch: list[_Pending]) -> None:
-        """One transaction for ``batch`` and what is queued (up to ``batch_max``) on the writer's connection, one
-        at a time; then their waiters learn the outcome. Shielded: a batch handed to the database finishes."""
-        with trio.CancelScope(shield=True):
-            async with self._connection_lock:
-                # Taken once the connection is free: what queued during another commit joins this one.
                 while len(batch) < self._batch_max:
                     try:
                         batch.append(self._recv.receive_nowait())
                     except (trio.WouldBlock, trio.EndOfChannel):
                         break
-                await run_in_thread(partial(self._commit, batch))
-        for pending in batch:
-            pending.done.set()
+                # Shielded: a batch handed to the database finishes and its waiters learn the outcome.
+                with trio.CancelScope(shield=True):
+                    await run_in_thread(partial(self._commit, batch))
+                for pending in batch:
+                    pending.done.set()
 
     def _commit(self, batch: list[_Pending]) -> None:
         self.transactions += 1
