@@ -25,6 +25,14 @@ async def test_raises_the_exception_of_the_call() -> None:
         await run_in_thread(fail)
 
 
+async def test_a_caller_already_cancelled_does_not_start_the_call() -> None:
+    calls: list[int] = []
+    with trio.CancelScope() as scope:
+        scope.cancel()
+        await run_in_thread(lambda: calls.append(1))
+    assert scope.cancelled_caught and calls == []
+
+
 async def test_a_cancelled_caller_waits_for_the_call_to_finish() -> None:
     """A commit handed to the thread is never left running unobserved: cancelling its caller takes effect
     at the caller's next checkpoint, after the call has returned."""

@@ -16,6 +16,7 @@ import outcome
 import trio
 from trio.lowlevel import (
     Abort,
+    checkpoint_if_cancelled,
     current_task,
     current_trio_token,
     reschedule,
@@ -27,9 +28,10 @@ T = TypeVar("T")
 
 
 async def run_in_thread(fn: Callable[[], T]) -> T:
-    """``fn()`` in a worker thread; returns its result or raises its exception. Not abandoned on
-    cancellation (as ``to_thread.run_sync``'s default): the caller always waits for ``fn`` to finish, so a
-    commit or read handed over is never left running unobserved."""
+    """``fn()`` in a worker thread; returns its result or raises its exception. As ``to_thread.run_sync`` by
+    default: a caller already cancelled does not start it, and once started it is not abandoned on
+    cancellation, so a commit or read handed over is never left running unobserved."""
+    await checkpoint_if_cancelled()
     task = current_task()
     token = current_trio_token()
 
