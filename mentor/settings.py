@@ -46,8 +46,9 @@ class Settings:
     direct_socket_writes: bool = field(
         default=True,
         metadata={"help": "try each write to a client socket as one non-blocking send first, skipping hypercorn's "
-                          "per-write lock and shielded cancel scope (what does not fit goes hypercorn's way); "
-                          "0 writes through hypercorn only"},
+                          "per-write lock and shielded cancel scope (what does not fit goes hypercorn's way), and "
+                          "frame chunked response bodies as h11 does without its event machinery; 0 writes "
+                          "through hypercorn and h11 only"},
     )
     workers: str = field(
         default="1", metadata={"help": "server processes sharing the port (SO_REUSEPORT): a number, or auto (one "

@@ -15,6 +15,8 @@ from hypercorn.trio.tcp_server import TCPServer
 
 from mentor.http import socket_writes
 from mentor.settings import from_env
+from tests.conftest import Server, User
+from tests.rawhttp import RawConnection
 
 CHUNK = 40_000  # bytes per write: a few fill a Unix socket's buffer
 WRITES = 30  # per writer
@@ -125,3 +127,55 @@ def test_the_setting_and_the_version_guard(monkeypatch: pytest.MonkeyPatch) -> N
     assert from_env({"MENTOR_DIRECT_SOCKET_WRITES": "1"}).direct_socket_writes
     with pytest.raises(ValueError, match="direct_socket_writes must be 1 or 0"):
         from_env({"MENTOR_DIRECT_SOCKET_WRITES": "maybe"})
+
+
+async def _sse_bytes(server: Server, user: User, version: str, until: bytes) -> bytes:
+    """The raw bytes of a session's event stream, over ``version`` (HTTP/1.1 or HTTP/1.0), up to ``until``."""
+    session = await user.create_session()
+    for n in range(3):  # events to replay, a chunk each
+        r = await user.request("POST", f"/sessions/{session['id']}/captions",
+                               json={"speaker_role": "interviewer", "text": f"caption {n} ü"})
+        assert r.status_code == 200, r.text
+    conn = await RawConnection.open(server.url)
+    raw = b""
+    with trio.fail_after(10):
+        await conn.send(f"GET /sessions/{session['id']}/events HTTP/{version}\r\nHost: test\r\n"
+                        f"Authorization: Bearer {user.token}\r\n\r\n".encode())
+        while until not in raw:
+            raw += await conn.stream.receive_some(65536)
+    await conn.aclose()
+    return raw
+
+
+def _unchunk(body: bytes) -> bytes:
+    """The payload of a chunked body (as far as it goes); fails on a malformed chunk."""
+    out = b""
+    while body:
+        size, sep, rest = body.partition(b"\r\n")
+        assert sep, body
+        n = int(size, 16)
+        if len(rest) < n + 2:
+            break  # a chunk still on its way
+        assert rest[n:n + 2] == b"\r\n", rest[:n + 2]
+        out, body = out + rest[:n], rest[n + 2:]
+    return out
+
+
+@pytest.mark.parametrize("direct_writes", [True, False])
+async def test_event_stream_chunks_are_framed_as_h11_frames_them(
+        server: Server, user: User, direct_writes: bool) -> None:
+    """HTTP/1.1: chunked framing, whether the chunks are framed here (direct writes) or by h11. HTTP/1.0 has no
+    chunks: the body runs to the end of the connection, and direct writes leave that framing to h11."""
+    try:
+        socket_writes.use_direct_writes(direct_writes)
+        raw = await _sse_bytes(server, user, "1.1", b"caption 2")
+        head, _, body = raw.partition(b"\r\n\r\n")
+        assert b"transfer-encoding: chunked" in head.lower()
+        events = _unchunk(body).decode()
+        old = await _sse_bytes(server, user, "1.0", b"caption 2")
+        head10, _, body10 = old.partition(b"\r\n\r\n")
+    finally:
+        socket_writes.use_direct_writes(True)
+    assert events.startswith("retry:") and "caption 0 ü" in events and "caption 1 ü" in events
+    assert b"transfer-encoding" not in head10.lower()
+    assert body10.startswith(b"retry:") and "caption 1 ü".encode() in body10

@@ -16,6 +16,11 @@ writes in a loop yields at its next wait, at the latest when the socket's buffer
 
 ``bench.load fanout``, alternating with ``direct_socket_writes`` 0 (hypercorn's path only): 17.3 -> 10.6-11.0 µs of
 server CPU per delivery, 57k -> 86-89k deliveries/s.
+
+Each chunk of a chunked response (every SSE batch) also went through h11: a ``Data`` event, the state machine
+and the ChunkedWriter, though a body chunk changes no state. ``_chunked_send`` frames it here, byte for byte as
+the ChunkedWriter does, when h11 is sending a chunked body; anything else goes through h11. Fanout, alternating
+with the tree before it: 8.56 / 8.61 -> 8.07 / 8.19 µs per delivery.
 """
 
 from __future__ import annotations
@@ -24,14 +29,20 @@ import logging
 import os
 from importlib.metadata import version
 
+import h11
 import trio
+from h11._writers import ChunkedWriter
 from hypercorn.events import Event, RawData
+from hypercorn.protocol.events import Body
+from hypercorn.protocol.events import Event as StreamEvent
+from hypercorn.protocol.h11 import H11Protocol
 from hypercorn.trio.tcp_server import TCPServer
 
 log = logging.getLogger(__name__)
 
 WRITTEN_FOR = "0.18."  # the hypercorn whose protocol_send this was read and measured against
 _hypercorn_send = TCPServer.protocol_send
+_hypercorn_stream_send = H11Protocol.stream_send
 
 
 async def _direct_send(self: TCPServer, event: Event) -> None:
@@ -49,6 +60,20 @@ async def _direct_send(self: TCPServer, event: Event) -> None:
     await _hypercorn_send(self, event)
 
 
+async def _chunked_send(self: H11Protocol, event: StreamEvent) -> None:
+    """A response body chunk framed here, as h11's ChunkedWriter frames it, without h11's event and state
+    machinery: a body chunk changes no h11 state (the response stays in SEND_BODY). Everything else, and any
+    other framing (Content-Length, HTTP/1.0), goes through h11 as before."""
+    connection = self.connection
+    if type(event) is Body and connection.our_state is h11.SEND_BODY \
+            and type(connection._writer) is ChunkedWriter:
+        data = event.data
+        if data:  # (an empty chunk would end the body: h11 sends nothing for it)
+            await self.send(RawData(data=b"%x\r\n%b\r\n" % (len(data), data)))
+        return
+    await _hypercorn_stream_send(self, event)
+
+
 def use_direct_writes(enabled: bool) -> bool:
     """Send through ``_direct_send`` (or hypercorn's own ``protocol_send`` again) in every connection from now
     on; True when writes go direct. Any other hypercorn than the one this was written for keeps its own."""
@@ -57,4 +82,5 @@ def use_direct_writes(enabled: bool) -> bool:
                     version("hypercorn"), WRITTEN_FOR)
         enabled = False
     TCPServer.protocol_send = _direct_send if enabled else _hypercorn_send  # type: ignore[method-assign]
+    H11Protocol.stream_send = _chunked_send if enabled else _hypercorn_stream_send  # type: ignore[method-assign]
     return enabled
