@@ -11,6 +11,7 @@ import trio
 import trio.testing
 from hypercorn.config import Config
 from hypercorn.events import RawData
+from hypercorn.protocol.h11 import H11Protocol
 from hypercorn.trio.tcp_server import TCPServer
 
 from mentor.http import socket_writes
@@ -116,6 +117,7 @@ def test_the_setting_and_the_version_guard(monkeypatch: pytest.MonkeyPatch) -> N
     try:
         assert not socket_writes.use_direct_writes(False)
         assert TCPServer.protocol_send is socket_writes._hypercorn_send
+        assert H11Protocol.stream_send is socket_writes._hypercorn_stream_send
         monkeypatch.setattr(socket_writes, "version", lambda _name: "0.19.0")
         assert not socket_writes.use_direct_writes(True)  # another hypercorn keeps its own path
         assert TCPServer.protocol_send is socket_writes._hypercorn_send
@@ -123,6 +125,7 @@ def test_the_setting_and_the_version_guard(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.undo()
         assert socket_writes.use_direct_writes(True)
     assert TCPServer.protocol_send is socket_writes._direct_send
+    assert H11Protocol.stream_send is socket_writes._chunked_send
     assert not from_env({"MENTOR_DIRECT_SOCKET_WRITES": "off"}).direct_socket_writes
     assert from_env({"MENTOR_DIRECT_SOCKET_WRITES": "1"}).direct_socket_writes
     with pytest.raises(ValueError, match="direct_socket_writes must be 1 or 0"):

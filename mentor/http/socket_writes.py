@@ -31,7 +31,6 @@ from importlib.metadata import version
 
 import h11
 import trio
-from h11._writers import ChunkedWriter
 from hypercorn.events import Event, RawData
 from hypercorn.protocol.events import Body
 from hypercorn.protocol.events import Event as StreamEvent
@@ -39,6 +38,11 @@ from hypercorn.protocol.h11 import H11Protocol
 from hypercorn.trio.tcp_server import TCPServer
 
 log = logging.getLogger(__name__)
+
+try:
+    from h11._writers import ChunkedWriter
+except ImportError:  # another h11: every chunk goes its way
+    ChunkedWriter = None  # type: ignore[assignment,misc]
 
 WRITTEN_FOR = "0.18."  # the hypercorn whose protocol_send this was read and measured against
 _hypercorn_send = TCPServer.protocol_send
@@ -66,7 +70,7 @@ async def _chunked_send(self: H11Protocol, event: StreamEvent) -> None:
     other framing (Content-Length, HTTP/1.0), goes through h11 as before."""
     connection = self.connection
     if type(event) is Body and connection.our_state is h11.SEND_BODY \
-            and type(connection._writer) is ChunkedWriter:
+            and type(getattr(connection, "_writer", None)) is ChunkedWriter:  # (h11's; another h11: its own way)
         data = event.data
         if data:  # (an empty chunk would end the body: h11 sends nothing for it)
             await self.send(RawData(data=b"%x\r\n%b\r\n" % (len(data), data)))
@@ -75,8 +79,8 @@ async def _chunked_send(self: H11Protocol, event: StreamEvent) -> None:
 
 
 def use_direct_writes(enabled: bool) -> bool:
-    """Send through ``_direct_send`` (or hypercorn's own ``protocol_send`` again) in every connection from now
-    on; True when writes go direct. Any other hypercorn than the one this was written for keeps its own."""
+    """Send through ``_direct_send`` and ``_chunked_send`` (or hypercorn's own ``protocol_send`` and
+    ``stream_send`` again) in every connection from now on; True when writes go direct. Any other hypercorn than the one this was written for keeps its own."""
     if enabled and not version("hypercorn").startswith(WRITTEN_FOR):
         log.warning("hypercorn %s: direct socket writes were written for %sx, so they are off",
                     version("hypercorn"), WRITTEN_FOR)
