@@ -80,7 +80,8 @@ async def _chunked_send(self: H11Protocol, event: StreamEvent) -> None:
 
 def use_direct_writes(enabled: bool) -> bool:
     """Send through ``_direct_send`` and ``_chunked_send`` (or hypercorn's own ``protocol_send`` and
-    ``stream_send`` again) in every connection from now on; True when writes go direct. Any other hypercorn than the one this was written for keeps its own."""
+    ``stream_send`` again) in every connection from now on; True when writes go direct. Any other hypercorn
+    than the one this was written for keeps its own."""
     if enabled and not version("hypercorn").startswith(WRITTEN_FOR):
         log.warning("hypercorn %s: direct socket writes were written for %sx, so they are off",
                     version("hypercorn"), WRITTEN_FOR)
