@@ -50,6 +50,12 @@ class Settings:
                           "frame chunked response bodies as h11 does without its event machinery; 0 writes "
                           "through hypercorn and h11 only"},
     )
+    send_stall_timeout_s: float = field(
+        default=10.0,
+        metadata={"help": "a client whose socket takes none of a write (an SSE chunk, a WebSocket frame, a "
+                          "response) for this long is disconnected, instead of holding its stream and a graceful "
+                          "shutdown for good (with direct_socket_writes)"},
+    )
     workers: str = field(
         default="1", metadata={"help": "server processes sharing the port (SO_REUSEPORT): a number, or auto (one "
                                        "per core); more than 1 needs PostgreSQL"}

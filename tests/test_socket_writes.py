@@ -1,22 +1,25 @@
-"""Direct socket writes (mentor/http/socket_writes.py): what does not fit the socket's buffer goes hypercorn's
-way, and every chunk still arrives whole and in order."""
+"""Direct socket writes (mentor/http/socket_writes.py): what does not fit the socket's buffer waits for room,
+every chunk still arrives whole and in order, and a client that never makes room is disconnected."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import trio
 import trio.testing
 from hypercorn.config import Config
 from hypercorn.events import RawData
 from hypercorn.protocol.h11 import H11Protocol
+from hypercorn.protocol.http_stream import HTTPStream
 from hypercorn.trio.tcp_server import TCPServer
 
 from mentor.http import socket_writes
 from mentor.settings import from_env
-from tests.conftest import Server, User
+from tests.conftest import Server, User, make_settings, register, running_server
 from tests.rawhttp import RawConnection
 
 CHUNK = 40_000  # bytes per write: a few fill a Unix socket's buffer
@@ -41,14 +44,15 @@ def chunk(writer: int, n: int) -> bytes:
 
 @pytest.fixture
 def slow_path_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the writes that did not fit at once, and went the waiting (lock, shield, bound) way."""
     calls: list[int] = []
-    hypercorn_send = socket_writes._hypercorn_send
+    send_bounded = socket_writes._send_bounded
 
-    async def counted(self: TCPServer, event: Any) -> None:
-        calls.append(len(event.data))
-        await hypercorn_send(self, event)
+    async def counted(self: TCPServer, data: bytes) -> None:
+        calls.append(len(data))
+        await send_bounded(self, data)
 
-    monkeypatch.setattr(socket_writes, "_hypercorn_send", counted)
+    monkeypatch.setattr(socket_writes, "_send_bounded", counted)
     return calls
 
 
@@ -93,14 +97,14 @@ async def test_concurrent_writes_past_a_full_buffer_arrive_whole_and_in_order(
         assert piece == chunk(writer, n)
         seen[writer].append(n)
     assert seen == {w: list(range(WRITES)) for w in range(3)}  # each writer's writes in the order it made them
-    assert slow_path_calls, "a full buffer must send the rest through hypercorn's path"
+    assert slow_path_calls, "a full buffer must send the rest the waiting way"
     assert any(size < CHUNK for size in slow_path_calls), "a partly written chunk hands on only its remainder"
 
 
 async def test_a_closed_socket_raises_what_hypercorn_handles(direct: None) -> None:
     a, b = trio.socket.socketpair()
     server = server_over(a)
-    a.close()  # the write fails at once; hypercorn's path raises ClosedResourceError and handles it
+    a.close()  # the write fails at once; the waiting path handles ClosedResourceError as hypercorn does
     b.close()
     handled: list[object] = []
 
@@ -118,6 +122,7 @@ def test_the_setting_and_the_version_guard(monkeypatch: pytest.MonkeyPatch) -> N
         assert not socket_writes.use_direct_writes(False)
         assert TCPServer.protocol_send is socket_writes._hypercorn_send
         assert H11Protocol.stream_send is socket_writes._hypercorn_stream_send
+        assert HTTPStream.app_send is socket_writes._hypercorn_app_send
         monkeypatch.setattr(socket_writes, "version", lambda _name: "0.19.0")
         assert not socket_writes.use_direct_writes(True)  # another hypercorn keeps its own path
         assert TCPServer.protocol_send is socket_writes._hypercorn_send
@@ -126,6 +131,7 @@ def test_the_setting_and_the_version_guard(monkeypatch: pytest.MonkeyPatch) -> N
         assert socket_writes.use_direct_writes(True)
     assert TCPServer.protocol_send is socket_writes._direct_send
     assert H11Protocol.stream_send is socket_writes._chunked_send
+    assert HTTPStream.app_send is socket_writes._body_send
     assert not from_env({"MENTOR_DIRECT_SOCKET_WRITES": "off"}).direct_socket_writes
     assert from_env({"MENTOR_DIRECT_SOCKET_WRITES": "1"}).direct_socket_writes
     with pytest.raises(ValueError, match="direct_socket_writes must be 1 or 0"):
@@ -182,3 +188,57 @@ async def test_event_stream_chunks_are_framed_as_h11_frames_them(
     assert events.startswith("retry:") and "caption 0 ü" in events and "caption 1 ü" in events
     assert b"transfer-encoding" not in head10.lower()
     assert body10.startswith(b"retry:") and "caption 1 ü".encode() in body10
+
+
+async def _events_without_reading(url: str, session_id: str, token: str) -> trio.SocketStream:
+    """An event stream whose client reads nothing yet, over a small TCP window: the server's writes soon stall."""
+    sock = trio.socket.socket()
+    sock.setsockopt(trio.socket.SOL_SOCKET, trio.socket.SO_RCVBUF, 4096)  # before connecting: a small window
+    await sock.connect(("127.0.0.1", int(url.rsplit(":", 1)[1])))
+    stream = trio.SocketStream(sock)
+    await stream.send_all(f"GET /sessions/{session_id}/events HTTP/1.1\r\nHost: test\r\n"
+                          f"Authorization: Bearer {token}\r\n\r\n".encode())
+    return stream
+
+
+async def test_an_event_stream_past_a_full_buffer_arrives_whole_and_in_order(
+        server: Server, user: User, direct: None, slow_path_calls: list[int]) -> None:
+    """A client that stops reading for a while: the stream's chunks fill the socket's buffers, the rest of each
+    waits for room, and every event arrives once, in order, in valid chunks."""
+    session = await user.create_session()
+    captions = 80  # 80 x 4 KB: more than the socket buffers hold while the client does not read
+    with trio.fail_after(20):
+        stream = await _events_without_reading(server.url, session["id"], user.token)
+        for n in range(captions):
+            r = await user.request("POST", f"/sessions/{session['id']}/captions",
+                                   json={"speaker_role": "candidate", "text": f"<{n}> " + "x" * 4000})
+            assert r.status_code == 200, r.text
+        raw, last = b"", f"<{captions - 1}> {'x' * 4000}".encode()
+        async with stream:
+            while last not in _unchunk(raw.partition(b"\r\n\r\n")[2]):
+                raw += await stream.receive_some(65536)
+    events = _unchunk(raw.partition(b"\r\n\r\n")[2]).decode()
+    assert [int(m) for m in re.findall(r"<(\d+)> x", events)] == list(range(captions))
+    assert slow_path_calls, "a full buffer must send the rest the waiting way"
+
+
+async def test_a_client_that_never_reads_again_is_disconnected_and_holds_no_shutdown(database_url: str) -> None:
+    """Writes are shielded from cancellation (no chunk is cut in half): unbounded, a client whose window stays
+    shut held its stream's task and the server's shutdown for good. With ``send_stall_timeout_s`` the server
+    stops within its grace period, and the client finds its connection closed."""
+    settings = make_settings(database_url, send_stall_timeout_s=0.5, graceful_timeout_s=1.0)
+    with trio.fail_after(30):
+        async with running_server(settings) as srv, httpx.AsyncClient(base_url=srv.url, timeout=10) as client:
+            user = await register(client)
+            sid = (await user.create_session())["id"]
+            stream = await _events_without_reading(srv.url, sid, user.token)
+            for batch in range(5):  # 100 x 4 KB: the server's writes to this client stall
+                captions = [{"speaker_role": "candidate", "text": f"<{batch}-{i}> " + "x" * 4000} for i in range(20)]
+                assert (await user.captions(sid, captions)).status_code == 200
+        # The server has stopped: what the client had not read ends at the connection's close.
+        raw = b""
+        async with stream:
+            while chunk := await stream.receive_some(65536):
+                raw += chunk
+    assert raw.startswith(b"HTTP/1.1 200") and b"<0-0> x" in raw
+    assert b"<4-19> x" not in raw and not raw.endswith(b"0\r\n\r\n")  # cut off, not the stream's own end

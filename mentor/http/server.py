@@ -51,7 +51,7 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
     """
     stop = trio.Event() if stop is None else stop
     counter = wakeups.install()  # bench builds only (MENTOR_BENCH_WAKEUPS); None otherwise
-    use_direct_writes(settings.direct_socket_writes)
+    use_direct_writes(settings.direct_socket_writes, settings.send_stall_timeout_s)
     async with open_runtime(settings) as rt:
         config = Config()
         config.bind = [f"{settings.host}:{settings.port}"]
