@@ -164,6 +164,8 @@ class SessionActor:
             try:  # a busy actor finds its next message queued: no deadline to arm, no yield
                 batch.append(inbox.receive_nowait())
             except trio.WouldBlock:
+                pass  # (waited for outside the handler: inside, the exception and its traceback stay alive)
+            if not batch:
                 with trio.move_on_at(self._wake_at()):
                     batch.append(await inbox.receive())
             now = trio.current_time()
