@@ -52,9 +52,9 @@ class Settings:
     )
     send_stall_timeout_s: float = field(
         default=10.0,
-        metadata={"help": "a client whose socket takes none of a write (an SSE chunk, a WebSocket frame, a "
-                          "response) for this long is disconnected, instead of holding its stream and a graceful "
-                          "shutdown for good (with direct_socket_writes)"},
+        metadata={"help": "a client whose socket does not take 64 KiB of a write (or the rest of it) within this "
+                          "long is disconnected, instead of holding its stream and a graceful shutdown for good (an "
+                          "SSE chunk, a WebSocket frame, a response; with direct_socket_writes)"},
     )
     workers: str = field(
         default="1", metadata={"help": "server processes sharing the port (SO_REUSEPORT): a number, or auto (one "

@@ -7,7 +7,7 @@ detector, a checkpoint, a rescheduling). py-spy on the fanout bench put 35 % of 
 ``protocol_send``, 23 points of it outside the send itself. A write usually fits the socket's buffer and needs
 no wait, so ``_direct_send`` first tries one non-blocking ``write(2)``, with no await, when no other write
 holds the lock; whatever is left (a full buffer, a closed or broken socket) goes ``_send_bounded``: hypercorn's
-way (the lock, the shield, its handling of a client that left), with a bound on a client that takes nothing
+way (the lock, the shield, its handling of a client that left), with a bound on a client that stops reading
 (``send_stall_timeout_s``). TLS streams always go that way.
 
 Order is kept: a free trio Lock has no waiters (a release hands the lock straight to the next one), and nothing
@@ -83,7 +83,7 @@ _stall_timeout_s = 10.0  # set by use_direct_writes
 
 async def _send_bounded(self: TCPServer, data: bytes) -> None:
     """hypercorn's write (under its lock, shielded from the writer's cancellation so that no chunk is cut in
-    half) with a bound: a client whose socket takes none of a slice for ``_stall_timeout_s`` is disconnected.
+    half) with a bound: a client whose socket does not take a slice within ``_stall_timeout_s`` is disconnected.
     Unbounded, a client that stops reading kept the write, its task and the connection for good, and held a
     graceful shutdown for as long: hypercorn closes a connection's socket only after its tasks have ended."""
     async with self.send_lock:
@@ -93,7 +93,8 @@ async def _send_bounded(self: TCPServer, data: bytes) -> None:
                     with trio.move_on_after(_stall_timeout_s) as stall:
                         await self.stream.send_all(data[at:at + STALL_SLICE])
                     if stall.cancelled_caught:
-                        log.info("a client took nothing for %s s: its connection is closed", _stall_timeout_s)
+                        log.info("a client took less than %d bytes in %s s: its connection is closed", STALL_SLICE,
+                                 _stall_timeout_s)
                         await trio.aclose_forcefully(self.stream)
                         break
                 else:
@@ -146,7 +147,7 @@ async def _body_send(self: HTTPStream, message: ASGISendEvent | None) -> None:
 def use_direct_writes(enabled: bool, stall_timeout_s: float = 10.0) -> bool:
     """Send through ``_direct_send``, ``_chunked_send`` and ``_body_send`` (or hypercorn's own
     ``protocol_send``, ``stream_send`` and ``app_send`` again) in every connection from now on, disconnecting
-    a client whose socket takes nothing for ``stall_timeout_s``; True when writes go direct. Any other
+    a client whose socket does not take 64 KiB within ``stall_timeout_s``; True when writes go direct. Any other
     hypercorn than the one this was written for keeps its own."""
     global _stall_timeout_s
     _stall_timeout_s = stall_timeout_s
