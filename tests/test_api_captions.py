@@ -87,6 +87,7 @@ async def test_validation_errors_are_specific(user: User) -> None:
         (cap("hi", client_ts="2020-01-01T00:00:00"), 422, "invalid_timestamp"),
         (cap("nul\x00byte"), 422, "invalid_caption"),
         (cap("escape \x1b[31m"), 422, "invalid_caption"),
+        (cap("café “quoted” \x07 bell"), 422, "invalid_caption"),  # not ASCII, printable but for the control
         (cap("hi", extra=True), 422, "invalid_caption"),
         ([], 422, "invalid_body"),
         ("just a string", 422, "invalid_body"),

@@ -17,7 +17,9 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 def _clean(value: str) -> str:
     value = value.replace("\r\n", "\n")
-    if not (value.isascii() and value.isprintable()) and _FORBIDDEN.search(value):  # (printable ASCII: none)
+    # Every forbidden character is unprintable (Cc, Cs): a printable text, the common case whatever its script
+    # (curly quotes, accents), needs no regex scan; one with a newline, a tab or a no-break space gets one.
+    if not value.isprintable() and _FORBIDDEN.search(value):
         raise ValueError("control characters and unpaired surrogates are not allowed")
     return value
 
