@@ -50,6 +50,11 @@ class Settings:
                           "frame chunked response bodies as h11 does without its event machinery; 0 writes "
                           "through hypercorn and h11 only"},
     )
+    plain_socket_reads: bool = field(
+        default=True,
+        metadata={"help": "read client sockets without hypercorn's cancel scope around every read, which enforces "
+                          "no timeout here (hypercorn's read_timeout is unset); 0 reads through hypercorn's own loop"},
+    )
     send_stall_timeout_s: float = field(
         default=10.0,
         metadata={"help": "a client whose socket does not take 64 KiB of a write (or the rest of it) within this "

@@ -16,6 +16,7 @@ from mentor.http.app import create_app
 from mentor.http.captions_fast_path import CaptionsFastPath
 from mentor.http.front_door import FrontDoor
 from mentor.http.response_finish import ResponseFinisher
+from mentor.http.socket_reads import use_plain_reads
 from mentor.http.socket_writes import use_direct_writes
 from mentor.http.sse_fast_path import SSEFastPath
 from mentor.http.ws_fast_path import WebSocketFastPath
@@ -52,6 +53,7 @@ async def serve(settings: Settings, *, stop: trio.Event | None = None,
     stop = trio.Event() if stop is None else stop
     counter = wakeups.install()  # bench builds only (MENTOR_BENCH_WAKEUPS); None otherwise
     use_direct_writes(settings.direct_socket_writes, settings.send_stall_timeout_s)
+    use_plain_reads(settings.plain_socket_reads)
     async with open_runtime(settings) as rt:
         config = Config()
         config.bind = [f"{settings.host}:{settings.port}"]
