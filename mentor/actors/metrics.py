@@ -37,6 +37,7 @@ STAGE_SECONDS = Histogram(
     "stream, on whichever process serves it; one per write, its oldest event), answer_first_delta "
     "(answer_started -> first delta), answer_complete (answer_started -> complete)", ["stage"],
     buckets=LATENCY_BUCKETS)
+STAGE_COMMIT, STAGE_PUBLISH = STAGE_SECONDS.labels("commit"), STAGE_SECONDS.labels("publish")  # per commit: bound once
 MODEL_TTFT_SECONDS = Histogram("mentor_model_ttft_seconds", "Answer engine time to first token",
                                buckets=LATENCY_BUCKETS)
 COMMIT_BATCHES = Histogram("mentor_commit_batches", "Actor write batches merged into one transaction",

@@ -296,8 +296,8 @@ class SessionActor:
         committed = trio.current_time()
         self._publish(out.events)
         if received is not None and out.ops:
-            metrics.STAGE_SECONDS.labels("commit").observe(committed - received)
-            metrics.STAGE_SECONDS.labels("publish").observe(trio.current_time() - committed)
+            metrics.STAGE_COMMIT.observe(committed - received)
+            metrics.STAGE_PUBLISH.observe(trio.current_time() - committed)
         for message, result in done:
             message.reply.send(result)
         if out.close is not None:
