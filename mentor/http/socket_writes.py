@@ -74,7 +74,7 @@ async def _direct_send(self: TCPServer, event: Event) -> None:
     data = event.data
     sent = _write_now(self, data)
     if sent < len(data):
-        await _send_bounded(self, data[sent:] if sent else data)
+        await _send_bounded(self, data[sent:])  # (bytes[0:] is the same object: no copy)
 
 
 STALL_SLICE = 65_536  # bytes a client's socket must take within the stall timeout; a larger write goes in slices
@@ -139,7 +139,7 @@ async def _body_send(self: HTTPStream, message: ASGISendEvent | None) -> None:
                 if type(server) is not TCPServer:
                     await protocol.send(RawData(data=framed))
                 elif (sent := _write_now(server, framed)) < len(framed):
-                    await _send_bounded(server, framed[sent:] if sent else framed)
+                    await _send_bounded(server, framed[sent:])
             return
     await _hypercorn_app_send(self, message)
 
