@@ -12,7 +12,7 @@ import trio.testing
 from hypercorn.events import Closed, RawData
 from hypercorn.trio.tcp_server import TCPServer
 
-from mentor.http import socket_reads
+from mentor.http import socket_reads, socket_writes
 from mentor.settings import from_env
 
 
@@ -70,7 +70,7 @@ def test_the_setting_and_the_version_guard(monkeypatch: pytest.MonkeyPatch) -> N
     try:
         assert not socket_reads.use_plain_reads(False)
         assert TCPServer._read_data is socket_reads._hypercorn_read_data
-        monkeypatch.setattr(socket_reads, "version", lambda _name: "0.19.0")
+        monkeypatch.setattr(socket_writes, "version", lambda _name: "0.19.0")  # (the guard both share)
         assert not socket_reads.use_plain_reads(True)  # another hypercorn keeps its own loop
         assert TCPServer._read_data is socket_reads._hypercorn_read_data
     finally:

@@ -9,16 +9,12 @@ in that ``with`` line. ``_read_data`` is the same loop without it; a configured 
 
 from __future__ import annotations
 
-import logging
-from importlib.metadata import version
-
 import trio
 from hypercorn.events import Closed, RawData
 from hypercorn.trio.tcp_server import MAX_RECV, TCPServer
 
-log = logging.getLogger(__name__)
+from mentor.http.socket_writes import written_for_installed_hypercorn
 
-WRITTEN_FOR = "0.18."  # the hypercorn whose _read_data this mirrors
 _hypercorn_read_data = TCPServer._read_data
 
 
@@ -40,9 +36,6 @@ async def _read_data(self: TCPServer) -> None:
 def use_plain_reads(enabled: bool) -> bool:
     """Read every connection from now on with ``_read_data`` (or hypercorn's own loop again); True when the
     plain loop is in use. Any other hypercorn than the one this was written for keeps its own."""
-    if enabled and not version("hypercorn").startswith(WRITTEN_FOR):
-        log.warning("hypercorn %s: plain socket reads were written for %sx, so they are off",
-                    version("hypercorn"), WRITTEN_FOR)
-        enabled = False
+    enabled = enabled and written_for_installed_hypercorn("plain socket reads")
     TCPServer._read_data = _read_data if enabled else _hypercorn_read_data  # type: ignore[method-assign]
     return enabled

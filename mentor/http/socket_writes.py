@@ -49,7 +49,7 @@ try:
 except ImportError:  # another h11: every chunk goes its way
     ChunkedWriter = None  # type: ignore[assignment,misc]
 
-WRITTEN_FOR = "0.18."  # the hypercorn whose protocol_send this was read and measured against
+WRITTEN_FOR = "0.18."  # the hypercorn whose internals these patches (and socket_reads') were read against
 _hypercorn_send = TCPServer.protocol_send
 _hypercorn_stream_send = H11Protocol.stream_send
 _hypercorn_app_send = HTTPStream.app_send
@@ -144,6 +144,15 @@ async def _body_send(self: HTTPStream, message: ASGISendEvent | None) -> None:
     await _hypercorn_app_send(self, message)
 
 
+def written_for_installed_hypercorn(what: str) -> bool:
+    """Whether the installed hypercorn is the one ``what`` (a patch of its internals) was written for; if not,
+    a warning says the patch stays off."""
+    if version("hypercorn").startswith(WRITTEN_FOR):
+        return True
+    log.warning("hypercorn %s: %s were written for %sx, so they are off", version("hypercorn"), what, WRITTEN_FOR)
+    return False
+
+
 def use_direct_writes(enabled: bool, stall_timeout_s: float = 10.0) -> bool:
     """Send through ``_direct_send``, ``_chunked_send`` and ``_body_send`` (or hypercorn's own
     ``protocol_send``, ``stream_send`` and ``app_send`` again) in every connection from now on, disconnecting
@@ -151,10 +160,7 @@ def use_direct_writes(enabled: bool, stall_timeout_s: float = 10.0) -> bool:
     hypercorn than the one this was written for keeps its own."""
     global _stall_timeout_s
     _stall_timeout_s = stall_timeout_s
-    if enabled and not version("hypercorn").startswith(WRITTEN_FOR):
-        log.warning("hypercorn %s: direct socket writes were written for %sx, so they are off",
-                    version("hypercorn"), WRITTEN_FOR)
-        enabled = False
+    enabled = enabled and written_for_installed_hypercorn("direct socket writes")
     TCPServer.protocol_send = _direct_send if enabled else _hypercorn_send  # type: ignore[method-assign]
     H11Protocol.stream_send = _chunked_send if enabled else _hypercorn_stream_send  # type: ignore[method-assign]
     HTTPStream.app_send = _body_send if enabled else _hypercorn_app_send  # type: ignore[method-assign]
