@@ -22,9 +22,17 @@ class RawConnection:
         self._buffer = b""
 
     @classmethod
-    async def open(cls, url: str) -> RawConnection:
+    async def open(cls, url: str, receive_buffer: int | None = None) -> RawConnection:
+        """``receive_buffer``: SO_RCVBUF set before connecting, so that a small TCP window soon stalls the
+        server's writes to a client that does not read."""
         parts = urlsplit(url)
-        return cls(await trio.open_tcp_stream(parts.hostname or "127.0.0.1", parts.port or 80))
+        host, port = parts.hostname or "127.0.0.1", parts.port or 80
+        if receive_buffer is None:
+            return cls(await trio.open_tcp_stream(host, port))
+        sock = trio.socket.socket()
+        sock.setsockopt(trio.socket.SOL_SOCKET, trio.socket.SO_RCVBUF, receive_buffer)
+        await sock.connect((host, port))
+        return cls(trio.SocketStream(sock))
 
     async def send(self, data: bytes) -> None:
         await self.stream.send_all(data)

@@ -191,10 +191,7 @@ async def test_event_stream_chunks_are_framed_as_h11_frames_them(
 
 async def _events_without_reading(url: str, session_id: str, token: str) -> trio.SocketStream:
     """An event stream whose client reads nothing yet, over a small TCP window: the server's writes soon stall."""
-    sock = trio.socket.socket()
-    sock.setsockopt(trio.socket.SOL_SOCKET, trio.socket.SO_RCVBUF, 4096)  # before connecting: a small window
-    await sock.connect(("127.0.0.1", int(url.rsplit(":", 1)[1])))
-    stream = trio.SocketStream(sock)
+    stream = (await RawConnection.open(url, receive_buffer=4096)).stream
     await stream.send_all(f"GET /sessions/{session_id}/events HTTP/1.1\r\nHost: test\r\n"
                           f"Authorization: Bearer {token}\r\n\r\n".encode())
     return stream

@@ -4,7 +4,6 @@ slow subscribers, and the end of a session."""
 from __future__ import annotations
 
 import json
-import socket
 import tempfile
 from typing import Any
 
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 from trio_websocket import ConnectionClosed, open_websocket_url
 
 from tests.conftest import User, make_settings, register, running_server
+from tests.rawhttp import RawConnection
 from tests.sse import SSE, read_events
 
 
@@ -167,11 +167,7 @@ async def test_a_subscriber_that_never_reads_is_cut_off_without_slowing_others(d
         user = await register(c)
         sid = (await user.create_session())["id"]
         # A raw client with a tiny receive buffer that never reads.
-        sock = trio.socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        host, port = srv.url.removeprefix("http://").split(":")
-        await sock.connect((host, int(port)))
-        stalled = trio.SocketStream(sock)
+        stalled = (await RawConnection.open(srv.url, receive_buffer=4096)).stream
         await stalled.send_all(f"GET /sessions/{sid}/events?token={user.token} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         healthy: list[SSE] = []
         total = 1 + 120
