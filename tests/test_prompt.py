@@ -357,11 +357,16 @@ async def test_live_a_german_question_is_answered_from_the_german_resume_line(
     assert sent.prompt_text.index("Doppelte Buchungen") < sent.prompt_text.index("Urlaubsplanung")
 
 
-async def test_live_a_greeting_costs_no_model_call(live: tuple[OpenAIStub, User]) -> None:
+async def test_live_small_talk_costs_no_model_call_and_a_sound_check_gets_no_answer(
+        live: tuple[OpenAIStub, User]) -> None:
     stub, user = live
     sid = (await user.create_session(company="Acme", candidate_name="Maria"))["id"]
     with trio.fail_after(20):
-        answers = await answers_after(user, sid, [said("Hi Maria, can you hear me okay?", "interviewer", "i1")], 1)
+        answers = await answers_after(user, sid, [said("Hi Maria, can you hear me okay?", "interviewer", "i1"),
+                                                  said("Yes, loud and clear.", "candidate", "c1"),
+                                                  said("How's your day going so far?", "interviewer", "i2")], 1)
+    # The sound check was detected but started no answer: the first answer is the small talk's, offline.
+    assert answers[0]["question"] == "How's your day going so far?"
     assert answers[0]["engine"] == "offline" and answers[0]["text"].strip()
     assert stub.requests == []
 

@@ -226,6 +226,26 @@ def test_rewording_does_not_restart_the_answer() -> None:
     assert [q.answer for q in out] == [True, False]
 
 
+def test_a_logistics_check_is_reported_but_starts_no_answer_and_the_real_question_after_it_does() -> None:
+    tr = QuestionTracker()
+    hello = "Hello, can you hear me?"
+    out = feed_all(tr, [up(1, "m", 0, hello, 0.0, final=True)]) + tr.tick(0.9)
+    assert [(q.parts, q.answer) for q in out] == [(("can you hear me",), False)]
+    asked = hello + " Great. So why did you leave Acme? And what would you do differently?"
+    out = feed_all(tr, [up(1, "m", 1, hello + " Great. So why did you leave Acme?", 1.0, final=True),
+                        up(1, "m", 2, asked, 2.0, final=True)])
+    out += tr.tick(100.0)
+    # The first real part starts the answer (not a restart: nothing was answered), the second may restart it.
+    assert [q.answer for q in out] == [True, True]
+    assert out[-1].parts[-1] == "what would you do differently"
+
+
+def test_a_logistics_check_in_the_session_language_starts_no_answer() -> None:
+    tr = QuestionTracker(language="de")
+    out = feed_all(tr, [up(1, "m", 0, "Können Sie mich hören?", 0.0, final=True)]) + tr.tick(100.0)
+    assert [q.answer for q in out] == [False]
+
+
 def test_bare_backchannel_tags_do_not_fire() -> None:
     tr = QuestionTracker()
     for i, text in enumerate(["Right?", "Huh?", "right"]):

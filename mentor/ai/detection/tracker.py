@@ -20,10 +20,11 @@ unchanged question is never emitted twice. A new segment (new id) starts with a 
 when the interviewer resumes after `new_question_gap_s` of silence following a fire.
 
 **Answer rule** (`DetectedQuestion.answer`; the actor starts or restarts an answer only when it is True):
-the first fire of an id starts the answer. A superseding update restarts it at most `max_restarts` (1)
-times, and only when the question grew a new part (a second question in the same turn); a re-worded or
-re-punctuated revision of the same parts never restarts it. So a turn holding several questions gets one
-answer, restarted at most once as the turn grows.
+the first fire of an id starts the answer, unless every part is meeting logistics ("can you hear me?",
+`logistics.py`): then the first update that adds a real part starts it. A superseding update restarts it at
+most `max_restarts` (1) times, and only when the question grew a new part (a second question in the same
+turn); a re-worded or re-punctuated revision of the same parts never restarts it. So a turn holding several
+questions gets one answer, restarted at most once as the turn grows.
 
 **Cost.** Only the text after the last stable cut is re-analysed: a cut is a real sentence end, or a
 clause-start marker ("so", "and") in an unpunctuated run, with at least `lookahead_words` words after it
@@ -50,6 +51,7 @@ from mentor.ai.detection.assembly import (
 )
 from mentor.ai.detection.excerpt import question_excerpt
 from mentor.ai.detection.kinds import parts_kind, question_kind
+from mentor.ai.detection.logistics import is_logistics
 from mentor.ai.detection.verdict import STRONG_THRESHOLD, QuestionAnalysis, QuestionPart
 from mentor.ai.types import QuestionKind, SpeakerRole
 
@@ -348,9 +350,13 @@ class QuestionTracker:
             answer = True
         else:
             seg.revision += 1
-            if len(a.parts) > seg.answered_parts and seg.restarts < self.settings.max_restarts:
+            if not seg.answered_parts:
+                answer = True  # nothing answered yet (only logistics so far): a start, not a restart
+            elif len(a.parts) > seg.answered_parts and seg.restarts < self.settings.max_restarts:
                 seg.restarts += 1
                 answer = True
+        if answer and all(is_logistics(p.text, self.language) for p in a.parts):
+            answer = False  # "can you hear me?": asked, answered by the candidate in a word
         if answer:
             seg.answered_parts = len(a.parts)
         keep_last(seg.emitted, key, _EMITTED_KEEP)
