@@ -355,14 +355,45 @@ async def test_a_crash_mid_answer_regenerates_it_when_the_question_is_current(
         assert done.data["text"] == "w0 w1 w2 w3 w4 "
 
 
-async def test_a_live_actor_keeps_only_its_last_events_and_a_full_replay_still_comes_from_the_log(
+def answer_tasks() -> list[str]:
+    """Names of the running answer tasks (they run in the supervisor's nursery, not the actor's)."""
+    names, stack = [], [trio.lowlevel.current_root_task()]
+    while stack:
+        task = stack.pop()
+        names.append(task.name)
+        stack += [child for nursery in task.child_nurseries for child in nursery.child_tasks]
+    return [name for name in names if name.startswith("answer:")]
+
+
+async def test_no_answer_task_outlives_its_actor(tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    async with rig(tmp_path, engine=SlowEngine(words=50)) as r:
+        sid = await r.create()
+        asked = await r.supervisor.ask(sid, AskQuestion(user_id=USER, text="Why Kafka?"))
+        await trio.sleep(2.5)
+        assert answer_tasks() == [f"answer:{asked['answer_id']}"]
+        r.writer.fail_on = "a background remark"
+        with pytest.raises(Problem):
+            await r.say(sid, "a background remark", role="other")  # the commit fails: the actor restarts
+        r.writer.fail_on = None
+        await trio.testing.wait_all_tasks_blocked()
+        # The crashed actor waited for its answer's task to end; the restarted one regenerates the answer.
+        running = answer_tasks()
+        assert len(running) == 1 and running != [f"answer:{asked['answer_id']}"]
+        await r.supervisor.stop_all(5)
+        assert answer_tasks() == []
+
+
+async def test_a_live_actor_keeps_its_last_events_once_watched_and_a_full_replay_still_comes_from_the_log(
         tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
     async with rig(tmp_path, actor_recent_events=3) as r:
         sid = await r.create()
+        await r.say(sid, "before anyone watches", role="candidate")
+        actor = r.supervisor._actors[sid].actor
+        assert actor is not None and actor.recent == []  # nobody watched yet: the events are only in the log
+        async with r.subscribe(sid, after=0) as stream:  # paged from the log
+            assert [e.seq for e in await anext(aiter(stream))] == [e.seq for e in r.log(sid)]
         for i in range(6):
             await r.say(sid, f"line {i}", role="candidate")
-        actor = r.supervisor._actors[sid].actor
-        assert actor is not None
         assert [e.seq for e in actor.recent] == [e.seq for e in r.log(sid)][-3:]  # bounded, newest kept
         async with r.subscribe(sid, after=0) as stream:  # older than memory: paged from the log
             replay = [e.seq for e in await anext(aiter(stream))]

@@ -21,6 +21,7 @@ import trio
 
 from mentor.actors import metrics
 from mentor.actors.answering import AnswerQuotas, run_answer
+from mentor.actors.inbox import Inbox
 from mentor.actors.messages import AnswerProgress, Message, Subscribe
 from mentor.actors.ownership import Lease
 from mentor.actors.parked_streams import Parked
@@ -33,6 +34,7 @@ from mentor.actors.session_core import (
     SessionCore,
     read_log,
 )
+from mentor.actors.spawn import Detached
 from mentor.actors.streams import open_subscription
 from mentor.actors.subscribers import Subscriber, Subscription
 from mentor.engines import AnswerEngine
@@ -66,7 +68,7 @@ class SessionActor:
     ``CreateSession``), else the actor loads its state from the store when it runs."""
 
     def __init__(self, row: dict[str, Any], settings: Settings, reader: StoreReader, writer: StoreWriter,
-                 engine: AnswerEngine, self_inbox: trio.MemorySendChannel[Message[Any]], *,
+                 engine: AnswerEngine, inbox: Inbox[Message[Any]], tasks: Detached, *,
                  fresh: bool = False, loaded: LoadedSession | None = None, lease: Lease | None = None,
                  parked: Parked | None = None, may_park: bool = False) -> None:
         self.session_id: str = row["id"]
@@ -81,18 +83,25 @@ class SessionActor:
         self._loaded = loaded  # the state the supervisor read to revive the session (saves a second read)
         self._parked = parked  # streams parked while the session hibernated: adopted once loaded
         self._may_park = may_park  # hibernating may hand plain streams to the supervisor (one process)
-        self._self_inbox = self_inbox  # answer tasks report through the inbox, like everyone else
+        self._inbox = inbox  # answer tasks report through it, like everyone else
+        self._tasks = tasks  # where answer tasks run: the supervisor's nursery (a nursery per actor costs 1.3 KiB)
         self.published_seq = 0  # id of the last event committed and handed to subscribers
         # The last `actor_recent_events` events, oldest first (a list: a deque costs a 600-byte block per live
-        # session even when nearly empty).
+        # session even when nearly empty). Kept from the first stream on: it serves reconnecting streams
+        # without a store read, and a session nobody has watched since it woke (a burst of captions sent
+        # before any device subscribes) need not hold its events twice; a stream pages them from the log.
         self.recent: list[Event] = []
+        self._keep_recent = False
         self.subscribers: list[Subscriber] = []
         self._watchers: dict[Subscriber, dict[str, Any]] = {}  # presence: announced subscribers
-        self._presence: set[Subscriber] = set()  # streams that asked for presence events
+        # Streams that asked for presence events, and answers whose first delta was seen: a few entries at
+        # most, so lists (an empty set costs 216 bytes per live session, an empty list 56).
+        self._presence: list[Subscriber] = []
         self._answers: dict[str, trio.CancelScope] = {}  # the running answer task, by answer id
         self._answer_started_at: dict[str, float] = {}  # for the answer latency metrics
-        self._answer_delta_seen: set[str] = set()
-        self._nursery: trio.Nursery | None = None
+        self._answer_delta_seen: list[str] = []
+        self._answer_tasks = 0  # running, cancelled ones included: the actor ends only once they have ended
+        self._answers_ended: trio.Event | None = None  # made when the actor waits for them
         self._stopping = False
         self._next_heartbeat = 0.0
         self._last_message = 0.0
@@ -113,8 +122,7 @@ class SessionActor:
         self.core = SessionCore.load(state, self.settings, engine_name=self.engine.name)
         self.published_seq = state.last_seq
 
-    async def run(self, inbox: trio.MemoryReceiveChannel[Message[Any]],
-                  idle: Callable[[Parked | None], bool]) -> None:
+    async def run(self, idle: Callable[[Parked | None], bool]) -> None:
         """Serve messages until idle (``idle(streams to park)`` agreed to let us go), deleted, or stopped.
 
         Raises on a failed commit so the supervisor restarts the actor from the store.
@@ -126,20 +134,17 @@ class SessionActor:
                 self.core.company_summary = await self.reader.read(
                     company_summary, self.core.session["user_id"], self.core.session["company"], self.session_id)
             self._adopt()
-            async with trio.open_nursery() as nursery:
-                self._nursery = nursery
-                self.core.recover(trio.current_time())
-                await self._commit([], self.core.take())
-                await self._serve(inbox, idle)
-                nursery.cancel_scope.cancel()  # an answer still streaming has no one left to tell
+            self.core.recover(trio.current_time())
+            await self._commit([], self.core.take())
+            await self._serve(self._inbox, idle)
         except ActorExit:
             return
         finally:
+            await self._end_answers()  # an answer still streaming has no one left to tell
             reason = CloseReason.SHUTDOWN if self._stopping else CloseReason.RESTART
             parked = self._parked.subscribers if self._parked is not None else []  # not adopted: the load failed
             for sub in self.subscribers + parked:
                 sub.close(reason)
-            self._self_inbox.close()
 
     def _adopt(self) -> None:
         """Take over the streams parked while the session hibernated. They were registered at the head the
@@ -153,21 +158,23 @@ class SessionActor:
                 sub.close(CloseReason.RESTART)
             return
         self.subscribers = [s for s in parked.subscribers if s.alive]
+        self._keep_recent = True
         self._watchers = {s: w for s, w in parked.watchers.items() if s.alive}
 
-    async def _serve(self, inbox: trio.MemoryReceiveChannel[Message[Any]],
+    async def _serve(self, inbox: Inbox[Message[Any]],
                      idle: Callable[[Parked | None], bool]) -> None:
         self._next_heartbeat = trio.current_time() + self.settings.heartbeat_s
         self._last_message = trio.current_time()
         while not self._stopping:
-            batch: list[Message[Any]] = []
-            try:  # a busy actor finds its next message queued: no deadline to arm, no yield
-                batch.append(inbox.receive_nowait())
+            message: Message[Any] | None = None
+            try:  # a busy actor finds its next message queued: no deadline to ask for, no yield
+                message = inbox.receive_nowait()
             except trio.WouldBlock:
                 pass  # (waited for outside the handler: inside, the exception and its traceback stay alive)
-            if not batch:
+            if message is None:
                 with trio.move_on_at(self._wake_at()):
-                    batch.append(await inbox.receive())
+                    message = await inbox.receive()
+            batch = [] if message is None else [message]
             now = trio.current_time()
             if now >= self._next_heartbeat:
                 self._heartbeat()
@@ -182,9 +189,10 @@ class SessionActor:
             self._last_message = now
             while len(batch) < self.settings.write_batch_max:
                 try:
-                    batch.append(inbox.receive_nowait())
-                except (trio.WouldBlock, trio.EndOfChannel):
+                    message = inbox.receive_nowait()
+                except trio.WouldBlock:
                     break
+                batch.append(message)
             try:
                 await self._process(batch, now)
             except BaseException:
@@ -262,14 +270,15 @@ class SessionActor:
         if started is None:
             return
         if message.delta is not None and message.answer_id not in self._answer_delta_seen:
-            self._answer_delta_seen.add(message.answer_id)
+            self._answer_delta_seen.append(message.answer_id)
             metrics.STAGE_SECONDS.labels("answer_first_delta").observe(now - started)
         if message.first_token_ms is not None:
             metrics.MODEL_TTFT_SECONDS.observe(message.first_token_ms / 1000)
         if message.done is not None or message.final:
             metrics.STAGE_SECONDS.labels("answer_complete").observe(now - started)
             self._answer_started_at.pop(message.answer_id, None)
-            self._answer_delta_seen.discard(message.answer_id)
+            if message.answer_id in self._answer_delta_seen:
+                self._answer_delta_seen.remove(message.answer_id)
 
     async def _commit(self, done: list[tuple[Message[Any], outcome.Outcome[Any]]], out: Output,
                       received: float | None = None) -> None:
@@ -311,27 +320,46 @@ class SessionActor:
         current = self.core.answer_id
         for answer_id in [a for a in self._answers if a != current]:
             self._answers.pop(answer_id).cancel()
+            self._answer_started_at.pop(answer_id, None)  # a cancelled answer reports no end: forget it here
+            if answer_id in self._answer_delta_seen:
+                self._answer_delta_seen.remove(answer_id)
         if out.start is not None:
-            assert self._nursery is not None  # set by run() before any message is handled
             scope = self._answers[out.start.answer_id] = trio.CancelScope()
             self._answer_started_at[out.start.answer_id] = trio.current_time()
-            self._nursery.start_soon(self._answer, scope, out.start)
+            self._answer_tasks += 1
+            self._tasks.start_soon(self._answer, scope, out.start, name=f"answer:{out.start.answer_id}")
 
     async def _answer(self, scope: trio.CancelScope, start: AnswerStart) -> None:
         try:
             with scope:
                 quotas = AnswerQuotas(self.settings.quota_answers_per_day,
                                       self.settings.quota_model_tokens_per_month)
-                await run_answer(start, self.engine, self.reader, self._self_inbox.send,
+                await run_answer(start, self.engine, self.reader, self._inbox.send,
                                  self.settings.answer_timeout_s, quotas)
+        except Exception:  # (run_answer reports its own failures) it runs in the supervisor's nursery: contain it
+            log.exception("answer task %s of session %s", start.answer_id, self.session_id)
         finally:
             if self._answers.get(start.answer_id) is scope:  # not kept once the task is over
                 del self._answers[start.answer_id]
+            self._answer_tasks -= 1
+            if not self._answer_tasks and self._answers_ended is not None:
+                self._answers_ended.set()
+
+    async def _end_answers(self) -> None:
+        """Cancel the answer tasks and wait until they have ended: none outlives its actor (a restarted actor
+        reuses the inbox they report to). Cancelled, they end at their next checkpoint."""
+        for scope in self._answers.values():
+            scope.cancel()
+        if self._answer_tasks:
+            self._answers_ended = trio.Event()
+            with trio.CancelScope(shield=True), trio.move_on_after(self.settings.answer_timeout_s):
+                await self._answers_ended.wait()
 
     def _publish(self, events: list[Event]) -> None:
         if not events:
             return
-        self.recent += events
+        if self._keep_recent:
+            self.recent += events
         if len(self.recent) > self.settings.actor_recent_events:
             del self.recent[:len(self.recent) - self.settings.actor_recent_events]
         self.published_seq = events[-1].seq
@@ -349,9 +377,10 @@ class SessionActor:
         subscription = open_subscription(self.recent, self.published_seq, after, queue_size,
                                          ended=not self.core.active)
         if not subscription.ended:
+            self._keep_recent = True
             self.subscribers.append(subscription.subscriber)
             if presence:
-                self._presence.add(subscription.subscriber)
+                self._presence.append(subscription.subscriber)
             if watcher is not None:
                 announced = {**watcher, "id": secrets.token_hex(4)}
                 self._watchers[subscription.subscriber] = announced
@@ -366,7 +395,8 @@ class SessionActor:
         gone = [s for s in self.subscribers if s not in kept]
         self.subscribers = live
         for sub in gone:
-            self._presence.discard(sub)
+            if sub in self._presence:
+                self._presence.remove(sub)
             watcher = self._watchers.pop(sub, None)
             if watcher is not None:
                 self._announce("left", watcher)

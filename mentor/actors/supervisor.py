@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import trio
 
+from mentor.actors.inbox import Inbox
 from mentor.actors.messages import CreateSession, Message, Stop, Subscribe
 from mentor.actors.ownership import Forwarder, Lease, Ownership, with_block_ids
 from mentor.actors.parked_streams import Parked, ParkedStreams
@@ -41,7 +42,7 @@ T = TypeVar("T")
 class _Handle:
     __slots__ = ("actor", "done", "inbox", "lease")
 
-    def __init__(self, inbox: trio.MemorySendChannel[Message[Any]], lease: Lease | None) -> None:
+    def __init__(self, inbox: Inbox[Message[Any]], lease: Lease | None) -> None:
         self.inbox = inbox
         self.done = trio.Event()
         self.actor: SessionActor | None = None
@@ -280,23 +281,21 @@ class SessionSupervisor:
 
     def _spawn(self, row: dict[str, Any], lease: Lease | None, *, fresh: bool,
                loaded: LoadedSession | None = None) -> _Handle:
-        send, recv = trio.open_memory_channel[Message[Any]](self.settings.actor_inbox_size)
-        handle = _Handle(send, lease)
+        handle = _Handle(Inbox(self.settings.actor_inbox_size), lease)
         self._actors[row["id"]] = handle
         parked = self.parked.take(row["id"]) if self.parked is not None else None
-        self._detached.start_soon(self._supervise, row, handle, recv, fresh, loaded, parked,
+        self._detached.start_soon(self._supervise, row, handle, fresh, loaded, parked,
                                   name=f"session:{row['id']}")
         return handle
 
-    async def _supervise(self, row: dict[str, Any], handle: _Handle,
-                         inbox: trio.MemoryReceiveChannel[Message[Any]], fresh: bool,
+    async def _supervise(self, row: dict[str, Any], handle: _Handle, fresh: bool,
                          loaded: LoadedSession | None, parked: Parked | None) -> None:
-        session_id = row["id"]
+        session_id, inbox = row["id"], handle.inbox
         crashes: list[float] = []  # times of recent crashes: rare, so a list, not a 600-byte deque per actor
 
         def let_go_if_idle(streams: Parked | None) -> bool:
             # Synchronous, so no message can slip in between the check and the removal.
-            if inbox.statistics().current_buffer_used or self._actors.get(session_id) is not handle:
+            if len(inbox) or self._actors.get(session_id) is not handle:
                 return False
             if streams is not None:
                 if self.parked is None:
@@ -309,12 +308,12 @@ class SessionSupervisor:
         try:
             while True:
                 actor = handle.actor = SessionActor(row, self.settings, self.reader, self.writer, self.engine,
-                                                    handle.inbox.clone(), fresh=fresh, loaded=loaded,
+                                                    inbox, self._detached, fresh=fresh, loaded=loaded,
                                                     lease=handle.lease, parked=parked,
                                                     may_park=self.parked is not None)
                 fresh, loaded, parked = False, None, None  # a restart loads what the store holds
                 try:
-                    await actor.run(inbox, let_go_if_idle)
+                    await actor.run(let_go_if_idle)
                     return
                 except Exception:
                     now = trio.current_time()  # the trio clock: tests drive it
@@ -336,7 +335,7 @@ class SessionSupervisor:
             while True:
                 try:
                     message = inbox.receive_nowait()
-                except (trio.WouldBlock, trio.EndOfChannel, trio.ClosedResourceError):
+                except (trio.WouldBlock, trio.ClosedResourceError):
                     break
                 message.reply.fail(unavailable("the session stopped; retry"))
             inbox.close()
