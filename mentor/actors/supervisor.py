@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import trio
 
+from mentor.actors.alarms import Alarms
 from mentor.actors.inbox import Inbox
 from mentor.actors.messages import CreateSession, Message, Stop, Subscribe
 from mentor.actors.ownership import Forwarder, Lease, Ownership, with_block_ids
@@ -72,6 +73,8 @@ class SessionSupervisor:
         self.reader = reader
         self.writer = writer
         self._detached = Detached(nursery)  # actors do not keep the request that started them
+        self.alarms = Alarms()  # sleeping actors' deadlines
+        nursery.start_soon(self.alarms.run, name="actor-alarms")
         self._actors: dict[str, _Handle] = {}
         self._starting: dict[str, trio.Event] = {}
         # Streams of hibernated sessions (one process only: see parked_streams).
@@ -308,7 +311,7 @@ class SessionSupervisor:
         try:
             while True:
                 actor = handle.actor = SessionActor(row, self.settings, self.reader, self.writer, self.engine,
-                                                    inbox, self._detached, fresh=fresh, loaded=loaded,
+                                                    inbox, self._detached, self.alarms, fresh=fresh, loaded=loaded,
                                                     lease=handle.lease, parked=parked,
                                                     may_park=self.parked is not None)
                 fresh, loaded, parked = False, None, None  # a restart loads what the store holds
