@@ -3,10 +3,15 @@
 A session actor that waits for its next message also waits for its next deadline (a question's pause, a
 heartbeat, hibernation). With ``trio.move_on_at`` around each wait, every sleeping actor holds a cancel
 scope (~0.9 KiB while it sleeps, which is most of a live session's life) and arms one per message. Instead
-the actor asks ``Alarms`` to wake it at that time and waits on its inbox alone; at the time, the alarm task
-puts ``WAKE`` in the inbox. A wake-up it no longer needs (its deadline moved later) only wakes it early: it
-finds nothing due and asks again. One it missed (its inbox was full, so it is busy anyway) is asked for again
-at its next wait: an alarm whose time has passed counts as spent.
+the actor tells ``Alarms`` when it wants to be woken and waits on its inbox alone; at that time the alarm
+task puts ``WAKE`` in the inbox.
+
+The wanted time lives on the inbox (``Inbox.wake_at``), and the heap holds one live entry per inbox
+(``Inbox.alarm_at``). A deadline that moves later (each caption pushes a question's pause on) costs nothing
+until the old entry comes due: the alarm task then re-files it at the new time instead of waking the actor.
+A deadline that moves earlier adds an entry; the one it replaces is dropped when it comes due. The task
+wakes at most every ``RESOLUTION_S``, taking every entry due by then: a deadline is met up to that late,
+and the task's wake-ups do not grow with the number of sessions.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import trio
 from mentor.actors.inbox import Inbox
 from mentor.actors.messages import Message
 
-__all__ = ["WAKE", "Alarms", "Wake"]
+__all__ = ["RESOLUTION_S", "WAKE", "Alarms", "Wake"]
+
+RESOLUTION_S = 0.01  # the alarm task wakes at most this often; a deadline is met up to this late
 
 
 class Wake(Message[None]):
@@ -38,13 +45,19 @@ class Alarms:
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, Inbox[Any]]] = []  # (time, tie-break, whom to wake)
         self._count = 0
-        self._earlier: trio.Event | None = None  # set when an alarm earlier than all others is added
+        self._earlier: trio.Event | None = None  # set when an entry earlier than all others is added
 
     def __len__(self) -> int:
         return len(self._heap)
 
     def wake_at(self, when: float, inbox: Inbox[Any]) -> None:
-        """Put ``WAKE`` in ``inbox`` at ``when`` (trio clock)."""
+        """Put ``WAKE`` in ``inbox`` at ``when`` (trio clock) instead of any time asked for before."""
+        inbox.wake_at = when
+        if when < inbox.alarm_at:
+            self._file(when, inbox)
+
+    def _file(self, when: float, inbox: Inbox[Any]) -> None:
+        inbox.alarm_at = when
         self._count += 1
         entry = (when, self._count, inbox)
         heapq.heappush(self._heap, entry)
@@ -55,11 +68,19 @@ class Alarms:
         while True:
             now = trio.current_time()
             while self._heap and self._heap[0][0] <= now:
-                inbox = heapq.heappop(self._heap)[2]
-                try:
-                    inbox.send_nowait(WAKE)
-                except (trio.WouldBlock, trio.BrokenResourceError):
-                    pass  # full: the actor is busy and looks at its deadlines at its next wait; or it has stopped
+                when, _, inbox = heapq.heappop(self._heap)
+                if when != inbox.alarm_at:
+                    continue  # replaced by an earlier entry, since handled
+                inbox.alarm_at = math.inf
+                if inbox.wake_at <= now:
+                    inbox.wake_at = math.inf
+                    try:
+                        inbox.send_nowait(WAKE)
+                    except (trio.WouldBlock, trio.BrokenResourceError):
+                        pass  # full: the actor is busy and asks again at its next wait; or it has stopped
+                elif inbox.wake_at < math.inf:
+                    self._file(inbox.wake_at, inbox)  # moved later: re-filed, the actor sleeps on
             self._earlier = trio.Event()
-            with trio.move_on_at(self._heap[0][0] if self._heap else math.inf):
+            wake = max(self._heap[0][0], now + RESOLUTION_S) if self._heap else math.inf
+            with trio.move_on_at(wake):
                 await self._earlier.wait()

@@ -13,6 +13,7 @@ in the order they were accepted.
 
 from __future__ import annotations
 
+import math
 from typing import Generic, TypeVar
 
 import outcome
@@ -25,7 +26,7 @@ T = TypeVar("T")
 
 
 class Inbox(Generic[T]):
-    __slots__ = ("_closed", "_items", "_receiver", "_room", "_size")
+    __slots__ = ("_closed", "_items", "_receiver", "_room", "_size", "alarm_at", "wake_at")
 
     def __init__(self, size: int) -> None:
         if size < 1:
@@ -35,6 +36,8 @@ class Inbox(Generic[T]):
         self._receiver: Task | None = None  # the actor, parked in receive()
         self._room: ParkingLot | None = None  # senders waiting for room (rare: made when first needed)
         self._closed = False
+        self.wake_at = math.inf  # when the actor wants its next WAKE (set through Alarms); inf: none
+        self.alarm_at = math.inf  # the time of its live entry in Alarms' heap; inf: none
 
     def __len__(self) -> int:
         """Messages waiting."""
@@ -101,6 +104,7 @@ class Inbox(Generic[T]):
             return
         self._closed = True
         self._items.clear()
+        self.wake_at = math.inf  # an alarm still due is dropped
         if self._receiver is not None:
             task, self._receiver = self._receiver, None
             trio.lowlevel.reschedule(task, outcome.Error(trio.ClosedResourceError("the inbox is closed")))

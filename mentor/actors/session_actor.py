@@ -12,7 +12,6 @@ acknowledged, and the restarted core ends any answer the crash cut (``SessionCor
 from __future__ import annotations
 
 import logging
-import math
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -70,7 +69,7 @@ class SessionActor:
     ``CreateSession``), else the actor loads its state from the store when it runs."""
 
     # Slots: thirty attributes in an instance dict cost ~1.6 KiB per live session, as slots ~0.3.
-    __slots__ = ("_alarm_at", "_alarms", "_answer_delta_seen", "_answer_started_at", "_answer_tasks", "_answers",
+    __slots__ = ("_alarms", "_answer_delta_seen", "_answer_started_at", "_answer_tasks", "_answers",
                  "_answers_ended", "_fresh", "_inbox", "_keep_recent", "_last_message", "_loaded", "_may_park",
                  "_next_heartbeat", "_parked", "_presence", "_stopping", "_tasks", "_watchers", "core", "engine",
                  "fenced", "lease", "published_seq", "reader", "recent", "session_id", "settings", "subscribers",
@@ -95,7 +94,6 @@ class SessionActor:
         self._inbox = inbox  # answer tasks report through it, like everyone else
         self._tasks = tasks  # where answer tasks run: the supervisor's nursery (a nursery per actor costs 1.3 KiB)
         self._alarms = alarms  # wake us at our next deadline (see alarms.py)
-        self._alarm_at = math.inf  # the earliest wake-up asked for and not yet passed
         self.published_seq = 0  # id of the last event committed and handed to subscribers
         # The last `actor_recent_events` events, oldest first (a list: a deque costs a 600-byte block per live
         # session even when nearly empty). Kept from the first stream on: it serves reconnecting streams
@@ -180,10 +178,7 @@ class SessionActor:
             # A busy actor finds its next message queued: no deadline to ask for, no yield.
             message = inbox.receive_nowait() if len(inbox) else None
             if message is None:
-                wake = self._wake_at()
-                if wake < self._alarm_at or self._alarm_at <= trio.current_time():  # (a passed one is spent)
-                    self._alarm_at = wake
-                    self._alarms.wake_at(wake, inbox)
+                self._alarms.wake_at(self._wake_at(), inbox)
                 message = await inbox.receive()
             batch = [] if message is WAKE else [message]
             now = trio.current_time()
