@@ -145,7 +145,7 @@ class SessionActor:
             self._adopt()
             self.core.recover(trio.current_time())
             await self._commit([], self.core.take())
-            await self._serve(self._inbox, idle)
+            await self._serve(idle)
         except ActorExit:
             return
         finally:
@@ -170,8 +170,8 @@ class SessionActor:
         self._keep_recent = True
         self._watchers = {s: w for s, w in parked.watchers.items() if s.alive}
 
-    async def _serve(self, inbox: Inbox[Message[Any]],
-                     idle: Callable[[Parked | None], bool]) -> None:
+    async def _serve(self, idle: Callable[[Parked | None], bool]) -> None:
+        inbox = self._inbox
         self._next_heartbeat = trio.current_time() + self.settings.heartbeat_s
         self._last_message = trio.current_time()
         while not self._stopping:
@@ -280,9 +280,12 @@ class SessionActor:
             metrics.MODEL_TTFT_SECONDS.observe(message.first_token_ms / 1000)
         if message.done is not None or message.final:
             metrics.STAGE_SECONDS.labels("answer_complete").observe(now - started)
-            self._answer_started_at.pop(message.answer_id, None)
-            if message.answer_id in self._answer_delta_seen:
-                self._answer_delta_seen.remove(message.answer_id)
+            self._forget_timing(message.answer_id)
+
+    def _forget_timing(self, answer_id: str) -> None:
+        self._answer_started_at.pop(answer_id, None)
+        if answer_id in self._answer_delta_seen:
+            self._answer_delta_seen.remove(answer_id)
 
     async def _commit(self, done: list[tuple[Message[Any], outcome.Outcome[Any]]], out: Output,
                       received: float | None = None) -> None:
@@ -324,9 +327,7 @@ class SessionActor:
         current = self.core.answer_id
         for answer_id in [a for a in self._answers if a != current]:
             self._answers.pop(answer_id).cancel()
-            self._answer_started_at.pop(answer_id, None)  # a cancelled answer reports no end: forget it here
-            if answer_id in self._answer_delta_seen:
-                self._answer_delta_seen.remove(answer_id)
+            self._forget_timing(answer_id)  # a cancelled answer reports no end: forget it here
         if out.start is not None:
             scope = self._answers[out.start.answer_id] = trio.CancelScope()
             self._answer_started_at[out.start.answer_id] = trio.current_time()
