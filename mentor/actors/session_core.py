@@ -19,7 +19,6 @@ Invariants:
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,7 +135,7 @@ def read_log(question_events: Iterable[Event], answer_events: Iterable[Event]
     events and the newest answer events (``answer_started``/``new_answer``/``answer_failed``/
     ``answer_cancelled``), each newest first. Only the newest ``answer_started`` can be unfinished: an
     answer starts only after the previous one was ended in the same commit."""
-    questions: OrderedDict[str, QuestionRecord] = OrderedDict()
+    questions: dict[str, QuestionRecord] = {}
     latest: str | None = None
     for ev in question_events:
         data = ev.data
@@ -174,11 +173,11 @@ class SessionCore:
         self.next_caption_id = 1
         # Question ids are unique per incarnation: a restarted actor never reuses one already emitted.
         self.tracker = QuestionTracker(id_prefix=f"q{next_seq - 1}-", language=row.get("language"))
-        self.questions: OrderedDict[str, QuestionRecord] = OrderedDict()
+        self.questions: dict[str, QuestionRecord] = {}  # oldest first (plain dicts: one per live session)
         self.history: list[tuple[str, str]] = []  # the last HISTORY_KEPT, oldest first
         self.company_summary: str | None = None
         self.answer: Answer | None = None
-        self._said: OrderedDict[int, tuple[str, str]] = OrderedDict()  # caption id -> (role, text)
+        self._said: dict[int, tuple[str, str]] = {}  # caption id -> (role, text), oldest first
         self._said_chars = 0
         self._unfinished: UnfinishedAnswer | None = None
         # staged by the messages of one group, committed together
@@ -486,10 +485,10 @@ class SessionCore:
     # --- questions and answers
 
     def _remember(self, question: QuestionRecord) -> None:
+        self.questions.pop(question.question_id, None)  # a revision moves to the end
         self.questions[question.question_id] = question
-        self.questions.move_to_end(question.question_id)
         while len(self.questions) > QUESTIONS_KEPT:
-            self.questions.popitem(last=False)
+            del self.questions[next(iter(self.questions))]
 
     def _remember_said(self, caption_id: int, role: str, text: str) -> None:
         """Keep what was said, newest last, for ``conversation``: at most ``answer_conversation_chars``
@@ -503,10 +502,10 @@ class SessionCore:
         self._said_chars += len(text)
         limit = self.settings.answer_conversation_chars
         while len(self._said) > 1:
-            oldest = next(iter(self._said.values()))
+            oldest_id, oldest = next(iter(self._said.items()))
             if self._said_chars - len(oldest[1]) < limit and len(self._said) <= 8 * self.settings.answer_conversation_turns:
                 break
-            self._said.popitem(last=False)
+            del self._said[oldest_id]
             self._said_chars -= len(oldest[1])
 
     def conversation(self) -> tuple[tuple[str, str], ...]:

@@ -41,11 +41,12 @@ T = TypeVar("T")
 
 
 class _Handle:
-    __slots__ = ("actor", "done", "inbox", "lease")
+    __slots__ = ("actor", "done", "finished", "inbox", "lease")
 
     def __init__(self, inbox: Inbox[Message[Any]], lease: Lease | None) -> None:
         self.inbox = inbox
-        self.done = trio.Event()
+        self.finished = False
+        self.done: trio.Event | None = None  # made by whoever waits for the end (shutdown): most never need one
         self.actor: SessionActor | None = None
         self.lease = lease  # PostgreSQL: this process's lease on the session (None on SQLite)
 
@@ -345,7 +346,9 @@ class SessionSupervisor:
             if handle.lease is not None and self.ownership is not None:  # a no-op once fenced (epoch moved)
                 with trio.CancelScope(shield=True), trio.move_on_after(self.settings.lease_ttl_s):
                     await self.ownership.release(handle.lease)
-            handle.done.set()
+            handle.finished = True
+            if handle.done is not None:
+                handle.done.set()
 
     async def stop_all(self, timeout_s: float) -> None:
         """Shutdown: every actor finishes queued work, tells its streams to finish, and exits."""
@@ -360,7 +363,9 @@ class SessionSupervisor:
                 except (trio.BrokenResourceError, trio.ClosedResourceError):
                     pass
             for handle in handles:
-                await handle.done.wait()
+                if not handle.finished:
+                    handle.done = handle.done or trio.Event()
+                    await handle.done.wait()
 
 
 def _stream_state(conn: Any, session_id: str) -> tuple[str, int] | None:

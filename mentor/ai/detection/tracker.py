@@ -78,7 +78,7 @@ class DetectedQuestion:
     answer: bool = True        # start (revision 0) or restart the answer now; see the answer rule above
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class TrackerSettings:
     """Knobs of the firing rules (seconds unless stated)."""
 
@@ -216,6 +216,9 @@ class _Segment:
             return
 
 
+_DEFAULTS = TrackerSettings()
+
+
 def _join_spans(old: tuple[tuple[int, int], ...], new: tuple[tuple[int, int], ...],
                 open_end: bool) -> tuple[tuple[int, int], ...]:
     """Sentence spans of the frozen text then of the text after it; a sentence cut inside is one span."""
@@ -234,7 +237,7 @@ class QuestionTracker:
 
     def __init__(self, settings: TrackerSettings | None = None, id_prefix: str = "q",
                  language: str | None = "en") -> None:
-        self.settings = settings or TrackerSettings()
+        self.settings = settings or _DEFAULTS  # one shared object: a tracker per live session
         self.language = language_code(language)
         self._prefix = id_prefix
         self._asm = CaptionAssembler(self.settings.assembler)
