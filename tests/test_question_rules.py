@@ -37,6 +37,10 @@ QUESTIONS = [
     "who owned the deployment pipeline",
     "uh, which, uh, framework do you prefer",
     "Did the team ship it on time",
+    # A tag closes its own clause: an "if" far back in a long unpunctuated run does not embed it.
+    ("If I remember the postmortem right, you said the runbook was out of date at the time of the outage and that "
+     "nobody had touched it for a year, you never rewrote it afterwards, did you?"),
+    "You said the rollout was a partial success. Do you mean by that that some regions never got it?",
 ]
 
 # Questions whose only cue is punctuation or a capitalised name: found as written only.
@@ -63,6 +67,7 @@ STATEMENTS = [
     "Oh, really?",
     "Do you?",
     "is that right",
+    "I cannot tell you whether the migration will be finished this quarter or not",
     "",
 ]
 

@@ -296,8 +296,8 @@ def _inner_inversion(w: list[str], j: int) -> float:
         # elliptical "if you can" / "if I may" closes its clause
         or (prev in ("can", "could", "would", "will", "may", "might") and w[j - 2] in ("you", "i")
             and j >= 3 and w[j - 3] == "if"))
-    if after in ("see", "know", "mean") and after2 in ANSWER_OBJECTS:
-        after = ""  # "do you see a tension": the verb itself, not the filler "you see"
+    if after in ("see", "know", "mean") and (after2 in ANSWER_OBJECTS or (after, after2) == ("mean", "by")):
+        after = ""  # "do you see a tension", "do you mean by that": the verb itself, not the filler "you see"
     if after in ("now", "still", "currently", "ever", "also", "really") and subj == "you" and after2:
         after = ""  # "are you now a member"
     if a in ("is", "isn't") and subj == "that" and prev not in INNER_NOT_AFTER and (
@@ -580,7 +580,7 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[s
         content = list(lead) + content
     comma_back = next(k for k in (2, 3, 4) if w[-k] == ",") if "," in w[-4:-1] else 0
     tag = _tag_score(content, comma_back, sent_q)
-    if tag > 0 and not ("whether" in content or "if" in content) or tag >= 0.8:
+    if tag > 0 and not ("whether" in content[-15:] or "if" in content[-15:]) or tag >= 0.8:
         return ("tag", tag)
     if sent_q:
         has_subj = any(x in PRONOUN_SUBJ or x in DEMONSTRATIVE or x in SUBJ_CONTRACTED for x in content[:4])
