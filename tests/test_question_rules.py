@@ -281,6 +281,8 @@ DECLARATIVES = [
     "You know React, I assume.",
     "you led the migration i take it",
     "We ship it on Friday, or?",
+    "and that is your position today",
+    "So that's your answer.",
 ]
 NOT_QUESTIONS = [
     "right?", "huh?", "Right.", "Okay, got it.",
@@ -291,6 +293,8 @@ NOT_QUESTIONS = [
     "How are we doing on time, Mr. Chairman?",
     "Who knows, maybe it scales.", "who cares really", "it depends on how much is left",
     "I take it.",
+    "Well, that is your opinion.", "I understand that is your view.", "That is your decision, not mine.",
+    "that is your view but the team saw it otherwise",
 ]
 
 

@@ -75,6 +75,7 @@ from mentor.ai.detection.lexicon.en import (
     MARKERS2_FIRST,
     OBJECT_BEFORE,
     OPEN_END,
+    POSITION_NOUNS,
     PREFACE_FIRST,
     PREFACE_HEADS,
     PREFACE_LINKS,
@@ -93,6 +94,8 @@ from mentor.ai.detection.lexicon.en import (
     SUBJ_PL,
     SUBJ_SG,
     SUBJECT,
+    SUMS_UP_AFTER,
+    SUMS_UP_LEAD,
     TAG_RIGHT_NOT,
     TOKEN_RE,
     WEAK_AUX_SUBJ,
@@ -592,8 +595,8 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[s
         elliptic = len(content) >= 2 and content[0] in ELLIPSIS_OPENERS and not hesitant
         return ("qmark", 0.5 if elliptic else 0.45)
     conf = _confirming_frame(content)
-    if conf:
-        return ("confirm", conf)
+    if conf or _sums_up_their_position(content):
+        return ("confirm", conf or 0.55)
     req = _request(content)
     if req:
         return ("indirect", req)
@@ -611,6 +614,19 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[s
         if content[0] == "you" and content[1] in ("said", "mentioned", "were", "think"):
             return ("declarative", 0.4)
     return None
+
+
+def _sums_up_their_position(content: list[str]) -> bool:
+    """The sentence only sums up the listener's position, as an inference: "and that is your view today", "so
+    that's your answer". Not when it goes on ("that is your view, but the court ...") or is said of it ("I
+    understand that is your view"), nor without "so" / "and" ("well, that is your opinion" dismisses it)."""
+    end = len(content) - (content[-1] in SUMS_UP_AFTER) if content else 0
+    k = end - 2  # where "your" must stand
+    if k < 1 or content[k] != "your" or content[k + 1] not in POSITION_NOUNS:
+        return False
+    return any(tuple(content[k - len(lead):k]) == lead and MARKERS.issuperset(before := content[:k - len(lead)])
+               and any(x in ("so", "and", "now", "then") for x in before)  # an inference: "so", "and"
+               for lead in SUMS_UP_LEAD if len(lead) <= k)
 
 
 def _puts_record(content: list[str], k: int) -> bool:

@@ -311,6 +311,13 @@ _CONFIRM = (
     ("your", "position", "is"), ("your", "view", "is"), ("your", "testimony", "is"), ("you're", "telling", "us"),
     ("you", "are", "telling", "us"), ("as", "you", "see", "it"), ("in", "your", "view"), ("in", "your", "opinion"),
 )
+# "... and that is your view today", "so that's your position": a sentence that ends by naming the listener's
+# own position puts it to them for confirmation. The lead-ins before "your" and the nouns of a position:
+SUMS_UP_LEAD = frozenset({("that", "is"), ("that's",), ("this", "is"), ("that", "was"), ("that", "remains"),
+                          ("that's", "still"), ("that", "is", "still"), ("that", "was", "not"), ("that", "is", "not")})
+POSITION_NOUNS = frozenset({"view", "views", "position", "opinion", "belief", "understanding", "testimony",
+                            "recollection", "answer", "decision"})
+SUMS_UP_AFTER = frozenset({"today", "now", "still", "then", "too", "also", "sir", "judge"})
 CONFIRM_FRAMES: dict[str, list[tuple[str, ...]]] = {}
 for _frame in _CONFIRM:
     CONFIRM_FRAMES.setdefault(_frame[0], []).append(_frame)
