@@ -283,6 +283,7 @@ DECLARATIVES = [
     "We ship it on Friday, or?",
     "and that is your position today",
     "So that's your answer.",
+    "Any questions, we can take them now.",
 ]
 NOT_QUESTIONS = [
     "right?", "huh?", "Right.", "Okay, got it.",
@@ -295,6 +296,7 @@ NOT_QUESTIONS = [
     "I take it.",
     "Well, that is your opinion.", "I understand that is your view.", "That is your decision, not mine.",
     "that is your view but the team saw it otherwise",
+    "Any questions, let me know.", "any questions feel free to reach out to me on slack",
 ]
 
 

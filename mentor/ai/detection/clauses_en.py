@@ -374,6 +374,9 @@ def _merge(a: list[tuple[int, str, float]], b: list[tuple[int, str, float]]) -> 
 
 
 # "who knows" before these is a shrug, not a question: "who knows, maybe", "who knows what happened".
+# Sign-offs that put questions off to later: "any questions, let me know", "... feel free to reach out".
+_DEFER_PHRASES = (["let", "me", "know"], ["let", "us", "know"], ["feel", "free"], ["reach", "out"],
+                  ["refer", "you"], ["ping", "me"], ["drop", "me"], ["send", "me"], ["email", "me"])
 _RHETORICAL_KNOWS = frozenset({"", "maybe", "what", "how", "why", "where", "when", "whether", "if"})
 
 
@@ -450,7 +453,11 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
         return ("preface", 0.3)
     if a == "any" and b in ("questions", "question", "concerns") and not mid:
         # The interviewer's closing invitation, only as a clause of its own ("any questions for me");
-        # mid-sentence it is a statement ("before I take any questions").
+        # mid-sentence it is a statement ("before I take any questions"), and as the topic of a sign-off it
+        # invites them for later ("any questions, let me know", "..., I would refer you to counsel").
+        rest = w[k + 1:]
+        if any(rest[j:j + len(p)] == p for p in _DEFER_PHRASES for j in range(len(rest) - len(p) + 1)):
+            return None
         return ("lead", 0.75)
     if a in AUX:
         if a == "must" or (mid and c == ""):
