@@ -15,6 +15,10 @@ from mentor.ai.detection.logistics import is_logistics
     ("Hören Sie mich gut?", "de"), ("Können Sie mich hören?", "de"), ("Vous m'entendez ?", "fr"),
     ("Est-ce que vous m'entendez bien ?", "fr"), ("¿Me oyes bien?", "es"),
     ("can you hear me", "de"),  # English is understood in every session
+    # Checks that the candidate follows, answered with a "yes":
+    ("Does that make sense?", "en"), ("So, does this make sense so far?", "en"), ("You know what I mean?", "en"),
+    ("Is that clear?", "en"), ("Are you following me?", "en"), ("Ergibt das Sinn?", "de"),
+    ("Est-ce que c'est clair ?", "fr"), ("¿Tiene sentido?", "es"),
 ])
 def test_checks_are_logistics(text: str, language: str) -> None:
     assert is_logistics(text, language)
@@ -26,6 +30,8 @@ def test_checks_are_logistics(text: str, language: str) -> None:
     ("Are you there yet with the migration?", "en"), ("What do you see as my role?", "en"), ("", "en"),
     ("Können Sie mir Ihr Projekt beschreiben?", "de"), ("¿Me puedes contar de tu último proyecto?", "es"),
     ("can you hear me " + "really " * 30, "en"),
+    ("Does that make sense as a design for the cache?", "en"), ("Do you know what I mean by idempotent?", "en"),
+    ("Do you follow the news?", "en"),
 ])
 def test_questions_are_not_logistics(text: str, language: str) -> None:
     assert not is_logistics(text, language)

@@ -246,6 +246,17 @@ def test_a_logistics_check_in_the_session_language_starts_no_answer() -> None:
     assert [q.answer for q in out] == [False]
 
 
+def test_a_check_that_the_candidate_follows_starts_no_answer_but_the_task_before_it_does() -> None:
+    tr = QuestionTracker()
+    out = feed_all(tr, [up(1, "m", 0, "Does that make sense?", 0.0, final=True)]) + tr.tick(100.0)
+    assert [(q.parts, q.answer) for q in out] == [(("Does that make sense",), False)]
+    tr = QuestionTracker()
+    task = "Design a rate limiter for our public API. Does that make sense?"
+    out = feed_all(tr, [up(1, "m", 0, task, 0.0, final=True)]) + tr.tick(100.0)
+    assert [q.answer for q in out] == [True]
+    assert out[0].parts[0] == "Design a rate limiter for our public API"
+
+
 def test_bare_backchannel_tags_do_not_fire() -> None:
     tr = QuestionTracker()
     for i, text in enumerate(["Right?", "Huh?", "right"]):

@@ -1,8 +1,9 @@
-"""Meeting logistics: "can you hear me?", "can you see my screen?", "am I on mute?", "could you repeat that?".
+"""Meeting logistics: "can you hear me?", "can you see my screen?", "am I on mute?", "could you repeat that?",
+and checks that the candidate follows: "does that make sense?", "you know what I mean?", "is that clear?".
 
 They are questions, and the tracker reports them as such, but the candidate answers them in a word, and an
 answer card for "Hello, can you hear me?" is noise in the interview's first seconds (and a cost: every
-session starts with one). So a fire whose parts are all logistics starts no answer; a real question later in
+session starts with one); one for "does that make sense?" covers the screen while the interviewer goes on. So a fire whose parts are all logistics starts no answer; a real question later in
 the same turn still does. Matched on whole parts only: "can you hear me and tell me about yourself" asks.
 """
 
@@ -31,9 +32,12 @@ _EN = r"""
 | (?:can|could|would)\ you\ (?:please\ )?(?:turn\ on|switch\ on|unmute|mute)(?:\ your)?
     (?:\ (?:camera|video|mic|microphone|audio))?
 | is\ (?:this|it|the\ screen)\ (?:sharing|showing|coming\ through|visible)
+| (?:does\ (?:that|this|it)\ )?make\ sense | (?:that|this|it)\ makes\ sense
+| (?:do\ )?you\ (?:know|see|get)\ what\ i\ mean | (?:is|was)\ (?:that|this|it)\ clear
+| (?:do\ you|are\ you)\ (?:follow|following)(?:\ me)? | following\ me | (?:you\ )?got\ (?:that|it|me)
 )
 (?:\ (?:okay|ok|alright|all\ right|well|now|clearly|fine|properly|at\ all|still|right|yet|again|there|too
-     |please|for\ me))*
+     |please|for\ me|to\ you|so\ far))*
 """
 
 _DE = r"""
@@ -41,7 +45,8 @@ _DE = r"""
 (?:(?:hören|sehen|verstehen)\ (?:sie|du|ihr)\ mich
  |(?:können|kannst|könnt)\ (?:sie|du|ihr)\ mich\ (?:hören|sehen|verstehen)
  |(?:sehen|siehst|seht)\ (?:sie|du|ihr)\ meinen\ bildschirm
- |bin\ ich\ (?:zu\ hören|stumm|stummgeschaltet|gemutet))
+ |bin\ ich\ (?:zu\ hören|stumm|stummgeschaltet|gemutet)
+ |(?:ergibt|macht)\ das\ sinn|ist\ das\ (?:klar|verständlich)|(?:verstehen\ sie|verstehst\ du)\ was\ ich\ meine)
 (?:\ (?:gut|jetzt|noch|okay))*
 """
 
@@ -50,7 +55,8 @@ _FR = r"""
 (?:(?:est\ ce\ que\ )?(?:vous\ m'entendez|tu\ m'entends|on\ m'entend|vous\ me\ voyez|tu\ me\ vois
     |vous\ voyez\ mon\ écran|tu\ vois\ mon\ écran)
  |m'entendez\ vous|m'entends\ tu|me\ voyez\ vous
- |(?:vous\ pouvez|tu\ peux|pouvez\ vous|peux\ tu)\ répéter)
+ |(?:vous\ pouvez|tu\ peux|pouvez\ vous|peux\ tu)\ répéter
+ |(?:est\ ce\ que\ )?(?:c'est|ça\ est)\ clair|vous\ me\ suivez|tu\ me\ suis|(?:est\ ce\ que\ )?ça\ a\ du\ sens)
 (?:\ (?:bien|maintenant|encore))*
 """
 
@@ -59,7 +65,8 @@ _ES = r"""
 (?:(?:me|nos)\ (?:oyes|oye|oyen|escuchas|escucha|escuchan|ves|ve|ven)
  |se\ me\ (?:oye|escucha|ve)
  |(?:ves|ve|ven)\ mi\ pantalla
- |(?:puedes|puede|pueden)\ (?:oírme|escucharme|verme|repetir))
+ |(?:puedes|puede|pueden)\ (?:oírme|escucharme|verme|repetir)
+ |tiene\ sentido|me\ explico|(?:está|queda)\ claro|me\ (?:sigues|sigue|siguen))
 (?:\ (?:bien|ahora|todavía))*
 """
 
