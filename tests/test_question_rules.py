@@ -297,6 +297,7 @@ NOT_QUESTIONS = [
     "Well, that is your opinion.", "I understand that is your view.", "That is your decision, not mine.",
     "that is your view but the team saw it otherwise",
     "Any questions, let me know.", "any questions feel free to reach out to me on slack",
+    "Let's see what happens.", "let's see how it goes",
 ]
 
 

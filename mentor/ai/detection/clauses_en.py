@@ -404,6 +404,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
     if a in WH:
         if mid and a in ("which", "who", "whom", "whose"):
             return None
+        if i >= 2 and w[i - 1] == "see" and w[i - 2] == "let's" and b not in AUX:
+            return None  # "let's see what happens": embedded ("let's see, what do we have" keeps its comma)
         if b in AUX:
             if c in SUBJECT or c in AUX or c == "not" or c == "":
                 return ("wh", 0.9 if at_start else 0.8)
