@@ -298,6 +298,8 @@ NOT_QUESTIONS = [
     "that is your view but the team saw it otherwise",
     "Any questions, let me know.", "any questions feel free to reach out to me on slack",
     "Let's see what happens.", "let's see how it goes",
+    "What can I say, it worked.", "how should i put it it was messy", "Who would have thought.",
+    "Where was I? Oh yes, the cache.",
 ]
 
 

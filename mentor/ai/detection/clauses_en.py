@@ -377,6 +377,14 @@ def _merge(a: list[tuple[int, str, float]], b: list[tuple[int, str, float]]) -> 
 # Sign-offs that put questions off to later: "any questions, let me know", "... feel free to reach out".
 _DEFER_PHRASES = (["let", "me", "know"], ["let", "us", "know"], ["feel", "free"], ["reach", "out"],
                   ["refer", "you"], ["ping", "me"], ["drop", "me"], ["send", "me"], ["email", "me"])
+# Wh-idioms that ask no one: the speaker's own hedges and exclamations, by their wh-word.
+_RHETORICAL_WH: dict[str, tuple[list[str], ...]] = {}
+for _idiom in (("what", "can", "i", "say"), ("what", "do", "i", "know"), ("what", "else", "is", "new"),
+               ("what", "was", "i", "saying"), ("how", "should", "i", "put", "it"), ("how", "shall", "i", "put", "it"),
+               ("how", "do", "i", "put", "it"), ("how", "do", "i", "put", "this"), ("how", "can", "i", "put", "it"),
+               ("how", "should", "i", "say", "this"), ("who", "would", "have", "thought"), ("who", "would've", "thought"),
+               ("who", "would", "have", "known"), ("where", "was", "i"), ("where", "were", "we")):
+    _RHETORICAL_WH[_idiom[0]] = _RHETORICAL_WH.get(_idiom[0], ()) + (list(_idiom),)
 _RHETORICAL_KNOWS = frozenset({"", "maybe", "what", "how", "why", "where", "when", "whether", "if"})
 
 
@@ -404,6 +412,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
     if a in WH:
         if mid and a in ("which", "who", "whom", "whose"):
             return None
+        if any(w[i:i + len(idiom)] == idiom for idiom in _RHETORICAL_WH.get(a, ())):
+            return None  # "what can I say, it worked", "how should I put it": the speaker asks no one
         if i >= 2 and w[i - 1] == "see" and w[i - 2] == "let's" and b not in AUX:
             return None  # "let's see what happens": embedded ("let's see, what do we have" keeps its comma)
         if b in AUX:
