@@ -41,10 +41,14 @@ QUESTIONS = [
     ("If I remember the postmortem right, you said the runbook was out of date at the time of the outage and that "
      "nobody had touched it for a year, you never rewrote it afterwards, did you?"),
     "You said the rollout was a partial success. Do you mean by that that some regions never got it?",
+    "What drew you to our company?",
+    "Say more about that.",
+    "Imagine the database is down, walk me through your first hour.",
 ]
 
 # Questions whose only cue is punctuation or a capitalised name: found as written only.
 PUNCTUATED_ONLY = [
+    "Ever used GraphQL?", "Familiar with Kubernetes?", "Open to relocating?",
     "Karine, is the President going to sign it?",
     "you mentioned you migrated to postgres?",
     "Have White House officials been interviewed?",
@@ -297,7 +301,8 @@ NOT_QUESTIONS = [
     "Well, that is your opinion.", "I understand that is your view.", "That is your decision, not mine.",
     "that is your view but the team saw it otherwise",
     "Any questions, let me know.", "any questions feel free to reach out to me on slack",
-    "Let's see what happens.", "let's see how it goes",
+    "Let's see what happens.", "let's see how it goes", "the tour guides walk us through the old town",
+    "Open source is great.", "I'd say more people use Go now.",
     "What can I say, it worked.", "how should i put it it was messy", "Who would have thought.",
     "Where was I? Oh yes, the cache.",
 ]

@@ -140,7 +140,7 @@ _PRONOUN_OR_DEM = PRONOUN_SUBJ | DEMONSTRATIVE
 _word = itemgetter(0)
 _start = itemgetter(1)
 # Words at which _inner_hits can find anything.
-_INNER_TRIGGERS = INNER_WH | INNER_AUX | INNER_WH_FUSED | frozenset({"i", "let", "any"})
+_INNER_TRIGGERS = INNER_WH | INNER_AUX | INNER_WH_FUSED | frozenset({"i", "let", "any", "walk", "talk", "take"})
 
 
 # A token: (lowercased word or punctuation mark, start, end) with offsets into the analysed text. Plain
@@ -356,6 +356,12 @@ def _inner_hits(w: list[str], caps: _Caps, taken: set[int]) -> list[tuple[int, s
             # "... concrete action legislation what's the administration's response to that";
             # a free relative goes on with a verb instead ("limit what's being given out").
             out.append((j, "wh", 0.6))
+        elif x in ("walk", "talk", "take"):
+            # "imagine you're on call walk me through your first hour": the interviewer's prompt after a setup
+            # with no boundary; "you'd walk me through", "to take me through" stay inside their clause, and
+            # "us" is often a narrative's ("the guides walk us through the old town").
+            if w[j + 1] == "me" and w[j + 2] in ("through", "thru") and prev not in INNER_NOT_AFTER:
+                out.append((j, "prompt", 0.75))
         elif x in ("i", "let", "any") and prev not in INNER_NOT_AFTER and (x != "any" or prev not in EMBED_BEFORE):
             # Indirect frames after a preamble: "... counsel i wanted to know was ..."
             if _preface_at(w, j):

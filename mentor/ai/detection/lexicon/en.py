@@ -80,7 +80,7 @@ WH_BARE_OK = frozenset({"not", "about", "come", "so", "else", "if"})
 # Verbs that make a subject wh-question without an auxiliary ("what happened", "who built it").
 WH_VERBS = frozenset({
     "happened", "happens", "made", "makes", "brought", "brings", "led", "leads", "caused",
-    "causes", "motivates", "motivated", "drives", "drove", "got", "gets", "interests",
+    "causes", "motivates", "motivated", "drives", "drove", "drew", "draws", "got", "gets", "interests",
     "interested", "excites", "excited", "went", "goes", "worked", "works", "came", "comes",
     "changed", "changes", "helped", "helps", "matters", "mattered", "surprised", "stands",
     "stood", "keeps", "kept", "inspired", "inspires", "attracted", "attracts", "wrote", "built",
@@ -117,6 +117,7 @@ PROMPTS: dict[str, frozenset[str] | None] = {
     "pretend": frozenset({"you", "that", "i", "we"}),
     "convince": frozenset({"me", "us"}),
     "remind": frozenset({"me", "us"}),
+    "say": frozenset({"more", "a"}),  # "say more about that", "say a bit more"
 }
 # "tell me ...", "walk us through ...": verb + me/us, then words that must follow (None = anything).
 PROMPTS_OBJ: dict[str, frozenset[str] | None] = {
@@ -327,6 +328,8 @@ ELLIPSIS_OPENERS = frozenset({
     "and", "or", "but", "so", "through", "about", "with", "without", "for", "from", "by", "in", "on", "at",
     "under", "after", "before", "during", "since", "until", "all", "the", "your", "every", "any", "even",
     "including", "also", "not", "only", "both", "neither", "which", "whose",
+    # an interviewer's clipped yes/no question, its "are you" / "have you" dropped: "Ever used GraphQL?"
+    "ever", "familiar", "comfortable", "interested", "open", "willing", "available",
 })
 # Reformulation frames that ask only when the listener is the subject right after them ("in other words,
 # you ..."); with a third-person subject they restate the speaker's own point.
