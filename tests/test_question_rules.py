@@ -303,6 +303,8 @@ NOT_QUESTIONS = [
     "Any questions, let me know.", "any questions feel free to reach out to me on slack",
     "Let's see what happens.", "let's see how it goes", "the tour guides walk us through the old town",
     "Open source is great.", "I'd say more people use Go now.",
+    "Why we ask this is to understand how you work.", "Let me ask the team and get back to you.",
+    "I wanted to ask my manager first.",
     "What can I say, it worked.", "how should i put it it was messy", "Who would have thought.",
     "Where was I? Oh yes, the cache.",
 ]

@@ -367,11 +367,23 @@ def _inner_hits(w: list[str], caps: _Caps, taken: set[int]) -> list[tuple[int, s
             if _preface_at(w, j):
                 out.append((j, "preface", 0.3))
                 continue
-            for seq in _INDIRECT_BY_PAIR.get((x, w[j + 1]), ()):
-                if w[j:j + len(seq)] == seq:
-                    out.append((j, "indirect", 0.7))
-                    break
+            if _indirect_frame(w, j):
+                out.append((j, "indirect", 0.7))
     return out
+
+
+# After "ask": someone else is asked, not the listener ("let me ask the team", "I wanted to ask my manager").
+_ASKS_OTHERS = frozenset({"my", "our", "them", "him", "her", "someone", "somebody", "around", "people", "whoever"})
+
+
+def _indirect_frame(w: list[str], i: int) -> bool:
+    """An indirect question frame starts at w[i] ("I wanted to ask", "I'm curious about")."""
+    for seq in _INDIRECT_BY_PAIR.get((w[i], w[i + 1]), ()):
+        if w[i:i + len(seq)] == seq:
+            nxt = w[i + len(seq):i + len(seq) + 2]
+            return not (seq[-1] == "ask" and nxt and (nxt[0] in _ASKS_OTHERS or (
+                nxt[0] == "the" and nxt[1:] and nxt[1] not in ("question", "questions", "following"))))
+    return False
 
 
 def _merge(a: list[tuple[int, str, float]], b: list[tuple[int, str, float]]) -> list[tuple[int, str, float]]:
@@ -444,7 +456,10 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             return None
         if a == "why" and b and b not in PUNCT and (i == 0 or w[i - 1] not in EMBED_BEFORE):
             # Clause-initial "why" is interrogative even without a verb, and interviewers' follow-ups
-            # are often verbless: "and why postgres in the end", "why go over rust".
+            # are often verbless: "and why postgres in the end", "why go over rust". With a subject and no
+            # inversion it opens a clause instead ("why we ask this is to ..."), except the clipped "why you".
+            if b != "you" and (b in PRONOUN_SUBJ or b in SUBJ_CONTRACTED):
+                return None
             return ("wh", 0.7)
         if a in ("what", "which", "whose") and b and b not in PRONOUN_SUBJ and b not in PUNCT \
                 and b not in SUBJ_CONTRACTED:
@@ -517,9 +532,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
                 return None
             return ("prompt", 0.85 if b else 0.6)
         return None
-    for seq in _INDIRECT_BY_PAIR.get((a, b), ()):  # a is no wh-word here, so b = w[i + 1]
-        if w[i:i + len(seq)] == seq:
-            return ("indirect", 0.8)
+    if b and _indirect_frame(w, i):  # a is no wh-word here, so b = w[i + 1]
+        return ("indirect", 0.8)
     return None
 
 
