@@ -335,6 +335,9 @@ def test_backchannels_generic_you_and_chair_questions_do_not_ask(text: str) -> N
     ("es", "Cuéntame sobre tu último proyecto"),
     ("es", "Has trabajado con Kafka, ¿verdad?"),
     ("es", "Me gustaría saber cómo manejaste la migración"),
+    # An inference put to the listener, with no "?" (as "so you led the team"):
+    ("de", "Sie haben also das Team geleitet."), ("fr", "Donc vous avez dirigé l'équipe."),
+    ("es", "Entonces dirigiste el equipo."),
 ])
 def test_german_french_spanish_questions(language: str, text: str) -> None:
     assert is_question(text, language), analyse(text, language)
@@ -344,6 +347,8 @@ def test_german_french_spanish_questions(language: str, text: str) -> None:
     ("de", "Wir haben das Projekt im Mai abgeschlossen."), ("de", "Echt?"), ("de", "Ich weiß nicht, wie Sie das sehen."),
     ("fr", "Nous avons terminé le projet en mai."), ("fr", "Vraiment ?"),
     ("es", "Terminamos el proyecto en mayo."), ("es", "¿En serio?"),
+    ("de", "Wir haben also das Team verkleinert."), ("fr", "Alors vous savez, c'est compliqué."),
+    ("es", "Entonces cambiamos la estrategia."),
 ])
 def test_german_french_spanish_statements(language: str, text: str) -> None:
     assert not is_question(text, language), analyse(text, language)

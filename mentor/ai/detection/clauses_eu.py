@@ -9,6 +9,7 @@ The cues, by strength:
 - imperative prompts ("Beschreiben Sie ...", "Racontez-moi ...", "Cuéntame ...") and indirect frames
   ("ich würde gern wissen", "je me demande", "me gustaría saber");
 - a confirming tag at the end ("..., oder?", "n'est-ce pas", "¿verdad?");
+- an inference put to the listener ("Sie haben also ...", "Donc vous avez ...", "Entonces dirigiste ...");
 - a real final "?" on a sentence of two words or more. These languages have fewer word-order cues than
   English (Spanish and colloquial French yes/no questions are declarative in form), so the "?" on a
   finished sentence is trusted more than the English rules trust it; bare backchannels ("echt?",
@@ -127,6 +128,25 @@ def _tag(content: list[str], lex: Lexicon, comma_before: bool, qmark: bool) -> f
     return 0.0
 
 
+# "Sie haben also das Team geleitet", "Donc vous avez dirigé l'équipe", "Entonces dirigiste el equipo": an
+# inference put to the listener for confirmation, as the English "so you led the team". By language: the
+# inference words, the listener as subject, and the fillers that make "vous savez" no statement about them.
+_INFERENCE: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
+    "de": (frozenset({"also", "dann"}), frozenset({"sie", "du", "ihr"}), frozenset({"wissen", "weißt", "sehen", "siehst"})),
+    "fr": (frozenset({"donc", "alors", "ainsi"}), frozenset({"vous", "tu"}), frozenset({"savez", "sais", "voyez", "vois"})),
+    "es": (frozenset({"entonces", "así"}), frozenset({"usted", "tú", "ustedes"}), frozenset({"sabes", "sabe", "ves", "ve"})),
+}
+
+
+def _puts_record(content: list[str], code: str) -> bool:
+    inference, listener, fillers = _INFERENCE[code]
+    head = content[:4]
+    if len(content) < 4 or inference.isdisjoint(content[:3]) or not fillers.isdisjoint(head):
+        return False
+    # Spanish drops the subject: the verb's second-person past ending names the listener ("dirigiste").
+    return not listener.isdisjoint(head) or (code == "es" and any(x.endswith(("aste", "iste")) for x in head))
+
+
 def _complete(words: list[str], lex: Lexicon) -> bool:
     tail = [x for x in words if x not in _PUNCT]
     return len(tail) >= 2 and tail[-1] not in lex.open_end
@@ -173,6 +193,8 @@ def analyse(text: str, code: str, armed: bool = False) -> QuestionAnalysis:
             tag = _tag(content, lex, len(w) >= 2 and w[-2] == ",", sent_q)
             if tag:
                 hits.append((0, "tag", tag))
+        if not hits and not sent_q and _puts_record(content, lex.code):
+            hits.append((0, "declarative", 0.55))
         if not hits and (sent_q or opened):
             score = 0.65 if len(content) >= 2 else 0.45
             if opened:
