@@ -391,7 +391,6 @@ def _merge(a: list[tuple[int, str, float]], b: list[tuple[int, str, float]]) -> 
     return sorted(a + b, key=lambda h: h[0]) if b else a
 
 
-# "who knows" before these is a shrug, not a question: "who knows, maybe", "who knows what happened".
 # Sign-offs that put questions off to later: "any questions, let me know", "... feel free to reach out".
 _DEFER_PHRASES = (["let", "me", "know"], ["let", "us", "know"], ["feel", "free"], ["reach", "out"],
                   ["refer", "you"], ["ping", "me"], ["drop", "me"], ["send", "me"], ["email", "me"])
@@ -403,6 +402,7 @@ for _idiom in (("what", "can", "i", "say"), ("what", "do", "i", "know"), ("what"
                ("how", "should", "i", "say", "this"), ("who", "would", "have", "thought"), ("who", "would've", "thought"),
                ("who", "would", "have", "known"), ("where", "was", "i"), ("where", "were", "we")):
     _RHETORICAL_WH[_idiom[0]] = _RHETORICAL_WH.get(_idiom[0], ()) + (list(_idiom),)
+# "who knows" before these is a shrug, not a question: "who knows, maybe", "who knows what happened".
 _RHETORICAL_KNOWS = frozenset({"", "maybe", "what", "how", "why", "where", "when", "whether", "if"})
 
 

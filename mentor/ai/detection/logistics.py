@@ -3,8 +3,9 @@ and checks that the candidate follows: "does that make sense?", "you know what I
 
 They are questions, and the tracker reports them as such, but the candidate answers them in a word, and an
 answer card for "Hello, can you hear me?" is noise in the interview's first seconds (and a cost: every
-session starts with one); one for "does that make sense?" covers the screen while the interviewer goes on. So a fire whose parts are all logistics starts no answer; a real question later in
-the same turn still does. Matched on whole parts only: "can you hear me and tell me about yourself" asks.
+session starts with one); one for "does that make sense?" covers the screen while the interviewer goes on.
+So a fire whose parts are all logistics starts no answer; a real question later in the same turn still
+does. Matched on whole parts only: "can you hear me and tell me about yourself" asks.
 """
 
 from __future__ import annotations
