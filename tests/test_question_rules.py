@@ -219,6 +219,11 @@ def test_kinds() -> None:
     assert question_kind("what do you mean by that") == "clarifying"
     assert question_kind("what's the weather like") == "small_talk"
     assert question_kind("what is your favourite colour") == "other"
+    assert question_kind("How soon could you start?") == "logistics"
+    assert question_kind("What questions do you have for me?") == "logistics"
+    assert question_kind("What made you apply for this position?") == "background"
+    assert question_kind("What drew you to our company?") == "background"
+    assert question_kind("Describe your ideal work environment.") == "background"
 
 
 def test_normalise_drops_case_and_punctuation() -> None:

@@ -1325,7 +1325,7 @@ _YES_NO = (
     r"^(?:avez|êtes|pouvez|connaissez)-vous\b|^¿?\s*(?:has|tienes|puedes|conoces|sabes)\b"
 )
 _QUESTIONS_FOR_US = (
-    r"questions? for (?:me|us)|any questions|fragen an (?:mich|uns)|noch fragen|"
+    r"questions? for (?:me|us)|any questions|questions (?:do|would) you have|fragen an (?:mich|uns)|noch fragen|"
     r"des questions|questions à nous|alguna pregunta|preguntas para"
 )
 

@@ -50,7 +50,8 @@ _EN: _Rules = (
         "questions for me", "questions for us", "any questions", "next steps", "share your screen",
         "time zone", "availability", "available to start", "schedule", "benefits", "remote or",
         "in the office", "hybrid", "pay range", "expectations for pay", "when can you start", "other offers",
-        "other interviews", "timeline for",
+        "other interviews", "timeline for", "when could you start", "soon can you start", "soon could you start",
+        "able to start", "questions do you have", "questions would you have",
     )),
     ("behavioral", (
         "tell me about a time", "tell us about a time", "describe a time", "describe a situation",
@@ -96,6 +97,8 @@ _EN: _Rules = (
         "your degree", "your career", "walk me through your", "why are you leaving", "why did you leave",
         "what are you looking for", "motivat", "passion", "interested in this", "about you", "your role",
         "your team", "worked on", "working on", "you've done", "your previous", "your current", "years of",
+        "made you apply", "why did you apply", "drew you to", "brought you to", "attracted you to",
+        "ideal work", "work environment", "prefer working",
     )),
 )
 
