@@ -257,6 +257,16 @@ def test_a_check_that_the_candidate_follows_starts_no_answer_but_the_task_before
     assert out[0].parts[0] == "Design a rate limiter for our public API"
 
 
+def test_a_check_after_the_question_does_not_restart_its_answer_but_a_second_question_does() -> None:
+    tr = QuestionTracker()
+    q = "How would you design a rate limiter for our public API?"
+    out = feed_all(tr, [up(1, "m", 0, q, 0.0, final=True),
+                        up(1, "m", 1, q + " Does that make sense?", 1.0, final=True),
+                        up(1, "m", 2, q + " Does that make sense? And how would you test it?", 2.0, final=True)])
+    out += tr.tick(100.0)
+    assert [(len(d.parts), d.answer) for d in out] == [(1, True), (2, False), (3, True)]
+
+
 def test_bare_backchannel_tags_do_not_fire() -> None:
     tr = QuestionTracker()
     for i, text in enumerate(["Right?", "Huh?", "right"]):

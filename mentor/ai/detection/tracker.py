@@ -22,8 +22,9 @@ when the interviewer resumes after `new_question_gap_s` of silence following a f
 **Answer rule** (`DetectedQuestion.answer`; the actor starts or restarts an answer only when it is True):
 the first fire of an id starts the answer, unless every part is meeting logistics ("can you hear me?",
 `logistics.py`): then the first update that adds a real part starts it. A superseding update restarts it at
-most `max_restarts` (1) times, and only when the question grew a new part (a second question in the same
-turn); a re-worded or re-punctuated revision of the same parts never restarts it. So a turn holding several
+most `max_restarts` (1) times, and only when the question grew a new real part (a second question in the
+same turn, not a "does that make sense?" after it); a re-worded or re-punctuated revision of the same parts
+never restarts it. So a turn holding several
 questions gets one answer, restarted at most once as the turn grows.
 
 **Cost.** Only the text after the last stable cut is re-analysed: a cut is a real sentence end, or a
@@ -346,6 +347,9 @@ class QuestionTracker:
         key = tuple(normalise(p.text) for p in a.parts)
         if key in seg.emitted:
             return []  # same question already out for this id: never fire twice
+        # Logistics parts ("can you hear me?", "does that make sense?") are answered by the candidate in a word:
+        # they neither start an answer nor, added to a question already answered, restart it.
+        real = sum(1 for p in a.parts if not is_logistics(p.text, self.language))
         answer = False
         if seg.question_id is None:
             self._count += 1
@@ -355,13 +359,13 @@ class QuestionTracker:
             seg.revision += 1
             if not seg.answered_parts:
                 answer = True  # nothing answered yet (only logistics so far): a start, not a restart
-            elif len(a.parts) > seg.answered_parts and seg.restarts < self.settings.max_restarts:
+            elif real > seg.answered_parts and seg.restarts < self.settings.max_restarts:
                 seg.restarts += 1
                 answer = True
-        if answer and all(is_logistics(p.text, self.language) for p in a.parts):
-            answer = False  # "can you hear me?": asked, answered by the candidate in a word
+        if not real:
+            answer = False
         if answer:
-            seg.answered_parts = len(a.parts)
+            seg.answered_parts = real
         keep_last(seg.emitted, key, _EMITTED_KEEP)
         parts = a.part_texts
         previous = self._previous if seg.revision == 0 else None
