@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from bench.answers_fixture import SENIOR_BACKEND
 from mentor.ai import compose
 from mentor.ai.compose import compose_answer, sentences, topic
+from mentor.ai.detection import question_kind
 from mentor.ai.phrases import ENGLISH, PHRASEBOOKS
 from mentor.ai.resume import parse_resume_text
 from mentor.ai.types import (
@@ -495,3 +496,23 @@ def test_concept_tables_are_index_aligned() -> None:
     # _CONCEPT_WORDS (per language) and _CONCEPT_EVIDENCE are read by the index of the concept a question names
     assert len(compose._CONCEPT_EVIDENCE) == len(compose._CONCEPTS)
     assert all(len(words) == len(compose._CONCEPTS) for words in compose._CONCEPT_WORDS.values())
+
+
+def test_a_yes_no_question_on_experience_gets_a_yes_no_lead_not_a_definition() -> None:
+    for question, clause in (("Have you used Kafka?", "you have used Kafka"), ("Ever used GraphQL?", "you have ever used GraphQL"),
+                             ("Did you consider using a queue there?", "you considered using a queue there")):
+        lead = compose_answer(ask(question, question_kind(question))).text.splitlines()[0]
+        assert lead.startswith(f"They're asking whether {clause}: say yes or no first"), lead
+        assert "definition" not in lead
+    lead = compose_answer(ask("Can you explain how a hash map works?", "technical")).text.splitlines()[0]
+    assert "definition" in lead  # a request for the explanation itself
+
+
+def test_motivation_and_self_questions_pick_their_own_template() -> None:
+    for question in ("What made you apply for this position?", "What drew you to our company?"):
+        assert question_kind(question) == "background"
+        assert compose_answer(ask(question, "background")).text.startswith("What draws me to the Senior Engineer role")
+    # "yourself" here is no invitation to pitch: not the "about yourself" template
+    question = "Did you build the pipeline yourself?"
+    assert question_kind(question) != "background"
+    assert "years of experience" not in compose_answer(ask(question, question_kind(question))).text

@@ -162,6 +162,7 @@ _LEAD_INS = re.compile(
     r"(?:example|overview) of)\s+"
     r"|(?:i'd|i would) (?:like|love) (?:to hear|you to explain|to know|to understand)(?: about)?\s+"
     r"|(?:let's|let us) (?:talk|say)(?: about)?\s+|(?:tell (?:me|us)|explain|describe|talk)(?: about)?\s+"
+    r"|do you (?:know|understand) (?=how |what |why |when |where |which )"
     r"|(?:what's|what is) your (?:opinion|view|take|stance) (?:on|of|about) "
     r"|(?:what do you think|how do you feel) (?:about|of) |what (?:is|are) |what's "
     r"|do you mean |did you mean |what do you mean(?: by)? |you mean "
@@ -349,13 +350,30 @@ def _quote(text: str, ph: Phrases) -> str:
 
 
 def _second_person(phrase: str) -> str:
-    """A yes/no question as the clause it asks about: "have you used Terraform" -> "you have used Terraform"."""
+    """A yes/no question as the clause it asks about: "have you used Terraform" -> "you have used Terraform";
+    the clipped "ever used GraphQL" -> "you have ever used GraphQL", "familiar with Go" -> "you are ..."."""
+    clipped = re.match(r"^(ever|familiar|comfortable)\s+(.*)$", phrase, re.IGNORECASE)
+    if clipped is not None:
+        verb = "have" if clipped.group(1).lower() == "ever" else "are"
+        return f"you {verb} {clipped.group(1).lower()} {clipped.group(2)}"
     match = re.match(r"^(have|has|do|did|are|were|can|could|would|will)\s+you\s+(.*)$", phrase, re.IGNORECASE)
     if match is None:
         return phrase
     verb = match.group(1).lower()
     rest = match.group(2)
-    return f"you {rest}" if verb in {"do", "did"} else f"you {verb} {rest}"
+    if verb == "did":  # "did you consider a queue" -> "you considered a queue"
+        head, _, tail = rest.partition(" ")
+        past = _PAST_OF.get(head.lower()) or (head + "d" if head.endswith("e") else head + "ed")
+        return f"you {past} {tail}".rstrip()
+    return f"you {rest}" if verb == "do" else f"you {verb} {rest}"
+
+
+# Irregular verbs a "did you ...?" question puts to the candidate most often.
+_PAST_OF = {"build": "built", "run": "ran", "lead": "led", "write": "wrote", "make": "made", "choose": "chose",
+            "take": "took", "get": "got", "have": "had", "do": "did", "go": "went", "find": "found", "give": "gave",
+            "keep": "kept", "know": "knew", "see": "saw", "think": "thought", "try": "tried", "pay": "paid",
+            "ship": "shipped", "stop": "stopped", "plan": "planned", "hit": "hit", "set": "set", "put": "put",
+            "cut": "cut", "split": "split", "spend": "spent", "teach": "taught", "bring": "brought"}
 
 
 def _matches(patterns: str, text: str) -> bool:
@@ -849,7 +867,10 @@ _HOW_TOPIC = re.compile(r"^(?:how you|wie (?:Sie|du)|comment (?:vous|tu)|cómo \
 def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     subject = topic(request.question)
-    draft.add(ph.asks["approach" if _HOW_TOPIC.match(subject) else "explain"].format(topic=_quote(subject, ph)))
+    if _matches(_EXPERIENCE, _core(request.question)):  # "have you used Kafka?": their experience, not a definition
+        draft.add(_yes_no_lead(subject, ph))
+    else:
+        draft.add(ph.asks["approach" if _HOW_TOPIC.match(subject) else "explain"].format(topic=_quote(subject, ph)))
     for sentence, ref, title in _kb_points(request):
         draft.add(ph.kb_point.format(sentence=_sentence(sentence), title=title), ref)
     profile = request.resume
@@ -904,7 +925,8 @@ _BACKGROUND_TOPICS: tuple[tuple[str, str], ...] = (
         "motivation",
         (
             r"why (?:do|would) you want|why (?:are you )?interested|why (?:this|our|the) "
-            r"(?:company|role|job|team|position)|why us\b|why here\b|attract|warum (?:möchten|wollen) "
+            r"(?:company|role|job|team|position)|why us\b|why here\b|attract|made you (?:apply|want|choose)|"
+            r"why did you apply|drew you|drawn to|brings you to|brought you to|warum (?:möchten|wollen) "
             r"sie|warum (?:wir|uns)|reizt|pourquoi (?:voulez|souhaitez|nous|ce poste)|vous attire|"
             r"por qué (?:quieres|te interesa|nosotros|este puesto)|te atrae"
         ),
@@ -922,7 +944,8 @@ _EDUCATION = (
     r"études|diplôme|formation|estudi|carrera|formación"
 )
 _PITCH = (
-    r"yourself|about you\b|your background|walk (?:me|us) through your|your (?:resume|cv|career)|"
+    r"(?:about|introduce|describe|present) yourself|about you\b|your background|walk (?:me|us) through your|"
+    r"your (?:resume|cv|career)|"
     r"über sich|über ihren werdegang|présentez-vous|parlez-moi de vous|votre parcours|háblame de ti|"
     r"preséntate|sobre ti|tu trayectoria"
 )
@@ -1321,9 +1344,34 @@ _OPINION = (
     r"was halten sie|ihre meinung|que pensez-vous|votre avis|qué (?:opinas|piensas)|tu opinión"
 )
 _YES_NO = (
-    r"^(?:have|has|do|did|are|were|can|could|will|would)\s+you\b|^(?:haben|sind|können|kennen)\s+sie\b|"
+    r"^(?:have|has|do|did|are|were|can|could|will|would)\s+you\b|^(?:ever|familiar|comfortable)\b|"
+    r"^(?:haben|sind|können|kennen)\s+sie\b|"
     r"^(?:avez|êtes|pouvez|connaissez)-vous\b|^¿?\s*(?:has|tienes|puedes|conoces|sabes)\b"
 )
+
+
+# A yes/no question on the candidate's own experience with a technology ("have you used Kafka?", "ever used
+# GraphQL?", "did you consider a queue?"); "can you explain how ..." asks for the explanation itself.
+_EXPERIENCE = (
+    r"^(?:have|has)\s+you\s+(?:ever\s+)?(?:used|worked|run|built|deployed|operated|written|tried|had|done)\b|"
+    r"^did\s+you\s+(?:use|work|run|build|deploy|try|consider)\b|^(?:are|were)\s+you\s+(?:familiar|comfortable|"
+    r"experienced)\b|^do\s+you\s+(?:have\s+(?:any\s+)?experience|use|work)\b|^(?:ever|familiar|comfortable)\b|"
+    r"^(?:any\s+)?experience\s+with\b|^(?:haben|kennen)\s+sie\b|^(?:avez|connaissez)-vous\b|^¿?\s*(?:has|conoces)\b"
+)
+
+
+def _core(question: str) -> str:
+    return _FILLERS.sub("", _question_sentence(question)).strip(" ¿¡")
+
+
+def _asks_yes_no(question: str) -> bool:
+    return _matches(_YES_NO, _core(question))
+
+
+def _yes_no_lead(phrase: str, ph: Phrases) -> str:
+    """"They're asking whether you have used Kafka: say yes or no first, then one concrete example."""
+    clause = _second_person(phrase) if ph.code == "en" else phrase
+    return ph.asks["yes_no"].format(topic=_quote(_clip(clause, 8), ph))
 _QUESTIONS_FOR_US = (
     r"questions? for (?:me|us)|any questions|questions (?:do|would) you have|fragen an (?:mich|uns)|noch fragen|"
     r"des questions|questions à nous|alguna pregunta|preguntas para"
@@ -1337,12 +1385,10 @@ def _compose_other(request: AnswerRequest, draft: _Draft) -> None:
         draft.add(ph.logistics["questions"].format(target=_target(request, ph)))
         return
     phrase = topic(request.question)
-    core = _FILLERS.sub("", _question_sentence(request.question)).strip(" ¿¡")
-    if _matches(_OPINION, core):
+    if _matches(_OPINION, _core(request.question)):
         lead = ph.asks["opinion"].format(topic=_quote(phrase, ph))
-    elif _matches(_YES_NO, core):
-        clause = _second_person(phrase) if ph.code == "en" else phrase
-        lead = ph.asks["yes_no"].format(topic=_quote(_clip(clause, 8), ph))
+    elif _asks_yes_no(request.question):
+        lead = _yes_no_lead(phrase, ph)
     else:
         lead = ph.asks["general"].format(topic=_quote(phrase, ph))
     ranked = _ranked_lines(request)

@@ -91,7 +91,7 @@ _EN: _Rules = (
         "authenticat",
     )),
     ("background", (
-        "yourself", "your background", "your resume", "your cv", "your experience", "current role",
+        "about yourself", "introduce yourself", "describe yourself", "see yourself", "your background", "your resume", "your cv", "your experience", "current role",
         "previous role", "last job", "current job", "previous job", "why do you want", "why are you interested",
         "why this company", "why us", "where do you see yourself", "strength", "weakness", "what did you study",
         "your degree", "your career", "walk me through your", "why are you leaving", "why did you leave",
