@@ -516,3 +516,17 @@ def test_motivation_and_self_questions_pick_their_own_template() -> None:
     question = "Did you build the pipeline yourself?"
     assert question_kind(question) != "background"
     assert "years of experience" not in compose_answer(ask(question, question_kind(question))).text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("Talk me through how you'd debug a memory leak.", "They want to know how you'd debug a memory leak: the approach"),
+    ("What's your approach to code review?", "They want to know your approach to code review: the approach"),
+    ("How does a hash map work under the hood?", "They want you to explain a hash map: a one-line definition"),
+    ("Thoughts on TypeScript?", "They want your view on TypeScript:"),
+    ("Any thoughts on our architecture?", "They want your view on our architecture:"),
+    ("What's your experience with Kafka?", "They're asking about your experience with Kafka:"),
+    ("Could you elaborate on that?", "They're asking about that:"),  # a request, not "whether that"
+])
+def test_the_lead_says_what_the_question_asks_for(question: str, lead: str) -> None:
+    text = compose_answer(ask(question, question_kind(question))).text
+    assert text.startswith(lead), text

@@ -161,7 +161,9 @@ _LEAD_INS = re.compile(
     r"through|talk (?:me |us )?(?:through|about)|say more about|elaborate on|clarify|give (?:me|us) an? "
     r"(?:example|overview) of)\s+"
     r"|(?:i'd|i would) (?:like|love) (?:to hear|you to explain|to know|to understand)(?: about)?\s+"
-    r"|(?:let's|let us) (?:talk|say)(?: about)?\s+|(?:tell (?:me|us)|explain|describe|talk)(?: about)?\s+"
+    r"|(?:let's|let us) (?:talk|say)(?: about)?\s+|(?:walk|talk|take) (?:me|us) through\s+"
+    r"|(?:say (?:a bit |a little )?more|elaborate|expand) (?:about|on)\s+|(?:any )?thoughts (?:on|about)\s+"
+    r"|(?:tell (?:me|us)|explain|describe|talk)(?: about)?\s+"
     r"|do you (?:know|understand) (?=how |what |why |when |where |which )"
     r"|(?:what's|what is) your (?:opinion|view|take|stance) (?:on|of|about) "
     r"|(?:what do you think|how do you feel) (?:about|of) |what (?:is|are) |what's "
@@ -198,7 +200,8 @@ _DESIGN_VERBS = re.compile(
     re.IGNORECASE,
 )
 _HOW_WORKS = re.compile(
-    r"^how (?:does|do) (.+?) work$|^wie funktionier(?:t|en) ([^,;]+)|^comment fonctionne(?:nt)? ([^,;]+)"
+    r"^how (?:does|do) (.+?) work(?: under the hood| in practice| internally)?$|^wie funktionier(?:t|en) ([^,;]+)"
+    r"|^comment fonctionne(?:nt)? ([^,;]+)"
     r"|^¿?\s*cómo funciona(?:n)? ([^,;]+)",
     re.IGNORECASE,
 )
@@ -861,14 +864,22 @@ def _tie(request: AnswerRequest, draft: _Draft, ph: Phrases, ranked: list[_Line]
 
 # A topic phrase that asks how the candidate would do something ("how you would make retries idempotent"):
 # an approach, not a concept to define.
-_HOW_TOPIC = re.compile(r"^(?:how you|wie (?:Sie|du)|comment (?:vous|tu)|cómo \w+(?:ías|as|es))\b", re.IGNORECASE)
+_HOW_TOPIC = re.compile(
+    r"^(?:how you|your (?:approach|process|workflow|strategy)\b|wie (?:Sie|du)|comment (?:vous|tu)|cómo \w+(?:ías|as|es))\b",
+    re.IGNORECASE,
+)
 
 
 def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     subject = topic(request.question)
-    if _matches(_EXPERIENCE, _core(request.question)):  # "have you used Kafka?": their experience, not a definition
+    core = _core(request.question)
+    if _matches(_EXPERIENCE, core):  # "have you used Kafka?": their experience, not a definition
         draft.add(_yes_no_lead(subject, ph))
+    elif _matches(_OPINION, core):  # "thoughts on TypeScript?"
+        draft.add(ph.asks["opinion"].format(topic=_quote(subject, ph)))
+    elif _matches(_THEIR_EXPERIENCE, core):  # "what's your experience with Kafka?": their record, then the tie
+        draft.add(ph.asks["general"].format(topic=_quote(subject, ph)))
     else:
         draft.add(ph.asks["approach" if _HOW_TOPIC.match(subject) else "explain"].format(topic=_quote(subject, ph)))
     for sentence, ref, title in _kb_points(request):
@@ -890,6 +901,11 @@ def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
 
 def _compose_system_design(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
+    if _matches(_OPINION, _core(request.question)):  # "any thoughts on our architecture?": a view, not a design
+        draft.add(ph.asks["opinion"].format(topic=_quote(topic(request.question), ph)))
+        if request.resume is not None:
+            _tie(request, draft, ph, _ranked_lines(request), ph.design_tie)
+        return
     draft.add(ph.design_lead.format(topic=_quote(topic(request.question, design=True), ph)))
     for step in ph.design_steps:
         draft.add(f"• {step}")
@@ -1340,7 +1356,8 @@ def _compose_small_talk(request: AnswerRequest, draft: _Draft) -> None:
 
 
 _OPINION = (
-    r"what do you think|your (?:opinion|view|take|thoughts)|how do you feel about|do you agree|"
+    r"what do you think|your (?:opinion|view|take|thoughts)|^(?:any )?thoughts (?:on|about)\b|how do you feel about|"
+    r"do you agree|"
     r"was halten sie|ihre meinung|que pensez-vous|votre avis|qué (?:opinas|piensas)|tu opinión"
 )
 _YES_NO = (
@@ -1360,12 +1377,24 @@ _EXPERIENCE = (
 )
 
 
+# "What's your experience with Kafka?", "tell me about your experience in fintech".
+_THEIR_EXPERIENCE = r"\byour (?:experience|background|track record) (?:with|in|of|on)\b"
+
+
 def _core(question: str) -> str:
     return _FILLERS.sub("", _question_sentence(question)).strip(" ¿¡")
 
 
+# "Could you elaborate on that?", "can you walk me through it": a request in question form, not a yes/no.
+_REQUEST = (
+    r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:elaborate|explain|expand|describe|tell|talk|walk|"
+    r"take|say|give|clarify|share|go\s+(?:into|over|through)|summari[sz]e|list|outline)\b"
+)
+
+
 def _asks_yes_no(question: str) -> bool:
-    return _matches(_YES_NO, _core(question))
+    core = _core(question)
+    return _matches(_YES_NO, core) and not _matches(_REQUEST, core)
 
 
 def _yes_no_lead(phrase: str, ph: Phrases) -> str:

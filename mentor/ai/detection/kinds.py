@@ -363,6 +363,8 @@ def _kind(low: str, language: str | None, previous: str | None) -> QuestionKind:
         if opens or (refers and len(words) <= 7):
             return QuestionKind.FOLLOW_UP
     kind = _first(order[3:], found, low, patterns)
+    if kind == "system_design" and (" your experience with " in low or " your experience in " in low):
+        kind = "technical"  # "what's your experience with distributed systems?" asks for a record, not a design
     if kind is None and code != "en":
         kind = _first(_ORDER["en"][3:], _found("en", low), low, {})  # technical terms are often English
     if kind is None and len(words) <= _GREETING_MAX_WORDS \
