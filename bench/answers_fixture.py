@@ -181,6 +181,7 @@ def _q(id: str, kind: str, text: str, topics: str = "", **kw: object) -> Questio
 BANNED = ("Short answer: give a direct", "Key points for ")
 PITCH = ("Pitch in three beats", "That is why", "My core strengths are")
 CONFLICT_STEPS = ("Talk to the person one-to-one", "one-to-one first")
+DEFINITION = ("a one-line definition", "Design outline")
 
 _MIGRATION_Q = "Tell me about a migration you led."
 _MIGRATION_A = "At Ledgerly I led the migration of the ledger to services on Kafka."
@@ -206,6 +207,10 @@ QUESTIONS: tuple[Question, ...] = (
     _q("t4", "technical", "How do you keep SQL queries fast on very large tables?", "sql"),
     _q("t5", "technical", "Explain how Kafka keeps messages in order.", "kafka"),
     _q("t6", "technical", "How do you test a service that depends on a third-party API?", "testing"),
+    # the candidate's own experience or view, not a definition
+    _q("t7", "technical", "Have you used Kafka in production?", "kafka", avoid=DEFINITION),
+    _q("t8", "technical", "What's your experience with Kafka?", "kafka", avoid=DEFINITION),
+    _q("t9", "technical", "Thoughts on TypeScript?", avoid=DEFINITION),
     # system design
     _q("d1", "system_design", "ok design a rate limiter for our API", "rate_limiter"),
     _q("d2", "system_design", "How would you design a URL shortener like bit.ly?"),
@@ -270,6 +275,8 @@ QUESTIONS: tuple[Question, ...] = (
     _q("o1", "other", "What do you think about our return-to-office policy?", avoid=CONFLICT_STEPS),
     _q("o2", "other", "Do you have any questions for us?"),
     _q("o3", "other", "Have you used Terraform?", "terraform"),
+    _q("o5", "other", "Could you elaborate on that?", avoid=("say yes or no",)),
+    _q("o6", "other", "Did you build the pipeline yourself?", "tracking", avoid=PITCH + ("years of experience",)),
     _q("o4", "other", "What's your opinion on the U.S. approach to data privacy, e.g. compared with GDPR?",
        avoid=CONFLICT_STEPS),
     # other languages
