@@ -530,3 +530,13 @@ def test_motivation_and_self_questions_pick_their_own_template() -> None:
 def test_the_lead_says_what_the_question_asks_for(question: str, lead: str) -> None:
     text = compose_answer(ask(question, question_kind(question))).text
     assert text.startswith(lead), text
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es"])
+def test_the_closing_question_gets_a_closing_line_in_the_session_language(language: str) -> None:
+    question = {"en": "Is there anything else you'd like us to know?", "de": "Gibt es noch etwas, das Sie ergänzen möchten?",
+                "fr": "Y a-t-il autre chose que vous aimeriez ajouter ?", "es": "¿Hay algo más que quieras añadir?"}[language]
+    assert question_kind(question, language) == "logistics"
+    text = compose_answer(ask(question, "logistics", language=language)).text
+    assert text == PHRASEBOOKS[language].logistics["closing"].format(target=compose._target(
+        ask(question, "logistics", language=language), PHRASEBOOKS[language]))

@@ -1201,9 +1201,14 @@ def _compose_situational(request: AnswerRequest, draft: _Draft) -> None:
 # phrasebook. "Any questions for us?" comes first: its reply is two questions the candidate can ask.
 _LOGISTICS_TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
-        ("questions for", "any questions", "questions do you have", "fragen an", "noch fragen", "des questions",
-         "questions à", "alguna pregunta", "preguntas para", "preguntas tienes"),
+        ("questions for", "any questions", "questions do you have", "like to ask", "fragen an", "noch fragen",
+         "des questions", "questions à", "alguna pregunta", "preguntas para", "preguntas tienes"),
         "questions",
+    ),
+    (  # the interview's last question: "is there anything else you'd like us to know?"
+        ("anything else", "anything to add", "like to add", "should know", "sonst noch", "noch etwas", "ergänzen",
+         "autre chose", "ajouter", "algo más", "añadir"),
+        "closing",
     ),
     (
         ("salary", "compensation", "pay", "expectation", "package", "gehalt", "vergütung", "salaire",

@@ -267,6 +267,10 @@ ENGLISH = Phrases(
             "Yes, two: what would success look like in the first six months, and what is the team's biggest "
             "challenge right now?"
         ),
+        "closing": (
+            "Just that I'm genuinely excited about {target} and keen to contribute from the first weeks. Thank "
+            "you for your time today."
+        ),
         "default": (
             "Happy to help with that. Could you tell me a bit more about what you need from me, so I give "
             "you an accurate answer about {target}?"
@@ -492,6 +496,10 @@ GERMAN = Phrases(
         "questions": (
             "Ja, zwei: Woran messen Sie Erfolg in den ersten sechs Monaten, und was ist gerade die größte "
             "Herausforderung des Teams?"
+        ),
+        "closing": (
+            "Nur, dass mich {target} wirklich reizt und ich schon in den ersten Wochen beitragen möchte. Vielen "
+            "Dank für Ihre Zeit heute."
         ),
         "default": (
             "Gern. Können Sie mir etwas genauer sagen, was Sie von mir brauchen, damit ich Ihnen mit Blick "
@@ -725,6 +733,10 @@ FRENCH = Phrases(
             "Oui, deux : à quoi reconnaîtrez-vous la réussite au bout de six mois, et quel est aujourd'hui le "
             "plus grand défi de l'équipe ?"
         ),
+        "closing": (
+            "Simplement que {target} me motive vraiment et que j'ai hâte de contribuer dès les premières "
+            "semaines. Merci pour votre temps aujourd'hui."
+        ),
         "default": (
             "Avec plaisir. Pourriez-vous me préciser ce dont vous avez besoin, pour que je vous donne une "
             "réponse exacte concernant {target} ?"
@@ -943,6 +955,10 @@ SPANISH = Phrases(
         "questions": (
             "Sí, dos: ¿cómo medirían el éxito en los primeros seis meses y cuál es ahora el mayor reto del "
             "equipo?"
+        ),
+        "closing": (
+            "Solo que {target} me motiva de verdad y que tengo ganas de aportar desde las primeras semanas. "
+            "Gracias por su tiempo hoy."
         ),
         "default": (
             "Con gusto. ¿Podría contarme un poco más sobre lo que necesita saber, para darle una respuesta "
