@@ -540,3 +540,18 @@ def test_the_closing_question_gets_a_closing_line_in_the_session_language(langua
     text = compose_answer(ask(question, "logistics", language=language)).text
     assert text == PHRASEBOOKS[language].logistics["closing"].format(target=compose._target(
         ask(question, "logistics", language=language), PHRASEBOOKS[language]))
+
+
+def test_a_gerund_of_means_stays_in_the_action() -> None:
+    action, result = compose._action_and_result(
+        "Shipped a tracking page under a two-week deadline by cutting scope to three carriers", compose.ENGLISH)
+    assert result is None and action.endswith("by cutting scope to three carriers")
+    action, result = compose._action_and_result("Rebuilt the search index, cutting p99 latency to 120 ms", compose.ENGLISH)
+    assert (action, result) == ("I rebuilt the search index", "That cut p99 latency to 120 ms")
+
+
+@pytest.mark.parametrize("question", ["Why should we hire you?", "What makes you a good fit for this role?",
+                                      "What can you bring to the team?"])
+def test_why_hire_you_is_answered_with_a_strength(question: str) -> None:
+    assert question_kind(question) == "background"
+    assert compose_answer(ask(question, "background")).text.startswith("My main strength is")

@@ -395,6 +395,8 @@ _RESULT_SPLIT = re.compile(
     r"growing|bringing|doubling|halving|speeding up|resulting in|leading to|enabling|allowing)\b\s*",
     re.IGNORECASE,
 )
+# A gerund after these says how the work was done ("by cutting scope"), not its result.
+_MEANS_BEFORE = frozenset({"by", "while", "without", "through", "after", "before", "from", "via"})
 _GERUND_TO_PAST = {
     "cutting": "cut", "reducing": "reduced", "improving": "improved", "increasing": "increased",
     "saving": "saved", "lowering": "lowered", "raising": "raised", "boosting": "boosted", "growing": "grew",
@@ -433,6 +435,8 @@ def _said(bullet: str, ph: Phrases) -> str:
 
 def _action_and_result(bullet: str, ph: Phrases) -> tuple[str, str | None]:
     match = _RESULT_SPLIT.search(bullet)
+    if match is not None and bullet[: match.start()].rsplit(None, 1)[-1].lower() in _MEANS_BEFORE:
+        match = None  # "... under a deadline by cutting scope": how it was done, not what it achieved
     if match is None or match.start() < 12:
         # "Mentored 4 engineers; two were promoted" states the result in its second clause.
         head, sep, tail = bullet.partition("; ")
@@ -929,7 +933,13 @@ _BACKGROUND_TOPICS: tuple[tuple[str, str], ...] = (
             r"debilidad|punto débil"
         ),
     ),
-    ("strength", r"strength|strongest|stärke|points? forts?|\bforces?\b|fortaleza|punto fuerte"),
+    (
+        "strength",
+        (
+            r"strength|strongest|hire you|choose you|pick you|(?:good|right|great) fit|bring to|set you apart|"
+            r"makes you (?:different|unique|stand out)|stärke|points? forts?|\bforces?\b|fortaleza|punto fuerte"
+        ),
+    ),
     (
         "leaving",
         (

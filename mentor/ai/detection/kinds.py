@@ -99,6 +99,9 @@ _EN: _Rules = (
         "what are you looking for", "motivat", "passion", "interested in this", "about you", "your role",
         "your team", "worked on", "working on", "you've done", "your previous", "your current", "years of",
         "made you apply", "why did you apply", "drew you to", "brought you to", "attracted you to",
+        "should we hire you", "should we choose you", "should we pick you", "you a good fit", "you the right fit",
+        "you a great fit", "can you bring", "would you bring", "set you apart", "makes you different",
+        "makes you unique", "makes you stand out",
         "ideal work", "work environment", "prefer working",
     )),
 )
