@@ -526,6 +526,13 @@ def test_motivation_and_self_questions_pick_their_own_template() -> None:
     ("Any thoughts on our architecture?", "They want your view on our architecture:"),
     ("What's your experience with Kafka?", "They're asking about your experience with Kafka:"),
     ("Could you elaborate on that?", "They're asking about that:"),  # a request, not "whether that"
+    ("Why did you choose Kafka over RabbitMQ?", "They want your view on why you chose Kafka over RabbitMQ:"),
+    ("When would you use a NoSQL database over SQL?", "They want your view on when you would use a NoSQL database"),
+    ("What's the CAP theorem?", "They want you to explain the CAP theorem:"),
+    ("How would you design Twitter's timeline?", "Design outline for Twitter's timeline"),
+    ("What was your role in the migration?", "From my own work:"),
+    ("Tell me about your most recent project.", "At Ledgerly I was"),
+    ("Where are you based?", "I'm open to discussing the working arrangement."),
 ])
 def test_the_lead_says_what_the_question_asks_for(question: str, lead: str) -> None:
     text = compose_answer(ask(question, question_kind(question))).text

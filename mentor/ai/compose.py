@@ -166,7 +166,7 @@ _LEAD_INS = re.compile(
     r"|(?:tell (?:me|us)|explain|describe|talk)(?: about)?\s+"
     r"|do you (?:know|understand) (?=how |what |why |when |where |which )"
     r"|(?:what's|what is) your (?:opinion|view|take|stance) (?:on|of|about) "
-    r"|(?:what do you think|how do you feel) (?:about|of) |what (?:is|are) |what's "
+    r"|(?:what do you think|how do you feel) (?:about|of) |what (?:is|are) (?!you |we |they |i )|what's "
     r"|do you mean |did you mean |what do you mean(?: by)? |you mean "
     r"|meinen sie (?:damit |mit )?|meinst du (?:damit |mit )?|(?:vous voulez|tu veux) dire (?:que |par )?"
     r"|(?:te refieres|se refiere) a |(?:quieres|quiere) decir (?:que |con )?"
@@ -245,7 +245,10 @@ def topic(question: str, *, design: bool = False, words: int = 8) -> str:
     how = _HOW_WORKS.match(text)
     if how:
         text = next(g for g in how.groups() if g)
-    # "How do you keep queries fast" -> "how you keep queries fast": a clause that reads inside a sentence.
+    # "How do you keep queries fast" -> "how you keep queries fast": a clause that reads inside a sentence;
+    # "why did you choose Kafka" -> "why you chose Kafka".
+    text = re.sub(r"^(how|what|why|when|where|which)\s+did\s+you\s+([a-z]+)\b",
+                  lambda m: f"{m.group(1)} you {_past(m.group(2))}", text, flags=re.IGNORECASE)
     text = re.sub(
         r"^(how|what|why|when|where|which)\s+(do|did|would|can|could|should|will)\s+you\s+(do\b)?",
         _clause,
@@ -366,9 +369,20 @@ def _second_person(phrase: str) -> str:
     rest = match.group(2)
     if verb == "did":  # "did you consider a queue" -> "you considered a queue"
         head, _, tail = rest.partition(" ")
-        past = _PAST_OF.get(head.lower()) or (head + "d" if head.endswith("e") else head + "ed")
-        return f"you {past} {tail}".rstrip()
+        return f"you {_past(head)} {tail}".rstrip()
     return f"you {rest}" if verb == "do" else f"you {verb} {rest}"
+
+
+def _past(verb: str) -> str:
+    """The simple past of a verb a "did you ...?" question puts to the candidate ("choose" -> "chose")."""
+    low = verb.lower()
+    if low in _PAST_OF:
+        return _PAST_OF[low]
+    if low.endswith("e"):
+        return verb + "d"
+    if low.endswith("y") and len(low) > 2 and low[-2] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
 
 
 # Irregular verbs a "did you ...?" question puts to the candidate most often.
@@ -612,7 +626,7 @@ _CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
 # Words that frame an interview question rather than say its topic ("how would you handle it").
 _FRAMING = re.compile(
     r"\b(?:handl(?:e|ed|es|ing)|approach(?:es)?|deal(?:t)? with|situations?|examples?|imagine|suppose|"
-    r"scenario|first day|walk (?:me|us) through)\b",
+    r"scenario|first day|walk (?:me|us) through|your (?:role|part) in|(?:most )?recent)\b",
     re.IGNORECASE,
 )
 
@@ -884,6 +898,8 @@ def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
         draft.add(ph.asks["opinion"].format(topic=_quote(subject, ph)))
     elif _matches(_THEIR_EXPERIENCE, core):  # "what's your experience with Kafka?": their record, then the tie
         draft.add(ph.asks["general"].format(topic=_quote(subject, ph)))
+    elif _matches(_CHOICE, core):  # "when would you use NoSQL over SQL?": a choice to argue, not a definition
+        draft.add(ph.asks["opinion"].format(topic=_quote(topic(request.question, words=12), ph)))
     else:
         draft.add(ph.asks["approach" if _HOW_TOPIC.match(subject) else "explain"].format(topic=_quote(subject, ph)))
     for sentence, ref, title in _kb_points(request):
@@ -977,6 +993,13 @@ _PITCH = (
 )
 
 
+_LATEST = (
+    r"\b(?:most recent|latest|current|last) (?:project|job|role|position|company|employer)\b|"
+    r"\b(?:aktuell\w*|letzt\w*) (?:projekt|stelle|job|rolle)|(?:dernier|actuel) (?:projet|poste)|"
+    r"(?:último|actual) (?:proyecto|puesto|trabajo)"
+)
+
+
 def _named_entry(request: AnswerRequest, profile: ResumeProfile) -> int | None:
     """The job whose employer the question names ("your time at Brightnet")."""
     asked = set(terms(request.question, request.language))
@@ -1037,6 +1060,8 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
         )
         return
     named = _named_entry(request, profile)
+    if named is None and profile.experience and _matches(_LATEST, question):
+        named = 0  # "your most recent project": the resume lists the latest job first
     if named is not None:
         _describe_entry(request, draft, ph, named, ranked)
         return
@@ -1231,7 +1256,7 @@ _LOGISTICS_TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
         "start",
     ),
     (
-        ("relocat", "remote", "onsite", "on-site", "office", "hybrid", "location", "travel", "commute",
+        ("relocat", "remote", "onsite", "on-site", "office", "hybrid", "location", "located", "based", "travel", "commute",
          "umzug", "homeoffice", "büro", "standort", "reise", "télétravail", "bureau", "déménag",
          "déplacement", "remoto", "oficina", "presencial", "ubicación", "mudanza", "viaj"),
         "location",
@@ -1392,6 +1417,12 @@ _EXPERIENCE = (
 )
 
 
+# A choice between two options: "when would you use NoSQL over SQL?", "why did you choose Kafka over RabbitMQ?".
+# ("Explain optimistic versus pessimistic locking" asks for the explanation: the candidate is not choosing.)
+_CHOICE = (
+    r"^when (?:would|should|do) you (?:use|choose|pick)\b|"
+    r"\byou (?:chose|choose|pick|picked|prefer|use|go with|went with)\b.*\b(?:over|instead of|rather than)\b"
+)
 # "What's your experience with Kafka?", "tell me about your experience in fintech".
 _THEIR_EXPERIENCE = r"\byour (?:experience|background|track record) (?:with|in|of|on)\b"
 
