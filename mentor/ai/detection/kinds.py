@@ -92,7 +92,7 @@ _EN: _Rules = (
         "how do you ensure", "how would you ensure", "how do you guarantee", "how would you guarantee",
         "how do you prevent", "how would you prevent", "how do you avoid", "exactly once", "at least once",
         "twice", "duplicate", "retries", "race condition", "deadlock", "failover", "replica", "encrypt",
-        "authenticat", "theorem", "acid", " dns ", " tls ", " ssl ", " https ", " cdn ", "oauth", " jwt ",
+        "authenticat", "theorem", " acid ", " dns ", " tls ", " ssl ", " https ", " cdn ", "oauth", " jwt ",
         "grpc", "websocket", "browser", " url ", "secrets", " ci ", "continuous integration", "mutex", "semaphore",
         "event loop", "operating system", "kernel", "linux", "dependency injection", "design pattern",
     )),
