@@ -531,7 +531,7 @@ def test_motivation_and_self_questions_pick_their_own_template() -> None:
     ("What's the CAP theorem?", "They want you to explain the CAP theorem:"),
     ("How would you design Twitter's timeline?", "Design outline for Twitter's timeline"),
     ("What was your role in the migration?", "From my own work:"),
-    ("Tell me about your most recent project.", "At Ledgerly I was"),
+    ("Tell me about your most recent project.", "At Ledgerly I am Staff Backend Engineer (Mar 2020 – Present)."),
     ("Where are you based?", "I'm open to discussing the working arrangement."),
 ])
 def test_the_lead_says_what_the_question_asks_for(question: str, lead: str) -> None:

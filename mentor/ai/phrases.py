@@ -105,6 +105,7 @@ class Phrases:
     goals_no_line: str  # target
     studied: str  # education
     entry: str  # employer, role, since
+    entry_current: str  # the same for the job the candidate still holds
     entry_no_details: str
     on_topic: str
     # follow-up
@@ -343,6 +344,7 @@ ENGLISH = Phrases(
     goals_no_line="In five years I want more depth and more responsibility, starting with {target}.",
     studied="I studied {education}.",
     entry="At {employer} I was {role}{since}.",
+    entry_current="At {employer} I am {role}{since}.",
     entry_no_details="Your resume gives no details for that job: have one concrete example ready.",
     on_topic="From my own work:",
     follow_why="The main reason: {reason}.",
@@ -573,6 +575,7 @@ GERMAN = Phrases(
     goals_no_line="In fünf Jahren möchte ich mehr Tiefe und mehr Verantwortung haben, beginnend mit {target}.",
     studied="Meine Ausbildung: {education}.",
     entry="Bei {employer} war ich {role}{since}.",
+    entry_current="Bei {employer} bin ich {role}{since}.",
     entry_no_details="Ihr Lebenslauf nennt keine Details zu dieser Stelle: Halten Sie ein konkretes Beispiel bereit.",
     on_topic="Aus meiner eigenen Arbeit:",
     follow_why="Der Hauptgrund: {reason}.",
@@ -812,6 +815,7 @@ FRENCH = Phrases(
     goals_no_line="Dans cinq ans, je veux avoir gagné en profondeur et en responsabilités, en commençant par {target}.",
     studied="Ma formation : {education}.",
     entry="Chez {employer}, j'étais {role}{since}.",
+    entry_current="Chez {employer}, je suis {role}{since}.",
     entry_no_details="Votre CV ne donne aucun détail sur ce poste : préparez un exemple concret.",
     on_topic="Dans mon propre travail :",
     follow_why="La raison principale : {reason}.",
@@ -1031,6 +1035,7 @@ SPANISH = Phrases(
     goals_no_line="En cinco años quiero tener más profundidad y más responsabilidad, empezando por {target}.",
     studied="Mi formación: {education}.",
     entry="En {employer} trabajaba como {role}{since}.",
+    entry_current="En {employer} trabajo como {role}{since}.",
     entry_no_details="Tu currículum no da detalles de ese trabajo: ten preparado un ejemplo concreto.",
     on_topic="De mi propio trabajo:",
     follow_why="La razón principal: {reason}.",
