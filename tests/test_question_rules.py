@@ -310,6 +310,8 @@ NOT_QUESTIONS = [
     "Open source is great.", "I'd say more people use Go now.",
     "Why we ask this is to understand how you work.", "Let me ask the team and get back to you.",
     "I wanted to ask my manager first.",
+    "Why this matters is simple: customers are churning.", "Who owns this is still unclear.",
+    "What happens next is up to you.",
     "What can I say, it worked.", "how should i put it it was messy", "Who would have thought.",
     "Where was I? Oh yes, the cache.",
 ]

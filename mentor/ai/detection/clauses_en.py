@@ -458,7 +458,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             # Clause-initial "why" is interrogative even without a verb, and interviewers' follow-ups
             # are often verbless: "and why postgres in the end", "why go over rust". With a subject and no
             # inversion it opens a clause instead ("why we ask this is to ..."), except the clipped "why you".
-            if b != "you" and (b in PRONOUN_SUBJ or b in SUBJ_CONTRACTED):
+            if b != "you" and (b in PRONOUN_SUBJ or b in SUBJ_CONTRACTED) or (
+                    b in DEMONSTRATIVE and _pseudo_cleft(w, k + 1)):  # "why this matters is simple"
                 return None
             return ("wh", 0.7)
         if a in ("what", "which", "whose") and b and b not in PRONOUN_SUBJ and b not in PUNCT \
@@ -476,6 +477,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
         if a == "who" and b and b not in PRONOUN_SUBJ and b not in PUNCT and b not in SUBJ_CONTRACTED:
             if b == "cares" or (b == "knows" and (c in _RHETORICAL_KNOWS or c in PUNCT)):
                 return None  # "who knows, maybe it works", "who cares": rhetorical
+            if _pseudo_cleft(w, k + 1):
+                return None  # "who owns this is still unclear": the clause is the subject
             return ("wh", 0.7)
         if b in ("you", "ya") and a in ("where", "how", "what", "why") and n - i <= 4:
             return ("wh", 0.45)  # colloquial "where you from", "how you doing"
@@ -568,12 +571,17 @@ def _preface_at(w: list[str], i: int) -> bool:
 
 
 def _pseudo_cleft(w: list[str], i: int) -> bool:
-    """ "what gets me is I ...": a wh-clause that is the subject of a later "is"/"was"."""
+    """ "what gets me is I ...", "who owns this is still unclear": a wh-clause that is the subject of a later
+    "is"/"was"."""
     for k in range(i, min(i + 10, len(w) - 1)):
         if w[k] in ("is", "was") and (w[k + 1] in SUBJECT or w[k + 1] in SUBJ_CONTRACTED
-                                      or w[k + 1] in ("that", ",")):
+                                      or w[k + 1] in _AFTER_CLEFT):
             return True
     return False
+
+
+# After the "is" of a wh-clause subject: "... is that", "... is still unclear", "... is simple".
+_AFTER_CLEFT = frozenset({"that", ",", "still", "not", "unclear", "clear", "simple", "obvious", "beyond", "anyone's", "up"})
 
 
 def _tag_score(w: list[str], comma_back: int, ends_q: bool) -> float:
