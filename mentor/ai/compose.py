@@ -6,8 +6,10 @@ outline in five parts for system design, one line for small talk, ...), and a qu
 one line saying what the question asks for plus the candidate's resume lines that the retrieval ranks
 closest to it. Answers are short (a line to lead with, then two to four points), in the session language
 (`mentor.ai.phrases`), quote at most a short phrase of the question, and use the resume line on exactly the
-question's topic when there is one. Pure and fast (well under a millisecond for a normal resume);
-`mentor.engines.offline` streams it.
+question's topic when there is one. The lead line names what the question asks for, whatever the kind: a
+definition ("what is X"), an approach ("how would you ..."), a view ("thoughts on X", "when would you use X
+over Y"), a yes or no ("have you used X?"), the candidate's record ("your experience with X"). Pure and fast
+(well under a millisecond for a normal resume); `mentor.engines.offline` streams it.
 """
 
 from __future__ import annotations
