@@ -562,3 +562,13 @@ def test_a_gerund_of_means_stays_in_the_action() -> None:
 def test_why_hire_you_is_answered_with_a_strength(question: str) -> None:
     assert question_kind(question) == "background"
     assert compose_answer(ask(question, "background")).text.startswith("My main strength is")
+
+
+@pytest.mark.parametrize(("language", "question", "lead"), [
+    ("de", "Haben Sie Erfahrung mit Kafka?", "Gefragt ist, ob Sie Erfahrung mit Kafka haben:"),
+    ("fr", "Connaissez-vous Kubernetes ?", "On vous demande si vous connaissez Kubernetes :"),
+    ("es", "¿Has usado Kafka?", "Te preguntan si has usado Kafka:"),
+])
+def test_a_yes_no_question_reads_as_a_clause_in_every_language(language: str, question: str, lead: str) -> None:
+    text = compose_answer(ask(question, question_kind(question, language), language=language)).text
+    assert text.startswith(lead), text

@@ -955,7 +955,8 @@ _BACKGROUND_TOPICS: tuple[tuple[str, str], ...] = (
         "strength",
         (
             r"strength|strongest|hire you|choose you|pick you|(?:good|right|great) fit|bring to|set you apart|"
-            r"makes you (?:different|unique|stand out)|stärke|points? forts?|\bforces?\b|fortaleza|punto fuerte"
+            r"makes you (?:different|unique|stand out)|stärke|einstellen|points? forts?|\bforces?\b|embaucher|"
+            r"recruter|fortaleza|punto fuerte|contratar"
         ),
     ),
     (
@@ -1453,8 +1454,21 @@ def _asks_yes_no(question: str) -> bool:
 
 def _yes_no_lead(phrase: str, ph: Phrases) -> str:
     """"They're asking whether you have used Kafka: say yes or no first, then one concrete example."""
-    clause = _second_person(phrase) if ph.code == "en" else phrase
-    return ph.asks["yes_no"].format(topic=_quote(_clip(clause, 8), ph))
+    return ph.asks["yes_no"].format(topic=_quote(_clip(_embedded_yes_no(phrase, ph.code), 8), ph))
+
+
+def _embedded_yes_no(phrase: str, code: str) -> str:
+    """A yes/no question as the clause after "whether" / "ob" / "si": "Haben Sie Erfahrung mit Kafka" -> "Sie
+    Erfahrung mit Kafka haben", "Avez-vous utilisé Kafka" -> "vous avez utilisé Kafka"."""
+    if code == "en":
+        return _second_person(phrase)
+    if code == "de":
+        m = re.match(r"^(\w+) (Sie|du|ihr) (.+)$", phrase, re.IGNORECASE)
+        return f"{m.group(2)} {m.group(3)} {m.group(1).lower()}" if m else phrase
+    if code == "fr":
+        m = re.match(r"^(\w+)-(vous|tu) (.+)$", phrase, re.IGNORECASE)
+        return f"{m.group(2).lower()} {m.group(1).lower()} {m.group(3)}" if m else phrase
+    return phrase[:1].lower() + phrase[1:] if code == "es" else phrase  # "¿Has usado Kafka?": "si has usado Kafka"
 _QUESTIONS_FOR_US = (
     r"questions? for (?:me|us)|any questions|questions (?:do|would) you have|fragen an (?:mich|uns)|noch fragen|"
     r"des questions|questions à nous|alguna pregunta|preguntas para"
