@@ -311,7 +311,7 @@ NOT_QUESTIONS = [
     "Why we ask this is to understand how you work.", "Let me ask the team and get back to you.",
     "I wanted to ask my manager first.",
     "Why this matters is simple: customers are churning.", "Who owns this is still unclear.",
-    "What happens next is up to you.",
+    "What happens next is up to you.", "I was wondering the same thing.", "Funny, I was wondering that too.",
     "What can I say, it worked.", "how should i put it it was messy", "Who would have thought.",
     "Where was I? Oh yes, the cache.",
 ]

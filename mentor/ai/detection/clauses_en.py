@@ -381,6 +381,8 @@ def _indirect_frame(w: list[str], i: int) -> bool:
     for seq in _INDIRECT_BY_PAIR.get((w[i], w[i + 1]), ()):
         if w[i:i + len(seq)] == seq:
             nxt = w[i + len(seq):i + len(seq) + 2]
+            if seq[-1] == "wondering" and nxt[:1] and (nxt[0] in ("that", "too") or nxt == ["the", "same"]):
+                return False  # "I was wondering the same thing", "... that too": agreeing, not asking
             return not (seq[-1] == "ask" and nxt and (nxt[0] in _ASKS_OTHERS or (
                 nxt[0] == "the" and nxt[1:] and nxt[1] not in ("question", "questions", "following"))))
     return False
