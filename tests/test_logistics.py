@@ -19,6 +19,8 @@ from mentor.ai.detection.logistics import is_logistics
     ("Does that make sense?", "en"), ("So, does this make sense so far?", "en"), ("You know what I mean?", "en"),
     ("Is that clear?", "en"), ("Are you following me?", "en"), ("Ergibt das Sinn?", "de"),
     ("Est-ce que c'est clair ?", "fr"), ("¿Tiene sentido?", "es"),
+    ("Why don't you start by sharing your screen?", "en"), ("How about we move on to the next question?", "en"),
+    ("Shall we get started?", "en"),
 ])
 def test_checks_are_logistics(text: str, language: str) -> None:
     assert is_logistics(text, language)
@@ -31,7 +33,8 @@ def test_checks_are_logistics(text: str, language: str) -> None:
     ("Können Sie mir Ihr Projekt beschreiben?", "de"), ("¿Me puedes contar de tu último proyecto?", "es"),
     ("can you hear me " + "really " * 30, "en"),
     ("Does that make sense as a design for the cache?", "en"), ("Do you know what I mean by idempotent?", "en"),
-    ("Do you follow the news?", "en"),
+    ("Do you follow the news?", "en"), ("Why don't you walk me through your resume?", "en"),
+    ("Can we move on to system design?", "en"),
 ])
 def test_questions_are_not_logistics(text: str, language: str) -> None:
     assert not is_logistics(text, language)

@@ -29,7 +29,10 @@ _EN = r"""
 | (?:did|have)\ (?:i|we)\ (?:lose|lost)\ you | (?:did|have)\ you\ (?:lose|lost)\ me
 | (?:you're|you\ are|i'm|i\ am)\ (?:on\ mute|muted|breaking\ up|frozen|cutting\ out)
 | (?:can|could|would)\ you\ (?:please\ )?(?:repeat|say)\ (?:that|the\ question|it)
-| (?:can|could|would)\ you\ (?:please\ )?(?:share|unshare|stop\ sharing)\ (?:your|the)\ screen
+| (?:(?:can|could|would)\ you\ (?:please\ )?|why\ don't\ you\ (?:start\ by\ )?)
+    (?:share|sharing|unshare|stop\ sharing)\ (?:your|the)\ screen
+| (?:how\ about\ we|shall\ we|should\ we|can\ we|could\ we)\ (?:move\ on|get\ started|start|begin|wrap\ up)
+    (?:\ to\ the\ next\ (?:question|topic|one|part|exercise))?
 | (?:can|could|would)\ you\ (?:please\ )?(?:turn\ on|switch\ on|unmute|mute)(?:\ your)?
     (?:\ (?:camera|video|mic|microphone|audio))?
 | is\ (?:this|it|the\ screen)\ (?:sharing|showing|coming\ through|visible)
