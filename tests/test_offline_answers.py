@@ -68,7 +68,8 @@ def longest_quote(question: str, answer: str) -> int:
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120)
 _wordy = st.lists(st.sampled_from(["Led", "built", "Kafka", "U.S.", "e.g.", "cutting", "35%", "$1.2M", "Müller",
-                                   "日本", "🙂", ";", "—", "which", "reducing", "ok", "um", "?", "brightnet"]),
+                                   "日本", "🙂", ";", "—", "which", "reducing", "ok", "um", "?", "brightnet", "by",
+                                   " cutting", "did you", "ever", "Haben Sie", "Avez-vous", "over", "Present"]),
                   max_size=25).map(" ".join)
 _line = st.one_of(_text, _wordy)
 _entries = st.builds(
@@ -91,7 +92,9 @@ _requests = st.builds(
     AnswerRequest,
     question=st.one_of(_line, st.sampled_from([
         "Tell me about your time at Brightnet.", "What is your biggest weakness?", "ok design a rate limiter",
-        "Why did you pick that?", "Hi, can you hear me?", "Any questions for us?", "", "?", "U.S. e.g. i.e.?"])),
+        "Why did you pick that?", "Hi, can you hear me?", "Any questions for us?", "", "?", "U.S. e.g. i.e.?",
+        "Did you?", "did you ", "Ever used GraphQL?", "Haben Sie?", "Why did you choose Kafka over RabbitMQ?",
+        "Is there anything else you'd like us to know?", "Tell me about your most recent project."])),
     kind=st.one_of(st.sampled_from(KINDS), _text),
     parts=st.lists(_line, max_size=3).map(tuple),
     language=st.sampled_from(["en", "de", "fr-CA", "es", "ja", "", "x-klingon"]),

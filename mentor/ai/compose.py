@@ -370,14 +370,16 @@ def _second_person(phrase: str) -> str:
     verb = match.group(1).lower()
     rest = match.group(2)
     if verb == "did":  # "did you consider a queue" -> "you considered a queue"
-        head, _, tail = rest.partition(" ")
-        return f"you {_past(head)} {tail}".rstrip()
+        head, _, tail = rest.strip().partition(" ")
+        return f"you {_past(head)} {tail}".rstrip() if head else "you did"
     return f"you {rest}" if verb == "do" else f"you {verb} {rest}"
 
 
 def _past(verb: str) -> str:
     """The simple past of a verb a "did you ...?" question puts to the candidate ("choose" -> "chose")."""
     low = verb.lower()
+    if not low:
+        return verb
     if low in _PAST_OF:
         return _PAST_OF[low]
     if low.endswith("e"):
@@ -451,7 +453,8 @@ def _said(bullet: str, ph: Phrases) -> str:
 
 def _action_and_result(bullet: str, ph: Phrases) -> tuple[str, str | None]:
     match = _RESULT_SPLIT.search(bullet)
-    if match is not None and bullet[: match.start()].rsplit(None, 1)[-1].lower() in _MEANS_BEFORE:
+    before = bullet[: match.start()].split() if match is not None else []
+    if before and before[-1].lower() in _MEANS_BEFORE:
         match = None  # "... under a deadline by cutting scope": how it was done, not what it achieved
     if match is None or match.start() < 12:
         # "Mentored 4 engineers; two were promoted" states the result in its second clause.
