@@ -224,6 +224,11 @@ def test_kinds() -> None:
     assert question_kind("What made you apply for this position?") == "background"
     assert question_kind("What drew you to our company?") == "background"
     assert question_kind("Describe your ideal work environment.") == "background"
+    assert question_kind("What's the hardest bug you've fixed?") == "behavioral"  # a story, not a definition
+    assert question_kind("What's your greatest achievement?") == "behavioral"
+    assert question_kind("How do you handle stress?") == "behavioral"
+    assert question_kind("How do you stress test an API?") == "technical"
+    assert question_kind("What is the hardest part of distributed systems?") != "behavioral"
 
 
 def test_normalise_drops_case_and_punctuation() -> None:

@@ -62,7 +62,10 @@ _EN: _Rules = (
         "conflict", "disagree", "disagreement", "failure", "failed", "mistake", "feedback", "challenge",
         "difficult", "proud", "handled", "deal with", "dealt with", "pressure", "deadline", "led a",
         "lead a", "took the lead", "coworker", "co-worker", "colleague", "manager", "stakeholder",
-        "overcame", "overcome", "teamwork", "learned from", "persuade", "convince",
+        "overcame", "overcome", "teamwork", "learned from", "persuade", "convince", "hardest bug", "hardest problem you",
+        "hardest thing you", "hardest project", "toughest problem you", "toughest decision", "most difficult project",
+        "most difficult problem you", "achievement", "accomplishment", "proudest", "above and beyond", "handle stress",
+        "under stress", "deal with stress", "manage stress", "stressful",
     )),
     ("situational", (
         "what would you do", "how would you handle", "how would you approach", "how would you deal",
