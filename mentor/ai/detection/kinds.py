@@ -51,7 +51,7 @@ _EN: _Rules = (
         "time zone", "availability", "available to start", "schedule", "benefits", "remote or",
         "in the office", "hybrid", "pay range", "expectations for pay", "when can you start", "other offers",
         "other interviews", "timeline for", "where are you based", "where are you located", "interviewing elsewhere",
-        "interviewing with other", "other companies", "when could you start", "soon can you start", "soon could you start",
+        "interviewing with other", "when could you start", "soon can you start", "soon could you start",
         "able to start", "questions do you have", "questions would you have", "anything else you'd like",
         "anything else you would like", "anything you'd like to add", "anything else to add", "anything else we should",
     )),
@@ -100,7 +100,8 @@ _EN: _Rules = (
         "event loop", "operating system", "kernel", "linux", "dependency injection", "design pattern",
     )),
     ("background", (
-        "about yourself", "introduce yourself", "describe yourself", "see yourself", "your background", "your resume", "your cv", "your experience", "current role",
+        "about yourself", "introduce yourself", "describe yourself", "see yourself", "your background",
+        "your resume", "your cv", "your experience", "current role",
         "previous role", "last job", "current job", "previous job", "why do you want", "why are you interested",
         "why this company", "why us", "where do you see yourself", "strength", "weakness", "what did you study",
         "your degree", "your career", "walk me through your", "why are you leaving", "why did you leave",
