@@ -536,6 +536,8 @@ def test_motivation_and_self_questions_pick_their_own_template() -> None:
     ("What was your role in the migration?", "From my own work:"),
     ("Tell me about your most recent project.", "At Ledgerly I am Staff Backend Engineer (Mar 2020 – Present)."),
     ("Where are you based?", "I'm open to discussing the working arrangement."),
+    ("What is the hardest part of distributed systems?", "They want you to explain the hardest part"),  # no design
+    ("What's a good way to remove a bottleneck in a data pipeline?", "They want to know a good way to remove a bottleneck:"),
 ])
 def test_the_lead_says_what_the_question_asks_for(question: str, lead: str) -> None:
     text = compose_answer(ask(question, question_kind(question))).text

@@ -888,7 +888,8 @@ def _tie(request: AnswerRequest, draft: _Draft, ph: Phrases, ranked: list[_Line]
 # A topic phrase that asks how the candidate would do something ("how you would make retries idempotent"):
 # an approach, not a concept to define.
 _HOW_TOPIC = re.compile(
-    r"^(?:how you|your (?:approach|process|workflow|strategy)\b|wie (?:Sie|du)|comment (?:vous|tu)|cómo \w+(?:ías|as|es))\b",
+    r"^(?:how you|your (?:approach|process|workflow|strategy)\b|(?:a|the) (?:good|better|best) way to\b|wie (?:Sie|du)"
+    r"|comment (?:vous|tu)|cómo \w+(?:ías|as|es))\b",
     re.IGNORECASE,
 )
 
@@ -924,8 +925,19 @@ def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
         draft.add(ph.skills_asked.format(skills=ph.join(asked[:3])), "resume:skills")
 
 
+# The question asks for a design: a design verb, not only a design topic ("the hardest part of distributed
+# systems" asks for an explanation).
+_DESIGN_ASK = (
+    r"\b(?:design|build|architect|scale|sketch|outline|implement|create|structure)\w*|"
+    r"entw(?:e|i)rf|\bbau|skalier|architekt|conce(?:v|p)|constru|architectur|diseñ|escal|arquitect"
+)
+
+
 def _compose_system_design(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
+    if not _matches(_DESIGN_ASK, request.question):
+        _compose_technical(request, draft)  # a question about a design topic, not a request to design
+        return
     if _matches(_OPINION, _core(request.question)):  # "any thoughts on our architecture?": a view, not a design
         draft.add(ph.asks["opinion"].format(topic=_quote(topic(request.question), ph)))
         if request.resume is not None:
