@@ -247,12 +247,9 @@ def topic(question: str, *, design: bool = False, words: int = 8) -> str:
     how = _HOW_WORKS.match(text)
     if how:
         text = next(g for g in how.groups() if g)
-    # "How do you keep queries fast" -> "how you keep queries fast": a clause that reads inside a sentence;
-    # "why did you choose Kafka" -> "why you chose Kafka".
-    text = re.sub(r"^(how|what|why|when|where|which)\s+did\s+you\s+([a-z]+)\b",
-                  lambda m: f"{m.group(1)} you {_past(m.group(2))}", text, flags=re.IGNORECASE)
+    # "How do you keep queries fast" -> "how you keep queries fast": a clause that reads inside a sentence.
     text = re.sub(
-        r"^(how|what|why|when|where|which)\s+(do|did|would|can|could|should|will)\s+you\s+(do\b)?",
+        r"^(how|what|why|when|where|which)\s+(do|did|would|can|could|should|will)\s+you\s+([a-z]+\b)?",
         _clause,
         text,
         flags=re.IGNORECASE,
@@ -311,13 +308,13 @@ def _embedded(text: str) -> str:
 
 def _clause(match: re.Match[str]) -> str:
     """ "how would you X" -> "how you would X", "how do you X" -> "how you X", "what did you do" -> "what you
-    did"; "how did you X" keeps its tense by staying a question."""
-    wh, aux, do = match.group(1).lower(), match.group(2).lower(), match.group(3)
+    did", "why did you choose X" -> "why you chose X"; a bare "how did you" stays a question."""
+    wh, aux, verb = match.group(1).lower(), match.group(2).lower(), match.group(3) or ""
     if aux == "did":
-        return f"{wh} you did" if do else match.group(0)
+        return f"{wh} you {_past(verb)}" if verb else match.group(0)
     if aux == "do":
-        return f"{wh} you {do}" if do else f"{wh} you "
-    return f"{wh} you {aux} {do or ''}"
+        return f"{wh} you {verb}"
+    return f"{wh} you {aux} {verb}"
 
 
 _CLAUSE_START = frozenset(
