@@ -1459,11 +1459,6 @@ _REQUEST = (
 )
 
 
-def _asks_yes_no(question: str) -> bool:
-    core = _core(question)
-    return _matches(_YES_NO, core) and not _matches(_REQUEST, core)
-
-
 def _yes_no_lead(phrase: str, ph: Phrases) -> str:
     """"They're asking whether you have used Kafka: say yes or no first, then one concrete example."""
     return ph.asks["yes_no"].format(topic=_quote(_clip(_embedded_yes_no(phrase, ph.code), 8), ph))
@@ -1494,9 +1489,10 @@ def _compose_other(request: AnswerRequest, draft: _Draft) -> None:
         draft.add(ph.logistics["questions"].format(target=_target(request, ph)))
         return
     phrase = topic(request.question)
-    if _matches(_OPINION, _core(request.question)):
+    core = _core(request.question)
+    if _matches(_OPINION, core):
         lead = ph.asks["opinion"].format(topic=_quote(phrase, ph))
-    elif _asks_yes_no(request.question):
+    elif _matches(_YES_NO, core) and not _matches(_REQUEST, core):
         lead = _yes_no_lead(phrase, ph)
     else:
         lead = ph.asks["general"].format(topic=_quote(phrase, ph))
