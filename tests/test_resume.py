@@ -181,3 +181,17 @@ def test_stated_years_are_found_in_several_languages() -> None:
     assert stated_years("8+ yrs of Go") == 8 and stated_years("über 12 Jahre Erfahrung") == 12
     assert stated_years("10 ans d'expérience") == 10 and stated_years("7 años") == 7
     assert stated_years("Since 2015 at TU Berlin") is None
+
+
+@pytest.mark.parametrize(("header", "employer", "role"), [
+    ("### Ingénieure backend — Banque Exemple (2021 – aujourd'hui)", "Banque Exemple", "Ingénieure backend"),
+    ("### Ingeniera de datos | Ejemplo SA | 2019 - actualidad", "Ejemplo SA", "Ingeniera de datos"),
+    ("### Entwicklerin bei Beispiel GmbH, 03/2020 bis aktuell", "Beispiel GmbH", "Entwicklerin"),
+    ("### Backend Engineer — Acme (Jan 2022 to Present)", "Acme", "Backend Engineer"),
+])
+def test_a_job_still_held_is_current_in_every_answer_language(header: str, employer: str, role: str) -> None:
+    profile = parse_resume_text(f"## Experience\n{header}\n- Built the ledger service\n", today=TODAY)
+    entry = profile.experience[0]
+    # The ongoing word is the job's end date, not left in the employer or role.
+    assert (entry.employer, entry.role, entry.is_current, entry.end_year) == (employer, role, True, None)
+    assert profile.total_years > 3

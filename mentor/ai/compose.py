@@ -1098,11 +1098,6 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
     draft.add(f"{ph.asks['general'].format(topic=_quote(topic(question), ph))} {ph.no_relevant_lines}")
 
 
-# Dates of a job the candidate still holds: "Mar 2020 – Present", "seit 2021 – heute".
-_CURRENT = re.compile(r"present|current|now\b|today|heute|aktuell|jetzt|actuel|aujourd|presente|actualidad|hoy",
-                      re.IGNORECASE)
-
-
 def _describe_entry(
     request: AnswerRequest, draft: _Draft, ph: Phrases, index: int, ranked: list[_Line]
 ) -> None:
@@ -1112,7 +1107,7 @@ def _describe_entry(
     entry = profile.experience[index]
     ref = f"resume:experience:{index}"
     since = f" ({entry.dates})" if entry.dates else ""
-    template = ph.entry_current if _CURRENT.search(entry.dates or "") else ph.entry
+    template = ph.entry_current if entry.is_current else ph.entry
     draft.add(template.format(employer=entry.employer, role=entry.role or ph.team_member, since=since), ref)
     bullets = [x for x in ranked if x.entry == index and not x.header]
     bullets += [

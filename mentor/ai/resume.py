@@ -290,8 +290,13 @@ def _split_sections(lines: list[str]) -> tuple[list[str], list[_Section]]:
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _POINT = rf"(?:(?:{_MONTH}\s+|\d{{1,2}}[/.])?(?:19|20)\d{{2}})"
-_END = rf"(?:{_POINT}|present|current|now|today|ongoing|heute)"
-_RANGE = re.compile(rf"\(?\b({_POINT})\s*(?:-|–|—|to|until|bis)\s*({_END})\b\)?", re.IGNORECASE)
+# The end of a job still held, in the languages of the answer phrases: "2020 – Present", "2019 – heute",
+# "2021 – aujourd'hui", "2018 – actualidad".
+_ONGOING = (r"present|current|now|today|ongoing|heute|aktuell|jetzt|aujourd['’]hui|pr[ée]sent|actuel(?:lement)?|"
+            r"presente|actualidad|actualmente|hoy")
+_ONGOING_RE = re.compile(rf"\b(?:{_ONGOING})\b", re.IGNORECASE)
+_END = rf"(?:{_POINT}|{_ONGOING})"
+_RANGE = re.compile(rf"\(?\b({_POINT})\s*(?:-|–|—|to|until|bis|à|au|a|hasta)\s*({_END})\b\)?", re.IGNORECASE)
 _SINGLE = re.compile(rf"\(?\b({_POINT})\b\)?", re.IGNORECASE)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ROLE_WORDS = re.compile(
@@ -308,7 +313,7 @@ _SENIOR_TITLE = re.compile(r"\b(?:lead|principal|staff|head|director|manager|vp|
 
 def _point_to_year(text: str, *, is_end: bool, today: date) -> float | None:
     lowered = text.lower().strip()
-    if lowered in {"present", "current", "now", "today", "ongoing", "heute"}:
+    if _ONGOING_RE.fullmatch(lowered):
         return today.year + today.month / 12
     year_match = re.search(r"(?:19|20)\d{2}", lowered)
     if year_match is None:
@@ -421,7 +426,7 @@ def _parse_experience(
         employer, role, dates, start, end = _parse_header(" | ".join(header_lines), today)
         if not (employer or role or bullets):
             continue
-        ongoing = bool(re.search(r"present|current|now|today|ongoing|heute", dates, re.IGNORECASE))
+        ongoing = bool(_ONGOING_RE.search(dates))
         years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", dates)]
         entry = ExperienceEntry(
             employer=employer,
