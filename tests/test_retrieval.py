@@ -77,6 +77,17 @@ def test_payments_and_idempotency_match_their_other_forms() -> None:
     assert [x.ref for x in rank("How do you keep payments idempotent?", passages)] == ["ledger"]
 
 
+def test_a_resume_told_in_irregular_pasts_answers_the_present_tense_question() -> None:
+    assert terms("Built the pipeline, led the team, wrote the runbook") == terms(
+        "build the pipeline, lead the team, write the runbook")
+    passages = [
+        p("pipeline", "Built the shipment-tracking pipeline on PostgreSQL and RabbitMQ"),
+        p("page", "Shipped a customer-facing tracking page under a two-week deadline"),
+    ]
+    assert [x.ref for x in rank("Did you build the pipeline yourself?", passages)] == ["pipeline"]
+    assert terms("built", "de") == ["built"]  # the map is English: another stemmer keeps the word
+
+
 def test_stemming_and_stop_words_follow_the_language() -> None:
     assert terms("Zahlungen", "de") == terms("Zahlung", "de-AT") == ["zahlung"]
     assert terms("Wie haben Sie das gemacht?", "de") == ["gemach"]

@@ -98,6 +98,17 @@ LANGUAGE_STOPWORDS: dict[str, frozenset[str]] = {
 STOPWORDS = LANGUAGE_STOPWORDS["en"]
 """The English stop-words and fillers (English ones are removed in every language, see `content_words`)."""
 
+_IRREGULAR_TEXT = """begin:began,begun break:broke,broken bring:brought build:built buy:bought choose:chose,chosen
+    drive:drove,driven fight:fought give:gave,given grow:grew,grown hold:held keep:kept know:knew,known lead:led
+    lose:lost make:made meet:met oversee:oversaw,overseen rebuild:rebuilt rewrite:rewrote,rewritten run:ran
+    seek:sought sell:sold spend:spent take:took,taken teach:taught tell:told think:thought understand:understood
+    win:won write:wrote,written"""
+_IRREGULAR_EN = {
+    past: base for base, pasts in (e.split(":") for e in _IRREGULAR_TEXT.split()) for past in pasts.split(",")
+}
+"""English irregular pasts and participles -> their base verb, for `stem`."""
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str, language: str = "en") -> str:
     """The Snowball stem of a lower-cased `word` in `language` (a base code); the word itself for words with
@@ -105,6 +116,10 @@ def stem(word: str, language: str = "en") -> str:
     name = _SNOWBALL.get(language)
     if name is None or not word.isalpha():
         return word
+    if language == "en":
+        # Snowball leaves irregular pasts alone, and a resume is written in them: "Built the pipeline"
+        # answers "did you build the pipeline", "Led the migration" "have you led a team".
+        word = _IRREGULAR_EN.get(word, word)
     # A stemmer per cache miss (~1.5 µs with PyStemmer): stemmer objects keep per-call state, and the store
     # calls this from several worker threads; the cache makes misses rare.
     stemmed = str(snowballstemmer.stemmer(name).stemWord(word))
