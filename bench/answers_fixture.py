@@ -211,6 +211,7 @@ QUESTIONS: tuple[Question, ...] = (
     _q("t7", "technical", "Have you used Kafka in production?", "kafka", avoid=DEFINITION),
     _q("t8", "technical", "What's your experience with Kafka?", "kafka", avoid=DEFINITION),
     _q("t9", "technical", "Thoughts on TypeScript?", avoid=DEFINITION),
+    _q("t10", "technical", "How long have you been using Kafka?", "kafka", avoid=(*DEFINITION, "how long have you")),
     # system design
     _q("d1", "system_design", "ok design a rate limiter for our API", "rate_limiter"),
     _q("d2", "system_design", "How would you design a URL shortener like bit.ly?"),
@@ -240,6 +241,8 @@ QUESTIONS: tuple[Question, ...] = (
     _q("g7", "background", "Tell me about your time at Brightnet.", "brightnet", avoid=PITCH),
     _q("g8", "background", "What did you do at Müller & Söhne?", "mueller", avoid=PITCH),
     _q("g9", "background", "What did you study?", "education", avoid=PITCH),
+    _q("g10", "background", "How many years of experience do you have?",
+       avoid=(*PITCH, "how many years of experience do you have")),
     # follow-up
     _q("f1", "follow_up", "So why did you pick Kafka for that?", "kafka migration",
        history=((_MIGRATION_Q, _MIGRATION_A),),

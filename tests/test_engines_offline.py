@@ -91,7 +91,7 @@ async def test_background_pitch_uses_roles_employers_and_skills() -> None:
         "Zalando SE",
         "900 ms to 210 ms",
         "Delivery Hero",
-        "12,000 requests per second",
+        "$180k per year",  # a measured result before a scale figure
         "Kafka",
         "N26",
     ):
@@ -159,7 +159,7 @@ LOCALISED: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = 
     ),
     "background": (
         "Tell me about yourself.",
-        ("Zalando SE", "900 ms to 210 ms", "Delivery Hero", "12,000 requests per second", "Kafka", "N26"),
+        ("Zalando SE", "900 ms to 210 ms", "Delivery Hero", "$180k per year", "Kafka", "N26"),
         {
             "de": ("Ich bin Senior Backend Engineer und bringe 8 Jahre Berufserfahrung mit.",
                    "Derzeit bin ich Senior Backend Engineer bei Zalando SE:", "Davor war ich",

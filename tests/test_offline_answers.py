@@ -577,3 +577,56 @@ def test_why_hire_you_is_answered_with_a_strength(question: str) -> None:
 def test_a_yes_no_question_reads_as_a_clause_in_every_language(language: str, question: str, lead: str) -> None:
     text = compose_answer(ask(question, question_kind(question, language), language=language)).text
     assert text.startswith(lead), text
+
+
+def test_the_pitch_leads_each_job_with_its_measured_result_not_a_head_count() -> None:
+    text = compose_answer(ask("Tell me about yourself.", "background")).text
+    # "Mentored 5 engineers" carries a figure but no result; the migration line measures one.
+    assert "cutting settlement time from 6 hours to 20 minutes" in text and "Mentored" not in text, text
+
+
+CAREER_CHANGER = """\
+# Élodie Brunner
+Data Analyst · former teacher
+
+## Profile
+Career changer: eight years teaching mathematics, now two years in data analysis.
+
+## Experience
+Data Analyst, Café Lumière Group, 2023 – Present
+- Found a pricing error in the loyalty programme worth €90k a year
+
+Mathematics Teacher, Lycée Jean-Moulin, 2014 – 2022
+- Raised the pass rate from 71% to 88% in three years
+"""
+
+
+def test_a_career_changer_is_not_said_to_have_a_decade_in_the_new_line_of_work() -> None:
+    resume = parse_resume_text(CAREER_CHANGER, today=date(2026, 11, 1))
+    pitch = compose_answer(ask("Tell me about yourself.", "background", resume=resume)).text
+    assert pitch.startswith("I'm a Data Analyst.\nCareer changer: eight years teaching"), pitch
+    # Asked for the years, the answer gives them all, with the jobs they are made of.
+    years = compose_answer(ask("How many years of experience do you have?", "background", resume=resume)).text
+    assert years.splitlines() == ["I have 11+ years of experience.",
+                                  "• At Café Lumière Group I am Data Analyst (2023 – Present).",
+                                  "• At Lycée Jean-Moulin I was Mathematics Teacher (2014 – 2022)."], years
+
+
+@pytest.mark.parametrize(("question", "language"), [
+    ("How many years of experience do you have?", "en"), ("Wie viele Jahre Erfahrung haben Sie?", "de"),
+    ("Combien d'années d'expérience avez-vous ?", "fr"), ("¿Cuántos años de experiencia tienes?", "es"),
+])
+def test_how_many_years_is_answered_with_the_years_and_the_jobs(question: str, language: str) -> None:
+    assert question_kind(question, language) == "background"
+    text = compose_answer(ask(question, "background", language=language)).text
+    ph = PHRASEBOOKS[language]
+    assert text.startswith(ph.intro_years.format(years=ph.years(RESUME.total_years, 11))), text
+    assert "Ledgerly" in text and "Parcelwise" in text
+
+
+@pytest.mark.parametrize("question", ["How long have you been using Kafka?",
+                                      "How many years of experience do you have with Kafka?"])
+def test_how_long_with_a_skill_asks_for_their_record_not_a_definition(question: str) -> None:
+    text = compose_answer(ask(question, question_kind(question))).text
+    assert text.startswith("They're asking about your experience with Kafka:"), text
+    assert "definition" not in text

@@ -477,6 +477,22 @@ def _has_figure(text: str) -> bool:
     return bool(figures(text))
 
 
+# A figure that measures an outcome, not a size: a share, money, a change "from 6 hours to 20 minutes", "3x".
+_OUTCOME = re.compile(
+    r"\d\s?%|[$€£]\s?\d|\d\s?(?:k|m)?\s?(?:€|\$|£|eur|usd)|\b\d+(?:\.\d+)?x\b|"
+    r"\b(?:from|von|de|desde)\s+[$€£]?\d[^;]{0,40}?\b(?:to|auf|bis|à|a|hasta)\s+[$€£]?\d",
+    re.IGNORECASE,
+)
+
+
+def _impact(text: str) -> int:
+    """2 for a measured outcome ("cutting settlement time from 6 hours to 20 minutes", "$250k a year", "38%"),
+    1 for any other figure ("mentored 5 engineers"), 0 for none: what makes a line worth leading with."""
+    if not _has_figure(text):
+        return 0
+    return 2 if _OUTCOME.search(text) else 1
+
+
 def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
@@ -712,10 +728,10 @@ def _evidence(request: AnswerRequest, ranked: list[_Line]) -> _Line | None:
     if profile is None:
         return None
     everything = [line for line in resume_lines(profile) if not line.header and line.ref != "resume:summary"]
-    with_figures = [line for line in everything if line.entry is not None and _has_figure(line.text)]
     jobs = [line for line in everything if line.entry is not None]
-    fallback = with_figures or jobs or everything
-    return fallback[0] if fallback else None
+    if jobs:
+        return max(jobs, key=lambda line: _impact(line.text))  # the first of the strongest
+    return everything[0] if everything else None
 
 
 def _earlier(request: AnswerRequest) -> tuple[str, str]:
@@ -891,11 +907,23 @@ _HOW_TOPIC = re.compile(
 )
 
 
+# "How many years of experience do you have with Kafka?", "How long have you been using Go?": their record.
+_HOW_LONG = re.compile(
+    r"^(?:how many years(?: of (?:professional )?experience)?(?: do you have)?|how much experience do you have|"
+    r"how long have you (?:been )?(?:using|used|worked|working|programm\w+|coding|writing|written|run\w*))"
+    r"\s+(?:with|in|on|using)?\s*(\S.*?)[\s?.!]*$",
+    re.IGNORECASE,
+)
+
+
 def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     subject = topic(request.question)
     core = _core(request.question)
-    if _matches(_EXPERIENCE, core):  # "have you used Kafka?": their experience, not a definition
+    how_long = _HOW_LONG.match(core) if ph.code == "en" else None
+    if how_long:
+        draft.add(ph.asks["general"].format(topic=_quote(f"your experience with {how_long.group(1)}", ph)))
+    elif _matches(_EXPERIENCE, core):  # "have you used Kafka?": their experience, not a definition
         draft.add(_yes_no_lead(subject, ph))
     elif _matches(_OPINION, core):  # "thoughts on TypeScript?"
         draft.add(ph.asks["opinion"].format(topic=_quote(subject, ph)))
@@ -989,6 +1017,14 @@ _BACKGROUND_TOPICS: tuple[tuple[str, str], ...] = (
         ),
     ),
     (
+        "years",
+        (
+            r"how many years|years of (?:professional |work )?experience|wie viele jahre|wie lange arbeiten sie|"
+            r"jahren? (?:berufs)?erfahrung|combien d'ann[ée]es|ann[ée]es d'exp[ée]rience|cu[áa]ntos años|"
+            r"años de experiencia"
+        ),
+    ),
+    (
         "goals",
         (
             r"(?:five|5|ten|10) years|see yourself|long[- ]term|career goals?|goals?\b.*career|"
@@ -1074,6 +1110,9 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
             *refs,
         )
         return
+    if subject == "years" and profile.experience and not _asked_skills(request, profile):
+        _career_years(draft, ph, profile)
+        return
     named = _named_entry(request, profile)
     if named is None and profile.experience and _matches(_LATEST, question):
         named = 0  # "your most recent project": the resume lists the latest job first
@@ -1096,6 +1135,17 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
         _list_lines(request, draft, ph, on_topic, limit=2)
         return
     draft.add(f"{ph.asks['general'].format(topic=_quote(topic(question), ph))} {ph.no_relevant_lines}")
+
+
+def _career_years(draft: _Draft, ph: Phrases, profile: ResumeProfile) -> None:
+    """ "How many years of experience do you have?": the years, then the jobs they are made of, with their
+    dates, so that the candidate says which of them are in this line of work."""
+    draft.add(ph.intro_years.format(years=_years(ph, profile)), "resume:summary" if _stated_years(profile) else "")
+    for index, entry in enumerate(profile.experience[:3]):
+        template = ph.entry_current if entry.is_current else ph.entry
+        since = f" ({entry.dates})" if entry.dates else ""
+        line = template.format(employer=entry.employer, role=entry.role or ph.team_member, since=since)
+        draft.add(f"• {line}", f"resume:experience:{index}")
 
 
 def _describe_entry(
@@ -1130,12 +1180,37 @@ def _years(ph: Phrases, profile: ResumeProfile) -> str:
     return ph.years(profile.total_years, _stated_years(profile))
 
 
+# Title words that say the level, not the line of work; and titles of one line of work under other names.
+_RANK_WORDS = frozenset(terms("senior junior lead staff principal head chief intern trainee working student"))
+_SAME_LINE = {t: "engineering" for t in terms(
+    "engineer engineering developer programmer architect sre devops entwickler entwicklerin ingenieur "
+    "ingenieurin développeur développeuse ingénieur ingénieure desarrollador desarrolladora ingeniero ingeniera")}
+
+
+def _line_of_work(title: str) -> set[str]:
+    return {_SAME_LINE.get(t, t) for t in terms(title)} - _RANK_WORDS
+
+
+def _changed_career(profile: ResumeProfile, identity: str) -> bool:
+    """Whether most of the resume's dated years are in jobs of another line of work than the candidate's
+    title (a teacher turned analyst): "a Data Analyst with 12 years of experience" would claim them all."""
+    line = _line_of_work(identity)
+    other = sum(
+        entry.end_year - entry.start_year
+        for entry in profile.experience
+        if entry.start_year is not None and entry.end_year is not None and not line & _line_of_work(entry.role)
+    )
+    return other >= 3 and other > profile.total_years / 2
+
+
 def _pitch(request: AnswerRequest, draft: _Draft, ph: Phrases, profile: ResumeProfile) -> None:
     """ "Tell me about yourself": who, the one or two strongest results, why this role."""
     jobs = profile.experience
     current = jobs[0] if jobs else None
     identity = profile.headline.split("·")[0].split("|")[0].strip() or (current.role if current else "")
     years = _years(ph, profile) if profile.total_years >= 1 or _stated_years(profile) else ""
+    if years and identity and not _stated_years(profile) and _changed_career(profile, identity):
+        years = ""  # the summary tells the change of career in the candidate's own words
     if identity:
         opening = ph.intro_identity_years if years else ph.intro_identity
     else:
@@ -1161,8 +1236,9 @@ def _pitch(request: AnswerRequest, draft: _Draft, ph: Phrases, profile: ResumePr
             if position
             else ph.job_recent
         )
-        # The closest bullet to the job that carries a number: results make the strongest pitch.
-        best = next((b for b in bullets if _has_figure(b)), bullets[0])
+        # Of the job's three closest bullets, the one with the most measurable result: results make the
+        # strongest pitch (a head count, "mentored 5 engineers", is a figure but not a result).
+        best = max(bullets[:3], key=_impact)
         draft.add(
             template.format(role=entry.role, employer=entry.employer, said=_said(best, ph)),
             f"resume:experience:{i}",
