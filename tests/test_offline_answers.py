@@ -630,3 +630,21 @@ def test_how_long_with_a_skill_asks_for_their_record_not_a_definition(question: 
     text = compose_answer(ask(question, question_kind(question))).text
     assert text.startswith("They're asking about your experience with Kafka:"), text
     assert "definition" not in text
+
+
+def test_a_design_asked_about_it_names_the_system_and_ties_only_a_line_on_it() -> None:
+    question = ("Let's say we need a notification service that sends emails and push messages to ten million "
+                "users. How would you architect it?")
+    text = compose_answer(ask(question, "system_design")).text
+    assert text.startswith("Design outline for a notification service, in this order:"), text
+    # "pushed back on a VP's plan ... billing service" shares "push" and "service", not the system.
+    assert "pushed back" not in text and "Where I have built" not in text, text
+    limiter = compose_answer(ask("ok design a rate limiter for our API", "system_design")).text
+    assert "Where I have built something like it: I designed the rate limiter" in limiter, limiter
+
+
+def test_a_result_told_after_a_semicolon_is_said_in_the_first_person() -> None:
+    action, result = compose._action_and_result(
+        "Ran the incident review after a 3-hour outage; wrote the runbook now used by 6 teams", ENGLISH)
+    assert (action, result) == ("I ran the incident review after a 3-hour outage",
+                                "I wrote the runbook now used by 6 teams")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from mentor.ai.phrases import ENGLISH, Phrases, phrasebook
 from mentor.ai.prompt import job_passages, language_name
 from mentor.ai.resume import entry_title, stated_years
-from mentor.ai.retrieval import base_language, compound_parts, overlap, rank, terms
+from mentor.ai.retrieval import IRREGULAR_EN, base_language, compound_parts, overlap, rank, terms
 from mentor.ai.types import AnswerRequest, ExperienceEntry, Passage, ResumeProfile
 
 log = logging.getLogger(__name__)
@@ -400,11 +400,9 @@ def _matches(patterns: str, text: str) -> bool:
 
 # --- turning resume bullets into spoken sentences ---------------------------------------------------------
 
-_IRREGULAR_PAST_TEXT = (
-    "built led ran drove grew wrote made won taught set cut brought took began spent sold held kept "
-    "shipped rebuilt rewrote oversaw undertook put met gave chose found"
-)
-_IRREGULAR_PAST = frozenset(_IRREGULAR_PAST_TEXT.split())
+# Pasts that open a resume bullet without "-ed": the irregular ones retrieval stems to their base verb, and
+# those that retrieval leaves alone (the same as the base, or "found", which is also "to found").
+_IRREGULAR_PAST = frozenset(IRREGULAR_EN) | {"set", "cut", "put", "found"}
 _RESULT_SPLIT = re.compile(
     r",?\s+(?:which\s+|thereby\s+)?(cutting|reducing|improving|increasing|saving|lowering|raising|boosting|"
     r"growing|bringing|doubling|halving|speeding up|resulting in|leading to|enabling|allowing)\b\s*",
@@ -457,7 +455,8 @@ def _action_and_result(bullet: str, ph: Phrases) -> tuple[str, str | None]:
         # "Mentored 4 engineers; two were promoted" states the result in its second clause.
         head, sep, tail = bullet.partition("; ")
         if sep and len(head) >= 12 and tail:
-            return _said(head, ph), tail
+            # "...; wrote the runbook now used by 6 teams" is the candidate's act too: "I wrote ...".
+            return _said(head, ph), first_person(tail) if ph.code == "en" else tail
         return _said(bullet, ph), None
     if ph.code != "en":
         # The result clause as written ("cutting p99 latency ..."): its grammar is the resume's own.
@@ -958,6 +957,27 @@ _DESIGN_ASK = (
 )
 
 
+# "How would you architect it?" after "we need a notification service ...": what "it" stands for.
+_PRONOUN_TOPIC = re.compile(r"(?:it|this|that|one|such a \w+|something like (?:it|this|that))", re.IGNORECASE)
+_ANTECEDENT = re.compile(r"\b(?:need|want|have|has|build|run|design|is|are|own)\s+((?:an?|the|our|your)\s+[^,.;:?!]+)",
+                         re.IGNORECASE)
+# Words every design shares: a resume line with only these in common is not "something like it".
+_GENERIC_SYSTEM = frozenset(terms(
+    "system service app application platform api tool thing solution product feature backend component user users"))
+
+
+def _design_topic(question: str) -> str:
+    """The thing to design, English: the asking sentence's object, or for a pronoun the noun phrase the
+    sentence before it introduced ("we need a notification service that ..." -> "a notification service")."""
+    subject = topic(question, design=True)
+    if not _PRONOUN_TOPIC.fullmatch(subject):
+        return subject
+    asking = _question_sentence(question)
+    earlier = [s for s in sentences(question) if s != asking]
+    found = next((m for s in reversed(earlier) if (m := _ANTECEDENT.search(s))), None)
+    return _clip(found.group(1), 8) if found else subject
+
+
 def _compose_system_design(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     if not _matches(_DESIGN_ASK, request.question):
@@ -968,7 +988,8 @@ def _compose_system_design(request: AnswerRequest, draft: _Draft) -> None:
         if request.resume is not None:
             _tie(request, draft, ph, _ranked_lines(request), ph.design_tie)
         return
-    draft.add(ph.design_lead.format(topic=_quote(topic(request.question, design=True), ph)))
+    subject = _design_topic(request.question) if ph.code == "en" else topic(request.question, design=True)
+    draft.add(ph.design_lead.format(topic=_quote(subject, ph)))
     for step in ph.design_steps:
         draft.add(f"• {step}")
     for sentence, ref, title in _kb_points(request, limit=1):
@@ -976,7 +997,10 @@ def _compose_system_design(request: AnswerRequest, draft: _Draft) -> None:
     if request.resume is None:
         _no_resume(draft, ph)
         return
-    _tie(request, draft, ph, _ranked_lines(request), ph.design_tie)
+    # "Where I have built something like it" needs a line on the thing itself, not one sharing "service".
+    distinct = _term_set(subject, request.language) - _GENERIC_SYSTEM
+    like_it = [x for x in _ranked_lines(request) if distinct & _term_set(x.text, request.language)]
+    _tie(request, draft, ph, like_it, ph.design_tie)
 
 
 # A summary sentence stating the years of experience, which the opening already says.

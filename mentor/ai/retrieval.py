@@ -102,8 +102,8 @@ _IRREGULAR_TEXT = """begin:began,begun break:broke,broken bring:brought build:bu
     drive:drove,driven fight:fought give:gave,given grow:grew,grown hold:held keep:kept know:knew,known lead:led
     lose:lost make:made meet:met oversee:oversaw,overseen rebuild:rebuilt rewrite:rewrote,rewritten run:ran
     seek:sought sell:sold spend:spent take:took,taken teach:taught tell:told think:thought understand:understood
-    win:won write:wrote,written"""
-_IRREGULAR_EN = {
+    undertake:undertook,undertaken win:won write:wrote,written"""
+IRREGULAR_EN = {
     past: base for base, pasts in (e.split(":") for e in _IRREGULAR_TEXT.split()) for past in pasts.split(",")
 }
 """English irregular pasts and participles -> their base verb, for `stem`."""
@@ -119,7 +119,7 @@ def stem(word: str, language: str = "en") -> str:
     if language == "en":
         # Snowball leaves irregular pasts alone, and a resume is written in them: "Built the pipeline"
         # answers "did you build the pipeline", "Led the migration" "have you led a team".
-        word = _IRREGULAR_EN.get(word, word)
+        word = IRREGULAR_EN.get(word, word)
     # A stemmer per cache miss (~1.5 µs with PyStemmer): stemmer objects keep per-call state, and the store
     # calls this from several worker threads; the cache makes misses rare.
     stemmed = str(snowballstemmer.stemmer(name).stemWord(word))
