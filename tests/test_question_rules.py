@@ -44,6 +44,10 @@ QUESTIONS = [
     "What drew you to our company?",
     "Say more about that.",
     "Imagine the database is down, walk me through your first hour.",
+    # Lower-case captions of a name: "did" / "does" opening the sentence still asks.
+    "did priya walk you through the on-call handbook",
+    "We'd like you to walk us through the outage.",
+    "so you're saying what part of the stack failed first",
 ]
 
 # Questions whose only cue is punctuation or a capitalised name: found as written only.
@@ -52,6 +56,8 @@ PUNCTUATED_ONLY = [
     "Karine, is the President going to sign it?",
     "you mentioned you migrated to postgres?",
     "Have White House officials been interviewed?",
+    "did the new hire from berlin ever get access to prod?",  # an auxiliary opening a "?" sentence
+    "What conference?", "As of which release?",               # a "?" on a short wh-fragment
 ]
 
 STATEMENTS = [
@@ -72,6 +78,16 @@ STATEMENTS = [
     "Do you?",
     "is that right",
     "I cannot tell you whether the migration will be finished this quarter or not",
+    # A relative clause going on from the sentence before, and a wh-clause as the subject (pseudo-cleft).
+    "which makes the rollback a lot easier.", "which is not what we expected.",
+    "what this means is that the cache is cold", "what might happen is that the queue backs up",
+    "and what our next steps are.",
+    # "right" as an adverb in punctuated text, or after a bare noun phrase.
+    "Then you get the ordering right.", "and the dashboard right",
+    # Prompt verbs that go on with the clause before them, and a quoted question.
+    "so we have to fix the build and write the release notes", "if you just tell me the two dates",
+    "you can also describe it as a state machine", "then the customer says well is that the new invoice",
+    "we need you to come back on Monday and finish the migration",
     "",
 ]
 

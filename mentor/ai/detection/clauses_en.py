@@ -273,6 +273,11 @@ def _inverted_after(w: list[str], i: int, limit: int) -> float:
             return 0.0
         if x in AUX:
             nxt = w[k + 1] if k + 1 < len(w) else ""
+            after = w[k + 2] if k + 2 < len(w) else ""
+            if nxt == "that" and (after in PRONOUN_SUBJ and after not in ("you", "it") or after in SUBJ_CONTRACTED):
+                return 0.0  # "what this is is that there's ...": "that" opens a clause, it is no subject
+            if nxt == "" and (w[i] in DETERMINER and k > i or i and w[i - 1] in DETERMINER):
+                return 0.0  # "and what our proposed solutions are": the noun phrase is the subject
             if nxt in SUBJECT or nxt == "":
                 return 0.8
             return 0.5
@@ -383,6 +388,8 @@ def _indirect_frame(w: list[str], i: int) -> bool:
             nxt = w[i + len(seq):i + len(seq) + 2]
             if seq[-1] == "wondering" and nxt[:1] and (nxt[0] in ("that", "too") or nxt == ["the", "same"]):
                 return False  # "I was wondering the same thing", "... that too": agreeing, not asking
+            if seq[-3:-1] == ["need", "you"] and nxt[:1] and nxt[0] not in PROMPTS and nxt[0] not in PROMPTS_OBJ:
+                return False  # "we need you to come back and ...": a task, not "we need you to explain ..."
             return not (seq[-1] == "ask" and nxt and (nxt[0] in _ASKS_OTHERS or (
                 nxt[0] == "the" and nxt[1:] and nxt[1] not in ("question", "questions", "following"))))
     return False
@@ -440,6 +447,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             if c in SUBJECT or c in AUX or c == "not" or c == "":
                 return ("wh", 0.9 if at_start else 0.8)
             if at_start and a not in ("when", "where", "which", "whose") and c not in PUNCT:
+                if _pseudo_cleft(w, k + 2):
+                    return None  # "what might happen is that they ...": the wh-clause is the subject
                 return ("wh", 0.7)  # "what is going on", "who is responsible"
             if at_start and a in ("when", "where") and (b in AUX_DO or b in AUX_MODAL) \
                     and c not in PUNCT and c not in ("be", "not"):
@@ -466,8 +475,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             return ("wh", 0.7)
         if a in ("what", "which", "whose") and b and b not in PRONOUN_SUBJ and b not in PUNCT \
                 and b not in SUBJ_CONTRACTED:
-            if b in WH_VERBS and _pseudo_cleft(w, k + 1):
-                return None
+            if (b in WH_VERBS or b in DEMONSTRATIVE and c not in AUX) and _pseudo_cleft(w, k + 1):
+                return None  # "what gets me is ...", "what that means is we ...": a clause as the subject
             inv = _inverted_after(w, k + 1, 4)
             if inv >= 0.8:
                 return ("wh", 0.8)
@@ -518,6 +527,12 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             return ("aux", 0.7)  # a name as subject: "Has Karine ...", "Have White House officials ..."
         if b == "not" and c in SUBJECT:
             return ("aux", 0.75)
+        if a in ("did", "does") and b.isalpha() and b not in _NOT_SUBJECT and c.isalpha() and c not in AUX \
+                and all(x in MARKERS for x in w[:i]):
+            return ("aux", 0.6)  # a lower-case name as subject, opening the sentence: "did jerry talk to you"
+        return None
+    if (a in PROMPTS_OBJ or a in PROMPTS) and _not_imperative(
+            w, i, a in PROMPTS_OBJ and b in PROMPT_OBJ or not _YOURS.isdisjoint(w[i + 1:i + 5])):
         return None
     if a in PROMPTS_OBJ and b in PROMPT_OBJ:
         need = PROMPTS_OBJ[a]
@@ -540,6 +555,36 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
     if b and _indirect_frame(w, i):  # a is no wh-word here, so b = w[i + 1]
         return ("indirect", 0.8)
     return None
+
+
+# Subjects of a clause whose verb an "and <verb>" continues: "we have to do the experiments and write the
+# paper" (not "I" or "you": "I'll share my screen and describe the bug to you" still asks).
+# Words after "did" / "does" that are not its subject: "did a lot of that", "does nothing for me".
+_NOT_SUBJECT = frozenset({
+    "a", "an", "some", "nothing", "not", "so", "too", "well", "all", "most", "lots", "more", "everything",
+    "anything", "something", "quite", "pretty", "really", "very", "just", "in", "on", "at", "for", "to", "with",
+    "of", "and", "or", "but", "no", "any", "much", "many", "that", "this", "it", "what", "which", "exactly",
+    "okay", "fine", "great", "good", "better", "best", "worse", "badly", "poorly", "enough", "both", "either"})
+_YOURS = frozenset({"you", "your", "ya", "yourself", "you're", "you've"})
+_THIRD_SUBJ = frozenset({"we", "they", "he", "she", "it", "people", "we'll", "they'll", "we're", "they're"})
+
+
+def _not_imperative(w: list[str], i: int, to_listener: bool) -> bool:
+    """Whether the prompt verb w[i] goes on with a clause before it instead of addressing the listener:
+    after a subject, a modal or "to" ("if you just tell me", "you can also describe them", "we need to
+    list them", but not "we need you to explain"), or, unless it is about the listener ("tell me", "describe
+    how you would ..."), after an "and" that joins it to the verb of a we/they clause."""
+    k = i - 1
+    joined = False
+    while k >= 0 and w[k] in MARKERS:
+        joined = joined or w[k] in ("and", "or")
+        k -= 1
+    if k < 0:
+        return False
+    prev = w[k]
+    if prev in PRONOUN_SUBJ or prev in AUX or prev == "to" and (k == 0 or w[k - 1] not in _YOURS):
+        return True
+    return joined and not to_listener and not _THIRD_SUBJ.isdisjoint(w[:k])
 
 
 def _preface_at(w: list[str], i: int) -> bool:
@@ -572,6 +617,29 @@ def _preface_at(w: list[str], i: int) -> bool:
     return False
 
 
+_SPEECH_VERBS = frozenset({"say", "says", "said", "saying"})
+
+
+def _reported(w: list[str], j: int) -> bool:
+    """A question quoted after "say" ("then I say well is that the beep", "people kept saying can I see that
+    slide again"): what someone says or said, not a question to the listener."""
+    k = j - 1
+    while k >= 0 and w[k] in MARKERS:
+        k -= 1
+    # "so you're saying what part of town ...": the listener's own words, put back to them to confirm.
+    return k >= 0 and w[k] in _SPEECH_VERBS and not (w[k] in ("saying", "said") and not _YOURS.isdisjoint(w[max(0, k - 3):k]))
+
+
+def _relative_which(w: list[str], j: int) -> bool:
+    """ "which makes sense", "which is not bad": "which" then a verb without inversion opens a relative clause
+    that goes on with the sentence before it, unless a "?" ends it ("which is better?")."""
+    b = w[j + 1] if j + 1 < len(w) else ""
+    c = w[j + 2] if j + 2 < len(w) else ""
+    if b in AUX:
+        return c not in SUBJECT and c not in SUBJ_CONTRACTED  # not "which is the ...", "which would you ..."
+    return b in WH_VERBS
+
+
 def _pseudo_cleft(w: list[str], i: int) -> bool:
     """ "what gets me is I ...", "who owns this is still unclear": a wh-clause that is the subject of a later
     "is"/"was"."""
@@ -586,7 +654,7 @@ def _pseudo_cleft(w: list[str], i: int) -> bool:
 _AFTER_CLEFT = frozenset({"that", ",", "still", "not", "unclear", "clear", "simple", "obvious", "beyond", "anyone's", "up"})
 
 
-def _tag_score(w: list[str], comma_back: int, ends_q: bool) -> float:
+def _tag_score(w: list[str], comma_back: int, ends_q: bool, stated: bool = False) -> float:
     """Score for a tag question at the end of a clause ("..., right", "isn't it"). `w` has no commas;
     `comma_back`: the last comma of the clause stood before the comma_back-th word from its end (0: none)."""
     has_comma_before = comma_back == 2
@@ -607,6 +675,10 @@ def _tag_score(w: list[str], comma_back: int, ends_q: bool) -> float:
     if last in ("right", "correct") and w[-2] not in TAG_RIGHT_NOT:
         if ends_q or has_comma_before:
             return 0.8
+        if stated or not any(x in PRONOUN_SUBJ or x in SUBJ_CONTRACTED or x in DEMONSTRATIVE for x in w):
+            # "you get everything right.": punctuated text with no comma before it: an adverb. "and video
+            # right": a noun phrase has no claim for the listener to confirm.
+            return 0.0
         return 0.5 if last == "right" else 0.35
     if n >= 4 and tuple(w[-3:]) in (("is", "that", "right"), ("is", "that", "correct"),
                                      ("am", "i", "right"), ("is", "that", "true")):
@@ -624,14 +696,15 @@ def _tag_score(w: list[str], comma_back: int, ends_q: bool) -> float:
 
 
 def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[str, ...],
-                   hesitant: bool = False) -> tuple[str, float] | None:
+                   hesitant: bool = False, stated: bool = False) -> tuple[str, float] | None:
     """A sentence in statement form that still asks: a tag, a rising "?", or a declarative that puts the
     listener's own position or record to them for confirmation. `lead`: the first words of the sentence when
-    `content` continues it after a cut (the rules that look at a sentence's start see the real start)."""
+    `content` continues it after a cut (the rules that look at a sentence's start see the real start).
+    `stated`: the sentence ends with a full stop or "!" (punctuated text that says statement)."""
     if lead:
         content = list(lead) + content
     comma_back = next(k for k in (2, 3, 4) if w[-k] == ",") if "," in w[-4:-1] else 0
-    tag = _tag_score(content, comma_back, sent_q)
+    tag = _tag_score(content, comma_back, sent_q, stated)
     if tag > 0 and not ("whether" in content[-15:] or "if" in content[-15:]) or tag >= 0.8:
         return ("tag", tag)
     if sent_q:
@@ -642,6 +715,10 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[s
         # A hesitation inside the fragment ("uh, the causes of crime?") marks an echo or a self-repair
         # checking what was meant, not a new question.
         elliptic = len(content) >= 2 and content[0] in ELLIPSIS_OPENERS and not hesitant
+        if not hesitant and (content[0] in AUX and len(content) >= 3 or 2 <= len(content) <= 4 and not WH.isdisjoint(content)):
+            # A "?" on a sentence opening with an auxiliary whose subject the rules do not know ("did jerry
+            # talk to you ...?"), or on a wh-fragment ("what conference?", "as of what point?").
+            return ("qmark", 0.6)
         return ("qmark", 0.5 if elliptic else 0.45)
     conf = _confirming_frame(content)
     if conf or _sums_up_their_position(content):
@@ -860,10 +937,14 @@ def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> Quest
             cue = _cue_at(w, j, n, True, mid, caps)
             if cue is not None:
                 hits.append((j, cue[0], cue[1]))
+        if hits and not sent_q and w[hits[0][0]] == "which" and _relative_which(w, hits[0][0]):
+            hits = hits[1:]
         hits = _merge(hits, _inner_hits(w, caps, {j for j, _, _ in hits}))
+        if hits and not _SPEECH_VERBS.isdisjoint(w):
+            hits = [h for h in hits if not _reported(w, h[0])]
         if not any(c != "preface" for _, c, _ in hits):
             cue2 = _statement_cue(w, content, sent_q, lead if si == 0 else (),
-                                  not FILLER_TOKENS.isdisjoint(map(_word, sent)))
+                                  not FILLER_TOKENS.isdisjoint(map(_word, sent)), sent[-1][0] in (".", "!"))
             if cue2 is not None:
                 hits = _merge(hits, [(0, cue2[0], cue2[1])])
         if not hits:
