@@ -48,6 +48,7 @@ QUESTIONS = [
     "did priya walk you through the on-call handbook",
     "We'd like you to walk us through the outage.",
     "so you're saying what part of the stack failed first",
+    "you're saying the cache was cold", "how painful was the migration", "isn't finals week coming up then",
 ]
 
 # Questions whose only cue is punctuation or a capitalised name: found as written only.
@@ -88,6 +89,7 @@ STATEMENTS = [
     "so we have to fix the build and write the release notes", "if you just tell me the two dates",
     "you can also describe it as a state machine", "then the customer says well is that the new invoice",
     "we need you to come back on Monday and finish the migration",
+    "I see what you're saying.", "I get what you are saying", "You're saying it's about an hour.",
     "",
 ]
 

@@ -46,6 +46,7 @@ from mentor.ai.detection.lexicon.en import (
     BACKCHANNEL,
     BOUNDARY_WORDS,
     CHAIR_VOCATIVES,
+    CONFIRM_AT_START,
     CONFIRM_FRAMES,
     CONFIRM_NEEDS_YOU,
     CONFIRM_WORDS,
@@ -460,6 +461,9 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             if b == "if" and a != "what":
                 return None
             return ("wh", 0.75 if b else 0.5)
+        if a == "how" and b not in HOW_DEGREE and b.isalpha() and c in AUX and (
+                w[k + 2] if k + 2 < n else "") in SUBJECT:
+            return ("wh", 0.8)  # "how painful was the migration", "how stable are these nodes"
         if a == "how" and b in HOW_DEGREE:
             inv = _inverted_after(w, k + 1, 5)
             if inv or c == "":
@@ -527,9 +531,11 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
             return ("aux", 0.7)  # a name as subject: "Has Karine ...", "Have White House officials ..."
         if b == "not" and c in SUBJECT:
             return ("aux", 0.75)
-        if a in ("did", "does") and b.isalpha() and b not in _NOT_SUBJECT and c.isalpha() and c not in AUX \
+        if a in _OPENS_WITH_SUBJECT and b.isalpha() and b not in _NOT_SUBJECT and c.isalpha() and c not in AUX \
                 and all(x in MARKERS for x in w[:i]):
-            return ("aux", 0.6)  # a lower-case name as subject, opening the sentence: "did jerry talk to you"
+            # a lower-case name or a bare plural as subject, opening the sentence: "did jerry talk to you
+            # about it", "isn't finals week coming up"
+            return ("aux", 0.6)
         return None
     if (a in PROMPTS_OBJ or a in PROMPTS) and _not_imperative(
             w, i, a in PROMPTS_OBJ and b in PROMPT_OBJ or not _YOURS.isdisjoint(w[i + 1:i + 5])):
@@ -559,6 +565,7 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
 
 # Subjects of a clause whose verb an "and <verb>" continues: "we have to do the experiments and write the
 # paper" (not "I" or "you": "I'll share my screen and describe the bug to you" still asks).
+_OPENS_WITH_SUBJECT = frozenset({"did", "does", "isn't", "aren't", "wasn't", "weren't"})
 # Words after "did" / "does" that are not its subject: "did a lot of that", "does nothing for me".
 _NOT_SUBJECT = frozenset({
     "a", "an", "some", "nothing", "not", "so", "too", "well", "all", "most", "lots", "more", "everything",
@@ -720,7 +727,7 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[s
             # talk to you ...?"), or on a wh-fragment ("what conference?", "as of what point?").
             return ("qmark", 0.6)
         return ("qmark", 0.5 if elliptic else 0.45)
-    conf = _confirming_frame(content)
+    conf = _confirming_frame(content, stated)
     if conf or _sums_up_their_position(content):
         return ("confirm", conf or 0.55)
     req = _request(content)
@@ -796,7 +803,10 @@ def _generic_you(content: list[str], i: int) -> bool:
     return nxt[0] in ("don't", "do", "dont") and nxt[1:] != [] and nxt[1] in GENERIC_YOU_NEXT
 
 
-def _confirming_frame(content: list[str]) -> float:
+_REPORTING = frozenset({"saying", "me"})
+
+
+def _confirming_frame(content: list[str], stated: bool = False) -> float:
     """ "as I understand it", "what you're saying is", "in other words, you ...": a frame that proposes a
     reading of the listener's position or of facts they know, and asks them to confirm it."""
     pairs = list(pairwise(content))
@@ -810,6 +820,12 @@ def _confirming_frame(content: list[str]) -> float:
                 if frame in CONFIRM_NEEDS_YOU and not any(
                         (y in YOU_SUBJ and not _generic_you(content, i + len(frame) + k)) or y == "your"
                         for k, y in enumerate(after)):
+                    continue
+                if frame[-1] in _REPORTING and len(after) < 2:
+                    continue  # "I see what you're saying": an acknowledgement, nothing put to them
+                if frame in CONFIRM_AT_START and (stated or any(y not in MARKERS for y in content[:i])):
+                    # "you're saying ..." asks as the sentence's opening, with a "?" or unpunctuated ("you're
+                    # saying it's about an hour." restates)
                     continue
                 return 0.55
     return 0.0

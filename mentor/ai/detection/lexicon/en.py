@@ -304,6 +304,7 @@ _CONFIRM = (
     ("if", "i'm", "not", "mistaken"), ("if", "i", "am", "not", "mistaken"), ("correct", "me", "if"),
     ("what", "you're", "saying"), ("what", "you", "are", "saying"), ("what", "you're", "telling", "me"),
     ("what", "you", "are", "telling", "me"), ("so", "you're", "saying"), ("so", "you", "are", "saying"),
+    ("you're", "saying"), ("you", "are", "saying"),
     ("in", "other", "words"), ("i", "take", "it"), ("i", "gather"), ("i", "presume"), ("as", "i", "read", "it"),
     ("you", "would", "agree"), ("you'd", "agree"), ("you", "would", "not", "deny"), ("you", "wouldn't", "deny"),
     ("you", "would", "not", "disagree"), ("you", "wouldn't", "disagree"), ("i", "assume", "you"),
@@ -335,6 +336,9 @@ ELLIPSIS_OPENERS = frozenset({
 })
 # Reformulation frames that ask only when the listener is the subject right after them ("in other words,
 # you ..."); with a third-person subject they restate the speaker's own point.
+# Frames that confirm only as the sentence's opening: "you're saying the cache was cold" ("I see what you're
+# saying" acknowledges).
+CONFIRM_AT_START = frozenset({("you're", "saying"), ("you", "are", "saying")})
 CONFIRM_NEEDS_YOU = frozenset({
     ("in", "other", "words"), ("i", "gather"), ("i", "presume"), ("as", "i", "read", "it"), ("i", "take", "it"),
     ("i", "would", "assume"), ("i", "assume"), ("i'm", "sure"), ("i", "am", "sure"), ("i", "would", "imagine"),
