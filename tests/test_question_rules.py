@@ -49,6 +49,8 @@ QUESTIONS = [
     "We'd like you to walk us through the outage.",
     "so you're saying what part of the stack failed first",
     "you're saying the cache was cold", "how painful was the migration", "isn't finals week coming up then",
+    "Curious how you approached the data migration", "any experience with GraphQL federation",
+    "sorry just to clarify was the outage customer facing",
 ]
 
 # Questions whose only cue is punctuation or a capitalised name: found as written only.

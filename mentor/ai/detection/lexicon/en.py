@@ -69,7 +69,7 @@ MARKERS2 = frozenset({
     ("kind", "of"), ("sort", "of"), ("moving", "on"), ("of", "all"), ("question", "is"), ("question", "was"),
 })
 # Words after which a lexical clause boundary is assumed even without punctuation.
-BOUNDARY_WORDS = MARKERS | {"wondering", "curious"}
+BOUNDARY_WORDS = MARKERS | {"wondering", "curious", "clarify"}  # "just to clarify, was the outage ..."
 HOW_DEGREE = frozenset({
     "long", "often", "far", "much", "many", "big", "old", "well", "soon", "late", "early",
     "fast", "large", "small", "important", "hard", "difficult", "likely", "confident",
@@ -158,6 +158,9 @@ INDIRECT = (
     ("think", "of", "a", "time"), ("think", "about", "a", "time"), ("go", "ahead", "and"),
     ("i", "don't", "know", "if", "you"), ("i", "don't", "know", "if", "you've"),
     ("i", "don't", "know", "whether", "you"), ("not", "sure", "if", "you"), ("say", "you"), ("say", "you're"), ("let's", "say"), ("what", "if"), ("any", "thoughts"),
+    # clipped openings: "Curious how you approached the migration", "Any experience with GraphQL?"
+    ("curious", "how"), ("curious", "what"), ("curious", "why"), ("curious", "whether"), ("curious", "if"),
+    ("curious", "about"), ("any", "experience"), ("any", "exposure"), ("any", "familiarity"),
     ("your", "thoughts"), ("thoughts", "on"), ("any", "idea"),
     # Reporters and interviewers announce the question, then ask it (or leave it implied).
     ("i", "wanted", "to", "ask"), ("i", "want", "to", "ask"), ("i", "wanted", "to", "know"),
