@@ -370,6 +370,7 @@ def test_backchannels_generic_you_and_chair_questions_do_not_ask(text: str) -> N
     # An inference put to the listener, with no "?" (as "so you led the team"):
     ("de", "Sie haben also das Team geleitet."), ("fr", "Donc vous avez dirigé l'équipe."),
     ("es", "Entonces dirigiste el equipo."),
+    ("es", "puedes explicarlo con más detalle"),  # an infinitive with its object pronoun joined
 ])
 def test_german_french_spanish_questions(language: str, text: str) -> None:
     assert is_question(text, language), analyse(text, language)
@@ -381,6 +382,7 @@ def test_german_french_spanish_questions(language: str, text: str) -> None:
     ("es", "Terminamos el proyecto en mayo."), ("es", "¿En serio?"),
     ("de", "Wir haben also das Team verkleinert."), ("fr", "Alors vous savez, c'est compliqué."),
     ("es", "Entonces cambiamos la estrategia."),
+    ("es", "Puede ser, no lo sé."), ("es", "puedes ser tú mismo aquí"),  # "maybe", "you can be yourself"
 ])
 def test_german_french_spanish_statements(language: str, text: str) -> None:
     assert not is_question(text, language), analyse(text, language)

@@ -33,6 +33,8 @@ LANGUAGES = frozenset(LEXICONS)
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*'?|\d+|[?.!;:,¿¡—–]|--")
 _HARD = frozenset("?.!;:")
 _PUNCT = frozenset("?.!;:,¿¡—–") | {"--"}
+# Object pronouns joined to a Spanish infinitive: "explicarlo", "contarme", "describírnoslo".
+_ES_CLITICS = re.compile(r"(?:me|te|se|nos|os|lo|la|los|las|le|les)+$")
 _FILLERS = frozenset({"äh", "ähm", "hm", "hmm", "euh", "heu", "eh", "em", "mm", "um", "uh"})
 
 
@@ -106,8 +108,9 @@ def _cue_at(w: list[str], i: int, lex: Lexicon, at_start: bool) -> tuple[str, fl
     if at_start and a in lex.verb_first and b in lex.subjects:
         return ("aux", 0.85)
     if at_start and lex.code == "es" and a in lex.verb_first and b and b not in _PUNCT \
-            and (b.endswith(("ar", "er", "ir", "arme", "erme", "irme", "arnos")) or b in lex.subjects):
-        return ("aux", 0.75)  # "puedes contarme", "podría explicar": a request in question form
+            and (_ES_CLITICS.sub("", b).endswith(("ar", "er", "ir")) and b not in ("ser", "estar", "haber")
+                 or b in lex.subjects):  # "puede ser" (maybe), "puedes ser tú mismo" state
+        return ("aux", 0.75)  # "puedes contarme", "podría explicarlo": a request in question form
     if at_start and (a in lex.prompts or (a, b) in lex.prompt_pairs):
         if lex.code == "de" and b not in ("sie", "mir", "uns", "du", "mal", "bitte", "doch", "kurz"):
             return None  # "stellen" / "geben" / "führen" are also plain verbs
