@@ -563,16 +563,17 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
     return None
 
 
-# Subjects of a clause whose verb an "and <verb>" continues: "we have to do the experiments and write the
-# paper" (not "I" or "you": "I'll share my screen and describe the bug to you" still asks).
+# Auxiliaries that, opening a sentence, ask before any subject the rules know: "did jerry talk to you".
 _OPENS_WITH_SUBJECT = frozenset({"did", "does", "isn't", "aren't", "wasn't", "weren't"})
-# Words after "did" / "does" that are not its subject: "did a lot of that", "does nothing for me".
+# Words after those that are not their subject: "did a lot of that", "does nothing for me".
 _NOT_SUBJECT = frozenset({
     "a", "an", "some", "nothing", "not", "so", "too", "well", "all", "most", "lots", "more", "everything",
     "anything", "something", "quite", "pretty", "really", "very", "just", "in", "on", "at", "for", "to", "with",
     "of", "and", "or", "but", "no", "any", "much", "many", "that", "this", "it", "what", "which", "exactly",
     "okay", "fine", "great", "good", "better", "best", "worse", "badly", "poorly", "enough", "both", "either"})
 _YOURS = frozenset({"you", "your", "ya", "yourself", "you're", "you've"})
+# Subjects of a clause whose verb an "and <verb>" continues: "we have to do the experiments and write the
+# paper" (not "I" or "you": "I'll share my screen and describe the bug to you" still asks).
 _THIRD_SUBJ = frozenset({"we", "they", "he", "she", "it", "people", "we'll", "they'll", "we're", "they're"})
 
 
@@ -633,8 +634,10 @@ def _reported(w: list[str], j: int) -> bool:
     k = j - 1
     while k >= 0 and w[k] in MARKERS:
         k -= 1
+    if k < 0 or w[k] not in _SPEECH_VERBS:
+        return False
     # "so you're saying what part of town ...": the listener's own words, put back to them to confirm.
-    return k >= 0 and w[k] in _SPEECH_VERBS and not (w[k] in ("saying", "said") and not _YOURS.isdisjoint(w[max(0, k - 3):k]))
+    return not (w[k] in ("saying", "said") and not _YOURS.isdisjoint(w[max(0, k - 3):k]))
 
 
 def _relative_which(w: list[str], j: int) -> bool:
