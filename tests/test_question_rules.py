@@ -51,6 +51,7 @@ QUESTIONS = [
     "you're saying the cache was cold", "how painful was the migration", "isn't finals week coming up then",
     "Curious how you approached the data migration", "any experience with GraphQL federation",
     "sorry just to clarify was the outage customer facing",
+    "that's great what would you change",  # "great" closes the praise; the question is its own clause
 ]
 
 # Questions whose only cue is punctuation or a capitalised name: found as written only.
@@ -92,6 +93,7 @@ STATEMENTS = [
     "you can also describe it as a state machine", "then the customer says well is that the new invoice",
     "we need you to come back on Monday and finish the migration",
     "I see what you're saying.", "I get what you are saying", "You're saying it's about an hour.",
+    "that's sort of what's left", "it's like who's on call", "that's exactly what I wanted to hear",
     "",
 ]
 

@@ -348,3 +348,19 @@ def test_a_sentence_end_with_no_question_before_it_is_frozen_two_words_on() -> N
     assert frozen_after("Thank you very much, Mr. Chairman. Good") == "Thank you very much, Mr. Chairman. Good"
     assert frozen_after("What did the team decide? Good morning") == "What did the team decide? Good morning"
     assert frozen_after("What did the team decide? Good morning to all of you") == "Good morning to all of you"
+
+
+def test_a_broken_off_fragment_starts_no_answer_and_waits_for_the_rest() -> None:
+    tr = QuestionTracker()
+    # The candidate takes over after "so how do you": nothing to answer.
+    assert feed_all(tr, [up(1, "b", 0, "so how do you", 0.0),
+                         up(2, "c", 0, "the deployment? we roll it out per region", 0.4, role="candidate")]) == []
+    # A pause after the fragment, then the rest of the question: one question, the whole of it.
+    tr = QuestionTracker()
+    out = feed_all(tr, [up(3, "d", 0, "so how do you", 10.0), up(3, "d", 1, "so how do you handle retries", 11.5),
+                        up(4, "e", 0, "we use idempotency keys", 13.0, role="candidate")])
+    assert [(q.parts, q.trigger) for q in out] == [(("how do you handle retries",), "pause")]
+    # A short question that is finished still fires: "and you" / "how about you".
+    tr = QuestionTracker()
+    out = feed_all(tr, [up(5, "f", 0, "how about you", 20.0), up(6, "g", 0, "sure", 21.5, role="candidate")])
+    assert [q.parts for q in out] == [("how about you",)]

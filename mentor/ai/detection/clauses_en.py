@@ -628,9 +628,21 @@ def _preface_at(w: list[str], i: int) -> bool:
 _SPEECH_VERBS = frozenset({"say", "says", "said", "saying"})
 
 
+# "that's what's left", "it's like who's ryan": a wh-clause after these is what the speaker points at.
+_FREE_RELATIVE_BEFORE = frozenset({"that's", "it's", "thats", "its"})
+_HEDGES = frozenset({"sort", "kind", "of", "exactly", "just", "basically", "really", "like", "precisely"})
+
+
 def _reported(w: list[str], j: int) -> bool:
     """A question quoted after "say" ("then I say well is that the beep", "people kept saying can I see that
-    slide again"): what someone says or said, not a question to the listener."""
+    slide again"), or a wh-clause after "that's": what someone says or said, or a thing pointed at, not a
+    question to the listener."""
+    if w[j] in WH or w[j] in WH_CONTRACTED:
+        k = j - 1
+        while k >= 0 and w[k] in _HEDGES:
+            k -= 1
+        if k >= 0 and w[k] in _FREE_RELATIVE_BEFORE:
+            return True
     k = j - 1
     while k >= 0 and w[k] in MARKERS:
         k -= 1
@@ -849,8 +861,9 @@ def _is_backchannel(words: list[str]) -> bool:
 def _complete(words: list[str]) -> bool:
     tail = [x for x in words if x not in PUNCT]
     if len(tail) < 3:
-        return len(tail) == 2 and tail[-1] in ("not", "so", "about", "else", "come")
-    return tail[-1] not in OPEN_END
+        return len(tail) == 2 and (tail[-1] in ("not", "so", "about", "else", "come") or tail == ["and", "you"])
+    # "how about you", "what about this": a pronoun after "about" ends the question
+    return tail[-1] not in OPEN_END or tail[-2] == "about" and tail[-1] in ("you", "me", "us", "it", "this", "that")
 
 
 _CLAUSE_DROP = HARD | FILLER_TOKENS
@@ -959,7 +972,7 @@ def analyse(text: str, armed: bool = False, lead: tuple[str, ...] = ()) -> Quest
         if hits and not sent_q and w[hits[0][0]] == "which" and _relative_which(w, hits[0][0]):
             hits = hits[1:]
         hits = _merge(hits, _inner_hits(w, caps, {j for j, _, _ in hits}))
-        if hits and not _SPEECH_VERBS.isdisjoint(w):
+        if hits and not (_SPEECH_VERBS.isdisjoint(w) and _FREE_RELATIVE_BEFORE.isdisjoint(w)):
             hits = [h for h in hits if not _reported(w, h[0])]
         if not any(c != "preface" for _, c, _ in hits):
             cue2 = _statement_cue(w, content, sent_q, lead if si == 0 else (),

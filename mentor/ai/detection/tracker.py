@@ -8,7 +8,8 @@ It fires:
 - at once ("final" / "complete") when the text is unambiguous: a strong cue, the last clause is a
   question that looks finished, and the block is final or ends with "?";
 - at end of turn otherwise: "speaker_change" when a non-interviewer caption arrives, "pause" when tick()
-  passes `pause_s` after the interviewer's last caption.
+  passes `pause_s` after the interviewer's last caption; never on a broken-off fragment of four words or
+  fewer with no "?" ("so how do you", "why don't we").
 
 A preface ("let me ask you about ...", "I want to turn to ...") arms the detector instead of firing: no
 pause deadline is set while the segment ends with a preface, and a weaker cue after it (a declarative,
@@ -218,6 +219,23 @@ class _Segment:
 
 
 _DEFAULTS = TrackerSettings()
+_END_OF_TURN = frozenset({"pause", "speaker_change"})
+
+
+# Last words that leave a short question hanging: "so how do you", "why don't we", "was it a", "is it the".
+_BROKEN_OFF_TEXT = """the a an your my our their his her its some any do does did is are was were can could would will
+    should have has had be i we they he she you and or but because if whether so than to of uh um like"""
+_BROKEN_OFF = frozenset(_BROKEN_OFF_TEXT.split())
+
+
+def _abandoned(a: QuestionAnalysis, text: str) -> bool:
+    """Only fragments of four words or fewer that the speaker broke off, the last one where the text ends: at
+    a pause they may go on, and at a speaker change the other person took over; an answer to the fragment
+    helps no one. ("where are you from", "would you repeat that" end where they should; a part frozen at a
+    cut, "can you | then remember why ...", is followed by the rest of its sentence.)"""
+    return not a.ends_with_qmark and a.parts[-1].end >= len(text.rstrip(" .,;:!")) and all(
+        not p.complete and p.text.count(" ") < 4 and p.text.rsplit(" ", 1)[-1].lower() in _BROKEN_OFF
+        for p in a.parts)
 
 
 def _join_spans(old: tuple[tuple[int, int], ...], new: tuple[tuple[int, int], ...],
@@ -342,7 +360,7 @@ class QuestionTracker:
     def _fire(self, seg: _Segment, trigger: str, now: float) -> list[DetectedQuestion]:
         seg.deadline = None
         a = self._analyse(seg)
-        if not a.is_question:
+        if not a.is_question or (trigger in _END_OF_TURN and _abandoned(a, seg.text)):
             return []
         key = tuple(normalise(p.text) for p in a.parts)
         if key in seg.emitted:
