@@ -52,6 +52,8 @@ QUESTIONS = [
     "Curious how you approached the data migration", "any experience with GraphQL federation",
     "sorry just to clarify was the outage customer facing",
     "that's great what would you change",  # "great" closes the praise; the question is its own clause
+    "Anything you would have done differently looking back", "Talk to me about your experience leading teams",
+    "and the outcome was", "I was curious how you split the work",
 ]
 
 # Questions whose only cue is punctuation or a capitalised name: found as written only.
@@ -94,6 +96,7 @@ STATEMENTS = [
     "we need you to come back on Monday and finish the migration",
     "I see what you're saying.", "I get what you are saying", "You're saying it's about an hour.",
     "that's sort of what's left", "it's like who's on call", "that's exactly what I wanted to hear",
+    "I was curious about that too when I joined.",
     "",
 ]
 

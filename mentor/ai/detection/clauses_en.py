@@ -389,6 +389,9 @@ def _indirect_frame(w: list[str], i: int) -> bool:
             nxt = w[i + len(seq):i + len(seq) + 2]
             if seq[-1] == "wondering" and nxt[:1] and (nxt[0] in ("that", "too") or nxt == ["the", "same"]):
                 return False  # "I was wondering the same thing", "... that too": agreeing, not asking
+            if seq[-2:] == ["was", "curious"] and not (nxt[:1] and (nxt[0] in WH or nxt[0] in ("if", "whether") or (
+                    nxt[0] == "about" and nxt[1:] and nxt[1] in _YOURS))):
+                return False  # "I was curious about that too when I joined": the speaker's own past
             if seq[-3:-1] == ["need", "you"] and nxt[:1] and nxt[0] not in PROMPTS and nxt[0] not in PROMPTS_OBJ:
                 return False  # "we need you to come back and ...": a task, not "we need you to explain ..."
             return not (seq[-1] == "ask" and nxt and (nxt[0] in _ASKS_OTHERS or (
@@ -549,7 +552,7 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
                 return None
             return ("prompt", 0.9 if c else 0.6)
         return None
-    if a in ("tell", "talk") and b == "about":
+    if a in ("tell", "talk") and b == "about" or a == "talk" and b == "to" and c in ("me", "us"):
         return ("prompt", 0.75)
     if a in PROMPTS:
         need = PROMPTS[a]
@@ -742,6 +745,9 @@ def _statement_cue(w: list[str], content: list[str], sent_q: bool, lead: tuple[s
             # talk to you ...?"), or on a wh-fragment ("what conference?", "as of what point?").
             return ("qmark", 0.6)
         return ("qmark", 0.5 if elliptic else 0.45)
+    if 3 <= len(content) <= 6 and content[-1] in ("was", "were", "is", "are") and content[0] in ("and", "so") \
+            and content[1] in ("the", "your"):
+        return ("declarative", 0.6)  # "and the outcome was": left for the listener to finish
     conf = _confirming_frame(content, stated)
     if conf or _sums_up_their_position(content):
         return ("confirm", conf or 0.55)

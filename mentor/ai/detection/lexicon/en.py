@@ -161,6 +161,7 @@ INDIRECT = (
     # clipped openings: "Curious how you approached the migration", "Any experience with GraphQL?"
     ("curious", "how"), ("curious", "what"), ("curious", "why"), ("curious", "whether"), ("curious", "if"),
     ("curious", "about"), ("any", "experience"), ("any", "exposure"), ("any", "familiarity"),
+    ("anything", "you"), ("anything", "you'd"), ("anything", "else", "you"),
     ("your", "thoughts"), ("thoughts", "on"), ("any", "idea"),
     # Reporters and interviewers announce the question, then ask it (or leave it implied).
     ("i", "wanted", "to", "ask"), ("i", "want", "to", "ask"), ("i", "wanted", "to", "know"),
