@@ -243,6 +243,7 @@ QUESTIONS: tuple[Question, ...] = (
     _q("g9", "background", "What did you study?", "education", avoid=PITCH),
     _q("g10", "background", "How many years of experience do you have?",
        avoid=(*PITCH, "how many years of experience do you have")),
+    _q("g11", "background", "Describe your ideal manager.", avoid=(*PITCH, "STAR story")),
     # follow-up
     _q("f1", "follow_up", "So why did you pick Kafka for that?", "kafka migration",
        history=((_MIGRATION_Q, _MIGRATION_A),),
@@ -280,6 +281,8 @@ QUESTIONS: tuple[Question, ...] = (
     _q("o3", "other", "Have you used Terraform?", "terraform"),
     _q("o5", "other", "Could you elaborate on that?", avoid=("say yes or no",)),
     _q("o6", "other", "Did you build the pipeline yourself?", "tracking", avoid=PITCH + ("years of experience",)),
+    _q("o7", "other", "Would you say you're more of a generalist or a specialist?",
+       avoid=("How I would approach it", "STAR story")),
     _q("o4", "other", "What's your opinion on the U.S. approach to data privacy, e.g. compared with GDPR?",
        avoid=CONFLICT_STEPS),
     # other languages

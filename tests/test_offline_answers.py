@@ -648,3 +648,22 @@ def test_a_result_told_after_a_semicolon_is_said_in_the_first_person() -> None:
         "Ran the incident review after a 3-hour outage; wrote the runbook now used by 6 teams", ENGLISH)
     assert (action, result) == ("I ran the incident review after a 3-hour outage",
                                 "I wrote the runbook now used by 6 teams")
+
+
+@pytest.mark.parametrize(("question", "kind", "lead"), [
+    # How they work best: a background question, whatever else it names ("manager"), not a STAR story.
+    ("Describe your ideal manager.", "background", "Name two conditions that bring out your best work"),
+    ("What kind of culture do you thrive in?", "background", "Name two conditions that bring out your best work"),
+    ("How would your last team describe you?", "background", "My main strength is"),
+    # Their view of themselves, not a scenario to plan for.
+    ("Would you say you're more of a generalist or a specialist?", "other",
+     "They want your view on whether you're more of a generalist or a specialist:"),
+    ("Is this role a step up for you?", "other", "They're asking whether this role is a step up for you:"),
+    ("Talk to me about your experience leading remote teams.", "background",
+     "They're asking about your experience leading remote teams:"),
+])
+def test_questions_about_the_candidate_get_their_own_lead(question: str, kind: str, lead: str) -> None:
+    assert question_kind(question) == kind
+    text = compose_answer(ask(question, kind)).text
+    assert text.startswith(lead), text
+    assert "STAR" not in text and "How I would approach it" not in text

@@ -163,7 +163,7 @@ _LEAD_INS = re.compile(
     r"through|talk (?:me |us )?(?:through|about)|say more about|elaborate on|clarify|give (?:me|us) an? "
     r"(?:example|overview) of)\s+"
     r"|(?:i'd|i would) (?:like|love) (?:to hear|you to explain|to know|to understand)(?: about)?\s+"
-    r"|(?:let's|let us) (?:talk|say)(?: about)?\s+|(?:walk|talk|take) (?:me|us) through\s+"
+    r"|(?:let's|let us) (?:talk|say)(?: about)?\s+|(?:walk|talk|take) (?:me|us) through\s+|talk to (?:me|us) about\s+"
     r"|(?:say (?:a bit |a little )?more|elaborate|expand) (?:about|on)\s+|(?:any )?thoughts (?:on|about)\s+"
     r"|(?:tell (?:me|us)|explain|describe|talk)(?: about)?\s+"
     r"|do you (?:know|understand) (?=how |what |why |when |where |which )"
@@ -363,7 +363,18 @@ def _second_person(phrase: str) -> str:
         return f"you {verb} {clipped.group(1).lower()} {clipped.group(2)}"
     match = re.match(r"^(have|has|do|did|are|were|can|could|would|will)\s+you\s+(.*)$", phrase, re.IGNORECASE)
     if match is None:
-        return phrase
+        # "Is this role a step up for you" -> "this role is a step up for you": the subject, then the verb
+        other = re.match(r"^(is|are|was|were|does|do|did|has|have|can|could|will|would|should)\s+"
+                         r"((?:this|that|the|your|our|their|it|there|they|he|she)\b(?:\s+(?!a\b|an\b)\w+)?)\s+(.*)$",
+                         phrase, re.IGNORECASE)
+        if other is None or other.group(1).lower() in ("do", "does", "did"):
+            return phrase
+        subject = other.group(2)
+        if subject.split()[0].lower() in ("it", "there", "they", "he", "she"):
+            subject, rest = subject.split()[0], " ".join(subject.split()[1:] + [other.group(3)])
+        else:
+            rest = other.group(3)
+        return f"{subject[:1].lower()}{subject[1:]} {other.group(1).lower()} {rest}"
     verb = match.group(1).lower()
     rest = match.group(2)
     if verb == "did":  # "did you consider a queue" -> "you considered a queue"
@@ -1019,7 +1030,8 @@ _BACKGROUND_TOPICS: tuple[tuple[str, str], ...] = (
         "strength",
         (
             r"strength|strongest|hire you|choose you|pick you|(?:good|right|great) fit|bring to|set you apart|"
-            r"makes you (?:different|unique|stand out)|stärke|einstellen|points? forts?|\bforces?\b|embaucher|"
+            r"makes you (?:different|unique|stand out)|describe you\b|would (?:your|others|colleagues|people) "
+            r"(?:say|describe)|stärke|einstellen|points? forts?|\bforces?\b|embaucher|"
             r"recruter|fortaleza|punto fuerte|contratar"
         ),
     ),
@@ -1038,6 +1050,15 @@ _BACKGROUND_TOPICS: tuple[tuple[str, str], ...] = (
             r"why did you apply|drew you|drawn to|brings you to|brought you to|warum (?:möchten|wollen) "
             r"sie|warum (?:wir|uns)|reizt|pourquoi (?:voulez|souhaitez|nous|ce poste)|vous attire|"
             r"por qué (?:quieres|te interesa|nosotros|este puesto)|te atrae"
+        ),
+    ),
+    (
+        "workstyle",
+        (
+            r"ideal (?:manager|boss|team|job|role|company|workplace|work environment)|(?:kind|type) of "
+            r"(?:culture|team|environment|manager|boss)|\bthrive\b|work best|most productive|work environment|"
+            r"ideale[nr]? (?:chef|führungskraft|team|arbeitsumfeld)|arbeitsumfeld|environnement de travail|"
+            r"(?:manager|équipe) idéal|(?:jefe|equipo) ideal|ambiente de trabajo|entorno de trabajo"
         ),
     ),
     (
@@ -1133,6 +1154,9 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
             ph.goals.format(target=target, said=said) if said else ph.goals_no_line.format(target=target),
             *refs,
         )
+        return
+    if subject == "workstyle":
+        draft.add(ph.workstyle.format(said=said) if said else ph.workstyle_no_line, *refs)
         return
     if subject == "years" and profile.experience and not _asked_skills(request, profile):
         _career_years(draft, ph, profile)
@@ -1518,6 +1542,7 @@ _OPINION = (
 )
 _YES_NO = (
     r"^(?:have|has|do|did|are|were|can|could|will|would)\s+you\b|^(?:ever|familiar|comfortable)\b|"
+    r"^(?:is|are|was|were|has|have|can|could|will|would|should)\s+(?:this|that|the|your|our|their|it|there)\b|"
     r"^(?:haben|sind|können|kennen)\s+sie\b|"
     r"^(?:avez|êtes|pouvez|connaissez)-vous\b|^¿?\s*(?:has|tienes|puedes|conoces|sabes)\b"
 )
@@ -1577,6 +1602,9 @@ _QUESTIONS_FOR_US = (
 )
 
 
+_WOULD_YOU_SAY = re.compile(r"^(?:so\s+)?would you say (?:that\s+)?(.+?)[\s?.!]*$", re.IGNORECASE)
+
+
 def _compose_other(request: AnswerRequest, draft: _Draft) -> None:
     """What the question asks for, in one line, then the candidate's closest resume lines (by retrieval)."""
     ph = _phrases(request)
@@ -1585,7 +1613,10 @@ def _compose_other(request: AnswerRequest, draft: _Draft) -> None:
         return
     phrase = topic(request.question)
     core = _core(request.question)
-    if _matches(_OPINION, core):
+    view = _WOULD_YOU_SAY.match(core) if ph.code == "en" else None
+    if view:  # "Would you say you're more of a generalist or a specialist?": their view of themselves
+        lead = ph.asks["opinion"].format(topic=_quote(f"whether {_clip(view.group(1), 12)}", ph))
+    elif _matches(_OPINION, core):
         lead = ph.asks["opinion"].format(topic=_quote(phrase, ph))
     elif _matches(_YES_NO, core) and not _matches(_REQUEST, core):
         lead = _yes_no_lead(phrase, ph)

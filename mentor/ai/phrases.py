@@ -102,7 +102,9 @@ class Phrases:
     motivation_no_line: str  # target, years
     leaving: str  # target
     goals: str  # target, said
-    goals_no_line: str  # target
+    goals_no_line: str
+    workstyle: str  # said: the conditions of their best work, then one time they had them
+    workstyle_no_line: str  # target
     studied: str  # education
     entry: str  # employer, role, since
     entry_current: str  # the same for the job the candidate still holds
@@ -342,6 +344,10 @@ ENGLISH = Phrases(
     leaving="I'm not leaving because of a problem: I'm looking for a bigger step, and {target} is that step.",
     goals="In five years I want more depth and more responsibility, starting with {target} and building on this: {said}.",
     goals_no_line="In five years I want more depth and more responsibility, starting with {target}.",
+    workstyle=("Name two conditions that bring out your best work, such as clear ownership and direct, frequent "
+               "feedback, then show one: {said}."),
+    workstyle_no_line=("Name two conditions that bring out your best work, such as clear ownership and direct, "
+                       "frequent feedback, and one time you had them."),
     studied="I studied {education}.",
     entry="At {employer} I was {role}{since}.",
     entry_current="At {employer} I am {role}{since}.",
@@ -573,6 +579,10 @@ GERMAN = Phrases(
     leaving="Ich gehe nicht wegen eines Problems: Ich suche den nächsten größeren Schritt, und das ist {target}.",
     goals="In fünf Jahren möchte ich mehr Tiefe und mehr Verantwortung haben, beginnend mit {target}, aufbauend darauf: {said}.",
     goals_no_line="In fünf Jahren möchte ich mehr Tiefe und mehr Verantwortung haben, beginnend mit {target}.",
+    workstyle=("Nennen Sie zwei Bedingungen, unter denen Sie am besten arbeiten, etwa klare Verantwortung und "
+               "direktes, häufiges Feedback, und zeigen Sie eine davon: {said}."),
+    workstyle_no_line=("Nennen Sie zwei Bedingungen, unter denen Sie am besten arbeiten, etwa klare Verantwortung "
+                       "und direktes, häufiges Feedback, und ein Beispiel, wo Sie sie hatten."),
     studied="Meine Ausbildung: {education}.",
     entry="Bei {employer} war ich {role}{since}.",
     entry_current="Bei {employer} bin ich {role}{since}.",
@@ -813,6 +823,10 @@ FRENCH = Phrases(
     leaving="Je ne pars pas à cause d'un problème : je cherche une étape plus grande, et {target} en est une.",
     goals="Dans cinq ans, je veux avoir gagné en profondeur et en responsabilités, en commençant par {target}, à partir de ceci : {said}.",
     goals_no_line="Dans cinq ans, je veux avoir gagné en profondeur et en responsabilités, en commençant par {target}.",
+    workstyle=("Citez deux conditions qui font ressortir votre meilleur travail, par exemple une responsabilité "
+               "claire et des retours directs et fréquents, puis montrez-en une : {said}."),
+    workstyle_no_line=("Citez deux conditions qui font ressortir votre meilleur travail, par exemple une "
+                       "responsabilité claire et des retours directs et fréquents, et une fois où vous les avez eues."),
     studied="Ma formation : {education}.",
     entry="Chez {employer}, j'étais {role}{since}.",
     entry_current="Chez {employer}, je suis {role}{since}.",
@@ -1033,6 +1047,10 @@ SPANISH = Phrases(
     leaving="No me voy por un problema: busco un paso más grande, y {target} es ese paso.",
     goals="En cinco años quiero tener más profundidad y más responsabilidad, empezando por {target} y a partir de esto: {said}.",
     goals_no_line="En cinco años quiero tener más profundidad y más responsabilidad, empezando por {target}.",
+    workstyle=("Nombra dos condiciones que sacan tu mejor trabajo, como una responsabilidad clara y comentarios "
+               "directos y frecuentes, y muestra una: {said}."),
+    workstyle_no_line=("Nombra dos condiciones que sacan tu mejor trabajo, como una responsabilidad clara y "
+                       "comentarios directos y frecuentes, y una ocasión en que las tuviste."),
     studied="Mi formación: {education}.",
     entry="En {employer} trabajaba como {role}{since}.",
     entry_current="En {employer} trabajo como {role}{since}.",

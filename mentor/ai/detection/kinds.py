@@ -286,6 +286,10 @@ _FOLLOW_OPENERS: dict[str, tuple[str, ...]] = {
     "es": (" por qué ", " y por qué ", " y luego ", " y entonces ", " por ejemplo ", " y cómo "),
 }
 _FOLLOW_MAX_WORDS = 10
+# How the candidate sees themselves or works best: a background question whatever else it names ("manager").
+_SELF_VIEW = (" ideal manager ", " ideal boss ", " ideal team ", " ideal job ", " ideal role ", " ideal company ",
+              " kind of culture ", " type of culture ", " thrive ", " work best ", " most productive ",
+              " work environment ", " describe you ", " would your ")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")  # the same on ASCII text, and faster
 
@@ -385,6 +389,11 @@ def _kind(low: str, language: str | None, previous: str | None) -> QuestionKind:
     kind = _first(order[3:], found, low, patterns)
     if kind == "system_design" and (" your experience with " in low or " your experience in " in low):
         kind = "technical"  # "what's your experience with distributed systems?" asks for a record, not a design
+    if code == "en" and kind in (None, "behavioral", "situational", "technical") and any(
+            cue in low for cue in _SELF_VIEW):
+        kind = "background"  # "describe your ideal manager": about the candidate, not a story or a scenario
+    elif kind == "situational" and " would you say " in low:
+        kind = None  # "would you say you're more of a generalist or a specialist": a view, not a scenario
     if kind is None and code != "en":
         kind = _first(_ORDER["en"][3:], _found("en", low), low, {})  # technical terms are often English
     if kind is None and len(words) <= _GREETING_MAX_WORDS \
