@@ -254,7 +254,7 @@ def test_topic_phrases() -> None:
     ("¿Cuál es la diferencia entre SQL y NoSQL?", "la diferencia entre SQL y NoSQL"),
     ("¿Cómo harías que los pagos fueran idempotentes?", "cómo harías que los pagos fueran idempotentes"),
     # English is unchanged ("Was" here is the English verb).
-    ("Was it hard to migrate?", "Was it hard to migrate"),
+    ("Was it hard to migrate?", "was it hard to migrate"),  # English "was" (not the German "what") lowercased too
 ])
 def test_topic_phrases_drop_question_openers_in_every_language(question: str, expected: str) -> None:
     assert topic(question) == expected
@@ -667,3 +667,12 @@ def test_questions_about_the_candidate_get_their_own_lead(question: str, kind: s
     text = compose_answer(ask(question, kind)).text
     assert text.startswith(lead), text
     assert "STAR" not in text and "How I would approach it" not in text
+
+
+def test_a_failure_story_is_not_told_with_a_success_from_the_resume() -> None:
+    resume = parse_resume_text("## Experience\n### Sales Analyst — Northwind (2021 – Present)\n"
+                               "- Grew repeat orders by 20% with a churn model\n", today=date(2026, 11, 1))
+    text = compose_answer(ask("Tell me about a time you failed.", "behavioral", resume=resume)).text
+    assert text == ENGLISH.star_outline and "20%" not in text
+    # With no setback asked for, the strongest line is the story.
+    assert "20%" in compose_answer(ask("Tell me about a time you led a team.", "behavioral", resume=resume)).text

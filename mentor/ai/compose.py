@@ -255,9 +255,16 @@ def topic(question: str, *, design: bool = False, words: int = 8) -> str:
         flags=re.IGNORECASE,
     )
     text = _embedded(text)
-    if re.match(r"^(?:how|what|why|when|where|which|who|whether)\b", text, re.IGNORECASE) or _WH_OTHER.match(text):
+    if re.match(r"^(?:how|what|why|when|where|which|who|whether)\b", text, re.IGNORECASE) or _WH_OTHER.match(text) \
+            or _COMMON_FIRST.match(text):
         text = text[:1].lower() + text[1:]
     return _clip(text, words)
+
+
+# English words that are capitalised only for opening the sentence: inside the answer's sentence they are not.
+_COMMON_FIRST = re.compile(
+    r"(?:anything|something|everything|any|some|is|are|was|were|the|a|an|this|that|these|those|your|our|so|and|"
+    r"but|or|if)(?=\s)", re.IGNORECASE)
 
 
 # Wh-words of German, French and Spanish: a topic phrase opening with one reads inside a sentence in lowercase
@@ -836,11 +843,20 @@ def _list_lines(
 STAR_MAX_WORDS = 170
 
 
+# Stories of something that went wrong: only a resume line about one can tell them.
+_SETBACK = (
+    r"\bfail|mistake|went wrong|go wrong|regret|setback|screw(?:ed)? up|messed up|\bfehler|gescheitert|"
+    r"misserfolg|erreur|échec|échoué|\berror|fracas|fallaste|equivocaste"
+)
+
+
 def _compose_behavioral(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     profile = request.resume
     ranked = _ranked_lines(request)
     line = _evidence(request, ranked) if profile else None
+    if line is not None and line not in ranked and _matches(_SETBACK, request.question):
+        line = None  # no line on a failure: the strongest success would be told as one
     if profile is None or line is None:
         draft.add(ph.star_outline)
         if profile is None:
