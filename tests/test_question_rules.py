@@ -54,6 +54,7 @@ QUESTIONS = [
     "that's great what would you change",  # "great" closes the praise; the question is its own clause
     "Anything you would have done differently looking back", "Talk to me about your experience leading teams",
     "and the outcome was", "I was curious how you split the work",
+    "so I am still baffled as to which design you picked", "I don't understand why the retry was needed",
 ]
 
 # Questions whose only cue is punctuation or a capitalised name: found as written only.

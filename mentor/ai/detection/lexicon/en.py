@@ -162,6 +162,12 @@ INDIRECT = (
     ("curious", "how"), ("curious", "what"), ("curious", "why"), ("curious", "whether"), ("curious", "if"),
     ("curious", "about"), ("any", "experience"), ("any", "exposure"), ("any", "familiarity"),
     ("anything", "you"), ("anything", "you'd"), ("anything", "else", "you"),
+    # puzzlement put to the listener: "I am still baffled as to what precedent you relied on"
+    ("i'm", "baffled"), ("i", "am", "baffled"), ("i'm", "still", "baffled"), ("i", "am", "still", "baffled"),
+    ("i'm", "puzzled"), ("i", "am", "puzzled"), ("i'm", "still", "puzzled"), ("i", "am", "still", "puzzled"),
+    ("i", "don't", "understand", "why"), ("i", "don't", "understand", "how"), ("i", "do", "not", "understand", "why"),
+    ("i", "don't", "quite", "understand"), ("i'm", "not", "sure", "i", "understand"), ("i", "fail", "to", "see"),
+    ("i", "fail", "to", "understand"),
     ("your", "thoughts"), ("thoughts", "on"), ("any", "idea"),
     # Reporters and interviewers announce the question, then ask it (or leave it implied).
     ("i", "wanted", "to", "ask"), ("i", "want", "to", "ask"), ("i", "wanted", "to", "know"),
