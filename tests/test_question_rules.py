@@ -97,7 +97,7 @@ STATEMENTS = [
     "we need you to come back on Monday and finish the migration",
     "I see what you're saying.", "I get what you are saying", "You're saying it's about an hour.",
     "that's sort of what's left", "it's like who's on call", "that's exactly what I wanted to hear",
-    "I was curious about that too when I joined.",
+    "I was curious about that too when I joined.", "and when come time to ship it, we froze the branch",
     "",
 ]
 

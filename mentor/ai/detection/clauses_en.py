@@ -461,8 +461,8 @@ def _cue_at(w: list[str], i: int, n: int, at_start: bool, mid: bool,
         if not at_start:
             return None
         if b in WH_BARE_OK or (b == "" and a == "why"):
-            if b == "if" and a != "what":
-                return None
+            if b == "if" and a != "what" or b == "come" and a != "how":
+                return None  # "what if", "how come"; not "when come time to leave"
             return ("wh", 0.75 if b else 0.5)
         if a == "how" and b not in HOW_DEGREE and b.isalpha() and c in AUX and (
                 w[k + 2] if k + 2 < n else "") in SUBJECT:
