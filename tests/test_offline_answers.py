@@ -661,12 +661,15 @@ def test_a_result_told_after_a_semicolon_is_said_in_the_first_person() -> None:
     ("Is this role a step up for you?", "other", "They're asking whether this role is a step up for you:"),
     ("Talk to me about your experience leading remote teams.", "background",
      "They're asking about your experience leading remote teams:"),
+    # A scenario set up in its first words is situational, whatever technical word it names.
+    ("Say a junior engineer pushes a bug to production, how do you respond?", "situational",
+     "How I would approach it:\n1. Stabilise first"),
 ])
 def test_questions_about_the_candidate_get_their_own_lead(question: str, kind: str, lead: str) -> None:
     assert question_kind(question) == kind
     text = compose_answer(ask(question, kind)).text
     assert text.startswith(lead), text
-    assert "STAR" not in text and "How I would approach it" not in text
+    assert "STAR" not in text and ("How I would approach it" not in text or kind == "situational")
 
 
 def test_a_failure_story_is_not_told_with_a_success_from_the_resume() -> None:

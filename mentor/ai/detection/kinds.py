@@ -292,6 +292,9 @@ _FOLLOW_MAX_WORDS = 10
 _SELF_VIEW = (" ideal manager ", " ideal boss ", " ideal team ", " ideal job ", " ideal role ", " ideal company ",
               " kind of culture ", " type of culture ", " thrive ", " work best ", " most productive ",
               " work environment ", " describe you ", " would your ")
+# A scenario set up in the first words: "say a junior engineer ...", "say the database goes down ...".
+_SUPPOSE = (" say a ", " say an ", " say the ", " say your ", " say we ", " say there ", " say someone ",
+            " so say ", " okay say ")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")  # the same on ASCII text, and faster
 
@@ -396,6 +399,8 @@ def _kind(low: str, language: str | None, previous: str | None) -> QuestionKind:
         kind = "background"  # "describe your ideal manager": about the candidate, not a story or a scenario
     elif kind == "situational" and " would you say " in low:
         kind = None  # "would you say you're more of a generalist or a specialist": a view, not a scenario
+    elif code == "en" and kind in (None, "technical", "behavioral") and low.startswith(_SUPPOSE):
+        kind = "situational"  # "say a junior engineer pushes a bug to production, how do you respond"
     if kind is None and code != "en":
         kind = _first(_ORDER["en"][3:], _found("en", low), low, {})  # technical terms are often English
     if kind is None and len(words) <= _GREETING_MAX_WORDS \
