@@ -664,12 +664,21 @@ def test_a_result_told_after_a_semicolon_is_said_in_the_first_person() -> None:
     # A scenario set up in its first words is situational, whatever technical word it names.
     ("Say a junior engineer pushes a bug to production, how do you respond?", "situational",
      "How I would approach it:\n1. Stabilise first"),
+    ("Tell me about the architecture of your current system.", "system_design",
+     "At Ledgerly I am Staff Backend Engineer (Mar 2020 – Present).\n• I designed the rate limiter"),
+    ("Why Go over Java for that service?", "technical", "They want your view on why Go over Java for that service:"),
+    ("What's your testing strategy for a new microservice?", "technical",
+     "They want to know your testing strategy for a new microservice: the approach"),
+    ("What monitoring do you set up for a new service?", "other", "They're asking about what monitoring you set up:"),
+    ("What's a recent technical decision you regret?", "behavioral", "STAR"),
 ])
 def test_questions_about_the_candidate_get_their_own_lead(question: str, kind: str, lead: str) -> None:
     assert question_kind(question) == kind
     text = compose_answer(ask(question, kind)).text
     assert text.startswith(lead), text
-    assert "STAR" not in text and ("How I would approach it" not in text or kind == "situational")
+    assert ("STAR" not in text or kind == "behavioral") and ("How I would approach it" not in text
+                                                             or kind == "situational")
+    assert "definition" not in text
 
 
 def test_a_failure_story_is_not_told_with_a_success_from_the_resume() -> None:

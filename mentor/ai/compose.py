@@ -213,7 +213,8 @@ _QUESTION_START = re.compile(
 )
 _TAIL_STOPWORDS = frozenset((
     "and", "or", "but", "the", "a", "an", "of", "to", "for", "with", "in", "on", "at", "by", "from", "as", "that",
-    "which", "your", "our", "my", "very", "really", "more", "most", "too", "such", "so",
+    "which", "your", "our", "my", "very", "really", "more", "most", "too", "such", "so", "into", "onto", "about",
+    "over", "through", "than",
 ))  # fmt: skip
 
 
@@ -249,7 +250,8 @@ def topic(question: str, *, design: bool = False, words: int = 8) -> str:
         text = next(g for g in how.groups() if g)
     # "How do you keep queries fast" -> "how you keep queries fast": a clause that reads inside a sentence.
     text = re.sub(
-        r"^(how|what|why|when|where|which)\s+(do|did|would|can|could|should|will)\s+you\s+([a-z]+\b)?",
+        r"^((?:what|which)(?:\s+[a-z]+){0,3}?|how|why|when|where)\s+(do|did|would|can|could|should|will)\s+you\s+"
+        r"([a-z]+\b)?",
         _clause,
         text,
         flags=re.IGNORECASE,
@@ -324,6 +326,8 @@ def _clause(match: re.Match[str]) -> str:
     return f"{wh} you {aux} {verb}"
 
 
+_PREPOSITIONS = frozenset(["for", "to", "in", "on", "at", "with", "from", "by", "of", "into", "about", "over", "under",
+                           "without", "between", "across"])
 _CLAUSE_START = frozenset(
     ["that", "which", "who", "whom", "where", "when", "because", "while", "whose", "if", "so"]
 )
@@ -338,6 +342,11 @@ def _clip(text: str, words: int) -> str:
         starts = [i for i, w in enumerate(kept) if i >= 3 and w.lower() in _CLAUSE_START]
         if starts:
             kept = kept[: starts[-1]]
+        else:
+            # "what monitoring you set up for a new | service": not into a phrase the cut would leave open
+            cut = [i for i, w in enumerate(kept) if i >= 3 and i >= len(kept) - 3 and w.lower() in _PREPOSITIONS]
+            if cut:
+                kept = kept[: cut[-1]]
     while len(kept) > 1 and kept[-1].lower().strip(",;:") in _TAIL_STOPWORDS:
         kept.pop()
     return " ".join(kept).strip(" ,;:")
@@ -927,7 +936,7 @@ def _tie(request: AnswerRequest, draft: _Draft, ph: Phrases, ranked: list[_Line]
 # A topic phrase that asks how the candidate would do something ("how you would make retries idempotent"):
 # an approach, not a concept to define.
 _HOW_TOPIC = re.compile(
-    r"^(?:how you|your (?:approach|process|workflow|strategy)\b|(?:a|the) (?:good|better|best) way to\b|wie (?:Sie|du)"
+    r"^(?:how you|your (?:\w+ )?(?:approach|process|workflow|strategy|philosophy|setup)\b|(?:a|the) (?:good|better|best) way to\b|wie (?:Sie|du)"
     r"|comment (?:vous|tu)|cómo \w+(?:ías|as|es))\b",
     re.IGNORECASE,
 )
@@ -993,6 +1002,13 @@ _GENERIC_SYSTEM = frozenset(terms(
     "system service app application platform api tool thing solution product feature backend component user users"))
 
 
+_THEIR_SYSTEM = (
+    r"\byour (?:current|last|previous|existing|own) (?:system|architecture|stack|platform|service|setup)|"
+    r"architecture of your\b|ihre[rsm]? (?:aktuellen|bisherigen) (?:system|architektur)|"
+    r"(?:votre|ton) (?:système|architecture) actuel|(?:tu|su) (?:sistema|arquitectura) actual"
+)
+
+
 def _design_topic(question: str) -> str:
     """The thing to design, English: the asking sentence's object, or for a pronoun the noun phrase the
     sentence before it introduced ("we need a notification service that ..." -> "a notification service")."""
@@ -1007,6 +1023,13 @@ def _design_topic(question: str) -> str:
 
 def _compose_system_design(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
+    if _matches(_THEIR_SYSTEM, request.question):
+        # "the architecture of your current system": their own work, told from the latest job's lines
+        if request.resume is not None and request.resume.experience:
+            _describe_entry(request, draft, ph, 0, _ranked_lines(request))
+        else:
+            _compose_other(request, draft)
+        return
     if not _matches(_DESIGN_ASK, request.question):
         _compose_technical(request, draft)  # a question about a design topic, not a request to design
         return
@@ -1577,7 +1600,7 @@ _EXPERIENCE = (
 # A choice between two options: "when would you use NoSQL over SQL?", "why did you choose Kafka over RabbitMQ?".
 # ("Explain optimistic versus pessimistic locking" asks for the explanation: the candidate is not choosing.)
 _CHOICE = (
-    r"^when (?:would|should|do) you (?:use|choose|pick)\b|"
+    r"^when (?:would|should|do) you (?:use|choose|pick)\b|^why\s+\S+(?:\s+\S+)?\s+(?:over|instead of|rather than)\s|"
     r"\byou (?:chose|choose|pick|picked|prefer|use|go with|went with)\b.*\b(?:over|instead of|rather than)\b"
 )
 # "What's your experience with Kafka?", "tell me about your experience in fintech".

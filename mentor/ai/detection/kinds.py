@@ -65,7 +65,7 @@ _EN: _Rules = (
         "overcame", "overcome", "teamwork", "learned from", "persuade", "convince", "hardest bug", "hardest problem you",
         "hardest thing you", "hardest project", "toughest problem you", "toughest decision", "most difficult project",
         "most difficult problem you", "achievement", "accomplishment", "proudest", "above and beyond", "handle stress",
-        "under stress", "deal with stress", "manage stress", "stressful",
+        "under stress", "deal with stress", "manage stress", "stressful", "regret",
     )),
     ("situational", (
         "what would you do", "how would you handle", "how would you approach", "how would you deal",
