@@ -688,3 +688,19 @@ def test_a_failure_story_is_not_told_with_a_success_from_the_resume() -> None:
     assert text == ENGLISH.star_outline and "20%" not in text
     # With no setback asked for, the strongest line is the story.
     assert "20%" in compose_answer(ask("Tell me about a time you led a team.", "behavioral", resume=resume)).text
+
+
+@pytest.mark.parametrize(("question", "language", "lead"), [
+    ("What happens when you type google.com into your browser?", "en",
+     "They want you to walk through what happens when you type google.com into your browser step by step:"),
+    ("Was passiert, wenn Sie eine URL im Browser eingeben?", "de",
+     "Gefragt ist der Ablauf, was passiert, wenn Sie eine URL im Browser eingeben: Schritt für Schritt"),
+    ("Que se passe-t-il quand vous tapez une URL ?", "fr",
+     "On vous demande de dérouler ce qui se passe quand vous tapez une URL étape par étape"),
+    ("¿Qué pasa cuando escribes una URL en el navegador?", "es",
+     "Te piden recorrer lo que pasa cuando escribes una URL en el navegador paso a paso"),
+])
+def test_what_happens_when_asks_for_the_steps_in_order(question: str, language: str, lead: str) -> None:
+    assert question_kind(question, language) == "technical"
+    text = compose_answer(ask(question, "technical", language=language)).text
+    assert text.startswith(lead), text

@@ -942,6 +942,16 @@ _HOW_TOPIC = re.compile(
 )
 
 
+# The question as the object of "walk through": "que se passe-t-il quand" -> "ce qui se passe quand".
+_AS_OBJECT: dict[str, tuple[re.Pattern[str], str]] = {
+    "fr": (re.compile(r"^(?:que se passe-t-il|qu'est-ce qui se passe)\b", re.IGNORECASE), "ce qui se passe"),
+    "es": (re.compile(r"^qué (pasa|ocurre|sucede)\b", re.IGNORECASE), r"lo que \1"),
+}
+_WHAT_HAPPENS = (
+    r"^(?:so\s+|and\s+)?what happens (?:when|if|after|during|once)\b|^was passiert,? (?:wenn|nachdem)\b|"
+    r"^que se passe-t-il (?:quand|lorsque|si)\b|^qu'est-ce qui se passe (?:quand|lorsque|si)\b|"
+    r"^¿?\s*qué (?:pasa|ocurre|sucede) cuando\b"
+)
 # "How many years of experience do you have with Kafka?", "How long have you been using Go?": their record.
 _HOW_LONG = re.compile(
     r"^(?:how many years(?: of (?:professional )?experience)?(?: do you have)?|how much experience do you have|"
@@ -956,7 +966,13 @@ def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
     subject = topic(request.question)
     core = _core(request.question)
     how_long = _HOW_LONG.match(core) if ph.code == "en" else None
-    if how_long:
+    if _matches(_WHAT_HAPPENS, core):  # "what happens when you type a URL ...": a sequence of steps
+        steps = topic(request.question, words=12)  # the whole event: a German verb comes last
+        if ph.code in _AS_OBJECT:
+            pattern, replacement = _AS_OBJECT[ph.code]
+            steps = pattern.sub(replacement, steps)
+        draft.add(ph.asks["process"].format(topic=_quote(steps[:1].lower() + steps[1:], ph)))
+    elif how_long:
         draft.add(ph.asks["general"].format(topic=_quote(f"your experience with {how_long.group(1)}", ph)))
     elif _matches(_EXPERIENCE, core):  # "have you used Kafka?": their experience, not a definition
         draft.add(_yes_no_lead(subject, ph))

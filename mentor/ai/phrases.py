@@ -308,6 +308,10 @@ ENGLISH = Phrases(
             "They want your view on {topic}: your position in one sentence, one reason, and what would change "
             "your mind."
         ),
+        "process": (
+            "They want you to walk through {topic} step by step: each step in a sentence, in order, then the "
+            "step where things most often go wrong."
+        ),
         "yes_no": "They're asking whether {topic}: say yes or no first, then one concrete example.",
         "general": "They're asking about {topic}: answer in one sentence, then back it with one example.",
         "follow_up": (
@@ -542,6 +546,10 @@ GERMAN = Phrases(
         "opinion": (
             "Gefragt ist Ihre Meinung zu {topic}: Ihre Position in einem Satz, ein Grund und was Ihre Meinung "
             "ändern würde."
+        ),
+        "process": (
+            "Gefragt ist der Ablauf, {topic}: Schritt für Schritt, jeder Schritt in einem Satz, dann der Schritt, "
+            "an dem es am häufigsten hakt."
         ),
         "yes_no": "Gefragt ist, ob {topic}: zuerst ja oder nein, dann ein konkretes Beispiel.",
         "general": "Gefragt ist nach {topic}: antworten Sie in einem Satz und belegen Sie ihn mit einem Beispiel.",
@@ -784,6 +792,10 @@ FRENCH = Phrases(
             "On vous demande votre avis sur {topic} : votre position en une phrase, une raison, et ce qui vous "
             "ferait changer d'avis."
         ),
+        "process": (
+            "On vous demande de dérouler {topic} étape par étape : chaque étape en une phrase, dans l'ordre, "
+            "puis celle où les choses se passent le plus souvent mal."
+        ),
         "yes_no": "On vous demande si {topic} : répondez d'abord oui ou non, puis donnez un exemple concret.",
         "general": "On vous interroge sur {topic} : répondez en une phrase, puis appuyez-la sur un exemple.",
         "follow_up": (
@@ -1011,6 +1023,10 @@ SPANISH = Phrases(
         "opinion": (
             "Te piden tu opinión sobre {topic}: tu postura en una frase, una razón y qué te haría cambiar de "
             "opinión."
+        ),
+        "process": (
+            "Te piden recorrer {topic} paso a paso: cada paso en una frase, en orden, y luego el paso en el que "
+            "algo falla con más frecuencia."
         ),
         "yes_no": "Te preguntan si {topic}: di primero sí o no y luego da un ejemplo concreto.",
         "general": "Te preguntan por {topic}: responde en una frase y respáldala con un ejemplo.",

@@ -98,6 +98,7 @@ _EN: _Rules = (
         "authenticat", "theorem", " acid ", " dns ", " tls ", " ssl ", " https ", " cdn ", "oauth", " jwt ",
         "grpc", "websocket", "browser", " url ", "secrets", " ci ", "continuous integration", "mutex", "semaphore",
         "event loop", "operating system", "kernel", "linux", "dependency injection", "design pattern",
+        "what happens when", "what happens if",
     )),
     ("background", (
         "about yourself", "introduce yourself", "describe yourself", "see yourself", "your background",
