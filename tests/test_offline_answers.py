@@ -704,3 +704,18 @@ def test_what_happens_when_asks_for_the_steps_in_order(question: str, language: 
     assert question_kind(question, language) == "technical"
     text = compose_answer(ask(question, "technical", language=language)).text
     assert text.startswith(lead), text
+
+
+@pytest.mark.parametrize(("question", "language", "kind", "lead"), [
+    ("Beschreiben Sie Ihren idealen Chef.", "de", "background", "Nennen Sie zwei Bedingungen"),
+    ("Décrivez votre manager idéal.", "fr", "background", "Citez deux conditions"),
+    ("¿Cómo sería tu jefe ideal?", "es", "background", "Nombra dos condiciones"),
+    ("Wie viele Jahre Erfahrung haben Sie mit Kafka?", "de", "technical", "Gefragt ist nach Ihrer Erfahrung mit Kafka:"),
+    ("Depuis combien de temps utilisez-vous Kafka ?", "fr", "technical",
+     "On vous interroge sur votre expérience avec Kafka :"),
+    ("¿Cuántos años de experiencia tienes con Kafka?", "es", "technical", "Te preguntan por tu experiencia con Kafka:"),
+])
+def test_self_view_and_record_questions_in_every_language(question: str, language: str, kind: str, lead: str) -> None:
+    assert question_kind(question, language) == kind
+    text = compose_answer(ask(question, kind, language=language)).text
+    assert text.startswith(lead), text

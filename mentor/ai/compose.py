@@ -952,20 +952,31 @@ _WHAT_HAPPENS = (
     r"^que se passe-t-il (?:quand|lorsque|si)\b|^qu'est-ce qui se passe (?:quand|lorsque|si)\b|"
     r"^¿?\s*qué (?:pasa|ocurre|sucede) cuando\b"
 )
-# "How many years of experience do you have with Kafka?", "How long have you been using Go?": their record.
-_HOW_LONG = re.compile(
-    r"^(?:how many years(?: of (?:professional )?experience)?(?: do you have)?|how much experience do you have|"
-    r"how long have you (?:been )?(?:using|used|worked|working|programm\w+|coding|writing|written|run\w*))"
-    r"\s+(?:with|in|on|using)?\s*(\S.*?)[\s?.!]*$",
-    re.IGNORECASE,
-)
+# "How many years of experience do you have with Kafka?", "How long have you been using Go?": their record,
+# by language: the question's pattern (group 1: the skill) and the topic it becomes.
+_HOW_LONG: dict[str, tuple[re.Pattern[str], str]] = {
+    "en": (re.compile(
+        r"^(?:how many years(?: of (?:professional )?experience)?(?: do you have)?|how much experience do you have|"
+        r"how long have you (?:been )?(?:using|used|worked|working|programm\w+|coding|writing|written|run\w*))"
+        r"\s+(?:with|in|on|using)?\s*(\S.*?)[\s?.!]*$", re.IGNORECASE), "your experience with {}"),
+    "de": (re.compile(
+        r"^(?:wie viele jahre(?: erfahrung)? haben sie|wie lange arbeiten sie(?: schon)?)\s+(?:mit|in)\s+(\S.*?)"
+        r"[\s?.!]*$", re.IGNORECASE), "Ihrer Erfahrung mit {}"),
+    "fr": (re.compile(
+        r"^(?:combien d'années d'expérience avez-vous|depuis combien de temps (?:utilisez|travaillez)-vous)"
+        r"\s+(?:avec|en|sur)?\s*(\S.*?)[\s?.!]*$", re.IGNORECASE), "votre expérience avec {}"),
+    "es": (re.compile(
+        r"^(?:cuántos años de experiencia tienes|cuánto tiempo llevas (?:usando|trabajando))\s+(?:con|en)?\s*"
+        r"(\S.*?)[\s?.!]*$", re.IGNORECASE), "tu experiencia con {}"),
+}
 
 
 def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     subject = topic(request.question)
     core = _core(request.question)
-    how_long = _HOW_LONG.match(core) if ph.code == "en" else None
+    pattern, their_record = _HOW_LONG.get(ph.code, _HOW_LONG["en"])
+    how_long = pattern.match(core)
     if _matches(_WHAT_HAPPENS, core):  # "what happens when you type a URL ...": a sequence of steps
         steps = topic(request.question, words=12)  # the whole event: a German verb comes last
         if ph.code in _AS_OBJECT:
@@ -973,7 +984,7 @@ def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
             steps = pattern.sub(replacement, steps)
         draft.add(ph.asks["process"].format(topic=_quote(steps[:1].lower() + steps[1:], ph)))
     elif how_long:
-        draft.add(ph.asks["general"].format(topic=_quote(f"your experience with {how_long.group(1)}", ph)))
+        draft.add(ph.asks["general"].format(topic=_quote(their_record.format(how_long.group(1)), ph)))
     elif _matches(_EXPERIENCE, core):  # "have you used Kafka?": their experience, not a definition
         draft.add(_yes_no_lead(subject, ph))
     elif _matches(_OPINION, core):  # "thoughts on TypeScript?"
@@ -1112,8 +1123,9 @@ _BACKGROUND_TOPICS: tuple[tuple[str, str], ...] = (
         (
             r"ideal (?:manager|boss|team|job|role|company|workplace|work environment)|(?:kind|type) of "
             r"(?:culture|team|environment|manager|boss)|\bthrive\b|work best|most productive|work environment|"
-            r"ideale[nr]? (?:chef|führungskraft|team|arbeitsumfeld)|arbeitsumfeld|environnement de travail|"
-            r"(?:manager|équipe) idéal|(?:jefe|equipo) ideal|ambiente de trabajo|entorno de trabajo"
+            r"ideale[nrs]? (?:chef|führungskraft|vorgesetzten|team|arbeitsumfeld)|arbeitsumfeld|am besten arbeiten|"
+            r"arbeiten sie am besten|environnement de travail|travaillez le mieux|(?:manager|équipe) idéal|"
+            r"(?:jefe|equipo) ideal|ambiente de trabajo|entorno de trabajo|trabajas mejor"
         ),
     ),
     (

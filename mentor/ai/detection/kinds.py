@@ -143,7 +143,7 @@ _DE: _Rules = (
                        "skalierbar", "millionen", "komponenten", "lastverteil", "load balanc", "verteiltes system",
                        "verteilten system", "engpass", "anfragen pro sekunde", "hochverfügbar", "datenfluss",
                        "wie würden sie ein system", "wie würden sie einen dienst", "aufbauen")),
-    ("technical", ("algorithmus", "komplexität", "datenstruktur", "datenbank", "sql", " api", "latenz", "cache",
+    ("technical", ("was passiert wenn", "was passiert nachdem", "algorithmus", "komplexität", "datenstruktur", "datenbank", "sql", " api", "latenz", "cache",
                    "thread", "speicher", "kubernetes", "docker", "microservice", "deployment", "testen", "python",
                    "java", "rust", "kafka", "redis", "postgres", "netzwerk", "protokoll", " code", "programm",
                    "idempoten", "transaktion", "konsistenz", "performance", "sicherheit", "unterschied zwischen",
@@ -185,7 +185,7 @@ _FR: _Rules = (
                        "passer à l'échelle", "millions", "composants", "répartition de charge", "répartiteur de charge",
                        "load balanc", "système distribué", "systèmes distribués", "goulot", "requêtes par seconde",
                        "haute disponibilité", "flux de données", "comment construiriez-vous")),
-    ("technical", ("algorithme", "complexité", "structure de données", "base de données", "sql", " api", "latence",
+    ("technical", ("que se passe-t-il", "qu'est-ce qui se passe", "algorithme", "complexité", "structure de données", "base de données", "sql", " api", "latence",
                    "cache", "thread", "mémoire", "kubernetes", "docker", "microservice", "déploi", " test",
                    "python", "java", "rust", "kafka", "redis", "postgres", "réseau", "protocole", " code",
                    "idempoten", "transaction", "cohérence", "performance", "sécurité", "différence entre",
@@ -226,7 +226,7 @@ _ES: _Rules = (
                        "millones", "componentes", "balanceo de carga", "balanceador", "sistema distribuido",
                        "sistemas distribuidos", "cuello de botella", "peticiones por segundo", "alta disponibilidad",
                        "flujo de datos", "cómo construirías")),
-    ("technical", ("algoritmo", "complejidad", "estructura de datos", "base de datos", "sql", " api", "latencia",
+    ("technical", ("qué pasa cuando", "qué ocurre cuando", "qué sucede cuando", "algoritmo", "complejidad", "estructura de datos", "base de datos", "sql", " api", "latencia",
                    "caché", "cache", " hilo", "memoria", "kubernetes", "docker", "microservicio", "despliegue",
                    "prueba", "python", "java", "rust", "kafka", "redis", "postgres", " red ", " redes ", "protocolo",
                    "código", "idempoten", "transacción", "consistencia", "rendimiento", "seguridad",
@@ -290,9 +290,15 @@ _FOLLOW_OPENERS: dict[str, tuple[str, ...]] = {
 }
 _FOLLOW_MAX_WORDS = 10
 # How the candidate sees themselves or works best: a background question whatever else it names ("manager").
-_SELF_VIEW = (" ideal manager ", " ideal boss ", " ideal team ", " ideal job ", " ideal role ", " ideal company ",
-              " kind of culture ", " type of culture ", " thrive ", " work best ", " most productive ",
-              " work environment ", " describe you ", " would your ")
+_SELF_VIEW: dict[str, tuple[str, ...]] = {
+    "en": (" ideal manager ", " ideal boss ", " ideal team ", " ideal job ", " ideal role ", " ideal company ",
+           " kind of culture ", " type of culture ", " thrive ", " work best ", " most productive ",
+           " work environment ", " describe you ", " would your "),
+    "de": (" idealen chef", " ideale führungskraft", " idealen vorgesetzten", " ideales team", " arbeitsumfeld",
+           " am besten arbeiten", " arbeiten sie am besten"),
+    "fr": (" manager idéal", " équipe idéale", " environnement de travail", " travaillez le mieux"),
+    "es": (" jefe ideal", " equipo ideal", " ambiente de trabajo", " entorno de trabajo", " trabajas mejor"),
+}
 # A scenario set up in the first words: "say a junior engineer ...", "say the database goes down ...".
 _SUPPOSE = (" say a ", " say an ", " say the ", " say your ", " say we ", " say there ", " say someone ",
             " so say ", " okay say ")
@@ -395,8 +401,7 @@ def _kind(low: str, language: str | None, previous: str | None) -> QuestionKind:
     kind = _first(order[3:], found, low, patterns)
     if kind == "system_design" and (" your experience with " in low or " your experience in " in low):
         kind = "technical"  # "what's your experience with distributed systems?" asks for a record, not a design
-    if code == "en" and kind in (None, "behavioral", "situational", "technical") and any(
-            cue in low for cue in _SELF_VIEW):
+    if kind in (None, "behavioral", "situational", "technical") and any(cue in low for cue in _SELF_VIEW[code]):
         kind = "background"  # "describe your ideal manager": about the candidate, not a story or a scenario
     elif kind == "situational" and " would you say " in low:
         kind = None  # "would you say you're more of a generalist or a specialist": a view, not a scenario
