@@ -8,8 +8,11 @@ closest to it. Answers are short (a line to lead with, then two to four points),
 (`mentor.ai.phrases`), quote at most a short phrase of the question, and use the resume line on exactly the
 question's topic when there is one. The lead line names what the question asks for, whatever the kind: a
 definition ("what is X"), an approach ("how would you ..."), a view ("thoughts on X", "when would you use X
-over Y"), a yes or no ("have you used X?"), the candidate's record ("your experience with X"). Pure and fast
-(well under a millisecond for a normal resume); `mentor.engines.offline` streams it.
+over Y"), a yes or no ("have you used X?"), the candidate's record ("your experience with X", "how long have
+you used X"), the steps of a process ("what happens when ..."). Resume lines are chosen for what they show: a
+pitch leads each job with its measured result, a story of a setback is never told with a success, and the
+years said are never claimed for a line of work the candidate has just entered. Pure and fast (well under a
+millisecond for a normal resume); `mentor.engines.offline` streams it.
 """
 
 from __future__ import annotations
