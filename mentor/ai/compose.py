@@ -978,13 +978,13 @@ def _compose_technical(request: AnswerRequest, draft: _Draft) -> None:
     ph = _phrases(request)
     subject = topic(request.question)
     core = _core(request.question)
-    pattern, their_record = _HOW_LONG.get(ph.code, _HOW_LONG["en"])
-    how_long = pattern.match(core)
+    how_long_re, their_record = _HOW_LONG.get(ph.code, _HOW_LONG["en"])
+    how_long = how_long_re.match(core)
     if _matches(_WHAT_HAPPENS, core):  # "what happens when you type a URL ...": a sequence of steps
         steps = topic(request.question, words=12)  # the whole event: a German verb comes last
         if ph.code in _AS_OBJECT:
-            pattern, replacement = _AS_OBJECT[ph.code]
-            steps = pattern.sub(replacement, steps)
+            as_object, replacement = _AS_OBJECT[ph.code]
+            steps = as_object.sub(replacement, steps)
         draft.add(ph.asks["process"].format(topic=_quote(steps[:1].lower() + steps[1:], ph)))
     elif how_long:
         draft.add(ph.asks["general"].format(topic=_quote(their_record.format(how_long.group(1)), ph)))
