@@ -1260,10 +1260,14 @@ def _career_years(draft: _Draft, ph: Phrases, profile: ResumeProfile) -> None:
     dates, so that the candidate says which of them are in this line of work."""
     draft.add(ph.intro_years.format(years=_years(ph, profile)), "resume:summary" if _stated_years(profile) else "")
     for index, entry in enumerate(profile.experience[:3]):
-        template = ph.entry_current if entry.is_current else ph.entry
-        since = f" ({entry.dates})" if entry.dates else ""
-        line = template.format(employer=entry.employer, role=entry.role or ph.team_member, since=since)
-        draft.add(f"• {line}", f"resume:experience:{index}")
+        draft.add(f"• {_entry_line(ph, entry)}", f"resume:experience:{index}")
+
+
+def _entry_line(ph: Phrases, entry: ExperienceEntry) -> str:
+    """ "At Ledgerly I am Staff Backend Engineer (Mar 2020 – Present).": the job, in the tense it is in."""
+    template = ph.entry_current if entry.is_current else ph.entry
+    since = f" ({entry.dates})" if entry.dates else ""
+    return template.format(employer=entry.employer, role=entry.role or ph.team_member, since=since)
 
 
 def _describe_entry(
@@ -1274,9 +1278,7 @@ def _describe_entry(
     assert profile is not None
     entry = profile.experience[index]
     ref = f"resume:experience:{index}"
-    since = f" ({entry.dates})" if entry.dates else ""
-    template = ph.entry_current if entry.is_current else ph.entry
-    draft.add(template.format(employer=entry.employer, role=entry.role or ph.team_member, since=since), ref)
+    draft.add(_entry_line(ph, entry), ref)
     bullets = [x for x in ranked if x.entry == index and not x.header]
     bullets += [
         _Line(ref, b, index) for b in entry.bullets if b.strip() and all(b != x.text for x in bullets)
