@@ -671,6 +671,13 @@ def test_a_result_told_after_a_semicolon_is_said_in_the_first_person() -> None:
      "They want to know your testing strategy for a new microservice: the approach"),
     ("What monitoring do you set up for a new service?", "other", "They're asking about what monitoring you set up:"),
     ("What's a recent technical decision you regret?", "behavioral", "STAR"),
+    # A gap in the resume is not a pitch of the resume; the first 90 days are a plan by month.
+    ("Why is there a gap in your resume?", "background", "1. Say plainly what the time was for"),
+    ("What would your first 90 days look like?", "situational", "How I would approach it:\n1. First month:"),
+    ("Do you prefer working alone or in a team?", "background",
+     "They want your view on whether you prefer working alone or in a team:"),
+    ("What are you passionate about?", "background", "They're asking about what you are passionate about:"),
+    ("What's the most interesting project you've worked on?", "behavioral", "STAR story from your time"),
 ])
 def test_questions_about_the_candidate_get_their_own_lead(question: str, kind: str, lead: str) -> None:
     assert question_kind(question) == kind
@@ -678,6 +685,7 @@ def test_questions_about_the_candidate_get_their_own_lead(question: str, kind: s
     assert text.startswith(lead), text
     assert ("STAR" not in text or kind == "behavioral") and ("How I would approach it" not in text
                                                              or kind == "situational")
+    assert "I'm a Staff Backend Engineer" not in text  # no pitch where none was asked for
     assert "definition" not in text
 
 

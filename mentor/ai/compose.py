@@ -253,7 +253,7 @@ def topic(question: str, *, design: bool = False, words: int = 8) -> str:
         text = next(g for g in how.groups() if g)
     # "How do you keep queries fast" -> "how you keep queries fast": a clause that reads inside a sentence.
     text = re.sub(
-        r"^((?:what|which)(?:\s+[a-z]+){0,3}?|how|why|when|where)\s+(do|did|would|can|could|should|will)\s+you\s+"
+        r"^((?:what|which)(?:\s+[a-z]+){0,3}?|how|why|when|where)\s+(do|did|are|would|can|could|should|will)\s+you\s+"
         r"([a-z]+\b)?",
         _clause,
         text,
@@ -268,8 +268,8 @@ def topic(question: str, *, design: bool = False, words: int = 8) -> str:
 
 # English words that are capitalised only for opening the sentence: inside the answer's sentence they are not.
 _COMMON_FIRST = re.compile(
-    r"(?:anything|something|everything|any|some|is|are|was|were|the|a|an|this|that|these|those|your|our|so|and|"
-    r"but|or|if)(?=\s)", re.IGNORECASE)
+    r"(?:anything|something|everything|any|some|is|are|was|were|do|does|did|have|has|can|could|would|will|should|"
+    r"the|a|an|this|that|these|those|your|our|so|and|but|or|if)(?=\s)", re.IGNORECASE)
 
 
 # Wh-words of German, French and Spanish: a topic phrase opening with one reads inside a sentence in lowercase
@@ -329,6 +329,7 @@ def _clause(match: re.Match[str]) -> str:
     return f"{wh} you {aux} {verb}"
 
 
+_TAIL_ALWAYS = frozenset(("and", "or", "but", "the", "a", "an", "so"))
 _PREPOSITIONS = frozenset(["for", "to", "in", "on", "at", "with", "from", "by", "of", "into", "about", "over", "under",
                            "without", "between", "across"])
 _CLAUSE_START = frozenset(
@@ -341,7 +342,9 @@ def _clip(text: str, words: int) -> str:
     its last relative clause ("a service that depends on ..." -> "a service") rather than mid-clause."""
     split = text.split()
     kept = split[:words]
+    tail = _TAIL_ALWAYS  # a stranded preposition ends a whole question ("what you are passionate about")
     if len(split) > words:
+        tail = _TAIL_STOPWORDS  # ... but not a cut one ("a rate limiter for")
         starts = [i for i, w in enumerate(kept) if i >= 3 and w.lower() in _CLAUSE_START]
         if starts:
             kept = kept[: starts[-1]]
@@ -350,7 +353,8 @@ def _clip(text: str, words: int) -> str:
             cut = [i for i, w in enumerate(kept) if i >= 3 and i >= len(kept) - 3 and w.lower() in _PREPOSITIONS]
             if cut:
                 kept = kept[: cut[-1]]
-    while len(kept) > 1 and kept[-1].lower().strip(",;:") in _TAIL_STOPWORDS:
+                tail = _TAIL_ALWAYS  # "what you are looking for | in your next role": "for" ends the clause
+    while len(kept) > 1 and kept[-1].lower().strip(",;:") in tail:
         kept.pop()
     return " ".join(kept).strip(" ,;:")
 
@@ -1089,6 +1093,14 @@ _YEARS_SENTENCE = re.compile(r"\d+\+?\s+(?:years|Jahren?|ans|años)\b", re.IGNOR
 # What a background question asks for, by its words (English, German, French, Spanish); the first match wins.
 _BACKGROUND_TOPICS: tuple[tuple[str, str], ...] = (
     (
+        "gap",
+        (
+            r"\bgaps? (?:in|on) your (?:resume|cv|career|employment|work history)|career (?:gap|break)|"
+            r"time (?:off|away) (?:from work|between)|lücke im lebenslauf|lücke in ihrem lebenslauf|"
+            r"trou dans (?:votre|ton) cv|(?:hueco|vacío|laguna) en (?:tu|su) (?:currículum|cv)"
+        ),
+    ),
+    (
         "weakness",
         (
             r"weakness|\bweak\b|areas? (?:to|for|of) improvement|schwäche|faiblesse|point faible|"
@@ -1185,6 +1197,10 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
         for number, step in enumerate(ph.weakness, 1):
             draft.add(f"{number}. {step.format(target=_target(request, ph))}")
         return
+    if subject == "gap":
+        for number, step in enumerate(ph.gap, 1):
+            draft.add(f"{number}. {step.format(target=_target(request, ph))}")
+        return
     if profile is None:
         draft.add(ph.pitch_outline.format(target=_target(request, ph)))
         _no_resume(draft, ph)
@@ -1252,7 +1268,7 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
         draft.add(ph.on_topic)
         _list_lines(request, draft, ph, on_topic, limit=2)
         return
-    draft.add(f"{ph.asks['general'].format(topic=_quote(topic(question), ph))} {ph.no_relevant_lines}")
+    draft.add(f"{_lead(request, ph)} {ph.no_relevant_lines}")
 
 
 def _career_years(draft: _Draft, ph: Phrases, profile: ResumeProfile) -> None:
@@ -1390,6 +1406,12 @@ def _ranked_bullets(query: str, entry: ExperienceEntry, language: str = "en") ->
 # Words in the question (English, German, French, Spanish) that pick the steps of a situational answer;
 # the steps themselves are in the phrasebook, under the topic's name.
 _SITUATION_TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("first 90 days", "first 30 days", "first 60 days", "first few months", "first month", "first weeks",
+         "ersten 90 tage", "ersten monate", "premiers mois", "90 premiers jours", "primeros 90 días",
+         "primeros meses"),
+        "first_days",
+    ),
     (
         ("outage", "incident", "production", "down", "bug", "breaks", "broke", "failure",
          "ausfall", "ausfäll", "störung", "panne", "producción", "caída"),
@@ -1609,7 +1631,7 @@ def _compose_small_talk(request: AnswerRequest, draft: _Draft) -> None:
 
 _OPINION = (
     r"what do you think|your (?:opinion|view|take|thoughts)|^(?:any )?thoughts (?:on|about)\b|how do you feel about|"
-    r"do you agree|"
+    r"do you agree|\bdo you prefer\b|"
     r"was halten sie|ihre meinung|que pensez-vous|votre avis|qué (?:opinas|piensas)|tu opinión"
 )
 _YES_NO = (
@@ -1677,23 +1699,29 @@ _QUESTIONS_FOR_US = (
 _WOULD_YOU_SAY = re.compile(r"^(?:so\s+)?would you say (?:that\s+)?(.+?)[\s?.!]*$", re.IGNORECASE)
 
 
+def _lead(request: AnswerRequest, ph: Phrases) -> str:
+    """One line saying what a question no template fits asks for: a view, a yes or no, or a topic."""
+    phrase = topic(request.question)
+    core = _core(request.question)
+    view = _WOULD_YOU_SAY.match(core) if ph.code == "en" else None
+    if view:  # "Would you say you're more of a generalist or a specialist?": their view of themselves
+        return ph.asks["opinion"].format(topic=_quote(f"whether {_clip(view.group(1), 12)}", ph))
+    if _matches(_OPINION, core):
+        if ph.code == "en" and core[:1].lower() == "d":  # "Do you prefer X or Y": a view on which
+            phrase = f"whether {_second_person(topic(request.question, words=12))}"
+        return ph.asks["opinion"].format(topic=_quote(phrase, ph))
+    if _matches(_YES_NO, core) and not _matches(_REQUEST, core):
+        return _yes_no_lead(phrase, ph)
+    return ph.asks["general"].format(topic=_quote(phrase, ph))
+
+
 def _compose_other(request: AnswerRequest, draft: _Draft) -> None:
     """What the question asks for, in one line, then the candidate's closest resume lines (by retrieval)."""
     ph = _phrases(request)
     if _matches(_QUESTIONS_FOR_US, request.question):
         draft.add(ph.logistics["questions"].format(target=_target(request, ph)))
         return
-    phrase = topic(request.question)
-    core = _core(request.question)
-    view = _WOULD_YOU_SAY.match(core) if ph.code == "en" else None
-    if view:  # "Would you say you're more of a generalist or a specialist?": their view of themselves
-        lead = ph.asks["opinion"].format(topic=_quote(f"whether {_clip(view.group(1), 12)}", ph))
-    elif _matches(_OPINION, core):
-        lead = ph.asks["opinion"].format(topic=_quote(phrase, ph))
-    elif _matches(_YES_NO, core) and not _matches(_REQUEST, core):
-        lead = _yes_no_lead(phrase, ph)
-    else:
-        lead = ph.asks["general"].format(topic=_quote(phrase, ph))
+    lead = _lead(request, ph)
     ranked = _ranked_lines(request)
     profile = request.resume
     asked = _asked_skills(request, profile) if profile else []

@@ -74,7 +74,7 @@ class Phrases:
     approach: str
     anchor: str  # employer, said
     anchor_no_employer: str  # said
-    steps: Mapping[str, tuple[str, ...]]  # topic -> steps; topics: incident conflict deadline unclear default
+    steps: Mapping[str, tuple[str, ...]]  # topic -> steps; topics: first_days incident conflict deadline unclear default
     # logistics: topic -> template (target, years, level, company); topics: questions salary start location visa
     # default
     logistics: Mapping[str, str]
@@ -96,6 +96,7 @@ class Phrases:
     tech_tie: str  # said
     # background questions that are not "tell me about yourself"
     weakness: tuple[str, ...]  # target (in the first)
+    gap: tuple[str, ...]  # target (in the last): a gap in the resume, said plainly
     strength: str  # skills, said
     strength_no_line: str  # skills
     motivation: str  # target, said
@@ -242,6 +243,12 @@ ENGLISH = Phrases(
             "Iterate in short loops, making assumptions explicit as I go.",
             "Document the decisions so the next person does not start from zero.",
         ),
+        "first_days": (
+            "First month: meet the team and the main stakeholders, read the code and the runbooks, ship one small change.",
+            "Second month: take on-call and a real piece of work, and learn where the system hurts the most.",
+            "Third month: own a problem end to end and propose one improvement with its cost and benefit.",
+            "Throughout: agree with my manager what success at 90 days looks like, and check it with them monthly.",
+        ),
         "default": (
             "Clarify the goal, the constraints and who is affected before acting.",
             "Gather the facts and talk to the people involved.",
@@ -333,6 +340,11 @@ ENGLISH = Phrases(
     ),
     design_tie="Where I have built something like it: {said}.",
     tech_tie="From my own work: {said}.",
+    gap=(
+        "Say plainly what the time was for (family, health, study, a search that took longer), in one sentence.",
+        "Name one thing you did or learned in it that matters for the work.",
+        "Close with why you are ready now and what draws you to {target}.",
+    ),
     weakness=(
         (
             "Name one real weakness that does not rule you out for {target}, such as taking on too much or "
@@ -480,6 +492,12 @@ GERMAN = Phrases(
             "In kurzen Schleifen iterieren und meine Annahmen dabei offenlegen.",
             "Die Entscheidungen dokumentieren, damit die nächste Person nicht bei null anfängt.",
         ),
+        "first_days": (
+            "Erster Monat: das Team und die wichtigsten Stakeholder kennenlernen, Code und Runbooks lesen, eine kleine Änderung ausliefern.",
+            "Zweiter Monat: Rufbereitschaft und eine echte Aufgabe übernehmen und lernen, wo das System am meisten schmerzt.",
+            "Dritter Monat: ein Problem von Anfang bis Ende verantworten und eine Verbesserung mit Kosten und Nutzen vorschlagen.",
+            "Durchgehend: mit der Führungskraft vereinbaren, wie Erfolg nach 90 Tagen aussieht, und das monatlich prüfen.",
+        ),
         "default": (
             "Vor dem Handeln klären: das Ziel, die Rahmenbedingungen und wer betroffen ist.",
             "Die Fakten sammeln und mit den Beteiligten sprechen.",
@@ -572,6 +590,11 @@ GERMAN = Phrases(
     ),
     design_tie="Wo ich etwas Ähnliches gebaut habe: {said}.",
     tech_tie="Aus meiner eigenen Arbeit: {said}.",
+    gap=(
+        "Sagen Sie in einem Satz offen, wofür die Zeit war (Familie, Gesundheit, Weiterbildung, eine längere Suche).",
+        "Nennen Sie eine Sache, die Sie in dieser Zeit getan oder gelernt haben und die für die Arbeit zählt.",
+        "Schließen Sie damit, warum Sie jetzt bereit sind und was Sie an {target} reizt.",
+    ),
     weakness=(
         (
             "Nennen Sie eine echte Schwäche, die Sie für {target} nicht ausschließt, etwa zu viel auf einmal "
@@ -725,6 +748,12 @@ FRENCH = Phrases(
             "Itérer par cycles courts, en explicitant mes hypothèses au fur et à mesure.",
             "Documenter les décisions pour que la personne suivante ne reparte pas de zéro.",
         ),
+        "first_days": (
+            "Premier mois : rencontrer l'équipe et les principaux interlocuteurs, lire le code et les procédures, livrer un petit changement.",
+            "Deuxième mois : prendre l'astreinte et un vrai sujet, et apprendre où le système fait le plus mal.",
+            "Troisième mois : porter un problème de bout en bout et proposer une amélioration avec son coût et son bénéfice.",
+            "Tout du long : convenir avec mon manager de ce qu'est une réussite à 90 jours, et le vérifier avec lui chaque mois.",
+        ),
         "default": (
             "Clarifier l'objectif, les contraintes et les personnes concernées avant d'agir.",
             "Rassembler les faits et parler aux personnes impliquées.",
@@ -820,6 +849,11 @@ FRENCH = Phrases(
     ),
     design_tie="Là où j'ai construit quelque chose de proche : {said}.",
     tech_tie="Dans mon propre travail : {said}.",
+    gap=(
+        "Dites simplement, en une phrase, à quoi a servi cette période (famille, santé, études, une recherche plus longue).",
+        "Citez une chose que vous y avez faite ou apprise et qui compte pour le poste.",
+        "Terminez par pourquoi vous êtes prêt maintenant et ce qui vous attire dans {target}.",
+    ),
     weakness=(
         (
             "Citez une vraie faiblesse qui ne vous disqualifie pas pour {target}, par exemple prendre trop de "
@@ -958,6 +992,12 @@ SPANISH = Phrases(
             "Iterar en ciclos cortos y dejar explícitas mis suposiciones sobre la marcha.",
             "Documentar las decisiones para que la siguiente persona no empiece de cero.",
         ),
+        "first_days": (
+            "Primer mes: conocer al equipo y a los principales interesados, leer el código y los procedimientos, entregar un cambio pequeño.",
+            "Segundo mes: asumir guardias y un trabajo real, y aprender dónde más le duele al sistema.",
+            "Tercer mes: encargarme de un problema de principio a fin y proponer una mejora con su coste y su beneficio.",
+            "Durante todo el periodo: acordar con mi responsable qué es el éxito a los 90 días y revisarlo con él cada mes.",
+        ),
         "default": (
             "Aclarar el objetivo, las restricciones y a quién afecta antes de actuar.",
             "Reunir los hechos y hablar con las personas implicadas.",
@@ -1048,6 +1088,11 @@ SPANISH = Phrases(
     ),
     design_tie="Donde construí algo parecido: {said}.",
     tech_tie="De mi propio trabajo: {said}.",
+    gap=(
+        "Di con claridad, en una frase, para qué fue ese tiempo (familia, salud, estudios, una búsqueda más larga).",
+        "Nombra una cosa que hiciste o aprendiste en él y que importa para el trabajo.",
+        "Cierra con por qué estás listo ahora y qué te atrae de {target}.",
+    ),
     weakness=(
         (
             "Nombra una debilidad real que no te descarte para {target}, como asumir demasiado o pulir un "

@@ -65,7 +65,8 @@ _EN: _Rules = (
         "overcame", "overcome", "teamwork", "learned from", "persuade", "convince", "hardest bug", "hardest problem you",
         "hardest thing you", "hardest project", "toughest problem you", "toughest decision", "most difficult project",
         "most difficult problem you", "achievement", "accomplishment", "proudest", "above and beyond", "handle stress",
-        "under stress", "deal with stress", "manage stress", "stressful", "regret",
+        "under stress", "deal with stress", "manage stress", "stressful", "regret", "most interesting project",
+        "most challenging project", "most exciting project", "favorite project", "favourite project",
     )),
     ("situational", (
         "what would you do", "how would you handle", "how would you approach", "how would you deal",
@@ -293,7 +294,8 @@ _FOLLOW_MAX_WORDS = 10
 _SELF_VIEW: dict[str, tuple[str, ...]] = {
     "en": (" ideal manager ", " ideal boss ", " ideal team ", " ideal job ", " ideal role ", " ideal company ",
            " kind of culture ", " type of culture ", " thrive ", " work best ", " most productive ",
-           " work environment ", " describe you ", " would your "),
+           " work environment ", " describe you ", " would your team ", " would your last team ",
+           " would your colleagues ", " would your manager ", " would your peers ", " would your coworkers "),
     "de": (" idealen chef", " ideale führungskraft", " idealen vorgesetzten", " ideales team", " arbeitsumfeld",
            " am besten arbeiten", " arbeiten sie am besten"),
     "fr": (" manager idéal", " équipe idéale", " environnement de travail", " travaillez le mieux"),
