@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from mentor.ai.phrases import ENGLISH, Phrases, phrasebook
 from mentor.ai.prompt import job_passages, language_name
 from mentor.ai.resume import entry_title, stated_years
-from mentor.ai.retrieval import IRREGULAR_EN, base_language, compound_parts, overlap, rank, terms
+from mentor.ai.retrieval import IRREGULAR_EN, PAST_OF, base_language, compound_parts, overlap, rank, terms
 from mentor.ai.types import AnswerRequest, ExperienceEntry, Passage, ResumeProfile
 
 log = logging.getLogger(__name__)
@@ -420,12 +420,12 @@ def _past(verb: str) -> str:
     return verb + "ed"
 
 
-# Irregular verbs a "did you ...?" question puts to the candidate most often.
-_PAST_OF = {"build": "built", "run": "ran", "lead": "led", "write": "wrote", "make": "made", "choose": "chose",
-            "take": "took", "get": "got", "have": "had", "do": "did", "go": "went", "find": "found", "give": "gave",
-            "keep": "kept", "know": "knew", "see": "saw", "think": "thought", "try": "tried", "pay": "paid",
-            "ship": "shipped", "stop": "stopped", "plan": "planned", "hit": "hit", "set": "set", "put": "put",
-            "cut": "cut", "split": "split", "spend": "spent", "teach": "taught", "bring": "brought"}
+# Pasts a "did you ...?" question needs: retrieval's irregular verbs, and those it leaves out of stemming
+# (a past equal to the base, "found", which is also "to found") or that the rules below would misspell.
+_PAST_OF = PAST_OF | {
+    "get": "got", "have": "had", "do": "did", "go": "went", "find": "found", "see": "saw", "pay": "paid",
+    "ship": "shipped", "stop": "stopped", "plan": "planned", "hit": "hit", "set": "set", "put": "put",
+    "cut": "cut", "split": "split"}
 
 
 def _matches(patterns: str, text: str) -> bool:

@@ -103,10 +103,11 @@ _IRREGULAR_TEXT = """begin:began,begun break:broke,broken bring:brought build:bu
     lose:lost make:made meet:met oversee:oversaw,overseen rebuild:rebuilt rewrite:rewrote,rewritten run:ran
     seek:sought sell:sold spend:spent take:took,taken teach:taught tell:told think:thought understand:understood
     undertake:undertook,undertaken win:won write:wrote,written"""
-IRREGULAR_EN = {
-    past: base for base, pasts in (e.split(":") for e in _IRREGULAR_TEXT.split()) for past in pasts.split(",")
-}
+_IRREGULAR_FORMS = {base: forms.split(",") for base, forms in (e.split(":") for e in _IRREGULAR_TEXT.split())}
+IRREGULAR_EN = {past: base for base, forms in _IRREGULAR_FORMS.items() for past in forms}
 """English irregular pasts and participles -> their base verb, for `stem`."""
+PAST_OF = {base: forms[0] for base, forms in _IRREGULAR_FORMS.items()}
+"""The same verbs, base -> simple past ("choose" -> "chose")."""
 
 
 @functools.lru_cache(maxsize=65536)
