@@ -1193,12 +1193,8 @@ def _compose_background(request: AnswerRequest, draft: _Draft) -> None:
     profile = request.resume
     question = request.question
     subject = next((name for name, pattern in _BACKGROUND_TOPICS if _matches(pattern, question)), None)
-    if subject == "weakness":
-        for number, step in enumerate(ph.weakness, 1):
-            draft.add(f"{number}. {step.format(target=_target(request, ph))}")
-        return
-    if subject == "gap":
-        for number, step in enumerate(ph.gap, 1):
+    if subject in ("weakness", "gap"):  # steps to say it honestly, whatever the resume holds
+        for number, step in enumerate(ph.weakness if subject == "weakness" else ph.gap, 1):
             draft.add(f"{number}. {step.format(target=_target(request, ph))}")
         return
     if profile is None:
