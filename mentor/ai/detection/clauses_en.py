@@ -700,7 +700,7 @@ def _tag_score(w: list[str], comma_back: int, ends_q: bool, stated: bool = False
     if last in ("right", "correct") and w[-2] not in TAG_RIGHT_NOT:
         if ends_q or has_comma_before:
             return 0.8
-        if stated or not any(x in PRONOUN_SUBJ or x in SUBJ_CONTRACTED or x in DEMONSTRATIVE for x in w):
+        if stated or (_PRONOUN_OR_DEM.isdisjoint(w) and SUBJ_CONTRACTED.isdisjoint(w)):
             # "you get everything right.": punctuated text with no comma before it: an adverb. "and video
             # right": a noun phrase has no claim for the listener to confirm.
             return 0.0
