@@ -698,23 +698,18 @@ def test_a_failure_story_is_not_told_with_a_success_from_the_resume() -> None:
     assert "20%" in compose_answer(ask("Tell me about a time you led a team.", "behavioral", resume=resume)).text
 
 
-@pytest.mark.parametrize(("question", "language", "lead"), [
-    ("What happens when you type google.com into your browser?", "en",
-     "They want you to walk through what happens when you type google.com into your browser step by step:"),
-    ("Was passiert, wenn Sie eine URL im Browser eingeben?", "de",
-     "Gefragt ist der Ablauf, was passiert, wenn Sie eine URL im Browser eingeben: Schritt für Schritt"),
-    ("Que se passe-t-il quand vous tapez une URL ?", "fr",
-     "On vous demande de dérouler ce qui se passe quand vous tapez une URL étape par étape"),
-    ("¿Qué pasa cuando escribes una URL en el navegador?", "es",
-     "Te piden recorrer lo que pasa cuando escribes una URL en el navegador paso a paso"),
-])
-def test_what_happens_when_asks_for_the_steps_in_order(question: str, language: str, lead: str) -> None:
-    assert question_kind(question, language) == "technical"
-    text = compose_answer(ask(question, "technical", language=language)).text
-    assert text.startswith(lead), text
 
 
 @pytest.mark.parametrize(("question", "language", "kind", "lead"), [
+    # "What happens when ...": the steps in order, the event quoted whole and as an object.
+    ("What happens when you type google.com into your browser?", "en", "technical",
+     "They want you to walk through what happens when you type google.com into your browser step by step:"),
+    ("Was passiert, wenn Sie eine URL im Browser eingeben?", "de", "technical",
+     "Gefragt ist der Ablauf, was passiert, wenn Sie eine URL im Browser eingeben: Schritt für Schritt"),
+    ("Que se passe-t-il quand vous tapez une URL ?", "fr", "technical",
+     "On vous demande de dérouler ce qui se passe quand vous tapez une URL étape par étape"),
+    ("¿Qué pasa cuando escribes una URL en el navegador?", "es", "technical",
+     "Te piden recorrer lo que pasa cuando escribes una URL en el navegador paso a paso"),
     ("Beschreiben Sie Ihren idealen Chef.", "de", "background", "Nennen Sie zwei Bedingungen"),
     ("Décrivez votre manager idéal.", "fr", "background", "Citez deux conditions"),
     ("¿Cómo sería tu jefe ideal?", "es", "background", "Nombra dos condiciones"),
@@ -723,7 +718,7 @@ def test_what_happens_when_asks_for_the_steps_in_order(question: str, language: 
      "On vous interroge sur votre expérience avec Kafka :"),
     ("¿Cuántos años de experiencia tienes con Kafka?", "es", "technical", "Te preguntan por tu experiencia con Kafka:"),
 ])
-def test_self_view_and_record_questions_in_every_language(question: str, language: str, kind: str, lead: str) -> None:
+def test_process_self_view_and_record_questions_in_every_language(question: str, language: str, kind: str, lead: str) -> None:
     assert question_kind(question, language) == kind
     text = compose_answer(ask(question, kind, language=language)).text
     assert text.startswith(lead), text
