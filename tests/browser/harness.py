@@ -82,10 +82,9 @@ class Browser:
         line, _, self._buf = self._buf.partition(b"\n")
         return line
 
-    async def wait_for(self, fn: str, arg: Any = None, page: str = "main", timeout: float = 60.0) -> Any:
-        """Wait until the JS function ``fn(arg)`` returns something truthy in the page; returns it. (60 s: with the
-        suite's four workers starting Chromium on two cores, an extension's sign-in once took more than 10 s, and
-        on a fresh clone's first run more than 20; the wait polls, so a pass costs no more.)"""
+    async def wait_for(self, fn: str, arg: Any = None, page: str = "main", timeout: float = 20.0) -> Any:
+        """Wait until the JS function ``fn(arg)`` returns something truthy in the page; returns it. (20 s: with the
+        suite's four workers starting Chromium on two cores, an extension's sign-in once took more than 10.)"""
         return await self.call("waitFor", timeout=timeout + 5, page=page, fn=fn, arg=arg, ms=int(timeout * 1000))
 
     async def eval(self, fn: str, arg: Any = None, page: str = "main") -> Any:

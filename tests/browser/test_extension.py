@@ -18,7 +18,7 @@ import httpx
 import pytest
 import trio
 
-from tests.browser.harness import NODE_DIR, ROOT, CuttableProxy, open_browser, requires_browser
+from tests.browser.harness import NODE_DIR, ROOT, CuttableProxy, DriverError, open_browser, requires_browser
 from tests.conftest import Server, User, register
 
 pytestmark = requires_browser
@@ -79,8 +79,12 @@ async def test_extension_sends_the_final_transcript_once(
         await b.call("fill", page="options", selector="#account input[name=email]", value=user.email)
         await b.call("fill", page="options", selector="#account input[name=password]", value="correct horse battery")
         await b.call("click", page="options", selector="#account button[value=login]")
-        await b.wait_for("() => document.getElementById('account-status').textContent.startsWith('Signed in')",
-                         page="options")
+        try:
+            await b.wait_for("() => document.getElementById('account-status').textContent.startsWith('Signed in')",
+                             page="options")
+        except DriverError as exc:  # say where the sign-in stopped: the status line, and what reached the server
+            shown = await b.eval("() => document.getElementById('account-status').textContent", page="options")
+            raise AssertionError(f"not signed in; status {shown!r}; requests {proxy.requests[-3:]!r}") from exc
         await b.call("fill", page="options", selector="#meeting input[name=candidateName]", value="Sam Rivera")
         await b.call("click", page="options", selector="#meeting button[type=submit]")
         await b.wait_for("() => document.getElementById('meeting-status').textContent.startsWith('Saved')",
