@@ -17,6 +17,10 @@ class HttpError extends Error {
   }
 }
 
+// Every call to the server gives up after this long (a server that accepts the connection but never answers
+// would otherwise hold a sign-in, or a tab's caption queue, for ever); captions are then retried.
+const REQUEST_TIMEOUT_MS = 15000;
+
 async function config() {
   return chrome.storage.local.get(["server", "tokens", "sessions", "candidateName"]);
 }
@@ -26,7 +30,8 @@ async function send(server, method, path, body, token) {
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(server + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-                                           credentials: "omit", cache: "no-store" });
+                                           credentials: "omit", cache: "no-store",
+                                           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) throw new HttpError(res.status, data);
   return data;
@@ -122,7 +127,8 @@ async function postCaptions({ meeting, captions }) {
 async function checkServer(server) {
   let res;
   try {
-    res = await fetch(`${server}/health`, { headers: { Accept: "application/json" }, credentials: "omit", cache: "no-store" });
+    res = await fetch(`${server}/health`, { headers: { Accept: "application/json" }, credentials: "omit", cache: "no-store",
+                                            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch (err) {
     return `Cannot reach ${server}: is the address right and the server running? (${err.message})`;
   }

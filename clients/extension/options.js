@@ -9,14 +9,32 @@ function status(el, text, kind = "") {
   el.className = `status ${kind}`;
 }
 
+const typed = new Set(); // fields edited before the stored settings arrived: what was typed wins
+document.addEventListener("input", (e) => typed.add(e.target));
+
+/** Sets a field from storage unless the user has already typed in it. */
+function put(field, value, prop = "value") {
+  if (!typed.has(field)) field[prop] = value;
+}
+
 async function load() {
   const s = await chrome.storage.local.get(["server", "tokens", "candidateName", "selfIsCandidate", "selectors"]);
-  account.server.value = s.server || "http://127.0.0.1:8080";
-  meeting.candidateName.value = s.candidateName || "";
-  meeting.selfIsCandidate.checked = s.selfIsCandidate !== false;
-  meeting.selectors.value = s.selectors ? JSON.stringify(s.selectors, null, 2) : "";
+  put(account.server, s.server || "http://127.0.0.1:8080");
+  put(meeting.candidateName, s.candidateName || "");
+  put(meeting.selfIsCandidate, s.selfIsCandidate !== false, "checked");
+  put(meeting.selectors, s.selectors ? JSON.stringify(s.selectors, null, 2) : "");
   if (s.tokens?.user) status($("account-status"), `Signed in as ${s.tokens.user.email}`, "ok");
   signedIn(Boolean(s.tokens));
+  document.documentElement.dataset.ready = "true"; // for tests: the stored settings are on the page
+}
+
+/** Asks the service worker; a worker that cannot be reached (being restarted, updated) is said in words. */
+async function ask(message) {
+  try {
+    return await chrome.runtime.sendMessage(message);
+  } catch (err) {
+    return { ok: false, error: `The extension's background worker did not answer (${err?.message || err}); try again.` };
+  }
 }
 
 function signedIn(yes) { $("sign-out").hidden = !yes; }
@@ -51,7 +69,7 @@ account.addEventListener("submit", async (e) => {
   if (wrong) { status(out, wrong, "bad"); return; }
   if (!(await allow(server))) { status(out, "Chrome did not allow access to that server.", "bad"); return; }
   status(out, "Signing in…");
-  const reply = await chrome.runtime.sendMessage({ type: "signIn", server, email,
+  const reply = await ask({ type: "signIn", server, email,
     password: account.password.value, register: e.submitter?.value === "register" });
   account.password.value = "";
   if (reply?.ok) status(out, `Signed in as ${reply.user.email}`, "ok");
@@ -59,7 +77,7 @@ account.addEventListener("submit", async (e) => {
 });
 
 $("sign-out").addEventListener("click", async () => {
-  await chrome.runtime.sendMessage({ type: "signOut" });
+  await ask({ type: "signOut" });
   status($("account-status"), "Signed out");
 });
 

@@ -113,7 +113,8 @@ $("answer-again").addEventListener("click", async () => {
   if (!q) return;
   const button = $("answer-again");
   button.disabled = true;
-  const reply = await chrome.runtime.sendMessage({ type: "regenerate", sessionId, questionId: id, text: q.text });
+  const reply = await chrome.runtime.sendMessage({ type: "regenerate", sessionId, questionId: id, text: q.text })
+    .catch((err) => ({ ok: false, error: `The extension's background worker did not answer (${err?.message || err})` }));
   button.disabled = false;
   if (!reply?.ok) hint(reply?.error || "Could not answer again");
   else if (reply.result?.question_id !== id) pinned = null; // asked anew (the server had forgotten it): follow it
@@ -154,7 +155,8 @@ $("ask").addEventListener("submit", async (e) => {
   e.preventDefault();
   const text = $("ask-text").value.trim();
   if (!text || !sessionId) return;
-  const reply = await chrome.runtime.sendMessage({ type: "ask", sessionId, text });
+  const reply = await chrome.runtime.sendMessage({ type: "ask", sessionId, text })
+    .catch((err) => ({ ok: false, error: `The extension's background worker did not answer (${err?.message || err})` }));
   if (reply?.ok) { $("ask-text").value = ""; pinned = null; } else hint(reply?.error || "Could not ask");
 });
 

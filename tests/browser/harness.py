@@ -97,6 +97,12 @@ class Browser:
         return path
 
 
+async def open_options(b: Browser, ext: str) -> None:
+    """The extension's options page as page "options", once it has loaded the stored settings."""
+    await b.call("newPage", name="options", url=f"chrome-extension://{ext}/options.html")
+    await b.wait_for("() => document.documentElement.dataset.ready === 'true'", page="options")
+
+
 @asynccontextmanager
 async def open_browser(nursery: trio.Nursery, extension_dir: Path | None = None,
                        viewport: dict[str, int] | None = None) -> AsyncIterator[Browser]:

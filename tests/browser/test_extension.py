@@ -18,7 +18,15 @@ import httpx
 import pytest
 import trio
 
-from tests.browser.harness import NODE_DIR, ROOT, CuttableProxy, DriverError, open_browser, requires_browser
+from tests.browser.harness import (
+    NODE_DIR,
+    ROOT,
+    CuttableProxy,
+    DriverError,
+    open_browser,
+    open_options,
+    requires_browser,
+)
 from tests.conftest import Server, User, register
 
 pytestmark = requires_browser
@@ -74,7 +82,7 @@ async def test_extension_sends_the_final_transcript_once(
         ext = await b.call("extensionId")
 
         # options: server, account, who the candidate is
-        await b.call("newPage", name="options", url=f"chrome-extension://{ext}/options.html")
+        await open_options(b, ext)
         await b.call("fill", page="options", selector="#account input[name=server]", value=f"http://127.0.0.1:{proxy.port}")
         await b.call("fill", page="options", selector="#account input[name=email]", value=user.email)
         await b.call("fill", page="options", selector="#account input[name=password]", value="correct horse battery")

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import trio
 
-from tests.browser.harness import ROOT, Browser, CuttableProxy, open_browser, requires_browser
+from tests.browser.harness import ROOT, Browser, CuttableProxy, open_browser, open_options, requires_browser
 from tests.conftest import Server, User, make_settings, register, running_server
 from tests.openai_stub import OpenAIStub, Reply
 from tests.test_durability import server_process
@@ -42,7 +42,7 @@ LONG_ANSWER = ("Start with the **requirements**: who calls the API, how many req
 
 
 async def sign_in(b: Browser, ext: str, base: str, email: str, password: str = PASSWORD) -> None:
-    await b.call("newPage", name="options", url=f"chrome-extension://{ext}/options.html")
+    await open_options(b, ext)
     await fill_account(b, base, email, password)
     await b.call("click", page="options", selector="#account button[value=login]")
     await b.wait_for("() => document.getElementById('account-status').textContent.startsWith('Signed in')",
@@ -101,7 +101,7 @@ async def test_setup_messages_are_shown_on_the_options_page(
     other_health = await nursery.start(FixedReply("200 OK", "application/json", b'{"status": "ok"}').serve)
     async with open_browser(nursery, extension_dir=EXTENSION) as b:
         ext = await b.call("extensionId")
-        await b.call("newPage", name="options", url=f"chrome-extension://{ext}/options.html")
+        await open_options(b, ext)
         sign_out_hidden = "() => document.getElementById('sign-out').hidden"
         assert await b.eval(sign_out_hidden, page="options") is True
 
