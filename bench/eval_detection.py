@@ -43,6 +43,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mentor.ai.detection import CaptionUpdate, DetectedQuestion, QuestionTracker, analyse, kinds
+from mentor.ai.detection import tracker as tracker_module
 from mentor.ai.detection.clauses_en import normalise
 from mentor.runtime import settle_collector
 from mentor.settings import Settings
@@ -383,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --long-only: Python bytecodes per update instead of CPU µs (repeatable)")
     args = ap.parse_args(argv)
     rows = load(args.file)
+    # CPU figures depend on it (setup.py compiles detection with mypyc; --opcodes needs the pure build)
+    print("detection build: " + ("pure Python" if str(tracker_module.__file__).endswith(".py") else "compiled (mypyc)"))
     if args.long_only is not None:
         blocks = {stripped: long_turn_updates(rows, stripped, args.seed) for stripped in (False, True)}
         collect_like_the_service()

@@ -9,11 +9,11 @@ cues ("?" and "¿").
 from __future__ import annotations
 
 from mentor.ai.detection import clauses_en, clauses_eu
+from mentor.ai.detection.clauses_en import normalise
 from mentor.ai.detection.verdict import QuestionAnalysis
 
 __all__ = ["analyse", "is_question", "language_code", "normalise"]
 
-normalise = clauses_en.normalise
 
 
 def language_code(language: str | None) -> str:

@@ -259,7 +259,7 @@ class QuestionTracker:
         self.settings = settings or _DEFAULTS  # one shared object: a tracker per live session
         self.language = language_code(language)
         self._prefix = id_prefix
-        self._asm = CaptionAssembler(self.settings.assembler)
+        self._assembler = CaptionAssembler(self.settings.assembler)
         self._seg: _Segment | None = None
         self._closed: list[_Segment] = []
         self._count = 0
@@ -269,12 +269,12 @@ class QuestionTracker:
         """Apply one caption update; returns questions fired or superseded by it (often [])."""
         if update.speaker_role != INTERVIEWER:
             out = self._end_segment("speaker_change", update.at)
-            self._asm.feed(update)
+            self._assembler.feed(update)
             return out
         seg = self._seg
         # Remember where the open block ends, in case this update starts a new question inside it.
         prev_len = len(seg.turn.blocks[-1].text) if seg is not None and seg.turn.blocks else 0
-        res = self._asm.feed(update)
+        res = self._assembler.feed(update)
         turn = res.turn
         if turn.closed:
             return self._late_revision(turn, update)

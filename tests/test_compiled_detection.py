@@ -1,0 +1,48 @@
+"""The install compiles detection's per-update path with mypyc (setup.py), and never runs a stale build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+
+import pytest
+
+from mentor.ai import detection
+from mentor.ai.detection import (
+    assembly,
+    clauses_en,
+    clauses_eu,
+    excerpt,
+    kinds,
+    logistics,
+    stale_compiled,
+    tracker,
+    verdict,
+)
+
+SUFFIX = EXTENSION_SUFFIXES[0]
+
+
+@pytest.mark.skipif(shutil.which("cc") is None or os.environ.get("MENTOR_PURE_PYTHON") == "1",
+                    reason="no C compiler, or MENTOR_PURE_PYTHON=1: the install stays pure Python")
+def test_the_install_runs_the_compiled_modules() -> None:
+    # A compile that silently fell back to pure Python would double the per-update CPU unnoticed.
+    for module in (tracker, assembly, clauses_en, clauses_eu, verdict, kinds, excerpt, logistics):
+        assert module.__file__ is not None and module.__file__.endswith(SUFFIX), module.__file__
+
+
+def test_a_source_edited_after_its_build_is_reported(tmp_path: Path) -> None:
+    for name in ("tracker", "verdict"):
+        (tmp_path / f"{name}.py").write_text("")
+        (tmp_path / f"{name}{SUFFIX}").write_bytes(b"")
+    (tmp_path / "lonely.py").write_text("")  # never compiled: nothing to compare
+    built = (tmp_path / f"tracker{SUFFIX}").stat().st_mtime
+    os.utime(tmp_path / "tracker.py", (built + 60, built + 60))  # edited a minute after the build
+    os.utime(tmp_path / "verdict.py", (built + 1, built + 1))  # written by the same install: not stale
+    assert stale_compiled(tmp_path) == ["tracker.py"]
+
+
+def test_the_installed_package_is_not_stale() -> None:
+    assert stale_compiled(Path(detection.__file__).parent) == []
