@@ -28,6 +28,14 @@ def _say(message: str) -> None:
     print(f"mentor build: {message}", file=sys.stderr)
 
 
+def _remove_compiled() -> None:
+    """An earlier editable build's modules sit beside the sources and would still be imported: a pure install
+    removes them."""
+    root = Path(__file__).parent
+    for built in [*root.glob("mentor/ai/detection/*.so"), *root.glob("mentor_detection__mypyc*.so")]:
+        built.unlink()
+
+
 class OptionalBuildExt(build_ext):
     """Builds the compiled modules if it can; otherwise removes what it made and leaves pure Python."""
 
@@ -37,18 +45,21 @@ class OptionalBuildExt(build_ext):
         except Exception as exc:  # noqa: BLE001 - no compiler, no headers, a compile error: pure Python works
             for path in self.get_outputs():
                 Path(path).unlink(missing_ok=True)
+            _remove_compiled()
             _say(f"compiling detection failed ({str(exc)[:160]}); installing pure Python")
 
 
 def _extensions() -> list[Any]:
     if os.environ.get("MENTOR_PURE_PYTHON") == "1":
         _say("MENTOR_PURE_PYTHON=1: detection stays pure Python")
+        _remove_compiled()
         return []
     try:
         from mypyc.build import mypycify
         return list(mypycify(COMPILED, opt_level="3", group_name="mentor_detection"))
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - mypy missing, or its type check failed (exits)
         _say(f"mypyc unavailable or the type check failed ({exc!r}); detection stays pure Python")
+        _remove_compiled()
         return []
 
 
