@@ -1,5 +1,5 @@
 """Build hook: question detection's hot path compiled to C with mypyc (part of mypy; same source, same
-behaviour, about half the CPU per caption update: bench/README.md, "Compiled detection").
+behaviour, about half the CPU per caption update: docs/detection.md, "Compiled").
 
 Everything else is in pyproject.toml. The compiled modules are type-checked by mypy as part of the build.
 `MENTOR_PURE_PYTHON=1` skips compiling; without a C compiler (or if the compile fails) the build says so and

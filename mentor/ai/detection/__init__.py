@@ -17,7 +17,7 @@ _SLACK_S = 2.0  # an install writes a module's source and compiled files within 
 
 def stale_compiled(folder: Path) -> list[str]:
     """Sources in `folder` edited after their compiled module was built (an editable install not redone)."""
-    stale = []
+    stale: list[str] = []
     for suffix in EXTENSION_SUFFIXES:
         for built in folder.glob(f"*{suffix}"):
             source = built.with_name(built.name[:-len(suffix)] + ".py")

@@ -15,7 +15,6 @@ from mentor.ai.detection.verdict import QuestionAnalysis
 __all__ = ["analyse", "is_question", "language_code", "normalise"]
 
 
-
 def language_code(language: str | None) -> str:
     """Primary subtag, lowercased: "de-AT" -> "de"; empty or None -> "en"."""
     code = (language or "en").split("-", 1)[0].split("_", 1)[0].strip().lower()
