@@ -24,8 +24,6 @@ from mentor.ai.detection import (
 )
 
 SUFFIX = EXTENSION_SUFFIXES[0]
-
-
 CAN_COMPILE = (shutil.which("cc") is not None and Path(sysconfig.get_paths()["include"], "Python.h").exists()
                and os.environ.get("MENTOR_PURE_PYTHON") != "1")
 

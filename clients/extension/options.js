@@ -1,5 +1,7 @@
 // Options: server URL and sign-in (the service worker does the network call), and who the candidate is.
 // The account form is `novalidate`: every problem with what was typed is said on the page, in words.
+import { askWorker } from "./ask_worker.js";
+
 const $ = (id) => document.getElementById(id);
 const account = $("account");
 const meeting = $("meeting");
@@ -26,15 +28,6 @@ async function load() {
   if (s.tokens?.user) status($("account-status"), `Signed in as ${s.tokens.user.email}`, "ok");
   signedIn(Boolean(s.tokens));
   document.documentElement.dataset.ready = "true"; // for tests: the stored settings are on the page
-}
-
-/** Asks the service worker; a worker that cannot be reached (being restarted, updated) is said in words. */
-async function ask(message) {
-  try {
-    return await chrome.runtime.sendMessage(message);
-  } catch (err) {
-    return { ok: false, error: `The extension's background worker did not answer (${err?.message || err}); try again.` };
-  }
 }
 
 function signedIn(yes) { $("sign-out").hidden = !yes; }
@@ -69,7 +62,7 @@ account.addEventListener("submit", async (e) => {
   if (wrong) { status(out, wrong, "bad"); return; }
   if (!(await allow(server))) { status(out, "Chrome did not allow access to that server.", "bad"); return; }
   status(out, "Signing in…");
-  const reply = await ask({ type: "signIn", server, email,
+  const reply = await askWorker({ type: "signIn", server, email,
     password: account.password.value, register: e.submitter?.value === "register" });
   account.password.value = "";
   if (reply?.ok) status(out, `Signed in as ${reply.user.email}`, "ok");
@@ -77,7 +70,7 @@ account.addEventListener("submit", async (e) => {
 });
 
 $("sign-out").addEventListener("click", async () => {
-  await ask({ type: "signOut" });
+  await askWorker({ type: "signOut" });
   status($("account-status"), "Signed out");
 });
 

@@ -2,6 +2,7 @@
 // Last-Event-ID, de-duplication, token renewal), the event reducer and the answer renderer are the console's
 // own modules (shared/, a byte-identical copy of mentor/http/static/js/shared/); this file only wires them to
 // the extension: the server and tokens in chrome.storage, network calls through the service worker.
+import { askWorker } from "./ask_worker.js";
 import { RenewTimer } from "./shared/auth.js";
 import {
   answerFor, canAnswerAgain, createState, focusQuestion, questionStatus, questionsNewestFirst, reduce,
@@ -113,8 +114,7 @@ $("answer-again").addEventListener("click", async () => {
   if (!q) return;
   const button = $("answer-again");
   button.disabled = true;
-  const reply = await chrome.runtime.sendMessage({ type: "regenerate", sessionId, questionId: id, text: q.text })
-    .catch((err) => ({ ok: false, error: `The extension's background worker did not answer (${err?.message || err})` }));
+  const reply = await askWorker({ type: "regenerate", sessionId, questionId: id, text: q.text });
   button.disabled = false;
   if (!reply?.ok) hint(reply?.error || "Could not answer again");
   else if (reply.result?.question_id !== id) pinned = null; // asked anew (the server had forgotten it): follow it
@@ -155,8 +155,7 @@ $("ask").addEventListener("submit", async (e) => {
   e.preventDefault();
   const text = $("ask-text").value.trim();
   if (!text || !sessionId) return;
-  const reply = await chrome.runtime.sendMessage({ type: "ask", sessionId, text })
-    .catch((err) => ({ ok: false, error: `The extension's background worker did not answer (${err?.message || err})` }));
+  const reply = await askWorker({ type: "ask", sessionId, text });
   if (reply?.ok) { $("ask-text").value = ""; pinned = null; } else hint(reply?.error || "Could not ask");
 });
 
