@@ -7,6 +7,7 @@ from itertools import pairwise
 
 import trio
 
+from bench import caption_step
 from bench._run import LoadConfig, run_load
 from bench._stats import Ledger
 from bench._transcripts import caption_updates, load_conversations
@@ -73,3 +74,9 @@ def test_caption_updates_grow_then_finalise(data_dir: object) -> None:
     assert [c["revision"] for c in first_block] == list(range(len(first_block)))
     assert [c["final"] for c in first_block] == [False] * (len(first_block) - 1) + [True]
     assert all(a["text"] in b["text"] for a, b in pairwise(first_block))
+
+
+def test_caption_step_measures_parsing_and_the_actor_step(data_dir: object) -> None:
+    figures = caption_step.measure(count=3, batch=10, repeat=1)  # raises if a caption was not taken as new
+    assert figures["captions"] == 30
+    assert figures["parse_us"] > 0 and figures["actor_step_us"] > 0
