@@ -3,11 +3,16 @@ and validating the client's message (``parse_json`` + ``parse_captions``, as the
 and the session actor's step (``SessionCore.handle`` + ``take``: detection, assembly, rows and events).
 
     python -m bench.caption_step                   # 300 messages of 50 captions, least of 7 runs
+    python -m bench.caption_step --apart 1         # 300 one-caption messages 1 ms apart: medians per call
     PYTHONPATH=/path/to/other/checkout python -m bench.caption_step   # the same for another tree
 
 The messages are what ``bench.load ingest`` sends (the shared transcripts as growing revisions, ~860
 characters a caption on average). Figures are process CPU time, the least of ``--repeat`` runs: on a shared
 machine a single run moves by a third. Compare trees by alternating invocations, not across machines.
+
+Back to back, the code stays in the CPU's caches: a floor. ``--apart MS`` sends one caption per message with
+a pause between messages, as a live interview does, so each call starts cold; on a shared VM that costs
+several times the back-to-back figure (bench/README.md, "Seventeenth stop").
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -87,15 +93,38 @@ def measure(count: int, batch: int, repeat: int, seed: int = 1) -> dict[str, flo
             "actor_step_us": least_cpu(step, repeat) / captions * 1e6}
 
 
+def measure_apart(count: int, apart_s: float, seed: int = 1) -> dict[str, float]:
+    """Median µs of parsing and of the actor's step for one-caption messages ``apart_s`` apart."""
+    core = new_core()
+    parse_s, step_s = [], []
+    for message in messages(count, 1, seed):
+        time.sleep(apart_s)
+        start = time.process_time()
+        caps = parse(message)
+        parsed = time.process_time()
+        core.handle(AddCaptions(user_id="u1", captions=caps), time.monotonic())
+        core.take()
+        parse_s.append(parsed - start)
+        step_s.append(time.process_time() - parsed)
+    return {"captions": count, "parse_us": statistics.median(parse_s) * 1e6,
+            "actor_step_us": statistics.median(step_s) * 1e6}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--batch", type=int, default=50, help="captions per message (ingest sends 50)")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--apart", type=float, metavar="MS", help="one caption per message, MS milliseconds apart")
     args = parser.parse_args(argv)
-    figures = measure(args.messages, args.batch, args.repeat)
+    if args.apart is not None:
+        figures = measure_apart(args.messages, args.apart / 1000)
+        how = f"median of one-caption messages {args.apart:g} ms apart"
+    else:
+        figures = measure(args.messages, args.batch, args.repeat)
+        how = f"the least of {args.repeat} runs of messages of {args.batch}"
     print(f"{figures['captions']} captions: parse and validate {figures['parse_us']:.2f} µs per caption, "
-          f"actor step {figures['actor_step_us']:.2f} µs per caption (CPU time, the least of {args.repeat})")
+          f"actor step {figures['actor_step_us']:.2f} µs per caption (CPU time, {how})")
     return 0
 
 

@@ -45,6 +45,7 @@ class Figure:
     scenario: str
     read: Callable[[dict[str, Any]], float | None]
     higher_is_better: bool
+    compared: bool = True  # False: shown for both sides without a ratio (what bounds each run)
 
 
 def _cpu_per_caption_us(report: dict[str, Any], sessions: int) -> float | None:
@@ -57,6 +58,18 @@ def _cpu_per_caption_us(report: dict[str, Any], sessions: int) -> float | None:
     return None
 
 
+def _load_generator_cores(report: dict[str, Any]) -> float | None:
+    if not (report.get("client_cpu_s") and report.get("elapsed_s")):
+        return None
+    return float(report["client_cpu_s"]) / float(report["elapsed_s"])
+
+
+def _first_failing_step(report: dict[str, Any]) -> dict[str, Any]:
+    """The interviews step that ended the climb ({} if every step passed): where each side is bound, by its
+    server's core or by the load generator's."""
+    return next((step for step in report.get("steps", []) if not step.get("pass")), {})
+
+
 FIGURES = [
     Figure("fanout: deliveries/s", "fanout", lambda r: r.get("deliveries_per_s"), True),
     Figure("fanout: server CPU µs/delivery", "fanout",
@@ -64,6 +77,9 @@ FIGURES = [
     Figure("ingest: acked captions/s", "ingest", lambda r: r.get("acked_captions_per_s"), True),
     Figure("ingest: server CPU µs/caption", "ingest",
            lambda r: (r.get("server") or {}).get("cpu_per_caption_us"), False),
+    Figure("ingest: server CPU, cores", "ingest", lambda r: (r.get("server") or {}).get("cpu_util"), False,
+           compared=False),
+    Figure("ingest: load generator CPU, cores", "ingest", _load_generator_cores, False, compared=False),
     Figure("idle: KiB per session", "idle", lambda r: r.get("kib_per_session"), False),
     Figure("idle: KiB per session, marginal (second half)", "idle", lambda r: r.get("kib_per_session_marginal"),
            False),
@@ -72,6 +88,10 @@ FIGURES = [
            lambda r: r.get("largest_passing_sessions"), True),
     Figure("interviews: server CPU µs per caption at 300 sessions", "interviews",
            lambda r: _cpu_per_caption_us(r, 300), False),
+    Figure("interviews: server CPU at the first failing step, cores", "interviews",
+           lambda r: _first_failing_step(r).get("server_cpu_util"), False, compared=False),
+    Figure("interviews: load generator CPU at the first failing step, cores", "interviews",
+           lambda r: _load_generator_cores(_first_failing_step(r)), False, compared=False),
 ]
 
 SCENARIO_ARGS = {
@@ -140,7 +160,7 @@ def table(results: dict[str, dict[str, list[dict[str, Any]]]], baseline: bool = 
             "|---|---|---|---|" + ("---|---|" if baseline else "")]
 
     def ratio(m: float | None, p: float | None, fig: Figure) -> float | None:
-        if not (m and p):
+        if not (m and p and fig.compared):
             return None
         return m / p if fig.higher_is_better else p / m
 
@@ -149,9 +169,10 @@ def table(results: dict[str, dict[str, list[dict[str, Any]]]], baseline: bool = 
             continue
         m, p, b = (median([fig.read(r) for r in results[fig.scenario][name] if "failed" not in r])
                    for name in ("mentor", "peer", "before"))
-        row = f"| {fig.label} | {_fmt(m)} | {_fmt(p)} | {_fmt(ratio(m, p, fig), 2)} |"
+        digits = 1 if fig.compared else 2
+        row = f"| {fig.label} | {_fmt(m, digits)} | {_fmt(p, digits)} | {_fmt(ratio(m, p, fig), 2)} |"
         if baseline:
-            row += f" {_fmt(b)} | {_fmt(ratio(b, p, fig), 2)} |"
+            row += f" {_fmt(b, digits)} | {_fmt(ratio(b, p, fig), 2)} |"
         rows.append(row)
     return "\n".join(rows)
 

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import trio
 
-from bench import caption_step
+from bench import caption_step, compare_peer
 from bench._run import LoadConfig, run_load
 from bench._stats import Ledger
 from bench._transcripts import caption_updates, load_conversations
@@ -80,3 +80,26 @@ def test_caption_step_measures_parsing_and_the_actor_step(data_dir: object) -> N
     figures = caption_step.measure(count=3, batch=10, repeat=1)  # raises if a caption was not taken as new
     assert figures["captions"] == 30
     assert figures["parse_us"] > 0 and figures["actor_step_us"] > 0
+    spaced = caption_step.measure_apart(count=3, apart_s=0.0)
+    assert spaced["captions"] == 3 and spaced["parse_us"] > 0 and spaced["actor_step_us"] > 0
+
+
+def test_compare_peer_table_shows_what_bounds_each_side() -> None:
+    def ingest(server: float, client: float) -> dict[str, object]:
+        return {"acked_captions_per_s": 1000.0, "server": {"cpu_util": server, "cpu_per_caption_us": 90.0},
+                "client_cpu_s": client * 10, "elapsed_s": 10.0}
+
+    def interviews(server: float, client: float) -> dict[str, object]:
+        steps = [{"sessions": 100, "pass": True, "server_cpu_util": 0.3, "client_cpu_s": 1.0, "elapsed_s": 10.0},
+                 {"sessions": 200, "pass": False, "server_cpu_util": server, "client_cpu_s": client * 10,
+                  "elapsed_s": 10.0}]
+        return {"largest_passing_sessions": 100, "steps": steps}
+
+    results = {"ingest": {"mentor": [ingest(0.93, 0.29)], "peer": [ingest(0.79, 0.46)], "before": []},
+               "interviews": {"mentor": [interviews(0.94, 0.67)], "peer": [interviews(0.61, 0.76)], "before": []}}
+    lines = compare_peer.table(results).splitlines()
+    assert "| ingest: server CPU, cores | 0.93 | 0.79 | – |" in lines
+    assert "| ingest: load generator CPU, cores | 0.29 | 0.46 | – |" in lines
+    assert "| interviews: server CPU at the first failing step, cores | 0.94 | 0.61 | – |" in lines
+    assert "| interviews: load generator CPU at the first failing step, cores | 0.67 | 0.76 | – |" in lines
+    assert "| ingest: acked captions/s | 1,000.0 | 1,000.0 | 1.00 |" in lines  # compared figures keep their ratio
