@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import venv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +141,23 @@ def mentor_server(server_args: str, code_root: str | None = None) -> Iterator[tu
         yield srv.url, srv.pid
 
 
+@contextmanager
+def floor_server(kind: str, python: str) -> Iterator[tuple[str, int]]:
+    """``bench.stack_floor`` under ``kind`` (hypercorn or uvicorn), run by ``python``, on a free port."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="floor-bench-") as tmp, open(Path(tmp) / "floor.log", "wb") as log:
+        process = subprocess.Popen([python, "-m", "bench.stack_floor", "--server", kind, "--port", str(port)],
+                                   cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            trio.run(wait_ready, f"http://127.0.0.1:{port}", process)
+            yield f"http://127.0.0.1:{port}", process.pid
+        finally:
+            stop_process(process)
+
+
+FLOOR_SCENARIOS = {"fanout", "ingest", "interviews"}  # what bench.stack_floor serves
+
+
 def run_scenario(scenario: str, url: str, pid: int, extra: list[str]) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         cmd = [sys.executable, "-m", "bench.load", scenario, "--url", url, "--server-pid", str(pid),
@@ -154,10 +171,15 @@ def median(values: list[float | None]) -> float | None:
     return statistics.median(present) if present else None
 
 
-def table(results: dict[str, dict[str, list[dict[str, Any]]]], baseline: bool = False) -> str:
-    head = "| figure | Mentor | peer | Mentor/peer (higher is better) |"
-    rows = [head + " Mentor before | before/peer |" if baseline else head,
-            "|---|---|---|---|" + ("---|---|" if baseline else "")]
+COLUMNS = {"before": "Mentor before", "floor-trio": "floor: hypercorn/trio",
+           "floor-uvicorn": "floor: uvicorn/uvloop"}  # servers beside Mentor and the peer, when asked for
+
+
+def table(results: dict[str, dict[str, list[dict[str, Any]]]], extra: Sequence[str] = ()) -> str:
+    """One row per figure: Mentor, the peer, Mentor/peer, then each ``extra`` server and its ratio to the peer."""
+    head = "| figure | Mentor | peer | Mentor/peer (higher is better) |" + "".join(
+        f" {COLUMNS[name]} | {COLUMNS[name]}/peer |" for name in extra)
+    rows = [head, "|---|---|---|---|" + "---|---|" * len(extra)]
 
     def ratio(m: float | None, p: float | None, fig: Figure) -> float | None:
         if not (m and p and fig.compared):
@@ -167,12 +189,12 @@ def table(results: dict[str, dict[str, list[dict[str, Any]]]], baseline: bool = 
     for fig in FIGURES:
         if fig.scenario not in results:
             continue
-        m, p, b = (median([fig.read(r) for r in results[fig.scenario][name] if "failed" not in r])
-                   for name in ("mentor", "peer", "before"))
+        runs = results[fig.scenario]
+        m, p, *others = (median([fig.read(r) for r in runs.get(name, []) if "failed" not in r])
+                         for name in ("mentor", "peer", *extra))
         digits = 1 if fig.compared else 2
         row = f"| {fig.label} | {_fmt(m, digits)} | {_fmt(p, digits)} | {_fmt(ratio(m, p, fig), 2)} |"
-        if baseline:
-            row += f" {_fmt(b, digits)} | {_fmt(ratio(b, p, fig), 2)} |"
+        row += "".join(f" {_fmt(o, digits)} | {_fmt(ratio(o, p, fig), 2)} |" for o in others)
         rows.append(row)
     return "\n".join(rows)
 
@@ -193,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write every round's reports here")
     parser.add_argument("--baseline", help="also run Mentor from this checkout (PYTHONPATH), interleaved: "
                                            "before/after in the same run")
+    parser.add_argument("--floors", action="store_true",
+                        help="also run bench.stack_floor, a do-nothing app, under hypercorn/trio and under "
+                             "uvicorn/uvloop (fanout, ingest, interviews): what each server stack alone costs")
     args = parser.parse_args(argv)
     if not PEER_DIR.exists():
         raise SystemExit(f"the peer is not at {PEER_DIR}")
@@ -200,16 +225,20 @@ def main(argv: list[str] | None = None) -> int:
     python = peer_python(args.peer_python)
     scenarios = [s for s in args.scenarios.split(",") if s]
     extra = args.load_args.split()
-    results: dict[str, dict[str, list[dict[str, Any]]]] = {
-        s: {"mentor": [], "peer": [], "before": []} for s in scenarios}
     servers: list[tuple[str, Callable[[], Any]]] = [("mentor", lambda: mentor_server(args.server_args)),
                                                     ("peer", lambda: peer_server(python))]
     if args.baseline:
         servers.append(("before", lambda: mentor_server(args.server_args, args.baseline)))
+    if args.floors:
+        servers.append(("floor-trio", lambda: floor_server("hypercorn", sys.executable)))
+        servers.append(("floor-uvicorn", lambda: floor_server("uvicorn", python)))
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {s: {name: [] for name, _ in servers} for s in scenarios}
     for round_no in range(1, args.rounds + 1):
         for scenario in scenarios:
             scenario_extra = [a for a in extra if not (scenario == "idle" and a == "--no-auto-answer")]
             for name, server in servers:
+                if name.startswith("floor") and scenario not in FLOOR_SCENARIOS:
+                    continue
                 print(f"round {round_no}: {scenario} on {name} …", file=sys.stderr, flush=True)
                 with server() as (url, pid):
                     try:
@@ -217,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
                     except subprocess.CalledProcessError as exc:  # one failed run is a missing figure
                         print(f"  {scenario} on {name} failed: {exc}", file=sys.stderr, flush=True)
                         results[scenario][name].append({"failed": str(exc)})
-    print(table(results, baseline=bool(args.baseline)))
+    print(table(results, [name for name, _ in servers[2:]]))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     return 0

@@ -3,15 +3,17 @@ and WebSocket subscribers with WebSocket and HTTP producers must deliver every e
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import pairwise
 
 import trio
+from hypercorn.trio import serve as hypercorn_serve
 
-from bench import caption_step, compare_peer
+from bench import caption_step, compare_peer, stack_floor
 from bench._run import LoadConfig, run_load
 from bench._stats import Ledger
 from bench._transcripts import caption_updates, load_conversations
-from bench._wire import ChunkedDecoder, SSEParser
+from bench._wire import ChunkedDecoder, Endpoint, SSEParser, open_sse
 from bench.load import render
 from tests.conftest import Server
 
@@ -103,3 +105,39 @@ def test_compare_peer_table_shows_what_bounds_each_side() -> None:
     assert "| interviews: server CPU at the first failing step, cores | 0.94 | 0.61 | – |" in lines
     assert "| interviews: load generator CPU at the first failing step, cores | 0.67 | 0.76 | – |" in lines
     assert "| ingest: acked captions/s | 1,000.0 | 1,000.0 | 1.00 |" in lines  # compared figures keep their ratio
+
+
+async def test_stack_floor_serves_the_load_generator(data_dir: object) -> None:
+    """bench.stack_floor under hypercorn/trio takes the scenarios' traffic: every caption acknowledged and
+    delivered once to each SSE stream, and a stream opened with Last-Event-ID replays only what follows."""
+    convs = load_conversations()
+    async with trio.open_nursery() as nursery:
+        config = stack_floor.hypercorn_config("127.0.0.1:0")
+        binds = await nursery.start(partial(hypercorn_serve, stack_floor.FloorApp(), config))
+        for producer in ("ws", "http"):
+            cfg = LoadConfig(sessions=2, subscribers=3, transport="sse", producer=producer, producers=1, rate=20,
+                             batch=2, duration_s=1.0, drain_s=5.0, sessions_per_user=2, auto_answer=False)
+            with trio.fail_after(30):
+                report = await run_load(binds[0], cfg, convs)
+            assert report["lost"] == 0 and report["duplicated"] == 0 and report["error_count"] == 0, report
+            assert report["captions_acked"] == report["captions_sent"] > 0
+            assert report["deliveries"] == 3 * report["captions_acked"]
+        with trio.fail_after(10):
+            stream, head, body = await open_sse(Endpoint.parse(binds[0]), "/sessions/1/events", "t", 2)
+            parser, decoder = SSEParser(), ChunkedDecoder()
+            events = parser.feed(decoder.feed(body))
+            while not events:
+                events = parser.feed(decoder.feed(await stream.receive_some(65536)))
+            await stream.aclose()
+        assert head.status == 200 and events[0].id == 3 and events[0].event == b"new_caption"
+        nursery.cancel_scope.cancel()
+
+
+def test_compare_peer_table_adds_the_floors_beside_the_peer() -> None:
+    def ingest(per_s: float) -> dict[str, object]:
+        return {"acked_captions_per_s": per_s}
+
+    results = {"ingest": {"mentor": [ingest(900.0)], "peer": [ingest(1000.0)], "floor-trio": [ingest(2000.0)]}}
+    lines = compare_peer.table(results, ["floor-trio"]).splitlines()
+    assert lines[0].endswith("| floor: hypercorn/trio | floor: hypercorn/trio/peer |")
+    assert "| ingest: acked captions/s | 900.0 | 1,000.0 | 0.90 | 2,000.0 | 2.00 |" in lines
