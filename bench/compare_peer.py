@@ -24,7 +24,7 @@ import sys
 import tempfile
 import venv
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,20 +115,27 @@ def peer_python(given: str | None) -> str:
 
 
 @contextmanager
-def peer_server(python: str) -> Iterator[tuple[str, int]]:
-    """The peer on a free port with a fresh SQLite file; the same cheap argon2 that Mentor's bench uses."""
+def spawned_server(name: str, argv: Callable[[int, Path], list[str]], cwd: Path | None = None,
+                   env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """The process ``argv(port, tmp)`` on a free port, with a temp dir for its files and its log; yields its URL
+    and pid once /health answers, and stops it on exit."""
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="peer-bench-") as tmp:
-        env = {**os.environ, "PEER_PASSWORD_HASH_TIME_COST": "1", "PEER_PASSWORD_HASH_MEMORY_KIB": "1024"}
-        with open(Path(tmp) / "peer.log", "wb") as log:
-            process = subprocess.Popen([python, str(PEER_DIR / "serve.py"), "--port", str(port),
-                                        "--db", str(Path(tmp) / "peer.db")],
-                                       cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-            try:
-                trio.run(wait_ready, f"http://127.0.0.1:{port}", process)
-                yield f"http://127.0.0.1:{port}", process.pid
-            finally:
-                stop_process(process)
+    with tempfile.TemporaryDirectory(prefix=f"{name}-bench-") as tmp, open(Path(tmp) / f"{name}.log", "wb") as log:
+        process = subprocess.Popen(argv(port, Path(tmp)), cwd=cwd or tmp, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            trio.run(wait_ready, url, process)
+            yield url, process.pid
+        finally:
+            stop_process(process)
+
+
+def peer_server(python: str) -> AbstractContextManager[tuple[str, int]]:
+    """The peer on a free port with a fresh SQLite file; the same cheap argon2 that Mentor's bench uses."""
+    env = {**os.environ, "PEER_PASSWORD_HASH_TIME_COST": "1", "PEER_PASSWORD_HASH_MEMORY_KIB": "1024"}
+    return spawned_server("peer", lambda port, tmp: [python, str(PEER_DIR / "serve.py"), "--port", str(port),
+                                                     "--db", str(tmp / "peer.db")], env=env)
 
 
 @contextmanager
@@ -141,18 +148,10 @@ def mentor_server(server_args: str, code_root: str | None = None) -> Iterator[tu
         yield srv.url, srv.pid
 
 
-@contextmanager
-def floor_server(kind: str, python: str) -> Iterator[tuple[str, int]]:
+def floor_server(kind: str, python: str) -> AbstractContextManager[tuple[str, int]]:
     """``bench.stack_floor`` under ``kind`` (hypercorn or uvicorn), run by ``python``, on a free port."""
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="floor-bench-") as tmp, open(Path(tmp) / "floor.log", "wb") as log:
-        process = subprocess.Popen([python, "-m", "bench.stack_floor", "--server", kind, "--port", str(port)],
-                                   cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            trio.run(wait_ready, f"http://127.0.0.1:{port}", process)
-            yield f"http://127.0.0.1:{port}", process.pid
-        finally:
-            stop_process(process)
+    return spawned_server("floor", lambda port, _tmp: [python, "-m", "bench.stack_floor", "--server", kind,
+                                                       "--port", str(port)], cwd=REPO_ROOT)
 
 
 FLOOR_SCENARIOS = {"fanout", "ingest", "interviews"}  # what bench.stack_floor serves
